@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './ip.js';
+export * from './time.js';

@@ -1,0 +1,57 @@
+import { parseIsoTime } from '../../core/time.js';
+import type { LogFormat, Sink } from '../types.js';
+
+/**
+ * Route 53 Resolver query logs: one JSON object per line (logs.md §5), key order not fixed. Records are kept
+ * exactly as written (srcport stays a string, as AWS writes it).
+ */
+export const route53ResolverFormat: LogFormat = {
+  type: 'route53resolver',
+  title: 'Route 53 Resolver query logs',
+  framing: 'lines',
+  sniff({ firstLine, path }) {
+    if (firstLine.startsWith('{') && firstLine.includes('"query_name"') && firstLine.includes('"srcaddr"')) return 0.95;
+    return path.includes('vpcdnsquerylogs') ? 0.3 : 0;
+  },
+  open({ file }) {
+    return {
+      line(text: string, lineNo: number, out: Sink) {
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (err) {
+          out.error({ file, line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
+          return;
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          out.error({ file, line: lineNo, reason: 'expected a JSON object (Route 53 Resolver query log record)' });
+          return;
+        }
+        const fields = value as Record<string, unknown>;
+        if (typeof fields.query_name !== 'string' || typeof fields.query_timestamp !== 'string') {
+          out.error({
+            file,
+            line: lineNo,
+            reason: 'not a Route 53 Resolver query log record: missing query_name or query_timestamp',
+          });
+          return;
+        }
+        const time = parseIsoTime(fields.query_timestamp);
+        if (Number.isNaN(time)) {
+          out.error({ file, line: lineNo, reason: `invalid query_timestamp "${fields.query_timestamp}"` });
+          return;
+        }
+        const srcaddr = fields.srcaddr;
+        const srcids = fields.srcids as Record<string, unknown> | undefined;
+        out.record({
+          type: 'route53resolver',
+          fields,
+          time,
+          sourceIp: typeof srcaddr === 'string' ? srcaddr : undefined,
+          actor: typeof srcids?.instance === 'string' ? srcids.instance : undefined,
+          origin: { file, line: lineNo },
+        });
+      },
+    };
+  },
+};
