@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerConfig } from './config.js';
+import { registerDemo } from './demo.js';
+import { registerLogs } from './logs.js';
 
 /**
  * Every CLI command group registers itself here. A command module parses options, calls the library and formats
@@ -6,4 +9,4 @@ import type { Command } from 'commander';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [];
+export const commands: Register[] = [registerDemo, registerLogs, registerConfig];
