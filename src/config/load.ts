@@ -129,8 +129,14 @@ export function resolveConfig(
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.');
-    const where = sources[key] ?? (file ? `file:${file}` : 'config');
-    throw new UsageError(`${where.replace(/^(file|env):/, '')}: ${key || '(root)'}: ${issue.message}`);
+    const source = sources[key] ?? (file ? `file:${file}` : 'config');
+    if (source === 'cli') {
+      const flag = `--${String(issue.path.at(-1))
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+        .toLowerCase()}`;
+      throw new UsageError(`${flag}: ${issue.message}`);
+    }
+    throw new UsageError(`${source.replace(/^(file|env):/, '')}: ${key || '(root)'}: ${issue.message}`);
   }
   for (const { key } of configKeys()) sources[key] ??= 'default';
   return { config: parsed.data, sources, file };

@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileReport, IngestOptions } from './pipeline.js';
 import { type IngestStats, mergeStats } from './stats.js';
@@ -18,11 +21,15 @@ export interface ParallelHandlers {
   fileDone?(report: FileReport): void;
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
+function workerUrl(): URL {
   const self = import.meta.url;
-  // Under tsx/vitest the sources are TypeScript: load the worker through tsx.
-  if (self.endsWith('.ts')) return { url: new URL('./worker.ts', self), execArgv: ['--import', 'tsx'] };
-  return { url: new URL('./worker.js', self), execArgv: [] };
+  if (!self.endsWith('.ts')) return new URL('./worker.js', self);
+  // Running from TypeScript sources (tsx, vitest): bootstrap the worker through tsx's ESM loader.
+  const require = createRequire(self);
+  const tsxApi = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./worker.ts', self).href;
+  const code = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 /**
@@ -38,11 +45,11 @@ export async function ingestFilesParallel(
   into: IngestStats,
 ): Promise<void> {
   const queue = [...files].sort((a, b) => b.size - a.size);
-  const { url, execArgv } = workerUrl();
+  const url = workerUrl();
   const count = Math.max(1, Math.min(threads, queue.length));
   await Promise.all(
     Array.from({ length: count }, async () => {
-      const worker = new Worker(url, { execArgv });
+      const worker = new Worker(url);
       try {
         for (let next = queue.shift(); next; next = queue.shift()) {
           await runOne(worker, next.path, opts, job, h, into);
