@@ -1,0 +1,157 @@
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createGunzip, gzipSync } from 'node:zlib';
+import { cloudtrailFormat } from '../src/ingest/cloudtrail/format.js';
+import { createTextParser } from '../src/ingest/file-parse.js';
+import { ingestAll } from '../src/ingest/run.js';
+import type { LogFormat } from '../src/ingest/types.js';
+import { vpcFlowFormat } from '../src/ingest/vpcflow/format.js';
+import { cloudTrailNdjson, cloudTrailRecordsFiles, vpcFlowLines } from './data.js';
+import { best, bestAsync, round } from './util.js';
+
+/** Full Vigil parse path (framing + format parser + helpers) over in-memory text; returns records parsed. */
+function vigilParse(format: LogFormat, texts: string[]): number {
+  let records = 0;
+  let errors = 0;
+  const sink = {
+    record: () => {
+      records++;
+    },
+    error: () => {
+      errors++;
+    },
+  };
+  for (const text of texts) {
+    const p = createTextParser(format, { file: 'bench' }, sink);
+    // Feed 1 MiB chunks, as the file reader does.
+    for (let i = 0; i < text.length; i += 1 << 20) p.push(text.slice(i, i + (1 << 20)));
+    p.end();
+  }
+  if (errors > 0) throw new Error(`benchmark input produced ${errors} parse errors`);
+  return records;
+}
+
+function rates(bytes: number, records: number, baseline: { ms: number }, vigil: { ms: number }) {
+  return {
+    records,
+    megabytes: round(bytes / 1e6, 1),
+    baselineRecordsPerSec: Math.round(records / (baseline.ms / 1000)),
+    vigilRecordsPerSec: Math.round(records / (vigil.ms / 1000)),
+    vigilMBPerSec: round(bytes / 1e6 / (vigil.ms / 1000), 1),
+    ratio: round(baseline.ms / vigil.ms),
+  };
+}
+
+export async function benchIngest(opts: { streamMB: number }): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+
+  // CloudTrail NDJSON: baseline = split lines + JSON.parse per record.
+  const ndjson = cloudTrailNdjson(60_000);
+  const ctBase = best(() => {
+    let n = 0;
+    for (const line of ndjson.split('\n')) if (line) n += JSON.parse(line) ? 1 : 0;
+    return n;
+  });
+  const ctVigil = best(() => vigilParse(cloudtrailFormat, [ndjson]));
+  out.cloudtrailNdjson = { target: '>= 0.8x', ...rates(ndjson.length, ctVigil.result, ctBase, ctVigil) };
+
+  // CloudTrail S3 files {"Records":[…]}: baseline = JSON.parse per file.
+  const files = cloudTrailRecordsFiles(60_000, 500);
+  const filesBytes = files.reduce((s, f) => s + f.length, 0);
+  const rfBase = best(() => {
+    let n = 0;
+    for (const f of files) n += (JSON.parse(f) as { Records: unknown[] }).Records.length;
+    return n;
+  });
+  const rfVigil = best(() => vigilParse(cloudtrailFormat, files));
+  out.cloudtrailRecordsFiles = { target: '>= 0.8x', ...rates(filesBytes, rfVigil.result, rfBase, rfVigil) };
+
+  // VPC flow v2: baseline = split lines + split(' ') per line.
+  const flow = vpcFlowLines(1_000_000);
+  const vfBase = best(() => {
+    let n = 0;
+    for (const line of flow.split('\n')) if (line) n += line.split(' ').length > 0 ? 1 : 0;
+    return n;
+  });
+  const vfVigil = best(() => vigilParse(vpcFlowFormat, [flow]));
+  out.vpcflow = { target: '>= 0.6x', ...rates(flow.length, vfVigil.result, vfBase, vfVigil) };
+
+  // Gzip: gunzip alone vs the whole file pipeline (read + gunzip + parse) on the same .gz file.
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+  try {
+    const gzFile = join(dir, '111122223333_CloudTrail_us-east-1_20261101T0000Z_bench.json.gz');
+    writeFileSync(gzFile, gzipSync(ndjson));
+    const gunzipOnly = await bestAsync(
+      () =>
+        new Promise<number>((res, rej) => {
+          let bytes = 0;
+          createReadStream(gzFile)
+            .pipe(createGunzip())
+            .on('data', (c: Buffer) => {
+              bytes += c.length;
+            })
+            .on('end', () => res(bytes))
+            .on('error', rej);
+        }),
+    );
+    const pipeline = await bestAsync(
+      async () => (await ingestAll([gzFile], {}, {}, { job: 'stats', workers: 1 })).stats.records,
+    );
+    out.gzipCloudtrail = {
+      target: 'limited by gunzip (ratio of gunzip-only time to full pipeline time; 1.0 = parsing adds nothing)',
+      records: pipeline.result,
+      gunzipMBPerSec: round(ndjson.length / 1e6 / (gunzipOnly.ms / 1000), 1),
+      pipelineMBPerSec: round(ndjson.length / 1e6 / (pipeline.ms / 1000), 1),
+      pipelineRecordsPerSec: Math.round(pipeline.result / (pipeline.ms / 1000)),
+      ratio: round(gunzipOnly.ms / pipeline.ms),
+    };
+
+    // Peak RSS of the real CLI streaming a large file (VPC flow text), measured by GNU time.
+    if (opts.streamMB > 0) out.streaming = await streamRss(dir, opts.streamMB);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function streamRss(dir: string, megabytes: number): Promise<Record<string, unknown>> {
+  const file = join(dir, 'large-vpcflow.log');
+  const block = `version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n${vpcFlowLines(150_000, 9)}`;
+  const header = block.indexOf('\n') + 1;
+  const body = block.slice(header);
+  await new Promise<void>((res, rej) => {
+    const ws = createWriteStream(file);
+    ws.on('error', rej);
+    let written = 0;
+    const target = megabytes * 1024 * 1024;
+    ws.write(block.slice(0, header));
+    const pump = () => {
+      while (written < target) {
+        written += body.length;
+        if (!ws.write(body)) return void ws.once('drain', pump);
+      }
+      ws.end(res);
+    };
+    pump();
+  });
+  const bin = resolve(import.meta.dirname, '../dist/cli/bin.js');
+  const t0 = Date.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'logs', 'stats', file, '--format', 'json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  const maxRssKb = Number(r.stderr.trim().split('\n').at(-1));
+  const stats = JSON.parse(r.stdout) as { records: number; errors: number; bytes: number };
+  return {
+    target: 'peak RSS < 300 MB',
+    inputMB: round(stats.bytes / 1e6, 0),
+    records: stats.records,
+    errors: stats.errors,
+    seconds: round(seconds, 1),
+    recordsPerSec: Math.round(stats.records / seconds),
+    peakRssMB: round(maxRssKb / 1024, 0),
+  };
+}

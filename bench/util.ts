@@ -1,0 +1,44 @@
+import { performance } from 'node:perf_hooks';
+
+/** Time `fn` a few times after a warm-up and keep the best run (least disturbed by other load). */
+export function best(fn: () => number, runs = 5): { ms: number; result: number } {
+  fn();
+  let ms = Number.POSITIVE_INFINITY;
+  let result = 0;
+  for (let i = 0; i < runs; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const t0 = performance.now();
+    result = fn();
+    const dt = performance.now() - t0;
+    if (dt < ms) ms = dt;
+  }
+  return { ms, result };
+}
+
+export async function bestAsync(fn: () => Promise<number>, runs = 3): Promise<{ ms: number; result: number }> {
+  await fn();
+  let ms = Number.POSITIVE_INFINITY;
+  let result = 0;
+  for (let i = 0; i < runs; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const t0 = performance.now();
+    result = await fn();
+    const dt = performance.now() - t0;
+    if (dt < ms) ms = dt;
+  }
+  return { ms, result };
+}
+
+/** Deterministic PRNG for synthetic inputs (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const round = (n: number, digits = 3) => Number(n.toFixed(digits));
