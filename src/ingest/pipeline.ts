@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { describeError } from '../core/errors.js';
+import { log } from '../core/log.js';
 import { createTextParser, type TextParser } from './file-parse.js';
 import { formatFor, sniffFormat } from './registry.js';
 import type { S3SourceOptions } from './sources.js';
@@ -164,6 +165,10 @@ export async function ingestUnit(unit: InputUnit, opts: IngestOptions, sink: Ing
   }
   if (!parser && !rejected) choose(true);
   parser?.end();
+  log.debug(
+    { file, type: report.type, records: report.records, errors: report.errors, bytes: report.bytes },
+    'file ingested',
+  );
   if (report.records === 0 && report.errors === 0 && !rejected) {
     out.error({ file, reason: `no ${report.type ?? ''} records found`.replace('  ', ' ') });
   }
