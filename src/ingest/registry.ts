@@ -1,12 +1,24 @@
 import { UsageError } from '../core/errors.js';
+import { cloudfrontFormat } from './cloudfront/format.js';
+import { guarddutyFormat } from './guardduty/format.js';
+import { networkFirewallFormat } from './networkfirewall/format.js';
 import { route53ResolverFormat } from './route53resolver/format.js';
+import { s3AccessFormat } from './s3access/format.js';
+import { wafFormat } from './waf/format.js';
 import { isLogType, LOG_TYPES, type LogFormat, type LogType, type SniffInput } from './types.js';
 
 /**
  * Every format Vigil reads. Formats that share one per-line parser (the ELB family) appear once per record type so
  * `--type` can name any of them.
  */
-export const FORMATS: readonly LogFormat[] = [route53ResolverFormat];
+export const FORMATS: readonly LogFormat[] = [
+  route53ResolverFormat,
+  s3AccessFormat,
+  wafFormat,
+  cloudfrontFormat,
+  networkFirewallFormat,
+  guarddutyFormat,
+];
 
 /** Path hints from the AWS S3 delivery layouts (logs.md): a small bonus on top of a positive content score. */
 const PATH_HINTS: [RegExp, LogType][] = [
