@@ -1,0 +1,627 @@
+/**
+ * The fast evaluator: all rules of all log types compiled into one matcher.
+ *
+ * - Each distinct (field, test) pair across all rules is one *atom*, evaluated at most once per record; each
+ *   distinct field is resolved at most once per record. Both caches are stamped with a per-record generation
+ *   number, so starting a record costs nothing.
+ * - Each rule gets a *necessary condition* derived from its condition tree: a field that must equal one of a set
+ *   of values (e.g. `eventName ∈ {StopLogging, DeleteTrail}`). Rules are indexed by it (eventName preferred,
+ *   then eventSource, then any other field), so a record only evaluates the rules whose key value it carries plus
+ *   the few rules without such a key. Cost per record grows with the number of rules that could match, not with
+ *   the number loaded.
+ * - Matches are explained afterwards by the reference evaluator (only for the rare rules that matched).
+ */
+
+import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
+import { referencedIdentifiers } from './condition.js';
+import { compileDetection } from './detection.js';
+import { FieldPath, leafText, resolveField, someLeaf } from './fields.js';
+import { compileItemPredicate, type ValuePredicate } from './match.js';
+import { builtinPipeline, mapperFor, type Pipeline, resolveLogsource } from './pipeline.js';
+import { explainDetection } from './reference.js';
+import type {
+  ConditionNode,
+  Detection,
+  RuleRef,
+  SearchNode,
+  SigmaCollection,
+  SigmaFilter,
+  SigmaIssue,
+  SigmaMatch,
+  SigmaRule,
+} from './types.js';
+
+type Fields = Record<string, unknown>;
+
+export interface EngineOptions {
+  /** User pipelines, consulted before the built-in one. */
+  pipelines?: Pipeline[];
+  /** Include the built-in AWS pipeline (default true). */
+  builtin?: boolean;
+  /** Placeholder values for `expand` (must match those used when loading). */
+  placeholders?: Record<string, string[]>;
+}
+
+/** A rule as compiled for one log type. */
+export interface CompiledRule {
+  rule: SigmaRule;
+  ref: RuleRef;
+  /** The detection after filters and field mapping: what actually runs. */
+  detection: Detection;
+  /** Identifiers the condition refers to (explanations list only these). */
+  used: Set<string>;
+  /** Index key chosen for this rule, for diagnostics. */
+  key?: { field: string; values: string[] };
+  /** The pipeline's field mapping for this log type (correlations map their group-by fields with it). */
+  mapField?: (field: string) => string | string[];
+}
+
+type Pred = (ev: Evaluator) => boolean;
+
+interface Atom {
+  slot: number;
+  pred: ValuePredicate;
+}
+
+/** Per-record caches for one log type's program. */
+class Evaluator {
+  fields: Fields = {};
+  gen = 0;
+  slotGen: Uint32Array;
+  slotVal: unknown[];
+  atomGen: Uint32Array;
+  atomVal: Uint8Array;
+  ruleGen: Uint32Array;
+
+  constructor(
+    readonly slots: FieldPath[],
+    readonly atoms: Atom[],
+    rules: number,
+  ) {
+    this.slotGen = new Uint32Array(slots.length);
+    this.slotVal = new Array(slots.length).fill(undefined);
+    this.atomGen = new Uint32Array(atoms.length);
+    this.atomVal = new Uint8Array(atoms.length);
+    this.ruleGen = new Uint32Array(rules);
+  }
+
+  begin(fields: Fields): void {
+    this.fields = fields;
+    if (++this.gen === 0xffffffff) {
+      this.gen = 1;
+      this.slotGen.fill(0);
+      this.atomGen.fill(0);
+      this.ruleGen.fill(0);
+    }
+  }
+
+  value(slot: number): unknown {
+    if (slot < 0) return this.fields;
+    if (this.slotGen[slot] === this.gen) return this.slotVal[slot];
+    const v = resolveField(this.fields, this.slots[slot]!);
+    this.slotGen[slot] = this.gen;
+    this.slotVal[slot] = v;
+    return v;
+  }
+
+  atom(i: number): boolean {
+    if (this.atomGen[i] === this.gen) return this.atomVal[i] === 1;
+    const a = this.atoms[i]!;
+    const r = a.pred(this.value(a.slot), this.fields);
+    this.atomGen[i] = this.gen;
+    this.atomVal[i] = r ? 1 : 0;
+    return r;
+  }
+}
+
+interface Constraint {
+  field: string;
+  values: Set<string>;
+}
+
+const KEY_PRIORITY: Record<string, number> = { eventName: 0, eventSource: 1 };
+
+/** Necessary conditions of a search node: each returned constraint must hold whenever the node is true. */
+function nodeConstraints(node: SearchNode): Constraint[] {
+  switch (node.kind) {
+    case 'item': {
+      const it = node.item;
+      if (it.negated || it.field === null || it.test.kind !== 'string') return [];
+      const values = new Set<string>();
+      for (const p of it.test.patterns) {
+        const parts = p.value.parts;
+        if (p.value.binary || parts.length > 1 || (parts.length === 1 && typeof parts[0] !== 'string')) return [];
+        values.add(parts.length === 0 ? '' : (parts[0] as string).toLowerCase());
+        // With `all` any single value is necessary; one is enough for the index.
+        if (it.all) break;
+      }
+      return [{ field: it.field, values }];
+    }
+    case 'and':
+      return node.children.flatMap(nodeConstraints);
+    case 'or':
+      return orConstraints(node.children.map(nodeConstraints));
+  }
+}
+
+function orConstraints(children: Constraint[][]): Constraint[] {
+  if (children.length === 0) return [];
+  const out: Constraint[] = [];
+  const fields = new Set(children[0]!.map((c) => c.field));
+  for (const field of fields) {
+    const union = new Set<string>();
+    let ok = true;
+    for (const cs of children) {
+      const mine = cs.filter((c) => c.field === field);
+      if (mine.length === 0) {
+        ok = false;
+        break;
+      }
+      const best = mine.reduce((a, b) => (b.values.size < a.values.size ? b : a));
+      for (const v of best.values) union.add(v);
+    }
+    if (ok) out.push({ field, values: union });
+  }
+  return out;
+}
+
+function conditionConstraints(node: ConditionNode, ids: Record<string, SearchNode>): Constraint[] {
+  switch (node.op) {
+    case 'id':
+      return nodeConstraints(ids[node.name]!);
+    case 'not':
+      return [];
+    case 'and':
+      return node.args.flatMap((a) => conditionConstraints(a, ids));
+    case 'or':
+      return orConstraints(node.args.map((a) => conditionConstraints(a, ids)));
+    case 'of':
+      return node.quantifier === 'all'
+        ? node.names.flatMap((n) => nodeConstraints(ids[n]!))
+        : orConstraints(node.names.map((n) => nodeConstraints(ids[n]!)));
+  }
+}
+
+function chooseKey(cs: Constraint[]): Constraint | undefined {
+  let best: Constraint | undefined;
+  let bestRank = Number.POSITIVE_INFINITY;
+  for (const c of cs) {
+    const rank = (KEY_PRIORITY[c.field] ?? 2) * 1e6 + c.values.size;
+    if (rank < bestRank) {
+      best = c;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+/** Everything compiled for one log type. */
+class TypeProgram {
+  readonly rules: CompiledRule[] = [];
+  readonly preds: Pred[] = [];
+  readonly slots: FieldPath[] = [];
+  readonly atoms: Atom[] = [];
+  private readonly slotIds = new Map<string, number>();
+  private readonly atomIds = new Map<string, number>();
+  /** Index fields (slot ids) and, per field, value → rule indices. */
+  indexSlots: number[] = [];
+  indexMaps: Map<string, number[]>[] = [];
+  always: number[] = [];
+  ev!: Evaluator;
+  private readonly byField = new Map<string, Map<string, number[]>>();
+  private readonly candidates: number[] = [];
+  private readonly matched: number[] = [];
+
+  slot(field: string): number {
+    let id = this.slotIds.get(field);
+    if (id === undefined) {
+      id = this.slots.length;
+      this.slots.push(new FieldPath(field));
+      this.slotIds.set(field, id);
+    }
+    return id;
+  }
+
+  atomFor(node: Extract<SearchNode, { kind: 'item' }>): number {
+    const it = node.item;
+    const key = `${it.field ?? '\u0000'}\u0001${it.negated}\u0001${it.all}\u0001${JSON.stringify(it.test, testKey)}`;
+    let id = this.atomIds.get(key);
+    if (id === undefined) {
+      id = this.atoms.length;
+      this.atoms.push({ slot: it.field === null ? -1 : this.slot(it.field), pred: compileItemPredicate(it) });
+      this.atomIds.set(key, id);
+    }
+    return id;
+  }
+
+  compileNode(node: SearchNode): Pred {
+    switch (node.kind) {
+      case 'item': {
+        const id = this.atomFor(node);
+        return (ev) => ev.atom(id);
+      }
+      case 'and':
+        return andOf(node.children.map((c) => this.compileNode(c)));
+      case 'or':
+        return orOf(node.children.map((c) => this.compileNode(c)));
+    }
+  }
+
+  compileCondition(node: ConditionNode, ids: Record<string, Pred>): Pred {
+    switch (node.op) {
+      case 'id':
+        return ids[node.name]!;
+      case 'not': {
+        const inner = this.compileCondition(node.arg, ids);
+        return (ev) => !inner(ev);
+      }
+      case 'and':
+        return andOf(node.args.map((a) => this.compileCondition(a, ids)));
+      case 'or':
+        return orOf(node.args.map((a) => this.compileCondition(a, ids)));
+      case 'of': {
+        const parts = node.names.map((n) => ids[n]!);
+        return node.quantifier === 'one' ? orOf(parts) : andOf(parts);
+      }
+    }
+  }
+
+  add(rule: CompiledRule): void {
+    const index = this.rules.length;
+    const idPreds: Record<string, Pred> = {};
+    for (const [name, node] of Object.entries(rule.detection.identifiers)) idPreds[name] = this.compileNode(node);
+    this.rules.push(rule);
+    this.preds.push(this.compileCondition(rule.detection.condition, idPreds));
+    const key = chooseKey(conditionConstraints(rule.detection.condition, rule.detection.identifiers));
+    if (!key) {
+      this.always.push(index);
+      return;
+    }
+    rule.key = { field: key.field, values: [...key.values] };
+    let map = this.byField.get(key.field);
+    if (!map) {
+      map = new Map();
+      this.byField.set(key.field, map);
+    }
+    for (const v of key.values) {
+      const list = map.get(v);
+      if (list) list.push(index);
+      else map.set(v, [index]);
+    }
+  }
+
+  finish(): void {
+    for (const [field, map] of this.byField) {
+      this.indexSlots.push(this.slot(field));
+      this.indexMaps.push(map);
+    }
+    this.ev = new Evaluator(this.slots, this.atoms, this.rules.length);
+  }
+
+  /** Indices of matching rules, ascending (load order). The returned array is reused by the next call. */
+  run(fields: Fields): number[] {
+    const ev = this.ev;
+    ev.begin(fields);
+    const gen = ev.gen;
+    const ruleGen = ev.ruleGen;
+    const cand = this.candidates;
+    const matched = this.matched;
+    cand.length = 0;
+    matched.length = 0;
+    for (let k = 0; k < this.indexSlots.length; k++) {
+      const v = ev.value(this.indexSlots[k]!);
+      if (v === undefined || v === null) continue;
+      const map = this.indexMaps[k]!;
+      if (typeof v === 'string') {
+        const hit = map.get(v.toLowerCase());
+        if (hit) for (let j = 0; j < hit.length; j++) cand.push(hit[j]!);
+      } else {
+        someLeaf(v, (leaf) => {
+          const t = leafText(leaf);
+          const hit = t === undefined ? undefined : map.get(t.toLowerCase());
+          if (hit) for (let j = 0; j < hit.length; j++) cand.push(hit[j]!);
+          return false;
+        });
+      }
+    }
+    for (let j = 0; j < cand.length; j++) {
+      const r = cand[j]!;
+      if (ruleGen[r] === gen) continue; // already evaluated (several key values hit)
+      ruleGen[r] = gen;
+      if (this.preds[r]!(ev)) matched.push(r);
+    }
+    const always = this.always;
+    for (let j = 0; j < always.length; j++) {
+      const r = always[j]!;
+      if (this.preds[r]!(ev)) matched.push(r);
+    }
+    if (matched.length > 1) matched.sort((a, b) => a - b);
+    return matched;
+  }
+}
+
+/** JSON replacer for atom keys: wildcards are symbols and must not collide with literal `*`/`?` text. */
+function testKey(_k: string, v: unknown): unknown {
+  if (typeof v === 'symbol') return { wildcard: v.description };
+  return v;
+}
+
+function andOf(parts: Pred[]): Pred {
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2) {
+    const [a, b] = parts as [Pred, Pred];
+    return (ev) => a(ev) && b(ev);
+  }
+  return (ev) => {
+    for (let i = 0; i < parts.length; i++) if (!parts[i]!(ev)) return false;
+    return true;
+  };
+}
+
+function orOf(parts: Pred[]): Pred {
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2) {
+    const [a, b] = parts as [Pred, Pred];
+    return (ev) => a(ev) || b(ev);
+  }
+  return (ev) => {
+    for (let i = 0; i < parts.length; i++) if (parts[i]!(ev)) return true;
+    return false;
+  };
+}
+
+export function ruleRef(rule: SigmaRule | { meta: SigmaRule['meta'] }): RuleRef {
+  const m = rule.meta;
+  const ref: RuleRef = { title: m.title, tags: m.tags, file: m.file };
+  if (m.id !== undefined) ref.id = m.id;
+  if (m.name !== undefined) ref.name = m.name;
+  if (m.level !== undefined) ref.level = m.level;
+  if (m.status !== undefined) ref.status = m.status;
+  return ref;
+}
+
+/** Rename a condition's identifiers (filters get their own namespace inside the rule they filter). */
+function renameCondition(node: ConditionNode, rename: (n: string) => string): ConditionNode {
+  switch (node.op) {
+    case 'id':
+      return { op: 'id', name: rename(node.name) };
+    case 'not':
+      return { op: 'not', arg: renameCondition(node.arg, rename) };
+    case 'of':
+      return { ...node, names: node.names.map(rename) };
+    default:
+      return { op: node.op, args: node.args.map((a) => renameCondition(a, rename)) };
+  }
+}
+
+/** A rule's detection with its meta filters applied: `(rule) and not (filter)` for each filter. */
+export function applyFilters(rule: Detection, filters: { label: string; detection: Detection }[]): Detection {
+  if (filters.length === 0) return rule;
+  const identifiers = { ...rule.identifiers };
+  const conditions = [...rule.conditions];
+  const args: ConditionNode[] = [rule.condition];
+  for (const f of filters) {
+    const rename = (n: string) => `${f.label}.${n}`;
+    for (const [n, node] of Object.entries(f.detection.identifiers)) identifiers[rename(n)] = node;
+    args.push({ op: 'not', arg: renameCondition(f.detection.condition, rename) });
+    conditions.push(`not (${f.label}: ${f.detection.conditions.join(' or ')})`);
+  }
+  return { identifiers, conditions, condition: { op: 'and', args } };
+}
+
+function logsourceText(ls: SigmaRule['logsource']): string {
+  return (
+    Object.entries(ls)
+      .filter(([k]) => k !== 'definition')
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ') || '(empty)'
+  );
+}
+
+function sameLogsource(filter: SigmaFilter, rule: SigmaRule): boolean {
+  for (const k of ['category', 'product', 'service'] as const) {
+    const a = filter.logsource[k];
+    if (a !== undefined && a.toLowerCase() !== (rule.logsource[k] ?? '').toLowerCase()) return false;
+  }
+  return true;
+}
+
+export class SigmaEngine {
+  private readonly programs = new Map<LogType, TypeProgram>();
+  /** Every loaded rule and the log types it runs on (empty: logsource not mapped). */
+  readonly coverage: { rule: SigmaRule; types: LogType[] }[] = [];
+  readonly issues: SigmaIssue[] = [];
+  private readonly refs = new Map<SigmaRule, RuleRef>();
+
+  constructor(collection: Pick<SigmaCollection, 'rules' | 'filters'>, opts: EngineOptions = {}) {
+    const pipelines = [...(opts.pipelines ?? []), ...(opts.builtin === false ? [] : [builtinPipeline()])];
+    const placeholders = opts.placeholders ?? {};
+    const filtersByRule = this.resolveFilters(collection);
+    for (const rule of collection.rules) {
+      const targets = resolveLogsource(rule.logsource, pipelines);
+      this.coverage.push({ rule, types: targets.map((t) => t.type) });
+      if (targets.length === 0) {
+        this.issues.push({
+          severity: 'warning',
+          file: rule.meta.file,
+          line: rule.meta.line,
+          rule: rule.meta.id ?? rule.meta.title,
+          path: 'logsource',
+          reason: `logsource (${logsourceText(rule.logsource)}) matches no Vigil log type; the rule is loaded but never evaluated`,
+        });
+        continue;
+      }
+      const filters = filtersByRule.get(rule) ?? [];
+      for (const target of targets) {
+        const mapField = mapperFor(target.fields);
+        const detection = this.detectionFor(rule, filters, mapField, placeholders);
+        if (!detection) continue;
+        let program = this.programs.get(target.type);
+        if (!program) {
+          program = new TypeProgram();
+          this.programs.set(target.type, program);
+        }
+        program.add({
+          rule,
+          ref: this.refFor(rule),
+          detection,
+          used: referencedIdentifiers(detection.condition),
+          ...(mapField ? { mapField } : {}),
+        });
+      }
+    }
+    for (const p of this.programs.values()) p.finish();
+  }
+
+  private resolveFilters(collection: Pick<SigmaCollection, 'rules' | 'filters'>): Map<SigmaRule, SigmaFilter[]> {
+    const byRef = new Map<string, SigmaRule[]>();
+    for (const r of collection.rules) {
+      for (const k of [r.meta.id, r.meta.name]) {
+        if (!k) continue;
+        const list = byRef.get(k);
+        if (list) list.push(r);
+        else byRef.set(k, [r]);
+      }
+    }
+    const out = new Map<SigmaRule, SigmaFilter[]>();
+    for (const f of collection.filters) {
+      for (const ref of f.rules) {
+        const rules = byRef.get(ref);
+        if (!rules) {
+          this.issues.push({
+            severity: 'warning',
+            file: f.meta.file,
+            line: f.meta.line,
+            rule: f.meta.id ?? f.meta.title,
+            path: 'filter.rules',
+            reason: `filter refers to rule '${ref}', which is not loaded`,
+          });
+          continue;
+        }
+        for (const r of rules) {
+          if (!sameLogsource(f, r)) {
+            this.issues.push({
+              severity: 'warning',
+              file: f.meta.file,
+              line: f.meta.line,
+              rule: f.meta.id ?? f.meta.title,
+              path: 'logsource',
+              reason: `filter logsource (${logsourceText(f.logsource)}) differs from rule '${ref}' (${logsourceText(r.logsource)}); not applied`,
+            });
+            continue;
+          }
+          const list = out.get(r);
+          if (list) list.push(f);
+          else out.set(r, [f]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private detectionFor(
+    rule: SigmaRule,
+    filters: SigmaFilter[],
+    mapField: ((f: string) => string | string[]) | undefined,
+    placeholders: Record<string, string[]>,
+  ): Detection | undefined {
+    const compile = (raw: Record<string, unknown>, base: string, reserved: string[], original: Detection) => {
+      if (!mapField) return original;
+      const r = compileDetection(raw, { placeholders, mapField, base: [base], reserved });
+      if (!r.detection) {
+        for (const p of r.problems.filter((x) => x.severity === 'error')) {
+          this.issues.push({
+            severity: 'error',
+            file: rule.meta.file,
+            line: rule.meta.line,
+            rule: rule.meta.id ?? rule.meta.title,
+            reason: `after field mapping: ${p.reason}`,
+          });
+        }
+      }
+      return r.detection;
+    };
+    const main = compile(rule.rawDetection, 'detection', [], rule.detection);
+    if (!main) return undefined;
+    const fs: { label: string; detection: Detection }[] = [];
+    for (const [i, f] of filters.entries()) {
+      const d = compile(f.rawDetection, 'filter', ['rules'], f.detection);
+      if (!d) return undefined;
+      fs.push({ label: `filter${i + 1}`, detection: d });
+    }
+    if (fs.length > 0) rule.filters = filters.map((f) => f.meta.title);
+    return applyFilters(main, fs);
+  }
+
+  /** The one RuleRef object of a rule (matches of every log type share it, so it can key maps). */
+  refFor(rule: SigmaRule): RuleRef {
+    let ref = this.refs.get(rule);
+    if (!ref) {
+      ref = ruleRef(rule);
+      this.refs.set(rule, ref);
+    }
+    return ref;
+  }
+
+  /** Log types that have at least one rule. */
+  types(): LogType[] {
+    return [...this.programs.keys()];
+  }
+
+  /** Compiled rules for a log type (diagnostics, `sigma check`). */
+  compiled(type: LogType): readonly CompiledRule[] {
+    return this.programs.get(type)?.rules ?? [];
+  }
+
+  stats(): { type: LogType; rules: number; indexed: number; unindexed: number; atoms: number; fields: number }[] {
+    return [...this.programs].map(([type, p]) => ({
+      type,
+      rules: p.rules.length,
+      indexed: p.rules.length - p.always.length,
+      unindexed: p.always.length,
+      atoms: p.atoms.length,
+      fields: p.slots.length,
+    }));
+  }
+
+  /** Count of rules matching a record, without building explanations (benchmarks, pre-checks). */
+  countMatches(type: LogType, fields: Fields): number {
+    const p = this.programs.get(type);
+    return p ? p.run(fields).length : 0;
+  }
+
+  /** Compiled rules that match, in load order, without explanations. */
+  matchRules(type: LogType, fields: Fields): CompiledRule[] {
+    const p = this.programs.get(type);
+    if (!p) return [];
+    return p.run(fields).map((i) => p.rules[i]!);
+  }
+
+  /** Every rule that matches the record, with explanations. */
+  match(record: LogRecord): SigmaMatch[] {
+    return this.matchFields(record.type, record.fields, record.origin, record.time);
+  }
+
+  matchFields(type: LogType, fields: Fields, origin: RecordOrigin, time: number): SigmaMatch[] {
+    const p = this.programs.get(type);
+    if (!p) return EMPTY;
+    const hits = p.run(fields);
+    if (hits.length === 0) return EMPTY;
+    return hits.map((i) => buildMatch(p.rules[i]!, fields, origin, time));
+  }
+}
+
+const EMPTY: SigmaMatch[] = [];
+Object.freeze(EMPTY);
+
+export function buildMatch(c: CompiledRule, fields: Fields, origin: RecordOrigin, time: number): SigmaMatch {
+  return {
+    kind: 'match',
+    rule: c.ref,
+    origin,
+    time,
+    condition: c.detection.conditions,
+    selections: explainDetection(c.detection, fields).filter((s) => c.used.has(s.identifier)),
+    fields,
+  };
+}

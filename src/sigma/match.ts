@@ -1,0 +1,414 @@
+/**
+ * Value tests compiled to fast predicates over a resolved field value.
+ *
+ * Semantics (spec §2–§4 plus Vigil's documented choices):
+ * - arrays and objects are searched leaf by leaf: an item matches when any leaf matches (with `all`, every value
+ *   must be matched by some leaf);
+ * - strings compare case-insensitively unless `cased`; Base64 and UTF-16 outputs compare case-sensitively
+ *   (their case is part of the encoding);
+ * - numbers compare by their decimal text (`4625` matches 4625 and "4625"), booleans as `true`/`false`;
+ * - `neq` negates the whole item, so it is true when the field is absent.
+ */
+
+import ipaddr from 'ipaddr.js';
+import { parseIsoTime } from '../core/time.js';
+import { FieldPath, leafText, resolveField, someLeaf } from './fields.js';
+import { compileRegex } from './regex.js';
+import {
+  type CidrRange,
+  type CompareOp,
+  type DetectionItem,
+  type MatchedValue,
+  type MatchMode,
+  ONE,
+  STAR,
+  type StringPattern,
+  type TimePart,
+  type ValueTest,
+} from './types.js';
+import { toRegexSource } from './values.js';
+
+type Leaf = string | number | boolean;
+type Fields = Record<string, unknown>;
+
+/** Predicate over a resolved field value (undefined = absent); `fields` is the record (for fieldref). */
+export type ValuePredicate = (value: unknown, fields: Fields) => boolean;
+
+/** A leaf-level matcher for one rule value. */
+export interface LeafMatcher {
+  display: string;
+  test(leaf: Leaf, fields: Fields): boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Strings
+
+enum Form {
+  Raw = 0,
+  Lower = 1,
+  Bytes = 2,
+}
+
+interface StrFn {
+  form: Form;
+  fn: (text: string) => boolean;
+  display: string;
+}
+
+function stringFn(p: StringPattern): StrFn {
+  const s = p.value;
+  const form = s.binary ? Form.Bytes : p.cased ? Form.Raw : Form.Lower;
+  const lower = form === Form.Lower;
+  const parts = s.parts.map((x) => (typeof x === 'string' && lower ? x.toLowerCase() : x));
+  const n = parts.length;
+  const display = p.display;
+  let fn: (t: string) => boolean;
+  const a = parts[0];
+  const b = parts[1];
+  const c = parts[2];
+  if (n === 0) fn = (t) => t.length === 0;
+  else if (n === 1 && typeof a === 'string') fn = (t) => t === a;
+  else if (n === 1 && a === STAR) fn = () => true;
+  else if (n === 2 && typeof a === 'string' && b === STAR) fn = (t) => t.startsWith(a);
+  else if (n === 2 && a === STAR && typeof b === 'string') fn = (t) => t.endsWith(b);
+  else if (n === 3 && a === STAR && typeof b === 'string' && c === STAR) fn = (t) => t.includes(b);
+  else {
+    const re = new RegExp(toRegexSource({ parts, binary: s.binary }, false), 'u');
+    fn = (t) => re.test(t);
+  }
+  return { form, fn, display };
+}
+
+/** Prepared text forms of one leaf, computed lazily. */
+class LeafForms {
+  raw = '';
+  lower: string | undefined;
+  bytes: string | undefined;
+  reset(raw: string): void {
+    this.raw = raw;
+    this.lower = undefined;
+    this.bytes = undefined;
+  }
+  get(form: Form): string {
+    if (form === Form.Raw) return this.raw;
+    if (form === Form.Lower) return (this.lower ??= this.raw.toLowerCase());
+    return (this.bytes ??= Buffer.from(this.raw, 'utf8').toString('latin1'));
+  }
+}
+
+const forms = new LeafForms();
+
+/** OR over string patterns, with set lookups for plain equality values. */
+function stringAnyLeaf(patterns: StringPattern[]): (leaf: Leaf) => boolean {
+  const lowerSet = new Set<string>();
+  const rawSet = new Set<string>();
+  const others: StrFn[] = [];
+  for (const p of patterns) {
+    const f = stringFn(p);
+    const only = p.value.parts.length === 1 && typeof p.value.parts[0] === 'string' ? p.value.parts[0] : undefined;
+    if (only !== undefined && f.form === Form.Lower) lowerSet.add(only.toLowerCase());
+    else if (only !== undefined && f.form === Form.Raw) rawSet.add(only);
+    else others.push(f);
+  }
+  const useLower = lowerSet.size > 0;
+  const useRaw = rawSet.size > 0;
+  return (leaf) => {
+    const raw = leafText(leaf);
+    if (raw === undefined) return false;
+    if (useRaw && rawSet.has(raw)) return true;
+    forms.reset(raw);
+    if (useLower && lowerSet.has(forms.get(Form.Lower))) return true;
+    for (let i = 0; i < others.length; i++) {
+      const o = others[i]!;
+      if (o.fn(forms.get(o.form))) return true;
+    }
+    return false;
+  };
+}
+
+function stringLeafMatcher(p: StringPattern): LeafMatcher {
+  const f = stringFn(p);
+  return {
+    display: p.display,
+    test: (leaf) => {
+      const raw = leafText(leaf);
+      if (raw === undefined) return false;
+      forms.reset(raw);
+      return f.fn(forms.get(f.form));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Numbers, time, IP
+
+const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+export function leafNumber(leaf: Leaf): number {
+  if (typeof leaf === 'number') return leaf;
+  if (typeof leaf === 'string' && NUMERIC.test(leaf)) return Number(leaf);
+  return Number.NaN;
+}
+
+function compare(op: CompareOp, a: number, b: number): boolean {
+  switch (op) {
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    case 'eq':
+      return a === b;
+  }
+}
+
+/** Epoch ms of a date leaf: ISO-8601 text, or epoch seconds / milliseconds (≥ 1e11 is read as ms). */
+export function leafTime(leaf: Leaf): number {
+  const n = leafNumber(leaf);
+  if (Number.isFinite(n)) return Math.abs(n) >= 1e11 ? n : n * 1000;
+  if (typeof leaf !== 'string') return Number.NaN;
+  return parseIsoTime(leaf.trim());
+}
+
+/** UTC component of an epoch-ms time (ISO-8601 week number for `week`). */
+export function timePart(ms: number, part: TimePart): number {
+  const d = new Date(ms);
+  switch (part) {
+    case 'minute':
+      return d.getUTCMinutes();
+    case 'hour':
+      return d.getUTCHours();
+    case 'day':
+      return d.getUTCDate();
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'year':
+      return d.getUTCFullYear();
+    case 'week': {
+      // ISO 8601: the week with the year's first Thursday is week 1.
+      const t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+      const dow = (d.getUTCDay() + 6) % 7; // Monday = 0
+      const thursday = t + (3 - dow) * 86_400_000;
+      const yearStart = Date.UTC(new Date(thursday).getUTCFullYear(), 0, 1);
+      return Math.floor((thursday - yearStart) / 86_400_000 / 7) + 1;
+    }
+  }
+}
+
+function compareLeafMatcher(op: CompareOp, value: number, part: TimePart | undefined): LeafMatcher {
+  const display = `${part ? `${part} ` : ''}${op === 'eq' ? '=' : op} ${value}`;
+  if (part) {
+    return {
+      display,
+      test: (leaf) => {
+        const t = leafTime(leaf);
+        return Number.isFinite(t) && compare(op, timePart(t, part), value);
+      },
+    };
+  }
+  return {
+    display,
+    test: (leaf) => {
+      const n = leafNumber(leaf);
+      return !Number.isNaN(n) && compare(op, n, value);
+    },
+  };
+}
+
+/** Address bytes of an IP leaf (IPv4-mapped IPv6 becomes IPv4), or undefined. */
+export function leafIp(leaf: Leaf): { kind: 'ipv4' | 'ipv6'; bytes: number[] } | undefined {
+  if (typeof leaf !== 'string') return undefined;
+  let text = leaf.trim();
+  const zone = text.indexOf('%');
+  if (zone > 0) text = text.slice(0, zone);
+  if (!ipaddr.isValid(text)) return undefined;
+  let addr = ipaddr.parse(text);
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+  }
+  // ipaddr.isValid accepts legacy forms ("10.1", "0x0a.0.0.1"); an address in a log is written in full.
+  if (addr.kind() === 'ipv4' && !/^\d{1,3}(\.\d{1,3}){3}$/.test(text) && !text.includes(':')) return undefined;
+  return { kind: addr.kind(), bytes: addr.toByteArray() };
+}
+
+export function inRange(ip: { kind: string; bytes: number[] }, r: CidrRange): boolean {
+  if (ip.kind !== r.kind) return false;
+  let bits = r.prefix;
+  for (let i = 0; i < r.bytes.length && bits > 0; i++) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((ip.bytes[i]! & mask) !== (r.bytes[i]! & mask)) return false;
+    bits -= 8;
+  }
+  return true;
+}
+
+function cidrLeafMatcher(r: CidrRange): LeafMatcher {
+  return {
+    display: r.text,
+    test: (leaf) => {
+      const ip = leafIp(leaf);
+      return ip !== undefined && inRange(ip, r);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Field references
+
+function refMatch(mode: MatchMode, a: string, b: string): boolean {
+  switch (mode) {
+    case 'exact':
+      return a === b;
+    case 'contains':
+      return a.includes(b);
+    case 'startswith':
+      return a.startsWith(b);
+    case 'endswith':
+      return a.endsWith(b);
+  }
+}
+
+function fieldrefLeafMatcher(ref: string, mode: MatchMode, cased: boolean): LeafMatcher {
+  const path = new FieldPath(ref);
+  return {
+    display: `${mode === 'exact' ? '' : `${mode} `}field ${ref}`,
+    test: (leaf, fields) => {
+      const a = leafText(leaf);
+      if (a === undefined) return false;
+      const left = cased ? a : a.toLowerCase();
+      return someLeaf(resolveField(fields, path), (other) => {
+        const b = leafText(other);
+        return b !== undefined && refMatch(mode, left, cased ? b : b.toLowerCase());
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Regular expressions
+
+function regexLeafMatcher(source: string, flags: string, display: string): LeafMatcher {
+  const re = compileRegex(source, flags);
+  return {
+    display,
+    test: (leaf) => {
+      const t = leafText(leaf);
+      return t !== undefined && re.test(t);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Items
+
+/** One leaf matcher per rule value (used for `all`, explanations, and as the generic path). */
+export function leafMatchers(test: ValueTest): LeafMatcher[] {
+  switch (test.kind) {
+    case 'string':
+      return test.patterns.map(stringLeafMatcher);
+    case 'regex':
+      return test.patterns.map((p) => regexLeafMatcher(p.source, p.flags, `/${p.source}/${p.flags}`));
+    case 'compare':
+      return test.values.map((v) => compareLeafMatcher(test.op, v, test.part));
+    case 'cidr':
+      return test.ranges.map(cidrLeafMatcher);
+    case 'fieldref':
+      return test.refs.map((r) => fieldrefLeafMatcher(r, test.mode, test.cased));
+    case 'null':
+    case 'exists':
+      return [];
+  }
+}
+
+/** Compile an item (field already resolved by the caller) to a predicate, including `all` and `neq`. */
+export function compileItemPredicate(item: DetectionItem): ValuePredicate {
+  const base = compilePositive(item);
+  return item.negated ? (v, f) => !base(v, f) : base;
+}
+
+function compilePositive(item: DetectionItem): ValuePredicate {
+  const test = item.test;
+  if (test.kind === 'null') return (v) => v === undefined || v === null;
+  if (test.kind === 'exists') return test.want ? (v) => v !== undefined : (v) => v === undefined;
+  const matchers = leafMatchers(test);
+  if (item.all) {
+    return (v, fields) => {
+      if (v === undefined || v === null) return false;
+      for (const m of matchers) if (!someLeaf(v, (leaf) => m.test(leaf, fields))) return false;
+      return true;
+    };
+  }
+  if (test.kind === 'string') {
+    const any = stringAnyLeaf(test.patterns);
+    return (v) => {
+      if (v === undefined || v === null) return false;
+      if (typeof v !== 'object') return any(v as Leaf);
+      return someLeaf(v, any);
+    };
+  }
+  if (matchers.length === 1) {
+    const m = matchers[0]!;
+    return (v, fields) => someLeaf(v, (leaf) => m.test(leaf, fields));
+  }
+  return (v, fields) => someLeaf(v, (leaf) => matchers.some((m) => m.test(leaf, fields)));
+}
+
+/**
+ * Why an item is true: the values that matched (for negated items, what the field held instead).
+ * Returns undefined when the item is false. Only called for rules that matched, so it may allocate.
+ */
+export function explainItem(item: DetectionItem, value: unknown, fields: Fields): MatchedValue[] | undefined {
+  if (!compileItemPredicate(item)(value, fields)) return undefined;
+  const base = { field: item.ruleField, modifiers: item.modifiers };
+  const test = item.test;
+  if (item.negated) {
+    return [{ ...base, expected: `not ${describeTest(test)}`, actual: firstLeaf(value) }];
+  }
+  if (test.kind === 'null') return [{ ...base, expected: 'null', actual: value ?? null }];
+  if (test.kind === 'exists') {
+    return [{ ...base, expected: test.want ? 'exists' : 'absent', actual: value === undefined ? null : value }];
+  }
+  const out: MatchedValue[] = [];
+  for (const m of leafMatchers(test)) {
+    let hit: Leaf | undefined;
+    someLeaf(value, (leaf) => {
+      if (m.test(leaf, fields)) {
+        hit = leaf;
+        return true;
+      }
+      return false;
+    });
+    if (hit !== undefined) {
+      out.push({ ...base, expected: m.display, actual: hit });
+      if (!item.all) break;
+    }
+  }
+  return out;
+}
+
+function firstLeaf(v: unknown): unknown {
+  let first: unknown = v === undefined ? null : v;
+  someLeaf(v, (leaf) => {
+    first = leaf;
+    return true;
+  });
+  return first;
+}
+
+export function describeTest(test: ValueTest): string {
+  switch (test.kind) {
+    case 'null':
+      return 'null';
+    case 'exists':
+      return test.want ? 'exists' : 'absent';
+    default:
+      return leafMatchers(test)
+        .map((m) => m.display)
+        .join(' | ');
+  }
+}
+
+export { ONE, STAR };
