@@ -1,0 +1,229 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SigmaEngine } from '../../src/sigma/engine.js';
+import { parseSigmaText } from '../../src/sigma/parse.js';
+import { parsePipeline } from '../../src/sigma/pipeline.js';
+import { referenceMatch } from '../../src/sigma/reference.js';
+import type { SigmaCollection } from '../../src/sigma/types.js';
+
+const FIELDS = ['eventName', 'eventSource', 'a', 'n.x', 'arr'];
+const MODS = ['', '|contains', '|startswith', '|endswith', '|cased', '|contains|cased', '|neq', '|re', '|exists'];
+
+const ruleValue = fc.oneof(
+  fc.stringMatching(/^[abAB*?\\]{0,4}$/),
+  fc.constantFrom('Stop', 'stop', 'DeleteTrail', 'x*y'),
+  fc.integer({ min: 0, max: 3 }),
+);
+const recordScalar = fc.oneof(
+  fc.stringMatching(/^[abAB*?\\xy]{0,5}$/),
+  fc.constantFrom('Stop', 'STOP', 'DeleteTrail', 'xQy'),
+  fc.integer({ min: 0, max: 3 }),
+  fc.constant(null),
+  fc.boolean(),
+);
+const recordValue = fc.oneof(recordScalar, fc.array(recordScalar, { maxLength: 3 }), fc.record({ x: recordScalar }));
+const record = fc.record(
+  {
+    eventName: recordValue,
+    eventSource: recordValue,
+    a: recordValue,
+    n: fc.record({ x: recordValue }),
+    arr: recordValue,
+  },
+  { requiredKeys: [] },
+);
+
+const item = fc
+  .tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...MODS), fc.array(ruleValue, { minLength: 1, maxLength: 3 }))
+  .map(([field, mod, values]) => {
+    if (mod === '|exists') return [`${field}|exists`, values.length % 2 === 0] as const;
+    if (mod === '|re') return [`${field}|re`, String(values[0]).replace(/[\\*?]/g, '')] as const;
+    if (values.length === 1) return [`${field}${mod}`, values[0]] as const;
+    return [`${field}${mod}`, values] as const;
+  });
+const selection = fc.oneof(
+  fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => Object.fromEntries(items)),
+  fc.array(
+    fc.array(item, { minLength: 1, maxLength: 2 }).map((i) => Object.fromEntries(i)),
+    { minLength: 2, maxLength: 3 },
+  ),
+  fc.constant(null).map(() => ({ eventName: 'Stop' })),
+);
+const condition = fc.constantFrom(
+  'sel1',
+  'sel1 and sel2',
+  'sel1 or sel2',
+  'sel1 and not sel2',
+  'not sel1',
+  '1 of sel*',
+  'all of sel*',
+  'sel1 or (sel2 and not sel1)',
+);
+const ruleDoc = fc.record({ sel1: selection, sel2: selection, condition }).map((detection, i) => ({
+  title: `generated ${i}`,
+  logsource: { product: 'aws', service: 'cloudtrail' },
+  detection,
+}));
+
+function collectionOf(docs: unknown[]): SigmaCollection {
+  const c = parseSigmaText(docs.map((d) => JSON.stringify(d)).join('\n---\n'), 'gen.yml');
+  return c;
+}
+
+describe('fast engine ≡ reference evaluator', () => {
+  it('random rules (shared atoms, index, all modifiers of the generator) on random records', () => {
+    fc.assert(
+      fc.property(
+        fc.array(ruleDoc, { minLength: 1, maxLength: 12 }),
+        fc.array(record, { minLength: 1, maxLength: 8 }),
+        (docs, records) => {
+          const c = collectionOf(docs);
+          // Invalid generated rules (e.g. regex syntax) are simply not loaded; both sides see the same set.
+          const engine = new SigmaEngine(c);
+          for (const r of records) {
+            const fast = engine.matchRules('cloudtrail', r).map((x) => x.rule);
+            const slow = c.rules.filter((rule) => referenceMatch(rule.detection, r));
+            expect(fast).toEqual(slow);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('indexes rules by eventName / eventSource and evaluates only candidates', () => {
+    const c = collectionOf([
+      {
+        title: 'by name',
+        logsource: { product: 'aws', service: 'cloudtrail' },
+        detection: { s: { eventSource: 'x', eventName: ['A', 'B'] }, condition: 's' },
+      },
+      {
+        title: 'by source',
+        logsource: { product: 'aws', service: 'cloudtrail' },
+        detection: { s: { eventSource: 'X' }, f: { a: 1 }, condition: 's and not f' },
+      },
+      {
+        title: 'or of names',
+        logsource: { product: 'aws', service: 'cloudtrail' },
+        detection: { s1: { eventName: 'C' }, s2: { eventName: 'D', a: 1 }, condition: '1 of s*' },
+      },
+      {
+        title: 'unindexed',
+        logsource: { product: 'aws', service: 'cloudtrail' },
+        detection: { s: { 'userAgent|contains': 'bot' }, condition: 's' },
+      },
+      {
+        title: 'by other field',
+        logsource: { product: 'aws', service: 'cloudtrail' },
+        detection: { s: { 'userIdentity.type': 'Root' }, condition: 's' },
+      },
+    ]);
+    const engine = new SigmaEngine(c);
+    const keys = engine.compiled('cloudtrail').map((r) => [r.rule.meta.title, r.key]);
+    expect(keys).toEqual([
+      ['by name', { field: 'eventName', values: ['a', 'b'] }],
+      ['by source', { field: 'eventSource', values: ['x'] }],
+      ['or of names', { field: 'eventName', values: ['c', 'd'] }],
+      ['unindexed', undefined],
+      ['by other field', { field: 'userIdentity.type', values: ['root'] }],
+    ]);
+    const titles = (f: Record<string, unknown>) => engine.matchRules('cloudtrail', f).map((r) => r.rule.meta.title);
+    expect(titles({ eventSource: 'X', eventName: 'b' })).toEqual(['by name', 'by source']);
+    expect(titles({ eventSource: 'x', eventName: 'D', a: 1, userAgent: 'Bot/1' })).toEqual([
+      'or of names',
+      'unindexed',
+    ]);
+    expect(titles({ userIdentity: { type: 'root' } })).toEqual(['by other field']);
+    expect(titles({ eventName: ['Z', 'C'] })).toEqual(['or of names']);
+  });
+
+  it('shares identical field tests between rules', () => {
+    const docs = Array.from({ length: 50 }, (_, i) => ({
+      title: `r${i}`,
+      logsource: { product: 'aws', service: 'cloudtrail' },
+      detection: { s: { eventSource: 'iam.amazonaws.com', eventName: `Op${i % 5}` }, condition: 's' },
+    }));
+    const engine = new SigmaEngine(collectionOf(docs));
+    // 1 eventSource test + 5 distinct eventName tests, over 2 fields.
+    expect(engine.stats()).toEqual([{ type: 'cloudtrail', rules: 50, indexed: 50, unindexed: 0, atoms: 6, fields: 2 }]);
+    expect(engine.countMatches('cloudtrail', { eventSource: 'iam.amazonaws.com', eventName: 'op3' })).toBe(10);
+  });
+});
+
+describe('logsources, pipelines and meta filters', () => {
+  const dnsRule = {
+    title: 'DNS to a bad domain',
+    id: '0e95725d-7320-415d-80f7-004da920fc21',
+    logsource: { category: 'dns' },
+    detection: { s: { 'query|endswith': '.evil.example.' }, condition: 's' },
+  };
+  const r53 = { query_name: 'c2.evil.example.', srcaddr: '10.0.0.5' };
+
+  it('maps Sigma taxonomy fields to native ones with the built-in pipeline', () => {
+    const engine = new SigmaEngine(collectionOf([dnsRule]));
+    expect(engine.types()).toEqual(['route53resolver']);
+    expect(engine.countMatches('route53resolver', r53)).toBe(1);
+    expect(engine.countMatches('route53resolver', { query_name: 'good.example.' })).toBe(0);
+    const [m] = engine.matchFields('route53resolver', r53, { file: 'dns.log', line: 3 }, 0);
+    // Explanations name the rule's field, not the native one.
+    expect(m!.selections[0]!.values[0]).toMatchObject({ field: 'query', actual: 'c2.evil.example.' });
+  });
+
+  it('rules for unknown logsources load but are reported as never evaluated', () => {
+    const engine = new SigmaEngine(
+      collectionOf([{ ...dnsRule, logsource: { product: 'windows', service: 'security' } }]),
+    );
+    expect(engine.types()).toEqual([]);
+    expect(engine.issues).toHaveLength(1);
+    expect(engine.issues[0]!.reason).toBe(
+      'logsource (product: windows, service: security) matches no Vigil log type; the rule is loaded but never evaluated',
+    );
+  });
+
+  it('user pipelines add log sources and override field maps (one-to-many mappings are OR)', () => {
+    const { pipeline, issues } = parsePipeline(
+      'name: mine\nlogsources:\n  - logsource: { category: dns }\n    types: [route53resolver]\n    fields: { query: [query_name, answers.Rdata] }\n',
+      'mine.yml',
+    );
+    expect(issues).toEqual([]);
+    const engine = new SigmaEngine(collectionOf([dnsRule]), { pipelines: [pipeline!] });
+    expect(engine.countMatches('route53resolver', { query_name: 'x.', answers: [{ Rdata: 'c2.evil.example.' }] })).toBe(
+      1,
+    );
+    const bad = parsePipeline('name: x\nlogsources:\n  - logsource: {}\n    types: [syslog]\n', 'bad.yml');
+    expect(bad.pipeline).toBeUndefined();
+    expect(bad.issues[0]).toMatchObject({ file: 'bad.yml', path: 'logsources.0.types.0' });
+  });
+
+  it('a meta filter adds "and not (filter)" to the rules it names', () => {
+    const rule = {
+      title: 'Console login',
+      id: '0e95725d-7320-415d-80f7-004da920fc31',
+      logsource: { product: 'aws', service: 'cloudtrail' },
+      detection: { s: { eventName: 'ConsoleLogin' }, condition: 's' },
+    };
+    const filter = {
+      title: 'Ignore the break-glass user',
+      logsource: { product: 'aws', service: 'cloudtrail' },
+      filter: {
+        rules: ['0e95725d-7320-415d-80f7-004da920fc31'],
+        selection: { 'userIdentity.userName': 'breakglass' },
+        condition: 'selection',
+      },
+    };
+    const c = collectionOf([rule, filter]);
+    expect(c.issues).toEqual([]);
+    const engine = new SigmaEngine(c);
+    expect(engine.countMatches('cloudtrail', { eventName: 'ConsoleLogin', userIdentity: { userName: 'alice' } })).toBe(
+      1,
+    );
+    expect(
+      engine.countMatches('cloudtrail', { eventName: 'ConsoleLogin', userIdentity: { userName: 'BreakGlass' } }),
+    ).toBe(0);
+    const [m] = engine.matchFields('cloudtrail', { eventName: 'ConsoleLogin' }, { file: 'f', line: 1 }, 0);
+    expect(m!.condition).toEqual(['s', 'not (filter1: selection)']);
+    const other = collectionOf([rule, { ...filter, logsource: { product: 'windows' } }]);
+    expect(new SigmaEngine(other).issues[0]!.reason).toMatch(/differs from rule/);
+  });
+});
