@@ -1,0 +1,293 @@
+import type { FileParser, LogFormat, LogRecord, Sink, SniffInput } from '../types.js';
+import {
+  DEFAULT_LAYOUT,
+  headerNames,
+  Kind,
+  KNOWN_FIELDS,
+  type Layout,
+  makeLayout,
+  parseFormatString,
+} from './layout.js';
+
+/**
+ * VPC Flow Logs (logs.md §2), including Transit Gateway flow logs.
+ *
+ * Space-separated records whose field order comes from, in this order of precedence: the header line S3-delivered
+ * files carry (it may reappear mid-file, e.g. in concatenated files: the layout switches there), the configured
+ * `FormatOptions.vpcFlowFormat` (CloudWatch Logs delivery has no header), else the default v2 format. A record
+ * whose field count differs from its layout is rejected, never shifted. `-` (and an empty column) is absent.
+ * A `{"message":"…"}` line (CloudWatch Logs export) is unwrapped.
+ *
+ * Hot path: one pass with indexOf, integers converted straight from the line (no substring), one slice per text
+ * field, per-layout converter tables built once per header.
+ */
+export const vpcFlowFormat: LogFormat = {
+  type: 'vpcflow',
+  title: 'VPC Flow Logs',
+  framing: 'lines',
+  sniff: sniffVpcFlow,
+  open({ file, options }) {
+    return new VpcFlowParser(file, options.vpcFlowFormat);
+  },
+};
+
+/** Reasons are quoted with long values cut, so one garbage line cannot produce a megabyte-long message. */
+function show(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+}
+
+/** Digits between `from` and `to` as a number, or -1 when the text is not an unsigned integer. */
+function parseUint(s: string, from: number, to: number): number {
+  if (to - from > 15) {
+    for (let i = from; i < to; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+    }
+    return Number(s.slice(from, to));
+  }
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function countFields(line: string): number {
+  let n = 1;
+  for (let i = line.indexOf(' '); i >= 0; i = line.indexOf(' ', i + 1)) n++;
+  return n;
+}
+
+export class VpcFlowParser implements FileParser {
+  private layout: Layout | undefined;
+  /** Why there is no usable layout (invalid configured format, malformed header). */
+  private noLayout = '';
+  /** How error messages name the current layout. */
+  private layoutName: string;
+  private readonly configured: Layout | undefined;
+  private readonly configuredError: string;
+  private readonly headers = new Map<string, Layout>();
+  private readonly unknown = new Set<string>();
+
+  constructor(
+    private readonly file: string,
+    formatOption: string | undefined,
+  ) {
+    this.configuredError = '';
+    if (formatOption !== undefined && formatOption.trim() !== '') {
+      const parsed = parseFormatString(formatOption);
+      if ('error' in parsed) {
+        this.configuredError = `the configured VPC flow log format (logs.vpcFlowFormat) is invalid: ${parsed.error}`;
+      } else {
+        this.configured = makeLayout(parsed.names, 'the configured format (logs.vpcFlowFormat)');
+        for (const name of this.configured.unknown) this.unknown.add(name);
+      }
+    }
+    this.layout = this.configuredError ? undefined : (this.configured ?? DEFAULT_LAYOUT);
+    this.noLayout = this.configuredError;
+    this.layoutName = this.layout?.origin ?? '';
+  }
+
+  /** Field names declared by a header or the configured format that Vigil does not know (kept as text). */
+  get unknownFields(): string[] {
+    return [...this.unknown];
+  }
+
+  line(text: string, lineNo: number, out: Sink): void {
+    const c = text.charCodeAt(0);
+    if (c === 123 /* { */) {
+      this.wrapped(text, lineNo, out);
+      return;
+    }
+    if (c >= 97 && c <= 122 && this.header(text, lineNo, out)) return;
+    this.record(text, text, lineNo, out);
+  }
+
+  /** CloudWatch Logs export / `filter-log-events` output: `{"message":"<flow record>", …}`. */
+  private wrapped(text: string, lineNo: number, out: Sink): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      out.error({ file: this.file, line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
+      return;
+    }
+    const message = (value as { message?: unknown } | null)?.message;
+    if (typeof message !== 'string' || message.trim() === '') {
+      out.error({
+        file: this.file,
+        line: lineNo,
+        reason: 'JSON line without a "message" string (expected a CloudWatch Logs event holding a flow log record)',
+      });
+      return;
+    }
+    const inner = message.trim();
+    const c = inner.charCodeAt(0);
+    if (c >= 97 && c <= 122 && this.header(inner, lineNo, out)) return;
+    this.record(inner, text, lineNo, out);
+  }
+
+  /** Adopt a header line's layout; false when the line is not a header. */
+  private header(text: string, lineNo: number, out: Sink): boolean {
+    const names = headerNames(text);
+    if (!names) return false;
+    const key = names.join(' ');
+    let layout = this.headers.get(key);
+    if (!layout) {
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup !== undefined) {
+        this.layout = undefined;
+        this.noLayout = `the header on line ${lineNo} names field '${dup}' twice`;
+        out.error({
+          file: this.file,
+          line: lineNo,
+          reason: `malformed header: field '${dup}' appears twice; records are rejected until the next valid header`,
+        });
+        return true;
+      }
+      layout = makeLayout(names, 'the header');
+      this.headers.set(key, layout);
+      for (const name of layout.unknown) this.unknown.add(name);
+    }
+    this.layout = layout;
+    this.layoutName = `the header on line ${lineNo}`;
+    return true;
+  }
+
+  private record(text: string, raw: string, lineNo: number, out: Sink): void {
+    const layout = this.layout;
+    if (layout === undefined) {
+      out.error({ file: this.file, line: lineNo, reason: this.noLayout });
+      return;
+    }
+    let line = text;
+    const last = line.charCodeAt(line.length - 1);
+    if (last === 32 || last === 9) line = line.trimEnd();
+    const names = layout.names;
+    const kinds = layout.kinds;
+    const n = layout.count;
+    const len = line.length;
+    const fields: Record<string, unknown> = {};
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      if (pos > len) {
+        this.countError(layout, line, lineNo, out);
+        return;
+      }
+      let sp = line.indexOf(' ', pos);
+      if (sp < 0) sp = len;
+      // `-` (and an empty column) is absent: the key is omitted.
+      if (sp !== pos && (sp - pos !== 1 || line.charCodeAt(pos) !== 45)) {
+        const kind = kinds[i];
+        if (kind === Kind.Text) {
+          fields[names[i]!] = line.slice(pos, sp);
+        } else {
+          const v = parseUint(line, pos, sp);
+          if (v >= 0) fields[names[i]!] = v;
+          else if (kind === Kind.Lenient) fields[names[i]!] = line.slice(pos, sp);
+          else {
+            // A wrong field count explains a bad value better than the value itself (garbage, shifted lines).
+            if (countFields(line) !== n) this.countError(layout, line, lineNo, out);
+            else this.valueError(names[i]!, line.slice(pos, sp), lineNo, out);
+            return;
+          }
+        }
+      }
+      pos = sp + 1;
+    }
+    if (pos <= len) {
+      this.countError(layout, line, lineNo, out);
+      return;
+    }
+    let time = Number.NaN;
+    const start = layout.start >= 0 ? fields.start : undefined;
+    if (start !== undefined) time = (start as number) * 1000;
+    else if (layout.end >= 0 && fields.end !== undefined) time = (fields.end as number) * 1000;
+    let sourceIp = layout.srcaddr >= 0 ? (fields.srcaddr as string | undefined) : undefined;
+    if (sourceIp === undefined && layout.pktSrcaddr >= 0) sourceIp = fields['pkt-srcaddr'] as string | undefined;
+    let actor = layout.instanceId >= 0 ? (fields['instance-id'] as string | undefined) : undefined;
+    if (actor === undefined && layout.interfaceId >= 0) actor = fields['interface-id'] as string | undefined;
+    const record: LogRecord = {
+      type: 'vpcflow',
+      fields,
+      time,
+      sourceIp,
+      actor,
+      origin: { file: this.file, line: lineNo },
+      raw,
+    };
+    out.record(record);
+  }
+
+  private countError(layout: Layout, line: string, lineNo: number, out: Sink): void {
+    const got = countFields(line);
+    const hint = layout === DEFAULT_LAYOUT ? ' (set logs.vpcFlowFormat for a custom format without a header)' : '';
+    out.error({
+      file: this.file,
+      line: lineNo,
+      reason: `expected ${layout.count} space-separated fields per ${this.layoutName}${hint}, got ${got}`,
+    });
+  }
+
+  private valueError(name: string, value: string, lineNo: number, out: Sink): void {
+    const what = name === 'start' || name === 'end' ? `${name} time` : name;
+    const expected = name === 'start' || name === 'end' ? 'Unix seconds or -' : 'a whole number or -';
+    out.error({ file: this.file, line: lineNo, reason: `invalid ${what} '${show(value)}' (expected ${expected})` });
+  }
+}
+
+const V2_LINE =
+  /^\d{1,2} (\d{12}|unknown|-) (eni-[0-9a-f]+|-) \S+ \S+ (\d+|-) (\d+|-) (\d+|-) (\d+|-) (\d+|-) \d{9,10} \d{9,10} (ACCEPT|REJECT|-) (OK|NODATA|SKIPDATA)\s*$/;
+const STATUS = new Set(['OK', 'NODATA', 'SKIPDATA']);
+const ID_PREFIX = /^(eni|tgw|tgw-attach|vpc|subnet|i)-[0-9a-z]+$/;
+const EPOCH = /^\d{9,10}$/;
+
+/**
+ * Content sniffing: a header line (≥ 2 catalogued names) is certain; a default-format line is nearly so; a
+ * header-less custom-format line is recognised by its flow-record traits (consecutive Unix start/end times, a
+ * log-status keyword, resource IDs) and never by quotes, brackets or tabs, which no flow record has.
+ */
+export function sniffVpcFlow({ firstLine }: SniffInput): number {
+  let line = firstLine.trim();
+  let factor = 1;
+  if (line.charCodeAt(0) === 123) {
+    let message: unknown;
+    try {
+      message = (JSON.parse(line) as { message?: unknown } | null)?.message;
+    } catch {
+      return 0;
+    }
+    if (typeof message !== 'string') return 0;
+    line = message.trim();
+    factor = 0.9; // other JSON formats are checked for their own keys; a bare "message" is weaker evidence
+  }
+  const header = headerNames(line);
+  if (header) {
+    let known = 0;
+    for (const name of header) if (KNOWN_FIELDS.has(name)) known++;
+    if (known >= 3 || (known >= 2 && known === header.length)) return 0.98 * factor;
+    return known >= 2 ? 0.7 * factor : 0.3 * factor;
+  }
+  if (/["[\]\t{}]/.test(line)) return 0;
+  if (V2_LINE.test(line)) return 0.95 * factor;
+  const tokens = line.split(' ');
+  if (tokens.length < 3) return 0;
+  let hasStatus = false;
+  let hasTimes = false;
+  let hasId = false;
+  let hasAction = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t === '') return 0;
+    if (STATUS.has(t)) hasStatus = true;
+    else if (t === 'ACCEPT' || t === 'REJECT') hasAction = true;
+    else if (ID_PREFIX.test(t)) hasId = true;
+    else if (i > 0 && EPOCH.test(t) && EPOCH.test(tokens[i - 1]!)) hasTimes = true;
+  }
+  if (hasTimes && hasStatus) return 0.85 * factor;
+  if (hasTimes && (hasId || hasAction)) return 0.7 * factor;
+  if (hasStatus && hasId) return 0.6 * factor;
+  return 0;
+}

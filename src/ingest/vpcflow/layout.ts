@@ -1,0 +1,196 @@
+/**
+ * VPC Flow Logs field catalogue and per-format layouts (logs.md §2).
+ *
+ * A layout is the ordered field list of one format (a file's header line, the configured format string, or the
+ * default v2 format) with everything the hot path needs precomputed: a converter kind per position and the
+ * positions of the fields the normalised helpers read.
+ */
+
+/** How a column's text becomes a value (plain numbers so the hot path compares small integers). */
+export const Kind = {
+  /** Kept as written. */
+  Text: 0,
+  /** Unsigned integer; anything else (but `-`) is an error. */
+  Int: 1,
+  /** Number when numeric, otherwise kept as text (fields whose type AWS has not confirmed). */
+  Lenient: 2,
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+/** Every field AWS documents for VPC flow logs (v2–v8, plus two newer ones) and Transit Gateway flow logs. */
+export const KNOWN_FIELDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
+  // v2 (the default format, in this order)
+  ['version', Kind.Int],
+  ['account-id', Kind.Text], // 12 digits with leading zeros, or `unknown`: never a number
+  ['interface-id', Kind.Text],
+  ['srcaddr', Kind.Text],
+  ['dstaddr', Kind.Text],
+  ['srcport', Kind.Int],
+  ['dstport', Kind.Int],
+  ['protocol', Kind.Int],
+  ['packets', Kind.Int],
+  ['bytes', Kind.Int],
+  ['start', Kind.Int],
+  ['end', Kind.Int],
+  ['action', Kind.Text],
+  ['log-status', Kind.Text],
+  // v3
+  ['vpc-id', Kind.Text],
+  ['subnet-id', Kind.Text],
+  ['instance-id', Kind.Text],
+  ['tcp-flags', Kind.Int],
+  ['type', Kind.Text],
+  ['pkt-srcaddr', Kind.Text],
+  ['pkt-dstaddr', Kind.Text],
+  // v4
+  ['region', Kind.Text],
+  ['az-id', Kind.Text],
+  ['sublocation-type', Kind.Text],
+  ['sublocation-id', Kind.Text],
+  // v5
+  ['pkt-src-aws-service', Kind.Text],
+  ['pkt-dst-aws-service', Kind.Text],
+  ['flow-direction', Kind.Text],
+  ['traffic-path', Kind.Int],
+  // v7 (ECS)
+  ['ecs-cluster-arn', Kind.Text],
+  ['ecs-cluster-name', Kind.Text],
+  ['ecs-container-instance-arn', Kind.Text],
+  ['ecs-container-instance-id', Kind.Text],
+  ['ecs-container-id', Kind.Text],
+  ['ecs-second-container-id', Kind.Text],
+  ['ecs-service-name', Kind.Text],
+  ['ecs-task-definition-arn', Kind.Text],
+  ['ecs-task-arn', Kind.Text],
+  ['ecs-task-id', Kind.Text],
+  // v8
+  ['reject-reason', Kind.Text],
+  // newer, unconfirmed in the spec: typed leniently so an unexpected value is kept rather than rejected
+  ['resource-id', Kind.Text],
+  ['encryption-status', Kind.Lenient],
+  // Transit Gateway flow logs (their own field set; shared names above keep their meaning)
+  ['resource-type', Kind.Text],
+  ['tgw-id', Kind.Text],
+  ['tgw-attachment-id', Kind.Text],
+  ['tgw-src-vpc-account-id', Kind.Text],
+  ['tgw-dst-vpc-account-id', Kind.Text],
+  ['tgw-src-vpc-id', Kind.Text],
+  ['tgw-dst-vpc-id', Kind.Text],
+  ['tgw-src-subnet-id', Kind.Text],
+  ['tgw-dst-subnet-id', Kind.Text],
+  ['tgw-src-eni', Kind.Text],
+  ['tgw-dst-eni', Kind.Text],
+  ['tgw-src-az-id', Kind.Text],
+  ['tgw-dst-az-id', Kind.Text],
+  ['tgw-pair-attachment-id', Kind.Text],
+  ['packets-lost-no-route', Kind.Int],
+  ['packets-lost-blackhole', Kind.Int],
+  ['packets-lost-mtu-exceeded', Kind.Int],
+  ['packets-lost-ttl-expired', Kind.Int],
+]);
+
+export const DEFAULT_V2_FIELDS = [
+  'version',
+  'account-id',
+  'interface-id',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'log-status',
+] as const;
+
+/** Field names AWS uses: lower case, digits and hyphens. */
+const NAME = /^[a-z][a-z0-9-]*$/;
+
+export function isFieldName(token: string): boolean {
+  return NAME.test(token);
+}
+
+export interface Layout {
+  /** Where the layout came from, for error messages ("per the header (line 1)"). */
+  readonly origin: string;
+  readonly names: readonly string[];
+  readonly kinds: Uint8Array;
+  readonly count: number;
+  /** Positions (-1 when the layout lacks the field) of the fields the helpers read. */
+  readonly start: number;
+  readonly end: number;
+  readonly srcaddr: number;
+  readonly pktSrcaddr: number;
+  readonly instanceId: number;
+  readonly interfaceId: number;
+  /** Declared names that are not in the catalogue: accepted, kept as text. */
+  readonly unknown: readonly string[];
+}
+
+/** Build a layout from an ordered field list (names already validated). */
+export function makeLayout(names: readonly string[], origin: string): Layout {
+  const kinds = new Uint8Array(names.length);
+  const unknown: string[] = [];
+  names.forEach((name, i) => {
+    const kind = KNOWN_FIELDS.get(name);
+    if (kind === undefined) unknown.push(name);
+    kinds[i] = kind ?? Kind.Text;
+  });
+  return {
+    origin,
+    names,
+    kinds,
+    count: names.length,
+    start: names.indexOf('start'),
+    end: names.indexOf('end'),
+    srcaddr: names.indexOf('srcaddr'),
+    pktSrcaddr: names.indexOf('pkt-srcaddr'),
+    instanceId: names.indexOf('instance-id'),
+    interfaceId: names.indexOf('interface-id'),
+    unknown,
+  };
+}
+
+export const DEFAULT_LAYOUT = makeLayout(DEFAULT_V2_FIELDS, 'the default v2 format');
+
+/**
+ * Parse a configured format string: `${version} ${account-id} …` (as AWS shows it) or plain names, separated by
+ * spaces (commas tolerated). Returns the names, or a reason the string is not a flow log format.
+ */
+export function parseFormatString(spec: string): { names: string[] } | { error: string } {
+  const tokens = spec.split(/[\s,]+/).filter((t) => t.length > 0);
+  if (tokens.length === 0) return { error: 'it names no fields' };
+  const names: string[] = [];
+  for (const token of tokens) {
+    const name = token.startsWith('${') && token.endsWith('}') ? token.slice(2, -1) : token;
+    if (!NAME.test(name)) return { error: `'${token}' is not a field name` };
+    if (names.includes(name)) return { error: `field '${name}' appears twice` };
+    names.push(name);
+  }
+  return { names };
+}
+
+/**
+ * Is this line a header (the field list S3-delivered files start with)? Every token must be name-shaped and the
+ * first, or failing that the second, a catalogued field name; data values never are (they are numbers, IDs such as
+ * `eni-…`, addresses, upper-case keywords or `-`). Cheap for data lines: most fail on the first character.
+ */
+export function headerNames(text: string): string[] | undefined {
+  const c = text.charCodeAt(0);
+  if (c < 97 || c > 122) return undefined; // not a-z
+  const line = text.trimEnd();
+  let sp = line.indexOf(' ');
+  if (sp < 0) sp = line.length;
+  if (!KNOWN_FIELDS.has(line.slice(0, sp))) {
+    // A header may start with a field this version of Vigil does not know; then the second must be known.
+    let sp2 = line.indexOf(' ', sp + 1);
+    if (sp2 < 0) sp2 = line.length;
+    if (sp2 <= sp + 1 || !KNOWN_FIELDS.has(line.slice(sp + 1, sp2))) return undefined;
+  }
+  const names = line.split(' ');
+  for (const name of names) if (!NAME.test(name)) return undefined;
+  return names;
+}
