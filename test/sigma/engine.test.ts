@@ -59,15 +59,14 @@ const condition = fc.constantFrom(
   'all of sel*',
   'sel1 or (sel2 and not sel1)',
 );
-const ruleDoc = fc.record({ sel1: selection, sel2: selection, condition }).map((detection, i) => ({
-  title: `generated ${i}`,
+const ruleDoc = fc.record({ sel1: selection, sel2: selection, condition }).map((detection) => ({
+  title: 'generated',
   logsource: { product: 'aws', service: 'cloudtrail' },
   detection,
 }));
 
 function collectionOf(docs: unknown[]): SigmaCollection {
-  const c = parseSigmaText(docs.map((d) => JSON.stringify(d)).join('\n---\n'), 'gen.yml');
-  return c;
+  return parseSigmaText(docs.map((d) => JSON.stringify(d)).join('\n---\n'), 'gen.yml');
 }
 
 describe('fast engine ≡ reference evaluator', () => {
