@@ -1,0 +1,219 @@
+import { type JsonNode, parseJsonStrict, syntaxErrorText } from './json.js';
+import { comparableNumber } from './numbers.js';
+import { FALSE, Leaf, type Membership, NULL, NUMBER, STRING, TRUE } from './types.js';
+
+/**
+ * An event parsed from JSON text. Unlike JSON.parse it keeps duplicate keys (event-ruler's streaming reader sees
+ * every value) and the literal text of numbers.
+ */
+export class ParsedEvent {
+  constructor(readonly root: JsonNode) {}
+}
+
+/** Parse event JSON text; a non-object or invalid JSON yields an error message instead of throwing. */
+export function parseEvent(text: string): { ok: true; event: ParsedEvent } | { ok: false; error: string } {
+  const r = parseJsonStrict(text);
+  if (!r.ok) return { ok: false, error: syntaxErrorText(text, r.error) };
+  if (r.node.type !== 'object') return { ok: false, error: 'Event must be a JSON object' };
+  return { ok: true, event: new ParsedEvent(r.node) };
+}
+
+/** Receives each leaf with its dotted path. */
+export type LeafSink = (path: string, leaf: Leaf) => void;
+
+/** Restricts flattening to paths some pattern reads. */
+export interface PathFilter {
+  /** A leaf at this path is wanted. */
+  leaf(path: string): boolean;
+  /** Some wanted path lies below this one. */
+  below(path: string): boolean;
+}
+
+const NO_MEMBERSHIP: Membership | null = null;
+
+/**
+ * Walk an event's leaves the way event-ruler flattens it: paths join keys with '.', arrays add no path step, and
+ * each object or array element inside an array records (array id, index) so fields taken from different
+ * elements of the same array can be told apart. Scalars directly inside an array carry no entry for that array.
+ */
+export function walkEvent(event: unknown, sink: LeafSink, filter?: PathFilter): void {
+  const state = { arrays: 0 };
+  if (event instanceof ParsedEvent) {
+    if (event.root.type === 'object') walkTreeObject(event.root, '', NO_MEMBERSHIP, sink, filter, state);
+    return;
+  }
+  if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+    walkObject(event as Record<string, unknown>, '', NO_MEMBERSHIP, sink, filter, state);
+  }
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+function scalarLeaf(value: unknown, membership: Membership | null): Leaf | undefined {
+  switch (typeof value) {
+    case 'string':
+      return new Leaf(STRING, value, Number.NaN, membership);
+    case 'number':
+      if (!Number.isFinite(value)) return new Leaf(NULL, 'null', Number.NaN, membership);
+      return value === 0 ? new Leaf(NUMBER, '0', 0, membership) : new Leaf(NUMBER, String(value), value, membership);
+    case 'boolean':
+      return value ? new Leaf(TRUE, 'true', Number.NaN, membership) : new Leaf(FALSE, 'false', Number.NaN, membership);
+    case 'bigint': {
+      const text = value.toString();
+      return new Leaf(NUMBER, text, comparableNumber(text) ?? Number.NaN, membership);
+    }
+    default:
+      return value === null ? new Leaf(NULL, 'null', Number.NaN, membership) : undefined;
+  }
+}
+
+type State = { arrays: number };
+
+function walkValue(
+  value: unknown,
+  path: string,
+  membership: Membership | null,
+  sink: LeafSink,
+  filter: PathFilter | undefined,
+  state: State,
+  inArray: boolean,
+): void {
+  if (value !== null && typeof value === 'object') {
+    const withJson = value as { toJSON?: () => unknown };
+    if (typeof withJson.toJSON === 'function') {
+      walkValue(withJson.toJSON(), path, membership, sink, filter, state, inArray);
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (filter && !filter.leaf(path) && !filter.below(path)) return;
+      const id = state.arrays++;
+      for (let i = 0; i < value.length; i++) {
+        let el: unknown = value[i];
+        if (el !== null && typeof el === 'object' && typeof (el as { toJSON?: unknown }).toJSON === 'function') {
+          el = (el as { toJSON: () => unknown }).toJSON();
+        }
+        if (el !== null && typeof el === 'object') {
+          walkValue(el, path, extend(membership, id, i), sink, filter, state, true);
+        } else {
+          // JSON.stringify turns undefined/functions in arrays into null.
+          walkValue(
+            el === undefined || typeof el === 'function' ? null : el,
+            path,
+            membership,
+            sink,
+            filter,
+            state,
+            true,
+          );
+        }
+      }
+      return;
+    }
+    if (filter && !filter.below(path)) return;
+    walkObject(value as Record<string, unknown>, path, membership, sink, filter, state);
+    return;
+  }
+  if (filter && !filter.leaf(path)) return;
+  const leaf = scalarLeaf(value, membership);
+  if (leaf) sink(path, leaf);
+  else if (inArray) sink(path, new Leaf(NULL, 'null', Number.NaN, membership));
+}
+
+function walkObject(
+  obj: Record<string, unknown>,
+  path: string,
+  membership: Membership | null,
+  sink: LeafSink,
+  filter: PathFilter | undefined,
+  state: State,
+): void {
+  const keys = Object.keys(obj);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    const value = obj[key];
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    walkValue(value, join(path, key), membership, sink, filter, state, false);
+  }
+}
+
+function extend(membership: Membership | null, id: number, index: number): Membership {
+  return membership === null ? [id, index] : [...membership, id, index];
+}
+
+function walkTreeValue(
+  node: JsonNode,
+  path: string,
+  membership: Membership | null,
+  sink: LeafSink,
+  filter: PathFilter | undefined,
+  state: State,
+): void {
+  switch (node.type) {
+    case 'object':
+      if (filter && !filter.below(path)) return;
+      walkTreeObject(node, path, membership, sink, filter, state);
+      return;
+    case 'array': {
+      if (filter && !filter.leaf(path) && !filter.below(path)) return;
+      const id = state.arrays++;
+      node.items.forEach((el, i) => {
+        const inner = el.type === 'object' || el.type === 'array' ? extend(membership, id, i) : membership;
+        walkTreeValue(el, path, inner, sink, filter, state);
+      });
+      return;
+    }
+    case 'error':
+      return;
+    default: {
+      if (filter && !filter.leaf(path)) return;
+      sink(path, treeLeaf(node, membership));
+    }
+  }
+}
+
+function treeLeaf(node: JsonNode, membership: Membership | null): Leaf {
+  if (node.type === 'string') return new Leaf(STRING, node.value, Number.NaN, membership);
+  if (node.type === 'number') return new Leaf(NUMBER, node.raw, comparableNumber(node.raw) ?? Number.NaN, membership);
+  if (node.type === 'literal') {
+    if (node.value === true) return new Leaf(TRUE, 'true', Number.NaN, membership);
+    if (node.value === false) return new Leaf(FALSE, 'false', Number.NaN, membership);
+  }
+  return new Leaf(NULL, 'null', Number.NaN, membership);
+}
+
+function walkTreeObject(
+  node: JsonNode & { type: 'object' },
+  path: string,
+  membership: Membership | null,
+  sink: LeafSink,
+  filter: PathFilter | undefined,
+  state: State,
+): void {
+  for (const entry of node.entries) walkTreeValue(entry.value, join(path, entry.key), membership, sink, filter, state);
+}
+
+/** True when two memberships agree on every array they share. */
+export function consistent(a: Membership | null, b: Membership | null): boolean {
+  if (a === null || b === null) return true;
+  for (let i = 0; i < b.length; i += 2) {
+    for (let j = 0; j < a.length; j += 2) {
+      if (a[j] === b[i] && a[j + 1] !== b[i + 1]) return false;
+    }
+  }
+  return true;
+}
+
+/** The union of two consistent memberships. */
+export function merge(a: Membership | null, b: Membership | null): Membership | null {
+  if (b === null || b.length === 0) return a;
+  if (a === null || a.length === 0) return b;
+  const out = [...a];
+  for (let i = 0; i < b.length; i += 2) {
+    let found = false;
+    for (let j = 0; j < a.length; j += 2) if (a[j] === b[i]) found = true;
+    if (!found) out.push(b[i], b[i + 1]);
+  }
+  return out;
+}

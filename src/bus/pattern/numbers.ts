@@ -1,0 +1,61 @@
+/**
+ * AWS's number rules (event-ruler `ComparableNumber`): a JSON number takes part in numeric matching only when its
+ * decimal text is exactly the value of the float64 it rounds to (as Java's `BigDecimal.valueOf(double)` prints it);
+ * NaN, infinities and anything that loses digits (e.g. 12345678901234567890) are "not comparable" and can then only
+ * match their literal text. Negative zero does not exist (BigDecimal has no signed zero).
+ */
+
+/** Canonical form of a decimal literal: sign, significant digits and exponent (zero → "0"). */
+export function canonicalDecimal(text: string): string {
+  let i = 0;
+  let neg = false;
+  if (text.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  } else if (text.charCodeAt(0) === 43) {
+    i = 1;
+  }
+  let digits = '';
+  let exp = 0;
+  let seenPoint = false;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits += text[i];
+      if (seenPoint) exp--;
+    } else if (c === 46) {
+      seenPoint = true;
+    } else if (c === 101 || c === 69) {
+      exp += Number.parseInt(text.slice(i + 1), 10);
+      break;
+    } else {
+      return `invalid:${text}`;
+    }
+  }
+  let lead = 0;
+  while (lead < digits.length && digits.charCodeAt(lead) === 48) lead++;
+  digits = digits.slice(lead);
+  if (digits === '') return '0';
+  let trail = digits.length;
+  while (digits.charCodeAt(trail - 1) === 48) trail--;
+  exp += digits.length - trail;
+  digits = digits.slice(0, trail);
+  return `${neg ? '-' : ''}${digits}e${exp}`;
+}
+
+/**
+ * The float64 value of a JSON number literal when it is comparable, else undefined. `-0` becomes `0`.
+ */
+export function comparableNumber(text: string): number | undefined {
+  const value = Number(text);
+  if (!Number.isFinite(value)) return undefined;
+  if (value === 0) return canonicalDecimal(text) === '0' ? 0 : undefined;
+  // Fast path: JS's shortest round-trip form equals the literal → same decimal value.
+  if (String(value) === text) return value;
+  return canonicalDecimal(String(value)) === canonicalDecimal(text) ? value : undefined;
+}
+
+/** The message event-ruler raises for a pattern number it cannot compare. */
+export function cannotCompare(text: string): string {
+  return `Cannot compare number : ${text}`;
+}
