@@ -85,14 +85,14 @@ export function formatWildcard(segments: WildcardSegments): string {
 
 const WILD = -1;
 
-/** Byte-level tokens of a quoted wildcard value: byte values, WILD for a star. */
-function tokens(segments: WildcardSegments): number[] {
-  const out: number[] = [34];
+/** Byte-level tokens of a (quoted) wildcard value: byte values, WILD for a star. */
+function tokens(segments: WildcardSegments, quoted: boolean): number[] {
+  const out: number[] = quoted ? [34] : [];
   segments.forEach((seg, i) => {
     if (i > 0) out.push(WILD);
     for (const b of encoder.encode(seg)) out.push(b);
   });
-  out.push(34);
+  if (quoted) out.push(34);
   return out;
 }
 
@@ -100,10 +100,11 @@ function tokens(segments: WildcardSegments): number[] {
  * Wildcard complexity in the sense of event-ruler's MachineComplexityEvaluator: the largest number of wildcard
  * pattern prefixes that one input value can match at the same time, summed over all patterns that share a field
  * machine. A prefix `p1..pj` of a pattern "matches" an input when the glob `p1..pj` matches the whole input.
- * Evaluation stops as soon as `cap` is exceeded.
+ * Evaluation stops as soon as `cap` is exceeded. Values are quoted (`"…"`) as in event-ruler's machine; `quoted =
+ * false` evaluates bare patterns.
  */
-export function wildcardComplexity(patterns: readonly WildcardSegments[], cap: number): number {
-  const toks = patterns.map(tokens);
+export function wildcardComplexity(patterns: readonly WildcardSegments[], cap: number, quoted = true): number {
+  const toks = patterns.map((p) => tokens(p, quoted));
   const offsets: number[] = [];
   let total = 0;
   for (const t of toks) {
