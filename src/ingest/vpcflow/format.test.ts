@@ -127,9 +127,8 @@ describe('VPC flow logs: Elastic conformance', () => {
         const doc = expected[i]!;
         const f = r.fields;
         expect(r.type).toBe('vpcflow');
-        // Elastic's event.original is the flow record (unwrapped from {"message": …}).
-        const original = ecsGet(doc, 'event.original') as string;
-        expect(r.raw === original || JSON.parse(r.raw!).message === original).toBe(true);
+        // Elastic's event.original is the flow record (unwrapped from {"message": …}), as is our raw.
+        expect(r.raw).toBe(ecsGet(doc, 'event.original'));
         for (const [field, paths] of ECS_MAP) {
           const want = paths.map((p) => ecsGet(doc, p)).find((v) => v !== undefined);
           if (want === undefined) continue;
@@ -316,12 +315,49 @@ describe('VPC flow logs: variants', () => {
     expect(records[1]!.fields).toEqual({});
   });
 
-  it('CloudWatch Logs JSON wrapper lines are unwrapped; raw keeps the line as written', () => {
+  it('CloudWatch Logs JSON wrapper lines are unwrapped; raw is the flow record', () => {
     const wrapped = JSON.stringify({ timestamp: 1418530070000, message: OK_LINE, ingestionTime: 1418530071000 });
     const { records, errors } = parseTextWith(vpcFlowFormat, wrapped);
     expect(errors).toEqual([]);
     expect(records[0]!.fields.dstport).toBe(3389);
-    expect(records[0]!.raw).toBe(wrapped);
+    expect(records[0]!.raw).toBe(OK_LINE);
+    expect(records[0]!.origin).toEqual({ file: '<text>', line: 1 });
+  });
+
+  it('a CloudWatch Logs subscription payload on one line yields one record per event (origin.index)', () => {
+    const payload = {
+      messageType: 'DATA_MESSAGE',
+      owner: '123456789010',
+      logGroup: 'vpc-flow',
+      logStream: 'eni-1235b8ca123456789-all',
+      subscriptionFilters: ['all'],
+      logEvents: [
+        { id: '1', timestamp: 1418530070000, message: OK_LINE },
+        { id: '2', timestamp: 1418530070000, message: `${OK_LINE} extra` },
+        { id: '3', timestamp: 1418530070000 },
+        {
+          id: '4',
+          timestamp: 1431280934000,
+          message: '2 123456789010 eni-1 - - - - - - - 1431280876 1431280934 - NODATA',
+        },
+      ],
+    };
+    const control = {
+      messageType: 'CONTROL_MESSAGE',
+      logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }],
+    };
+    const text = `${JSON.stringify(control)}\n${JSON.stringify(payload)}`;
+    const { records, errors } = parseTextWith(vpcFlowFormat, text, { file: 's.json' });
+    expect(records.map((r) => r.origin)).toEqual([
+      { file: 's.json', line: 2, index: 0 },
+      { file: 's.json', line: 2, index: 3 },
+    ]);
+    expect(records[1]!.fields['log-status']).toBe('NODATA');
+    expect(errors.map((e) => [e.line, e.reason])).toEqual([
+      [2, expect.stringMatching(/^expected 14 space-separated fields .* got 15$/)],
+      [2, 'logEvents[2] has no "message" string (expected a CloudWatch Logs event holding a flow log record)'],
+    ]);
+    expect(vpcFlowFormat.sniff({ firstLine: JSON.stringify(payload), head: '', path: '' })).toBeGreaterThan(0.8);
   });
 
   it('unknown header names are accepted silently, kept as text and recorded', () => {
@@ -427,6 +463,7 @@ describe('VPC flow logs: property', () => {
     readFileSync(join(dir, 'test-v8-samples.log'), 'utf8').trim(),
     V2_HEADER,
     '{"message":"2 428961148399 eni-0e0bf7be352692297 - - - - - - - 1671029698 1671029728 - NODATA"}',
+    `{"messageType":"DATA_MESSAGE","logEvents":[{"message":"${OK_LINE}"},{"message":"${V2_HEADER}"}]}`,
   ];
   const mutated = fc
     .tuple(fc.constantFrom(...validLines), fc.nat(), fc.nat(), fc.string({ maxLength: 12 }), fc.nat(3))
@@ -450,14 +487,17 @@ describe('VPC flow logs: property', () => {
           const got: (LogRecord | ParseIssue)[] = [];
           parser.line(text, i + 1, { record: (r) => got.push(r), error: (e) => got.push(e) });
           let inner = text;
+          let events = -1;
           if (text.startsWith('{')) {
             try {
-              const m = JSON.parse(text)?.message;
-              if (typeof m === 'string') inner = m.trim();
+              const v = JSON.parse(text);
+              if (Array.isArray(v?.logEvents)) events = v.logEvents.length;
+              else if (typeof v?.message === 'string') inner = v.message.trim();
             } catch {}
           }
-          const isHeader = headerNames(inner) !== undefined;
-          if (isHeader) expect(got.length).toBeLessThanOrEqual(1);
+          // A subscription payload yields at most one output per event; a header line none (or a duplicate error).
+          if (events >= 0) expect(got.length).toBeLessThanOrEqual(events);
+          else if (headerNames(inner) !== undefined) expect(got.length).toBeLessThanOrEqual(1);
           else expect(got).toHaveLength(1);
         });
       }),

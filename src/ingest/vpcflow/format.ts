@@ -102,10 +102,14 @@ export class VpcFlowParser implements FileParser {
       return;
     }
     if (c >= 97 && c <= 122 && this.header(text, lineNo, out)) return;
-    this.record(text, text, lineNo, out);
+    this.record(text, lineNo, out, undefined);
   }
 
-  /** CloudWatch Logs export / `filter-log-events` output: `{"message":"<flow record>", …}`. */
+  /**
+   * JSON lines from CloudWatch Logs: an exported / `filter-log-events` event `{"message":"<flow record>", …}`, or a
+   * whole subscription payload on one line `{"messageType":"DATA_MESSAGE", …, "logEvents":[{"message":…}, …]}`
+   * (one record per event, `origin.index` = its position; CONTROL_MESSAGE health checks produce nothing).
+   */
   private wrapped(text: string, lineNo: number, out: Sink): void {
     let value: unknown;
     try {
@@ -114,7 +118,22 @@ export class VpcFlowParser implements FileParser {
       out.error({ file: this.file, line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
       return;
     }
-    const message = (value as { message?: unknown } | null)?.message;
+    const obj = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+    if (Array.isArray(obj.logEvents)) {
+      if (obj.messageType === 'CONTROL_MESSAGE') return;
+      obj.logEvents.forEach((event: unknown, index) => {
+        const message = (event as { message?: unknown } | null)?.message;
+        if (typeof message === 'string' && message.trim() !== '') this.message(message, lineNo, out, index);
+        else
+          out.error({
+            file: this.file,
+            line: lineNo,
+            reason: `logEvents[${index}] has no "message" string (expected a CloudWatch Logs event holding a flow log record)`,
+          });
+      });
+      return;
+    }
+    const message = obj.message;
     if (typeof message !== 'string' || message.trim() === '') {
       out.error({
         file: this.file,
@@ -123,10 +142,15 @@ export class VpcFlowParser implements FileParser {
       });
       return;
     }
+    this.message(message, lineNo, out, undefined);
+  }
+
+  /** A flow record (or header) carried in a CloudWatch Logs event message; `raw` is the message. */
+  private message(message: string, lineNo: number, out: Sink, index: number | undefined): void {
     const inner = message.trim();
     const c = inner.charCodeAt(0);
     if (c >= 97 && c <= 122 && this.header(inner, lineNo, out)) return;
-    this.record(inner, text, lineNo, out);
+    this.record(inner, lineNo, out, index);
   }
 
   /** Adopt a header line's layout; false when the line is not a header. */
@@ -156,7 +180,7 @@ export class VpcFlowParser implements FileParser {
     return true;
   }
 
-  private record(text: string, raw: string, lineNo: number, out: Sink): void {
+  private record(text: string, lineNo: number, out: Sink, index: number | undefined): void {
     const layout = this.layout;
     if (layout === undefined) {
       out.error({ file: this.file, line: lineNo, reason: this.noLayout });
@@ -215,8 +239,8 @@ export class VpcFlowParser implements FileParser {
       time,
       sourceIp,
       actor,
-      origin: { file: this.file, line: lineNo },
-      raw,
+      origin: index === undefined ? { file: this.file, line: lineNo } : { file: this.file, line: lineNo, index },
+      raw: text,
     };
     out.record(record);
   }
@@ -240,6 +264,7 @@ export class VpcFlowParser implements FileParser {
 
 const V2_LINE =
   /^\d{1,2} (\d{12}|unknown|-) (eni-[0-9a-f]+|-) \S+ \S+ (\d+|-) (\d+|-) (\d+|-) (\d+|-) (\d+|-) \d{9,10} \d{9,10} (ACCEPT|REJECT|-) (OK|NODATA|SKIPDATA)\s*$/;
+const FIRST_MESSAGE = /"message"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 const STATUS = new Set(['OK', 'NODATA', 'SKIPDATA']);
 const ID_PREFIX = /^(eni|tgw|tgw-attach|vpc|subnet|i)-[0-9a-z]+$/;
 const EPOCH = /^\d{9,10}$/;
@@ -253,15 +278,15 @@ export function sniffVpcFlow({ firstLine }: SniffInput): number {
   let line = firstLine.trim();
   let factor = 1;
   if (line.charCodeAt(0) === 123) {
-    let message: unknown;
+    // The first "message" string of a CloudWatch Logs event or subscription payload (the line may be cut at 64 KiB).
+    const m = FIRST_MESSAGE.exec(line);
+    if (!m) return 0;
     try {
-      message = (JSON.parse(line) as { message?: unknown } | null)?.message;
+      line = (JSON.parse(`"${m[1]}"`) as string).trim();
     } catch {
       return 0;
     }
-    if (typeof message !== 'string') return 0;
-    line = message.trim();
-    factor = 0.9; // other JSON formats are checked for their own keys; a bare "message" is weaker evidence
+    factor = 0.9; // a "message" key is weaker evidence than a file of bare records
   }
   const header = headerNames(line);
   if (header) {
