@@ -61,13 +61,12 @@ function countFields(line: string): number {
 }
 
 export class VpcFlowParser implements FileParser {
+  /** The current layout; undefined while none is usable (invalid configured format, malformed header). */
   private layout: Layout | undefined;
-  /** Why there is no usable layout (invalid configured format, malformed header). */
+  /** Why there is no usable layout. */
   private noLayout = '';
   /** How error messages name the current layout. */
-  private layoutName: string;
-  private readonly configured: Layout | undefined;
-  private readonly configuredError: string;
+  private layoutName = '';
   private readonly headers = new Map<string, Layout>();
   private readonly unknown = new Set<string>();
 
@@ -75,19 +74,18 @@ export class VpcFlowParser implements FileParser {
     private readonly file: string,
     formatOption: string | undefined,
   ) {
-    this.configuredError = '';
+    this.layout = DEFAULT_LAYOUT;
     if (formatOption !== undefined && formatOption.trim() !== '') {
       const parsed = parseFormatString(formatOption);
       if ('error' in parsed) {
-        this.configuredError = `the configured VPC flow log format (logs.vpcFlowFormat) is invalid: ${parsed.error}`;
+        this.layout = undefined;
+        this.noLayout = `the configured VPC flow log format (logs.vpcFlowFormat) is invalid: ${parsed.error}`;
       } else {
-        this.configured = makeLayout(parsed.names, 'the configured format (logs.vpcFlowFormat)');
-        for (const name of this.configured.unknown) this.unknown.add(name);
+        this.layout = makeLayout(parsed.names, 'the configured format (logs.vpcFlowFormat)');
+        for (const name of this.layout.unknown) this.unknown.add(name);
       }
     }
-    this.layout = this.configuredError ? undefined : (this.configured ?? DEFAULT_LAYOUT);
-    this.noLayout = this.configuredError;
-    this.layoutName = this.layout?.origin ?? '';
+    if (this.layout) this.layoutName = this.layout.origin;
   }
 
   /** Field names declared by a header or the configured format that Vigil does not know (kept as text). */
