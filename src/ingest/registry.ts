@@ -1,8 +1,10 @@
 import { UsageError } from '../core/errors.js';
 import { cloudfrontFormat } from './cloudfront/format.js';
+import { albConnectionFormat, albFormat, elbFormat, nlbFormat } from './elb/format.js';
 import { guarddutyFormat } from './guardduty/format.js';
 import { networkFirewallFormat } from './networkfirewall/format.js';
 import { route53ResolverFormat } from './route53resolver/format.js';
+import { vpcFlowFormat } from './vpcflow/format.js';
 import { s3AccessFormat } from './s3access/format.js';
 import { wafFormat } from './waf/format.js';
 import { isLogType, LOG_TYPES, type LogFormat, type LogType, type SniffInput } from './types.js';
@@ -12,6 +14,11 @@ import { isLogType, LOG_TYPES, type LogFormat, type LogType, type SniffInput } f
  * `--type` can name any of them.
  */
 export const FORMATS: readonly LogFormat[] = [
+  vpcFlowFormat,
+  albFormat,
+  albConnectionFormat,
+  nlbFormat,
+  elbFormat,
   route53ResolverFormat,
   s3AccessFormat,
   wafFormat,
