@@ -1,7 +1,7 @@
 import { foldKey, foldStable } from './casefold.js';
 import { type CompileOptions, toPattern } from './compile.js';
 import { type Explanation, explain } from './explain.js';
-import { consistent, merge, type PathFilter, walkEvent } from './flatten.js';
+import { consistent, merge, PathTrie, walkPruned } from './flatten.js';
 import { networkKey } from './ip.js';
 import { accepts } from './ops.js';
 import {
@@ -97,7 +97,13 @@ function addTo<K>(map: Map<K, number[]>, key: K, sid: number): Undo {
 interface Interval {
   readonly lo: number;
   readonly hi: number;
+  readonly loOpen: boolean;
+  readonly hiOpen: boolean;
   readonly sid: number;
+}
+
+function contains(it: Interval, x: number): boolean {
+  return (it.loOpen ? x > it.lo : x >= it.lo) && (it.hiOpen ? x < it.hi : x <= it.hi);
 }
 
 interface IntervalNode {
@@ -108,14 +114,14 @@ interface IntervalNode {
   readonly right: IntervalNode | undefined;
 }
 
-/** A centered interval tree over closed intervals (open ends are settled by verification), rebuilt lazily. */
+/** A centered interval tree (exact for open and closed ends), rebuilt lazily after changes. */
 class IntervalIndex {
   items: Interval[] = [];
   root: IntervalNode | undefined;
   dirty = false;
 
-  add(lo: number, hi: number, sid: number): Undo {
-    const item = { lo, hi, sid };
+  add(lo: number, loOpen: boolean, hi: number, hiOpen: boolean, sid: number): Undo {
+    const item = { lo, hi, loOpen, hiOpen, sid };
     this.items.push(item);
     this.dirty = true;
     return () => {
@@ -135,17 +141,17 @@ class IntervalIndex {
       if (x < node.center) {
         for (const it of node.byLo) {
           if (it.lo > x) break;
-          emit(it.sid);
+          if (contains(it, x)) emit(it.sid);
         }
         node = node.left;
       } else if (x > node.center) {
         for (const it of node.byHi) {
           if (it.hi < x) break;
-          emit(it.sid);
+          if (contains(it, x)) emit(it.sid);
         }
         node = node.right;
       } else {
-        for (const it of node.byLo) emit(it.sid);
+        for (const it of node.byLo) if (contains(it, x)) emit(it.sid);
         return;
       }
     }
@@ -249,7 +255,7 @@ class FieldIndex {
         return pushUndo(this.anyString, sid);
       }
       case 'numeric':
-        return this.ranges.add(m.lo, m.hi, sid);
+        return this.ranges.add(m.lo, m.loOpen, m.hi, m.hiOpen, sid);
       default:
         // exists:true and every anything-but accept most leaves: verify them whenever the field has a value.
         return pushUndo(this.anyLeaf, sid);
@@ -340,6 +346,7 @@ function exactHit(m: Matcher): boolean {
     case 'number':
     case 'literal':
     case 'ip':
+    case 'numeric':
       return true;
     case 'prefix':
     case 'suffix':
@@ -391,15 +398,10 @@ export class PatternIndex<T = string> {
   private readonly fieldIndexes = new Map<string, FieldIndex>();
   /** Sub-patterns without a driver (only fields that may be absent): checked for every event. */
   private readonly undriven: number[] = [];
-  private readonly pathRefs = new Map<string, number>();
-  private readonly belowRefs = new Map<string, number>();
+  private readonly paths = new PathTrie();
   private stamps = new Int32Array(64);
   private epoch = 0;
   private seq = 0;
-  private readonly filter: PathFilter = {
-    leaf: (path) => this.pathRefs.has(path),
-    below: (path) => this.belowRefs.has(path),
-  };
 
   constructor(private readonly options: CompileOptions = {}) {}
 
@@ -423,7 +425,7 @@ export class PatternIndex<T = string> {
     this.remove(id);
     const rule: RuleEntry<T> = { id, seq: this.seq++, pattern: compiled, subs: [], matchedEpoch: -1 };
     for (const sub of compiled.subPatterns) rule.subs.push(this.addSub(rule, sub));
-    for (const path of compiled.paths) this.refPath(path, 1);
+    for (const path of compiled.paths) this.paths.add(path);
     this.rules.set(id, rule);
   }
 
@@ -436,7 +438,7 @@ export class PatternIndex<T = string> {
       this.subs[sub.sid] = undefined;
       this.freeSids.push(sub.sid);
     }
-    for (const path of rule.pattern.paths) this.refPath(path, -1);
+    for (const path of rule.pattern.paths) this.paths.remove(path);
     this.rules.delete(id);
     return true;
   }
@@ -483,16 +485,12 @@ export class PatternIndex<T = string> {
 
   private flatten(event: unknown): Flat {
     const flat: Flat = { fields: new Map(), arrays: false };
-    walkEvent(
-      event,
-      (path, leaf) => {
-        if (leaf.membership !== null) flat.arrays = true;
-        const list = flat.fields.get(path);
-        if (list) list.push(leaf);
-        else flat.fields.set(path, [leaf]);
-      },
-      this.filter,
-    );
+    walkPruned(event, this.paths, (path, leaf) => {
+      if (leaf.membership !== null) flat.arrays = true;
+      const list = flat.fields.get(path);
+      if (list) list.push(leaf);
+      else flat.fields.set(path, [leaf]);
+    });
     return flat;
   }
 
@@ -531,24 +529,13 @@ export class PatternIndex<T = string> {
     this.subs[sid] = entry;
     return entry;
   }
-
-  private refPath(path: string, delta: number): void {
-    bump(this.pathRefs, path, delta);
-    for (let i = path.indexOf('.'); i >= 0; i = path.indexOf('.', i + 1)) bump(this.belowRefs, path.slice(0, i), delta);
-  }
-}
-
-function bump(map: Map<string, number>, key: string, delta: number): void {
-  const n = (map.get(key) ?? 0) + delta;
-  if (n <= 0) map.delete(key);
-  else map.set(key, n);
 }
 
 /** Full check of one sub-pattern against the flattened event (same semantics as the reference matcher). */
 function verify(sub: SubPattern, flat: Flat): boolean {
   const fields = sub.fields;
-  if (!flat.arrays) {
-    // No arrays of objects involved: every leaf is consistent with every other.
+  if (!flat.arrays || fields.length === 1) {
+    // No arrays of objects involved, or a single field: any accepted leaf will do.
     for (const f of fields) {
       const leaves = flat.fields.get(f.path);
       if (!leaves) {

@@ -21,14 +21,6 @@ export function parseEvent(text: string): { ok: true; event: ParsedEvent } | { o
 /** Receives each leaf with its dotted path. */
 export type LeafSink = (path: string, leaf: Leaf) => void;
 
-/** Restricts flattening to paths some pattern reads. */
-export interface PathFilter {
-  /** A leaf at this path is wanted. */
-  leaf(path: string): boolean;
-  /** Some wanted path lies below this one. */
-  below(path: string): boolean;
-}
-
 const NO_MEMBERSHIP: Membership | null = null;
 
 /**
@@ -36,14 +28,14 @@ const NO_MEMBERSHIP: Membership | null = null;
  * each object or array element inside an array records (array id, index) so fields taken from different
  * elements of the same array can be told apart. Scalars directly inside an array carry no entry for that array.
  */
-export function walkEvent(event: unknown, sink: LeafSink, filter?: PathFilter): void {
+export function walkEvent(event: unknown, sink: LeafSink): void {
   const state = { arrays: 0 };
   if (event instanceof ParsedEvent) {
-    if (event.root.type === 'object') walkTreeObject(event.root, '', NO_MEMBERSHIP, sink, filter, state);
+    if (event.root.type === 'object') walkTreeObject(event.root, '', NO_MEMBERSHIP, sink, state);
     return;
   }
   if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
-    walkObject(event as Record<string, unknown>, '', NO_MEMBERSHIP, sink, filter, state);
+    walkObject(event as Record<string, unknown>, '', NO_MEMBERSHIP, sink, state);
   }
 }
 
@@ -76,18 +68,16 @@ function walkValue(
   path: string,
   membership: Membership | null,
   sink: LeafSink,
-  filter: PathFilter | undefined,
   state: State,
   inArray: boolean,
 ): void {
   if (value !== null && typeof value === 'object') {
     const withJson = value as { toJSON?: () => unknown };
     if (typeof withJson.toJSON === 'function') {
-      walkValue(withJson.toJSON(), path, membership, sink, filter, state, inArray);
+      walkValue(withJson.toJSON(), path, membership, sink, state, inArray);
       return;
     }
     if (Array.isArray(value)) {
-      if (filter && !filter.leaf(path) && !filter.below(path)) return;
       const id = state.arrays++;
       for (let i = 0; i < value.length; i++) {
         let el: unknown = value[i];
@@ -95,27 +85,17 @@ function walkValue(
           el = (el as { toJSON: () => unknown }).toJSON();
         }
         if (el !== null && typeof el === 'object') {
-          walkValue(el, path, extend(membership, id, i), sink, filter, state, true);
+          walkValue(el, path, extend(membership, id, i), sink, state, true);
         } else {
           // JSON.stringify turns undefined/functions in arrays into null.
-          walkValue(
-            el === undefined || typeof el === 'function' ? null : el,
-            path,
-            membership,
-            sink,
-            filter,
-            state,
-            true,
-          );
+          walkValue(el === undefined || typeof el === 'function' ? null : el, path, membership, sink, state, true);
         }
       }
       return;
     }
-    if (filter && !filter.below(path)) return;
-    walkObject(value as Record<string, unknown>, path, membership, sink, filter, state);
+    walkObject(value as Record<string, unknown>, path, membership, sink, state);
     return;
   }
-  if (filter && !filter.leaf(path)) return;
   const leaf = scalarLeaf(value, membership);
   if (leaf) sink(path, leaf);
   else if (inArray) sink(path, new Leaf(NULL, 'null', Number.NaN, membership));
@@ -126,7 +106,6 @@ function walkObject(
   path: string,
   membership: Membership | null,
   sink: LeafSink,
-  filter: PathFilter | undefined,
   state: State,
 ): void {
   const keys = Object.keys(obj);
@@ -134,7 +113,7 @@ function walkObject(
     const key = keys[k];
     const value = obj[key];
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
-    walkValue(value, join(path, key), membership, sink, filter, state, false);
+    walkValue(value, join(path, key), membership, sink, state, false);
   }
 }
 
@@ -147,29 +126,24 @@ function walkTreeValue(
   path: string,
   membership: Membership | null,
   sink: LeafSink,
-  filter: PathFilter | undefined,
   state: State,
 ): void {
   switch (node.type) {
     case 'object':
-      if (filter && !filter.below(path)) return;
-      walkTreeObject(node, path, membership, sink, filter, state);
+      walkTreeObject(node, path, membership, sink, state);
       return;
     case 'array': {
-      if (filter && !filter.leaf(path) && !filter.below(path)) return;
       const id = state.arrays++;
       node.items.forEach((el, i) => {
         const inner = el.type === 'object' || el.type === 'array' ? extend(membership, id, i) : membership;
-        walkTreeValue(el, path, inner, sink, filter, state);
+        walkTreeValue(el, path, inner, sink, state);
       });
       return;
     }
     case 'error':
       return;
-    default: {
-      if (filter && !filter.leaf(path)) return;
+    default:
       sink(path, treeLeaf(node, membership));
-    }
   }
 }
 
@@ -188,10 +162,9 @@ function walkTreeObject(
   path: string,
   membership: Membership | null,
   sink: LeafSink,
-  filter: PathFilter | undefined,
   state: State,
 ): void {
-  for (const entry of node.entries) walkTreeValue(entry.value, join(path, entry.key), membership, sink, filter, state);
+  for (const entry of node.entries) walkTreeValue(entry.value, join(path, entry.key), membership, sink, state);
 }
 
 /** True when two memberships agree on every array they share. */
@@ -216,4 +189,162 @@ export function merge(a: Membership | null, b: Membership | null): Membership | 
     if (!found) out.push(b[i], b[i + 1]);
   }
   return out;
+}
+
+/**
+ * The field paths an index reads, as a trie of path segments, so flattening can skip unread keys without
+ * building path strings. Dotted event keys are followed segment by segment, which is exactly AWS's dot-joining.
+ */
+export class PathNode {
+  readonly children = new Map<string, PathNode>();
+  /** Number of patterns reading a leaf at exactly this path. */
+  wanted = 0;
+  constructor(readonly path: string) {}
+
+  /** The node for `key` below this one (a dotted key descends several levels), if any pattern reads there. */
+  child(key: string): PathNode | undefined {
+    const direct = this.children.get(key);
+    if (direct || key.indexOf('.') < 0) return direct;
+    let node: PathNode | undefined = this;
+    for (const part of key.split('.')) {
+      node = node.children.get(part);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+}
+
+export class PathTrie {
+  readonly root = new PathNode('');
+
+  add(path: string): void {
+    let node = this.root;
+    for (const part of path.split('.')) {
+      let next = node.children.get(part);
+      if (!next) node.children.set(part, (next = new PathNode(node === this.root ? part : `${node.path}.${part}`)));
+      node = next;
+    }
+    node.wanted++;
+  }
+
+  remove(path: string): void {
+    const trail: PathNode[] = [this.root];
+    const parts = path.split('.');
+    for (const part of parts) {
+      const next = trail[trail.length - 1].children.get(part);
+      if (!next) return;
+      trail.push(next);
+    }
+    trail[trail.length - 1].wanted--;
+    for (let i = trail.length - 1; i > 0; i--) {
+      const node = trail[i];
+      if (node.wanted > 0 || node.children.size > 0) break;
+      trail[i - 1].children.delete(parts[i - 1]);
+    }
+  }
+}
+
+/** Like walkEvent, restricted to the paths of a trie; also reports whether any emitted leaf is inside an array. */
+export function walkPruned(event: unknown, trie: PathTrie, sink: LeafSink): void {
+  const state = { arrays: 0 };
+  if (event instanceof ParsedEvent) {
+    if (event.root.type === 'object') prunedTreeObject(event.root, trie.root, NO_MEMBERSHIP, sink, state);
+    return;
+  }
+  if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+    prunedObject(event as Record<string, unknown>, trie.root, NO_MEMBERSHIP, sink, state);
+  }
+}
+
+function prunedObject(
+  obj: Record<string, unknown>,
+  node: PathNode,
+  membership: Membership | null,
+  sink: LeafSink,
+  state: State,
+): void {
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    const child = node.child(key);
+    if (!child) continue;
+    const value = obj[key];
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    prunedValue(value, child, membership, sink, state, false);
+  }
+}
+
+function prunedValue(
+  value: unknown,
+  node: PathNode,
+  membership: Membership | null,
+  sink: LeafSink,
+  state: State,
+  inArray: boolean,
+): void {
+  if (value !== null && typeof value === 'object') {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+      prunedValue((value as { toJSON: () => unknown }).toJSON(), node, membership, sink, state, inArray);
+      return;
+    }
+    if (Array.isArray(value)) {
+      const id = state.arrays++;
+      for (let i = 0; i < value.length; i++) {
+        let el: unknown = value[i];
+        if (el !== null && typeof el === 'object' && typeof (el as { toJSON?: unknown }).toJSON === 'function') {
+          el = (el as { toJSON: () => unknown }).toJSON();
+        }
+        if (el !== null && typeof el === 'object') {
+          prunedValue(el, node, extend(membership, id, i), sink, state, true);
+        } else {
+          prunedValue(el === undefined || typeof el === 'function' ? null : el, node, membership, sink, state, true);
+        }
+      }
+      return;
+    }
+    if (node.children.size > 0) prunedObject(value as Record<string, unknown>, node, membership, sink, state);
+    return;
+  }
+  if (node.wanted === 0) return;
+  const leaf = scalarLeaf(value, membership);
+  if (leaf) sink(node.path, leaf);
+  else if (inArray) sink(node.path, new Leaf(NULL, 'null', Number.NaN, membership));
+}
+
+function prunedTreeObject(
+  obj: JsonNode & { type: 'object' },
+  node: PathNode,
+  membership: Membership | null,
+  sink: LeafSink,
+  state: State,
+): void {
+  for (const entry of obj.entries) {
+    const child = node.child(entry.key);
+    if (child) prunedTreeValue(entry.value, child, membership, sink, state);
+  }
+}
+
+function prunedTreeValue(
+  value: JsonNode,
+  node: PathNode,
+  membership: Membership | null,
+  sink: LeafSink,
+  state: State,
+): void {
+  switch (value.type) {
+    case 'object':
+      if (node.children.size > 0) prunedTreeObject(value, node, membership, sink, state);
+      return;
+    case 'array': {
+      const id = state.arrays++;
+      value.items.forEach((el, i) => {
+        const inner = el.type === 'object' || el.type === 'array' ? extend(membership, id, i) : membership;
+        prunedTreeValue(el, node, inner, sink, state);
+      });
+      return;
+    }
+    case 'error':
+      return;
+    default:
+      if (node.wanted > 0) sink(node.path, treeLeaf(value, membership));
+  }
 }

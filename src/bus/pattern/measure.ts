@@ -1,0 +1,262 @@
+import { compilePattern } from './compile.js';
+import { PatternIndex } from './compiled.js';
+import { allLeaves, subPatternMatches } from './reference.js';
+import type { Pattern } from './types.js';
+
+/**
+ * Throughput of the compiled index against the reference matcher looping over every rule, for growing rule
+ * counts and several rule kinds, on citylots2-like GeoJSON events (the data set of event-ruler's benchmark).
+ * Not a test: a measurement to run by hand or from `npm run bench`.
+ */
+
+export type RuleKind =
+  | 'exact'
+  | 'prefix'
+  | 'suffix'
+  | 'equals-ignore-case'
+  | 'numeric'
+  | 'wildcard'
+  | 'anything-but'
+  | 'mixed';
+
+export const RULE_KINDS: readonly RuleKind[] = [
+  'exact',
+  'prefix',
+  'suffix',
+  'equals-ignore-case',
+  'numeric',
+  'wildcard',
+  'anything-but',
+  'mixed',
+];
+
+export interface MeasureOptions {
+  /** Number of distinct events generated (default 10,000). */
+  events?: number;
+  /** Time budget per measurement in ms (default 1,000). */
+  budgetMs?: number;
+  kinds?: readonly RuleKind[];
+  seed?: number;
+}
+
+export interface ThroughputRow {
+  kind: RuleKind;
+  rules: number;
+  compiledEventsPerSec: number;
+  referenceEventsPerSec: number;
+  /** Mean number of matching rules per event. */
+  matchesPerEvent: number;
+  /** Compiled index and reference selected the same rules on a sample of events. */
+  agree: boolean;
+}
+
+export interface ThroughputReport {
+  node: string;
+  events: number;
+  budgetMs: number;
+  rows: ThroughputRow[];
+}
+
+/** Small deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STREETS = [
+  'MISSION',
+  'VALENCIA',
+  'MARKET',
+  'HOWARD',
+  'FOLSOM',
+  'HARRISON',
+  'BRYANT',
+  'BRANNAN',
+  'TOWNSEND',
+  'KING',
+  'GEARY',
+  "O'FARRELL",
+  'ELLIS',
+  'EDDY',
+  'TURK',
+  'GOLDEN GATE',
+  'MCALLISTER',
+  'FULTON',
+  'GROVE',
+  'HAYES',
+  'FELL',
+  'OAK',
+  'PAGE',
+  'HAIGHT',
+  'WALLER',
+  'DUBOCE',
+  'CHURCH',
+  'SANCHEZ',
+  'NOE',
+  'CASTRO',
+  'DIAMOND',
+  'DOUGLASS',
+  'HOFFMAN',
+  'GRAND VIEW',
+  'PORTOLA',
+  'CLIPPER',
+  'ALVARADO',
+  'ELIZABETH',
+  'JERSEY',
+  'NOE VALLEY',
+  'BROADWAY',
+  'PACIFIC',
+  'JACKSON',
+  'WASHINGTON',
+  'CLAY',
+  'SACRAMENTO',
+  'CALIFORNIA',
+  'PINE',
+  'BUSH',
+  'SUTTER',
+];
+const ST_TYPES = ['ST', 'AVE', 'BLVD', 'WAY', 'TER', 'PL', null];
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** A citylots2-like GeoJSON feature. */
+function makeEvent(r: () => number): Record<string, unknown> {
+  const block = 1 + Math.floor(r() * 7000);
+  const lot = 1 + Math.floor(r() * 120);
+  const points: number[][] = [];
+  const x0 = -122.52 + r() * 0.16;
+  const y0 = 37.7 + r() * 0.12;
+  const n = 4 + Math.floor(r() * 6);
+  for (let i = 0; i < n; i++) points.push([x0 + r() * 0.001, y0 + r() * 0.001, 0]);
+  points.push(points[0]);
+  const from = Math.floor(r() * 4000);
+  return {
+    type: 'Feature',
+    properties: {
+      MAPBLKLOT: `${pad(block, 4)}${pad(lot, 3)}`,
+      BLKLOT: `${pad(block, 4)}${pad(lot, 3)}`,
+      BLOCK_NUM: pad(block, 4),
+      LOT_NUM: pad(lot, 3),
+      FROM_ST: String(from),
+      TO_ST: String(from + Math.floor(r() * 40)),
+      STREET: STREETS[Math.floor(r() * STREETS.length)],
+      ST_TYPE: ST_TYPES[Math.floor(r() * ST_TYPES.length)],
+      ODD_EVEN: r() < 0.5 ? 'O' : 'E',
+    },
+    geometry: { type: 'Polygon', coordinates: [points] },
+  };
+}
+
+function makeRule(kind: RuleKind, i: number, r: () => number): object {
+  const street = STREETS[i % STREETS.length];
+  const block = pad(1 + Math.floor(r() * 7000), 4);
+  switch (kind) {
+    case 'exact':
+      return { properties: { MAPBLKLOT: [`${block}${pad(1 + Math.floor(r() * 120), 3)}`] } };
+    case 'prefix':
+      return { properties: { MAPBLKLOT: [{ prefix: block }] } };
+    case 'suffix':
+      return { properties: { BLKLOT: [{ suffix: `${pad(1 + Math.floor(r() * 120), 3)}` }], BLOCK_NUM: [block] } };
+    case 'equals-ignore-case':
+      return { properties: { STREET: [{ 'equals-ignore-case': street.toLowerCase() }], BLOCK_NUM: [block] } };
+    case 'numeric': {
+      const x = -122.52 + r() * 0.16;
+      return { geometry: { coordinates: [{ numeric: ['>', x, '<', x + 0.0005] }] } };
+    }
+    case 'wildcard':
+      return {
+        properties: {
+          MAPBLKLOT: [{ wildcard: `${block}*` }],
+          STREET: [{ wildcard: `${street[0]}*${street.slice(-1)}` }],
+        },
+      };
+    case 'anything-but':
+      return {
+        properties: { BLOCK_NUM: [block], STREET: [{ 'anything-but': [street, STREETS[(i + 1) % STREETS.length]] }] },
+      };
+    case 'mixed':
+      return makeRule(RULE_KINDS[i % (RULE_KINDS.length - 1)], i, r);
+  }
+}
+
+function time(
+  budgetMs: number,
+  events: readonly unknown[],
+  run: (e: unknown) => number,
+): { perSec: number; matches: number } {
+  // Warm up so the JIT has compiled the hot paths.
+  for (let i = 0; i < Math.min(200, events.length); i++) run(events[i]);
+  const start = performance.now();
+  let done = 0;
+  let matches = 0;
+  while (performance.now() - start < budgetMs) {
+    for (let k = 0; k < 50; k++) matches += run(events[done++ % events.length]);
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  return { perSec: Math.round(done / elapsed), matches: matches / done };
+}
+
+/** Events per second for each rule count and rule kind, compiled index vs reference loop. */
+export async function measurePatternThroughput(
+  ruleCounts: number[],
+  options: MeasureOptions = {},
+): Promise<ThroughputReport> {
+  const budgetMs = options.budgetMs ?? 1000;
+  const r = rng(options.seed ?? 42);
+  const events = Array.from({ length: options.events ?? 10_000 }, () => makeEvent(r));
+  const rows: ThroughputRow[] = [];
+  for (const kind of options.kinds ?? RULE_KINDS) {
+    for (const count of ruleCounts) {
+      const patterns: Pattern[] = [];
+      const index = new PatternIndex<number>();
+      for (let i = 0; i < count; i++) {
+        const p = compilePattern(makeRule(kind, i, r));
+        patterns.push(p);
+        index.add(i, p);
+      }
+      const reference = (e: unknown): number[] => {
+        const leaves = allLeaves(e);
+        const out: number[] = [];
+        for (let i = 0; i < patterns.length; i++) {
+          if (patterns[i].subPatterns.some((sp) => subPatternMatches(sp, leaves))) out.push(i);
+        }
+        return out;
+      };
+      let agree = true;
+      for (let i = 0; i < 50; i++) {
+        if (JSON.stringify(index.match(events[i])) !== JSON.stringify(reference(events[i]))) agree = false;
+      }
+      const compiled = time(budgetMs, events, (e) => index.match(e).length);
+      const ref = time(budgetMs, events, (e) => reference(e).length);
+      rows.push({
+        kind,
+        rules: count,
+        compiledEventsPerSec: compiled.perSec,
+        referenceEventsPerSec: ref.perSec,
+        matchesPerEvent: Number(compiled.matches.toFixed(3)),
+        agree,
+      });
+      // Let other work (and the event loop) breathe between measurements.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return { node: process.version, events: events.length, budgetMs, rows };
+}
+
+/** `npx tsx src/bus/pattern/measure.ts [counts…]` prints a table. */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const counts = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  const report = await measurePatternThroughput(counts.length > 0 ? counts : [1, 100, 1000, 10_000]);
+  console.log(JSON.stringify(report, null, 2));
+}
