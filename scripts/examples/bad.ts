@@ -11,6 +11,8 @@ import { HOSTS, PROD } from './world.js';
 export interface BadFile {
   file: string;
   description: string;
+  /** For the truncated gzip: the example file whose leading bytes it is. */
+  truncatedFrom?: string;
   expect: {
     /** Log type whose parser reads the good parts (undefined: the file must be rejected as a whole). */
     type?: string;
@@ -24,15 +26,16 @@ export interface BadFile {
 const HEADER =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 
-export function generateBad(ctx: Ctx, truncateFrom: Buffer): BadFile[] {
+export function generateBad(ctx: Ctx, sourcePath: string, source: Buffer): BadFile[] {
   const r = rngFor('bad');
   const out: BadFile[] = [];
 
   // 1. A CloudTrail delivery file cut off in the middle of its gzip stream (interrupted download).
-  const cut = truncateFrom.subarray(0, Math.floor(truncateFrom.length * 0.6));
+  const cut = source.subarray(0, Math.floor(source.length * 0.6));
   ctx.writer.raw('bad/truncated-cloudtrail.json.gz', 'bad', Buffer.from(cut), 0, true);
   out.push({
     file: 'bad/truncated-cloudtrail.json.gz',
+    truncatedFrom: sourcePath,
     description:
       'A CloudTrail delivery file (gzip) cut at 60% of its bytes: the gzip stream ends early and the JSON document is ' +
       'incomplete. Expect an error naming the file (unexpected end of gzip / JSON); records decoded before the cut ' +
@@ -63,7 +66,8 @@ export function generateBad(ctx: Ctx, truncateFrom: Buffer): BadFile[] {
       errorLines.push(lines.length);
     }
     if (i === 19) {
-      lines.push('\u0001\u0002\u0003garbage\u0000\u00ff\u00fe line from a corrupted copy');
+      // Text, not binary: a whole-file binary check must not hide the good lines around it.
+      lines.push('<html><head><title>503 Service Unavailable</title></head><body>Service Unavailable</body></html>');
       errorLines.push(lines.length);
     }
   }
@@ -72,7 +76,8 @@ export function generateBad(ctx: Ctx, truncateFrom: Buffer): BadFile[] {
     file: 'bad/vpcflow-with-invalid-lines.log',
     description:
       'A default-format VPC flow log (plain text, with header) holding 24 good records and 4 bad lines: too few ' +
-      'fields, one field too many, a non-numeric start time and binary garbage. Expect the 24 records and one error ' +
+      'fields, one field too many, a non-numeric start time and an HTML error page pasted into the file. Expect the 24 ' +
+      'records and one error ' +
       `per bad line (lines ${errorLines.join(', ')}).`,
     expect: { type: 'vpcflow', records: 24, errorLines },
   });

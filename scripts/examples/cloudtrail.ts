@@ -44,7 +44,8 @@ export interface CtEvent {
   params?: Record<string, unknown> | null;
   response?: Record<string, unknown> | null;
   additional?: Record<string, unknown>;
-  error?: { code: string; message: string };
+  /** ConsoleLogin failures carry only a message. */
+  error?: { code?: string; message: string };
   readOnly: boolean;
   resources?: Record<string, unknown>[];
   eventType?: 'AwsApiCall' | 'AwsConsoleSignIn' | 'AwsServiceEvent';
@@ -70,10 +71,8 @@ export function ctRecord(r: Rng, e: CtEvent): Record<string, unknown> {
     sourceIPAddress: e.ip,
     userAgent: e.ua,
   };
-  if (e.error) {
-    rec.errorCode = e.error.code;
-    rec.errorMessage = e.error.message;
-  }
+  if (e.error?.code) rec.errorCode = e.error.code;
+  if (e.error) rec.errorMessage = e.error.message;
   rec.requestParameters = e.params ?? null;
   rec.responseElements = e.response ?? null;
   if (e.additional) rec.additionalEventData = e.additional;
@@ -126,6 +125,8 @@ function s3Additional(r: Rng, out = 0, inBytes = 0, hostId?: string): Record<str
 
 class Trail {
   readonly events: CtEvent[] = [];
+  /** One temporary key per instance profile session (instances keep their credentials for hours). */
+  readonly instanceKeys = new Map<string, string>();
   constructor(readonly r: Rng) {}
 
   add(e: CtEvent): CtEvent {
@@ -143,11 +144,9 @@ class Trail {
   }
 }
 
-const instanceKeys = new Map<string, string>();
-
-function instanceIdentity(r: Rng, h: Host, invokedBy?: string): Identity {
-  let key = instanceKeys.get(h.name);
-  if (!key) instanceKeys.set(h.name, (key = r.iamId('ASIA', 16)));
+function instanceIdentity(t: Trail, h: Host, invokedBy?: string): Identity {
+  let key = t.instanceKeys.get(h.name);
+  if (!key) t.instanceKeys.set(h.name, (key = t.r.iamId('ASIA', 16)));
   return roleSession(h.role!, h.eni.instance!, key, BASE_TIME - 47 * MINUTE, { ec2: true, invokedBy });
 }
 
@@ -159,7 +158,7 @@ function ssmAgents(t: Trail): void {
       const subnet = h.eni.subnet;
       t.call({
         time: ms + r.int(0, 900),
-        identity: instanceIdentity(r, h),
+        identity: instanceIdentity(t, h),
         source: 'ssm.amazonaws.com',
         name: 'UpdateInstanceInformation',
         ip: h.egressIp,
@@ -182,7 +181,7 @@ function ssmAgents(t: Trail): void {
       if ((ms - BASE_TIME - offset) % (10 * MINUTE) === 0)
         t.call({
           time: ms + r.int(1_000, 3_000),
-          identity: instanceIdentity(r, h),
+          identity: instanceIdentity(t, h),
           source: 'ssm.amazonaws.com',
           name: 'ListInstanceAssociations',
           ip: h.egressIp,
@@ -202,7 +201,7 @@ function webServers(t: Trail): void {
     for (let ms = BASE_TIME + r.int(60, 600) * SECOND; ms < END_TIME; ms += r.int(12, 18) * MINUTE) {
       t.call({
         time: ms,
-        identity: instanceIdentity(r, h),
+        identity: instanceIdentity(t, h),
         source: 'secretsmanager.amazonaws.com',
         name: 'GetSecretValue',
         ip: h.egressIp,
@@ -212,7 +211,7 @@ function webServers(t: Trail): void {
       });
       t.add({
         time: ms,
-        identity: instanceIdentity(r, h, 'secretsmanager.amazonaws.com'),
+        identity: instanceIdentity(t, h, 'secretsmanager.amazonaws.com'),
         source: 'kms.amazonaws.com',
         name: 'Decrypt',
         ip: 'secretsmanager.amazonaws.com',
@@ -228,7 +227,7 @@ function webServers(t: Trail): void {
     // At start-up the app tries to read its own tags, which its role does not allow.
     t.call({
       time: BASE_TIME + r.int(20, 50) * SECOND,
-      identity: instanceIdentity(r, h),
+      identity: instanceIdentity(t, h),
       source: 'ec2.amazonaws.com',
       name: 'DescribeTags',
       ip: h.egressIp,
@@ -518,7 +517,7 @@ function consoleSession(
       name: 'ConsoleLogin',
       ip,
       ua: browserUa,
-      error: { code: 'Failed authentication', message: 'Failed authentication' },
+      error: { message: 'Failed authentication' },
       response: { ConsoleLogin: 'Failure' },
       additional: {
         LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true',

@@ -55,7 +55,7 @@ export function generateExamples(): Generated {
   generateExports(ctx);
   const firstTrailFile = writer.inventory.find((f) => f.type === 'cloudtrail' && f.gzip && f.records > 100);
   if (!firstTrailFile) throw new Error('no CloudTrail file to truncate');
-  const badFiles = generateBad(ctx, writer.files.get(firstTrailFile.path)!);
+  const badFiles = generateBad(ctx, firstTrailFile.path, writer.files.get(firstTrailFile.path)!);
 
   const inventory = [...writer.inventory].sort((a, b) => (a.path < b.path ? -1 : 1));
   const manifest: ScenariosFile = {

@@ -46,10 +46,10 @@ const WHERE: Partial<Record<LogType | 'bad', string>> = {
   albconnection: '`…/elasticloadbalancing/…/conn_log_…log.gz`',
   nlb: '`…/elasticloadbalancing/…_net.mqtt-ingest.…log.gz`',
   elb: '`…/elasticloadbalancing/…_legacy-api_….log` (plain text)',
-  waf: '`AWSLogs/111122223333/WAFLogs/<us-east-1|cloudfront>/<acl>/YYYY/MM/dd/HH/mm/…log.gz`',
+  waf: '`AWSLogs/111122223333/WAFLogs/<region>/<acl>/YYYY/MM/dd/HH/mm/…log.gz` (region `us-east-1` or `cloudfront`)',
   cloudfront: '`cloudfront/E3KXV7W9R2TB5N.2026-11-01-HH.<unique>.gz` (W3C, `#Version`/`#Fields` headers)',
   networkfirewall:
-    '`AWSLogs/111122223333/network-firewall/<alert|flow>/us-east-1/egress-inspection/YYYY/MM/DD/HH/…log.gz`',
+    '`AWSLogs/111122223333/network-firewall/<type>/us-east-1/egress-inspection/YYYY/MM/DD/HH/…log.gz` (type `alert` or `flow`)',
   bad: '`bad/`',
 };
 

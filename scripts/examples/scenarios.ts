@@ -93,7 +93,6 @@ export function scenarioDefinitions(): ScenarioDef[] {
         "the bastion's reverse-DNS lookups of the attacker appear in the Route 53 Resolver logs.",
       attack: ['T1110.001'],
       logTypes: ['vpcflow', 'route53resolver'],
-      actor: HOSTS.bastion.eni.instance,
       sourceIps: [ATTACKERS.sshBruteForce],
       targets: [HOSTS.bastion.eni.ip, HOSTS.bastion.eni.instance!],
       start: TIMES.sshBrute.start,
