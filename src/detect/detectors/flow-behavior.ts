@@ -1,0 +1,254 @@
+/**
+ * Behaviour baselines on flow logs (first-seen stores, persisted with --state): first use of a remote port,
+ * SMTP from a host that never sent mail, unusual traffic volume, DNS to resolvers outside the VPC, DoT and DoH.
+ * Each fires only for an instance observed for at least the learning period.
+ */
+import type { Baseline } from '../state.js';
+import type { Detector, DetectorContext } from '../types.js';
+import { type FlowView, flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { addOrigin, type Win, windowAt } from './window.js';
+
+const LEARNING = {
+  default: 168,
+  description: 'hours an instance must have been observed (first flow) before deviations are reported',
+};
+
+/** True when the instance is past its learning period at time `t` (records its first activity). */
+function learned(b: Baseline, entity: string, t: number, hours: number): { ok: boolean; since: number } {
+  const first = b.seen('flow-entity', entity, t);
+  const since = first === undefined ? t : Math.min(first, t);
+  return { ok: first !== undefined && t - first >= hours * 3_600_000, since };
+}
+
+function isNew(prev: number | undefined, t: number): boolean {
+  return prev === undefined || prev > t;
+}
+
+/** The local side opened the connection (client uses the higher, ephemeral port). */
+function localClient(v: FlowView): boolean {
+  return v.direction === 'OUTBOUND' && v.dst === v.remoteIp && v.localPort > v.remotePort;
+}
+
+const MAIL_PORTS = new Set([25, 465, 587]);
+
+export const networkPortUnusual: Detector = {
+  meta: {
+    id: 'ec2-network-port-unusual',
+    title: 'Outbound connection on a port the instance never used / SMTP spam',
+    dataSources: ['vpcflow'],
+    kind: 'baseline',
+    trigger:
+      'An accepted outbound connection from an instance past its learning period to a remote (protocol, port) it has never used before. SMTP ports (25/465/587) that the instance never used give Backdoor:EC2/Spambot instead.',
+    params: { learningPeriodHours: LEARNING },
+    needs: ['baseline'],
+    findings: [
+      {
+        type: 'Behavior:EC2/NetworkPortUnusual',
+        severity: 5,
+        mitre: { tactic: 'Command and Control', technique: 'T1571', name: 'Non-Standard Port' },
+      },
+      {
+        type: 'Backdoor:EC2/Spambot',
+        severity: 5,
+        mitre: { tactic: 'Impact', technique: 'T1496', name: 'Resource Hijacking' },
+      },
+    ],
+  },
+  create(ctx) {
+    const hours = ctx.params.learningPeriodHours as number;
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (!v.ok || v.nonInstance || Number.isNaN(r.time)) return;
+        const l = learned(ctx.baseline, v.entity, r.time, hours);
+        if (!v.accepted || !localClient(v)) return;
+        const prev = ctx.baseline.seen('flow-port', `${v.entity}|${v.proto}|${v.remotePort}`, r.time);
+        if (!isNew(prev, r.time) || !l.ok) return;
+        const spam = v.proto === 6 && MAIL_PORTS.has(v.remotePort);
+        emitBehavior(
+          ctx,
+          v,
+          r,
+          spam ? 'Backdoor:EC2/Spambot' : 'Behavior:EC2/NetworkPortUnusual',
+          `${v.entity}|${spam ? 'smtp' : v.remotePort}`,
+          spam
+            ? `${v.entity} is sending mail (port ${v.remotePort}) for the first time`
+            : `${v.entity} is communicating on unusual port ${v.remotePort}`,
+          `first outbound ${v.proto === 6 ? 'TCP' : v.proto === 17 ? 'UDP' : `protocol ${v.proto}`} connection to remote port ${v.remotePort} by ${v.entity} (observed since ${new Date(l.since).toISOString()})`,
+          hours,
+        );
+      },
+    };
+  },
+};
+
+function emitBehavior(
+  ctx: DetectorContext,
+  v: FlowView,
+  r: import('../../ingest/types.js').LogRecord,
+  type: string,
+  key: string,
+  title: string,
+  reason: string,
+  hours: number,
+): void {
+  ctx.emit({
+    type,
+    severity: 5,
+    key,
+    time: r.time,
+    title,
+    description: `${title}: ${v.localIp} → ${v.remoteIp}:${v.remotePort}.`,
+    resource: flowResource(v, r),
+    action: networkAction(v, ctx.geo),
+    resourceRole: 'ACTOR',
+    reason,
+    evidence: flowEvidence(v),
+    thresholds: { learningPeriodHours: hours },
+    origins: [r.origin],
+  });
+}
+
+interface VolumeProfile {
+  windows: number;
+  max: number;
+}
+
+export const trafficVolumeUnusual: Detector = {
+  meta: {
+    id: 'ec2-traffic-volume-unusual',
+    title: 'Unusually large traffic to one remote host',
+    dataSources: ['vpcflow'],
+    kind: 'baseline',
+    trigger:
+      'Outbound bytes from an instance to one remote host within windowMinutes exceed factor × the largest such window in its history (at least minHistoryWindows completed windows) and minBytes.',
+    params: {
+      learningPeriodHours: LEARNING,
+      windowMinutes: { default: 10, description: 'event-time window for byte totals' },
+      factor: { default: 10, description: 'multiple of the largest earlier window' },
+      minBytes: { default: 100_000_000, description: 'ignore windows smaller than this' },
+      minHistoryWindows: { default: 10, description: 'completed windows needed before judging' },
+    },
+    needs: ['baseline'],
+    findings: [
+      {
+        type: 'Behavior:EC2/TrafficVolumeUnusual',
+        severity: 5,
+        mitre: { tactic: 'Exfiltration', technique: 'T1048', name: 'Exfiltration Over Alternative Protocol' },
+      },
+    ],
+  },
+  create(ctx) {
+    const state = ctx.windows.create<Win>('volume');
+    const windowMs = (ctx.params.windowMinutes as number) * 60_000;
+    const factor = ctx.params.factor as number;
+    const minBytes = ctx.params.minBytes as number;
+    const minWin = ctx.params.minHistoryWindows as number;
+    const hours = ctx.params.learningPeriodHours as number;
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
+        const key = `${v.entity}|${v.remoteIp}`;
+        const old = state.get(key);
+        const prof = ctx.baseline.get<VolumeProfile>('flow-volume', v.entity) ?? { windows: 0, max: 0 };
+        if (old && r.time - old.start >= windowMs) {
+          // The old window is complete: it joins the profile.
+          prof.windows++;
+          if (old.bytes > prof.max) prof.max = old.bytes;
+          ctx.baseline.put('flow-volume', v.entity, prof);
+        }
+        const w = windowAt(state, key, r.time, windowMs);
+        w.bytes += v.bytes;
+        addOrigin(w, r.origin);
+        const l = learned(ctx.baseline, v.entity, r.time, hours);
+        const limit = Math.max(prof.max * factor, minBytes);
+        if (w.fired === 0 && l.ok && prof.windows >= minWin && w.bytes > limit) {
+          w.fired = 1;
+          ctx.emit({
+            type: 'Behavior:EC2/TrafficVolumeUnusual',
+            severity: 5,
+            key,
+            time: w.start,
+            lastTime: w.last,
+            title: `${v.entity} is sending an unusually large amount of data to ${v.remoteIp}`,
+            description: `${w.bytes} bytes to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes; the largest earlier window was ${prof.max} bytes.`,
+            resource: flowResource(v, r),
+            action: networkAction(v, ctx.geo),
+            resourceRole: 'ACTOR',
+            reason: `${w.bytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows`,
+            evidence: flowEvidence(v, { windowBytes: w.bytes, historicalMax: prof.max, historyWindows: prof.windows }),
+            thresholds: { factor, minBytes, minHistoryWindows: minWin, windowMinutes: ctx.params.windowMinutes! },
+            origins: [...w.origins],
+          });
+        }
+      },
+    };
+  },
+};
+
+export const dnsEvasion: Detector = {
+  meta: {
+    id: 'ec2-unusual-dns-resolver',
+    title: 'DNS to an unusual resolver, DNS over TLS or DNS over HTTPS',
+    dataSources: ['vpcflow'],
+    kind: 'baseline',
+    trigger:
+      'An accepted outbound request from an instance past its learning period: port 53 to a public resolver it never used (UnusualDNSResolver); TCP 853 to a host it never used (UnusualDoTActivity); TCP 443 to a known DoH resolver (doh list) it never used (UnusualDoHActivity).',
+    params: { learningPeriodHours: LEARNING },
+    needs: ['baseline', 'intel'],
+    findings: [
+      {
+        type: 'DefenseEvasion:EC2/UnusualDNSResolver',
+        severity: 5,
+        mitre: { tactic: 'Defense Evasion', technique: 'T1071.004', name: 'Application Layer Protocol: DNS' },
+      },
+      {
+        type: 'DefenseEvasion:EC2/UnusualDoHActivity',
+        severity: 5,
+        mitre: { tactic: 'Defense Evasion', technique: 'T1572', name: 'Protocol Tunneling' },
+      },
+      {
+        type: 'DefenseEvasion:EC2/UnusualDoTActivity',
+        severity: 5,
+        mitre: { tactic: 'Defense Evasion', technique: 'T1572', name: 'Protocol Tunneling' },
+      },
+    ],
+  },
+  create(ctx) {
+    const hours = ctx.params.learningPeriodHours as number;
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (!v.ok || v.nonInstance || !v.accepted || Number.isNaN(r.time) || !localClient(v)) return;
+        let type: string | undefined;
+        let what = '';
+        if (v.remotePort === 53 && (v.proto === 17 || v.proto === 6)) {
+          type = 'DefenseEvasion:EC2/UnusualDNSResolver';
+          what = `DNS (port 53) to resolver ${v.remoteIp} outside the VPC`;
+        } else if (v.remotePort === 853 && v.proto === 6) {
+          type = 'DefenseEvasion:EC2/UnusualDoTActivity';
+          what = `DNS over TLS (TCP 853) to ${v.remoteIp}`;
+        } else if (v.remotePort === 443 && v.proto === 6) {
+          const doh = ctx.intel.lookupIp(v.remoteIp)?.find((h) => h.category === 'doh');
+          if (!doh) return;
+          type = 'DefenseEvasion:EC2/UnusualDoHActivity';
+          what = `HTTPS to ${v.remoteIp}, a DNS-over-HTTPS resolver (${doh.list})`;
+        } else return;
+        const prev = ctx.baseline.seen('flow-dns', `${v.entity}|${type}|${v.remoteIp}`, r.time);
+        const l = learned(ctx.baseline, v.entity, r.time, hours);
+        if (!isNew(prev, r.time) || !l.ok) return;
+        emitBehavior(
+          ctx,
+          v,
+          r,
+          type,
+          `${v.entity}|${v.remoteIp}`,
+          `${v.entity} is using ${what.split(' to ')[0]} to ${v.remoteIp}`,
+          `first ${what} by ${v.entity} (observed since ${new Date(l.since).toISOString()})`,
+          hours,
+        );
+      },
+    };
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * Brute force over SSH, RDP and WinRM from flow logs: many short connections from one source to one target port.
+ * Our instance as the target → Low (resourceRole TARGET); as the attacker → High (ACTOR).
+ */
+import type { Detector, MitreRef } from '../types.js';
+import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { addOrigin, type Win, windowAt } from './window.js';
+
+const SERVICES: { ports: number[]; type: string; name: string }[] = [
+  { ports: [22], type: 'UnauthorizedAccess:EC2/SSHBruteForce', name: 'SSH' },
+  { ports: [3389], type: 'UnauthorizedAccess:EC2/RDPBruteForce', name: 'RDP' },
+  { ports: [5985, 5986], type: 'Impact:EC2/WinRMBruteForce', name: 'WinRM' },
+];
+const BY_PORT = new Map<number, (typeof SERVICES)[number]>();
+for (const s of SERVICES) for (const p of s.ports) BY_PORT.set(p, s);
+
+const MITRE: MitreRef = { tactic: 'Credential Access', technique: 'T1110', name: 'Brute Force' };
+
+export const bruteForce: Detector = {
+  meta: {
+    id: 'ec2-brute-force',
+    title: 'SSH / RDP / WinRM brute force',
+    dataSources: ['vpcflow'],
+    kind: 'windowed',
+    trigger:
+      'At least minAttempts TCP connection records from one source to one target on port 22 (SSH), 3389 (RDP) or 5985/5986 (WinRM) within windowMinutes, each with at most maxPacketsPerAttempt packets (failed logins are short).',
+    params: {
+      windowMinutes: { default: 10, description: 'event-time window' },
+      minAttempts: { default: 20, description: 'connection records from one source to one target port' },
+      maxPacketsPerAttempt: { default: 60, description: 'longer connections are sessions, not guesses' },
+    },
+    findings: SERVICES.map((s) => ({
+      type: s.type,
+      severity: 2,
+      severityNote: 'Low when the instance is the target, High (8) when it is the actor',
+      mitre: MITRE,
+    })),
+  },
+  create(ctx) {
+    const state = ctx.windows.create<Win>('attempts');
+    const windowMs = (ctx.params.windowMinutes as number) * 60_000;
+    const min = ctx.params.minAttempts as number;
+    const maxPk = ctx.params.maxPacketsPerAttempt as number;
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (!v.ok || v.nonInstance || v.proto !== 6 || Number.isNaN(r.time)) return;
+        const svc = BY_PORT.get(v.dstPort);
+        if (!svc || v.packets > maxPk) return;
+        // The request direction only: the destination is the service side.
+        let role: 'TARGET' | 'ACTOR';
+        if (v.direction === 'INBOUND' && v.dst === v.localIp) role = 'TARGET';
+        else if (v.direction === 'OUTBOUND' && v.dst === v.remoteIp) role = 'ACTOR';
+        else return;
+        const key = `${v.entity}|${v.remoteIp}|${svc.name}|${role}`;
+        const w = windowAt(state, key, r.time, windowMs);
+        w.n++;
+        w.packets += v.packets;
+        w.bytes += v.bytes;
+        if (v.accepted) w.extra.add('accepted');
+        addOrigin(w, r.origin);
+        if (w.n < min) return;
+        if (w.fired === 0) {
+          w.fired = 1;
+          const target = role === 'TARGET';
+          ctx.emit({
+            type: svc.type,
+            severity: target ? 2 : 8,
+            key,
+            time: w.start,
+            lastTime: w.last,
+            count: 1,
+            title: target
+              ? `${v.remoteIp} is performing ${svc.name} brute force attacks against ${v.entity}`
+              : `${v.entity} is performing ${svc.name} brute force attacks against ${v.remoteIp}`,
+            description: `${w.n} short ${svc.name} connections (port ${v.dstPort}) from ${target ? v.remoteIp : v.localIp} to ${target ? v.localIp : v.remoteIp} within ${ctx.params.windowMinutes} minutes.`,
+            resource: flowResource(v, r),
+            action: networkAction(v, ctx.geo),
+            resourceRole: role,
+            reason: `${w.n} connection records to port ${v.dstPort} with ≤ ${maxPk} packets each ≥ minAttempts ${min} within ${ctx.params.windowMinutes} min; instance is the ${role.toLowerCase()}`,
+            evidence: flowEvidence(v, { attempts: w.n, anyAccepted: w.extra.has('accepted') }),
+            thresholds: { minAttempts: min, windowMinutes: ctx.params.windowMinutes!, maxPacketsPerAttempt: maxPk },
+            origins: [...w.origins],
+          });
+        }
+      },
+    };
+  },
+};

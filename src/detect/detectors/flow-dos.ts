@@ -1,0 +1,245 @@
+/**
+ * Denial of service from flow logs. Outbound: our instance floods a public target (GuardDuty
+ * `Backdoor:EC2/DenialOfService.*`, instance is the ACTOR). Inbound: our instance is flooded, named with AWS Shield's
+ * attack vectors (netfw.md §11): SYN floods, UDP reflection/amplification by reflector source port, UDP fragments.
+ */
+import { isPublicIp } from '../ipv4.js';
+import type { Detector, MitreRef } from '../types.js';
+import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { addOrigin, sample, type Win, windowAt } from './window.js';
+
+const TCP_ONLY_PORTS = new Set([
+  21, 22, 23, 25, 80, 110, 143, 443, 445, 465, 587, 993, 995, 1433, 3306, 3389, 5432, 8080, 8443,
+]);
+const NORMAL_PROTOCOLS = new Set([1, 6, 17, 58]);
+const DOS_MITRE: MitreRef = { tactic: 'Impact', technique: 'T1498', name: 'Network Denial of Service' };
+const AMPLIFICATION: MitreRef = {
+  tactic: 'Impact',
+  technique: 'T1498.002',
+  name: 'Network Denial of Service: Reflection Amplification',
+};
+
+export const outboundDos: Detector = {
+  meta: {
+    id: 'ec2-denial-of-service',
+    title: 'Instance flooding a remote host',
+    dataSources: ['vpcflow'],
+    kind: 'windowed',
+    trigger:
+      'Outbound packets from one instance to one public address and protocol within windowMinutes reach minPackets (minPacketsUnusualProtocol for protocols other than TCP/UDP/ICMP). UDP to port 53 → .Dns, UDP to a TCP-only service port → .UdpOnTcpPorts, other UDP → .Udp, TCP → .Tcp, other protocols → .UnusualProtocol.',
+    params: {
+      windowMinutes: { default: 5, description: 'event-time window' },
+      minPackets: { default: 500_000, description: 'packets to one target within the window' },
+      minPacketsUnusualProtocol: { default: 50_000, description: 'packets for protocols other than TCP, UDP, ICMP' },
+    },
+    findings: ['Tcp', 'Udp', 'Dns', 'UdpOnTcpPorts', 'UnusualProtocol'].map((k) => ({
+      type: `Backdoor:EC2/DenialOfService.${k}`,
+      severity: 8,
+      mitre: DOS_MITRE,
+    })),
+  },
+  create(ctx) {
+    const state = ctx.windows.create<Win>('outbound');
+    const windowMs = (ctx.params.windowMinutes as number) * 60_000;
+    const minPk = ctx.params.minPackets as number;
+    const minUnusual = ctx.params.minPacketsUnusualProtocol as number;
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (
+          !v.ok ||
+          v.nonInstance ||
+          v.direction !== 'OUTBOUND' ||
+          v.src !== v.localIp ||
+          Number.isNaN(r.time) ||
+          !isPublicIp(v.remoteIp)
+        )
+          return;
+        let kind: string;
+        if (v.proto === 6) kind = 'Tcp';
+        else if (v.proto === 17)
+          kind = v.remotePort === 53 ? 'Dns' : TCP_ONLY_PORTS.has(v.remotePort) ? 'UdpOnTcpPorts' : 'Udp';
+        else if (!NORMAL_PROTOCOLS.has(v.proto)) kind = 'UnusualProtocol';
+        else return;
+        const key = `${v.entity}|${v.remoteIp}|${kind}`;
+        const w = windowAt(state, key, r.time, windowMs);
+        w.packets += v.packets;
+        w.bytes += v.bytes;
+        w.distinct.add(v.remotePort);
+        addOrigin(w, r.origin);
+        const limit = kind === 'UnusualProtocol' ? minUnusual : minPk;
+        if (w.fired === 0 && w.packets >= limit) {
+          w.fired = 1;
+          ctx.emit({
+            type: `Backdoor:EC2/DenialOfService.${kind}`,
+            severity: 8,
+            key,
+            time: w.start,
+            lastTime: w.last,
+            title: `${v.entity} is behaving in a manner that may indicate it is being used to perform a Denial of Service attack`,
+            description: `${w.packets} packets (${w.bytes} bytes) from ${v.localIp} to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes (protocol ${v.proto}).`,
+            resource: flowResource(v, r),
+            action: networkAction(v, ctx.geo),
+            resourceRole: 'ACTOR',
+            reason: `${w.packets} packets ≥ ${limit} to one target within ${ctx.params.windowMinutes} min (${kind})`,
+            evidence: flowEvidence(v, {
+              windowPackets: w.packets,
+              windowBytes: w.bytes,
+              remotePorts: sample(w.distinct),
+            }),
+            thresholds: { minPackets: limit, windowMinutes: ctx.params.windowMinutes! },
+            origins: [...w.origins],
+          });
+        }
+      },
+    };
+  },
+};
+
+/** Reflector service (source) ports → AWS Shield vector names. */
+export const REFLECTION_VECTORS: Record<number, string> = {
+  17: 'GENERIC_UDP_REFLECTION', // QOTD
+  19: 'CHARGEN_REFLECTION',
+  53: 'DNS_REFLECTION',
+  69: 'GENERIC_UDP_REFLECTION', // TFTP
+  111: 'PORT_MAPPER',
+  123: 'NTP_REFLECTION',
+  137: 'NET_BIOS_REFLECTION',
+  161: 'SNMP_REFLECTION',
+  389: 'GENERIC_UDP_REFLECTION', // CLDAP
+  520: 'RIP_REFLECTION',
+  1434: 'MSSQL_REFLECTION',
+  1900: 'SSDP_REFLECTION',
+  3283: 'GENERIC_UDP_REFLECTION', // Apple Remote Desktop
+  3702: 'GENERIC_UDP_REFLECTION', // WS-Discovery
+  5683: 'GENERIC_UDP_REFLECTION', // CoAP
+  11211: 'MEMCACHED_REFLECTION',
+};
+
+const VECTORS = ['SYN_FLOOD', 'UDP_FRAGMENT', ...new Set(Object.values(REFLECTION_VECTORS))];
+
+export const inboundDdos: Detector = {
+  meta: {
+    id: 'ddos-flow',
+    title: 'Volumetric DDoS against an instance (Shield vectors)',
+    dataSources: ['vpcflow'],
+    kind: 'windowed',
+    trigger:
+      'Per local address and window: SYN_FLOOD — at least minSynRecords inbound TCP records with tcp-flags exactly SYN (2) and ≤ 3 packets from at least minSources sources, making up at least synRatio of the TCP records; *_REFLECTION — inbound UDP from a reflector source port (DNS 53, NTP 123, SSDP 1900, memcached 11211, CLDAP 389, CharGEN 19 …) from at least minSources sources with at least minBytes and minBytesPerPacket on average; UDP_FRAGMENT — inbound UDP with ports 0/0 totalling minBytes.',
+    params: {
+      windowMinutes: { default: 1, description: 'event-time window (flow logs aggregate over 1–10 minutes)' },
+      minSources: { default: 50, description: 'distinct source addresses' },
+      minSynRecords: { default: 200, description: 'SYN-only records (SYN_FLOOD)' },
+      synRatio: {
+        default: 0.8,
+        description: 'share of SYN-only among the TCP records to the target (composition test)',
+      },
+      minBytes: { default: 50_000_000, description: 'bytes in the window (reflection, fragments)' },
+      minBytesPerPacket: {
+        default: 400,
+        description: 'average packet size of reflected traffic (amplified answers are large)',
+      },
+    },
+    findings: VECTORS.map((v) => ({
+      type: `DDoS:EC2/${v}`,
+      severity: 8,
+      mitre: v === 'SYN_FLOOD' || v === 'UDP_FRAGMENT' ? DOS_MITRE : AMPLIFICATION,
+    })),
+  },
+  create(ctx) {
+    const syn = ctx.windows.create<Win>('syn');
+    const udp = ctx.windows.create<Win>('udp');
+    const p = ctx.params;
+    const windowMs = (p.windowMinutes as number) * 60_000;
+    const minSources = p.minSources as number;
+    const minSyn = p.minSynRecords as number;
+    const ratio = p.synRatio as number;
+    const minBytes = p.minBytes as number;
+    const minBpp = p.minBytesPerPacket as number;
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (!v.ok || v.direction !== 'INBOUND' || v.dst !== v.localIp || Number.isNaN(r.time)) return;
+        if (v.proto === 6) {
+          const key = `${v.localIp}|${v.localPort}|SYN_FLOOD`;
+          const w = windowAt(syn, key, r.time, windowMs);
+          w.n++;
+          if (v.flags === 2 && v.packets <= 3) {
+            w.packets++; // SYN-only records
+            w.distinct.add(v.remoteIp);
+            addOrigin(w, r.origin);
+          }
+          if (w.fired === 0 && w.packets >= minSyn && w.distinct.size >= minSources && w.packets / w.n >= ratio) {
+            w.fired = 1;
+            emitDdos(
+              ctx,
+              v,
+              r,
+              'SYN_FLOOD',
+              key,
+              w,
+              `${w.packets} SYN-only records (≥ ${minSyn}) from ${w.distinct.size} sources (≥ ${minSources}), ${((100 * w.packets) / w.n).toFixed(0)}% of ${w.n} TCP records (≥ ${ratio * 100}%)`,
+              { minSynRecords: minSyn, minSources, synRatio: ratio },
+            );
+          }
+          return;
+        }
+        if (v.proto !== 17) return;
+        let vector: string | undefined;
+        if (v.srcPort === 0 && v.dstPort === 0) vector = 'UDP_FRAGMENT';
+        else vector = REFLECTION_VECTORS[v.remotePort];
+        if (!vector) return;
+        const key = `${v.localIp}|${vector}`;
+        const w = windowAt(udp, key, r.time, windowMs);
+        w.packets += v.packets;
+        w.bytes += v.bytes;
+        w.distinct.add(v.remoteIp);
+        addOrigin(w, r.origin);
+        const bpp = w.packets > 0 ? w.bytes / w.packets : 0;
+        const fragments = vector === 'UDP_FRAGMENT';
+        if (w.fired === 0 && w.bytes >= minBytes && bpp >= minBpp && (fragments || w.distinct.size >= minSources)) {
+          w.fired = 1;
+          emitDdos(
+            ctx,
+            v,
+            r,
+            vector,
+            key,
+            w,
+            `${w.bytes} bytes (≥ ${minBytes}) averaging ${bpp.toFixed(0)} bytes/packet (≥ ${minBpp})${fragments ? '' : ` from ${w.distinct.size} sources on reflector port ${v.remotePort} (≥ ${minSources})`}`,
+            { minBytes, minBytesPerPacket: minBpp, minSources },
+          );
+        }
+      },
+    };
+  },
+};
+
+function emitDdos(
+  ctx: import('../types.js').DetectorContext,
+  v: import('./util.js').FlowView,
+  r: import('../../ingest/types.js').LogRecord,
+  vector: string,
+  key: string,
+  w: Win,
+  reason: string,
+  thresholds: Record<string, number>,
+): void {
+  ctx.emit({
+    type: `DDoS:EC2/${vector}`,
+    severity: 8,
+    key,
+    time: w.start,
+    lastTime: w.last,
+    title: `${vector} attack against ${v.entity}`,
+    description: `${v.entity} (${v.localIp}) is receiving ${vector} traffic: ${reason}.`,
+    resource: flowResource(v, r),
+    action: networkAction(v, ctx.geo, 'INBOUND'),
+    resourceRole: 'TARGET',
+    reason,
+    evidence: flowEvidence(v, { sources: w.distinct.size, topSources: sample(w.distinct, 10), windowBytes: w.bytes }),
+    thresholds: { ...thresholds, windowMinutes: ctx.params.windowMinutes as number },
+    additionalInfo: { vectorType: vector },
+    origins: [...w.origins],
+  });
+}

@@ -1,0 +1,210 @@
+/**
+ * VPC flow reconnaissance: outbound port scans and sweeps by our instances, and inbound probes of our open ports.
+ * Only the request direction of a flow is counted (a record whose destination is the scanned side), so the replies
+ * recorded on the same ENI do not double the counts.
+ */
+import { localIpDetails, portDetails, remoteIpDetails } from '../finding.js';
+import { isPublicIp } from '../ipv4.js';
+import type { Detector } from '../types.js';
+import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { addOrigin, sample, type Win, windowAt } from './window.js';
+
+export const portscan: Detector = {
+  meta: {
+    id: 'ec2-portscan',
+    title: 'Outbound port scan / port sweep from an instance',
+    dataSources: ['vpcflow'],
+    kind: 'windowed',
+    trigger:
+      'Portscan: one local instance sends requests to at least minPorts distinct ports of one remote host within windowMinutes. PortSweep: one instance sends requests to one port on at least minHosts distinct public addresses within windowMinutes.',
+    params: {
+      windowMinutes: { default: 5, description: 'event-time window' },
+      minPorts: { default: 25, description: 'distinct destination ports on one remote host (Portscan)' },
+      minHosts: { default: 25, description: 'distinct public destination addresses on one port (PortSweep)' },
+    },
+    findings: [
+      {
+        type: 'Recon:EC2/Portscan',
+        severity: 5,
+        mitre: { tactic: 'Discovery', technique: 'T1046', name: 'Network Service Discovery' },
+      },
+      {
+        type: 'Impact:EC2/PortSweep',
+        severity: 8,
+        mitre: { tactic: 'Discovery', technique: 'T1046', name: 'Network Service Discovery' },
+      },
+    ],
+  },
+  create(ctx) {
+    const scans = ctx.windows.create<Win>('scan');
+    const sweeps = ctx.windows.create<Win>('sweep');
+    const windowMs = (ctx.params.windowMinutes as number) * 60_000;
+    const minPorts = ctx.params.minPorts as number;
+    const minHosts = ctx.params.minHosts as number;
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (
+          !v.ok ||
+          v.nonInstance ||
+          v.direction !== 'OUTBOUND' ||
+          v.dst !== v.remoteIp ||
+          (v.proto !== 6 && v.proto !== 17)
+        )
+          return;
+        // Requests only: the local side is the client (ephemeral port above the service port), not a reply.
+        if (v.localPort <= v.remotePort) return;
+        if (Number.isNaN(r.time)) return;
+        const w = windowAt(scans, `${v.entity}|${v.remoteIp}`, r.time, windowMs);
+        w.distinct.add(v.dstPort);
+        addOrigin(w, r.origin);
+        if (w.fired === 0 && w.distinct.size >= minPorts) {
+          w.fired++;
+          ctx.emit({
+            type: 'Recon:EC2/Portscan',
+            severity: 5,
+            key: `${v.entity}|${v.remoteIp}`,
+            time: w.start,
+            lastTime: w.last,
+            title: `${v.entity} is performing outbound port scans against ${v.remoteIp}`,
+            description: `${v.entity} (${v.localIp}) sent requests to ${w.distinct.size} distinct ports of ${v.remoteIp} within ${ctx.params.windowMinutes} minutes.`,
+            resource: flowResource(v, r),
+            action: networkAction(v, ctx.geo),
+            resourceRole: 'ACTOR',
+            reason: `${w.distinct.size} distinct destination ports ≥ minPorts ${minPorts} within ${ctx.params.windowMinutes} min`,
+            evidence: flowEvidence(v, { distinctPorts: w.distinct.size, ports: sample(w.distinct) }),
+            thresholds: { minPorts, windowMinutes: ctx.params.windowMinutes! },
+            origins: [...w.origins],
+          });
+        }
+        if (!isPublicIp(v.remoteIp)) return;
+        const s = windowAt(sweeps, `${v.entity}|${v.proto}|${v.dstPort}`, r.time, windowMs);
+        s.distinct.add(v.remoteIp);
+        addOrigin(s, r.origin);
+        if (s.fired === 0 && s.distinct.size >= minHosts) {
+          s.fired++;
+          ctx.emit({
+            type: 'Impact:EC2/PortSweep',
+            severity: 8,
+            key: `${v.entity}|${v.proto}|${v.dstPort}`,
+            time: s.start,
+            lastTime: s.last,
+            title: `${v.entity} is probing port ${v.dstPort} on many hosts`,
+            description: `${v.entity} (${v.localIp}) sent requests to port ${v.dstPort} of ${s.distinct.size} distinct public addresses within ${ctx.params.windowMinutes} minutes.`,
+            resource: flowResource(v, r),
+            action: networkAction(v, ctx.geo),
+            resourceRole: 'ACTOR',
+            reason: `${s.distinct.size} distinct public destinations on port ${v.dstPort} ≥ minHosts ${minHosts} within ${ctx.params.windowMinutes} min`,
+            evidence: flowEvidence(v, { distinctHosts: s.distinct.size, hosts: sample(s.distinct) }),
+            thresholds: { minHosts, windowMinutes: ctx.params.windowMinutes! },
+            origins: [...s.origins],
+          });
+        }
+      },
+    };
+  },
+};
+
+const EMR_PORTS = new Set([8088, 8042, 19888, 50070, 50075, 8890, 8998]);
+
+export const portProbe: Detector = {
+  meta: {
+    id: 'ec2-port-probe',
+    title: 'Unprotected port of an instance probed',
+    dataSources: ['vpcflow'],
+    kind: 'windowed',
+    trigger:
+      'An accepted inbound request to a local port from a remote address that is probing: it is on a scanner/threat list, or it sent requests to at least minPorts distinct local ports of the instance within windowMinutes (a scan that found the port open).',
+    params: {
+      windowMinutes: { default: 10, description: 'event-time window' },
+      minPorts: { default: 10, description: 'distinct local ports one remote must touch to count as a scanner' },
+      highPorts: { default: [9200, 9300], description: 'ports whose probing is High (Elasticsearch)' },
+    },
+    needs: ['intel'],
+    findings: [
+      {
+        type: 'Recon:EC2/PortProbeUnprotectedPort',
+        severity: 2,
+        severityNote: 'High (8) when the probed port is 9200 or 9300 (Elasticsearch)',
+        mitre: { tactic: 'Discovery', technique: 'T1046', name: 'Network Service Discovery' },
+      },
+      {
+        type: 'Recon:EC2/PortProbeEMRUnprotectedPort',
+        severity: 8,
+        trigger: 'As above on an EMR port (8088 YARN, 8042, 19888, 50070, 50075, 8890, 8998).',
+        mitre: { tactic: 'Discovery', technique: 'T1046', name: 'Network Service Discovery' },
+      },
+    ],
+  },
+  create(ctx) {
+    const probes = ctx.windows.create<Win>('probe');
+    const windowMs = (ctx.params.windowMinutes as number) * 60_000;
+    const minPorts = ctx.params.minPorts as number;
+    const high = new Set(ctx.params.highPorts as number[]);
+    return {
+      onRecord(r) {
+        const v = flowOf(r, ctx.net);
+        if (
+          !v.ok ||
+          v.nonInstance ||
+          v.direction !== 'INBOUND' ||
+          v.dst !== v.localIp ||
+          (v.proto !== 6 && v.proto !== 17)
+        )
+          return;
+        if (Number.isNaN(r.time)) return;
+        const w = windowAt(probes, `${v.entity}|${v.remoteIp}`, r.time, windowMs);
+        w.distinct.add(v.localPort);
+        if (v.accepted) {
+          w.extra.add(v.localPort);
+          addOrigin(w, r.origin, 40); // accepted probes are the evidence that matters: keep room for them
+        } else addOrigin(w, r.origin);
+        const listed = ctx.intel.lookupIp(v.remoteIp)?.find((h) => h.category !== 'doh');
+        const scanning = w.distinct.size >= minPorts;
+        if (!scanning && !listed) return;
+        // Report each open port once per window.
+        const reported = w.fired;
+        const open = [...w.extra];
+        if (open.length <= reported) return;
+        w.fired = open.length;
+        for (const port of open.slice(reported)) {
+          const emr = EMR_PORTS.has(port as number);
+          const severity = emr || high.has(port as number) ? 8 : 2;
+          ctx.emit({
+            type: emr ? 'Recon:EC2/PortProbeEMRUnprotectedPort' : 'Recon:EC2/PortProbeUnprotectedPort',
+            severity,
+            key: `${v.entity}|${port}`,
+            time: w.start,
+            lastTime: w.last,
+            title: `Unprotected port on ${v.entity} is being probed`,
+            description: `Port ${port} of ${v.entity} (${v.localIp}) is open to ${v.remoteIp}, which is ${listed ? `listed in ${listed.list}` : `scanning (${w.distinct.size} distinct ports)`}.`,
+            resource: flowResource(v, r),
+            action: {
+              actionType: 'PORT_PROBE',
+              portProbeAction: {
+                blocked: false,
+                portProbeDetails: [
+                  {
+                    localPortDetails: portDetails(port as number),
+                    localIpDetails: localIpDetails(v.localIp),
+                    remoteIpDetails: remoteIpDetails(v.remoteIp, ctx.geo),
+                  },
+                ],
+              },
+            },
+            resourceRole: 'TARGET',
+            ...(listed
+              ? { threatIntelligenceDetails: [{ threatListName: listed.list, threatNames: [listed.threatName] }] }
+              : {}),
+            reason: listed
+              ? `accepted inbound to port ${port} from ${v.remoteIp}, listed in "${listed.list}" (${listed.entry})`
+              : `accepted inbound to port ${port} from ${v.remoteIp}, which touched ${w.distinct.size} distinct local ports ≥ minPorts ${minPorts} within ${ctx.params.windowMinutes} min`,
+            evidence: flowEvidence(v, { probedPorts: sample(w.distinct), openPorts: sample(w.extra), port }),
+            thresholds: { minPorts, windowMinutes: ctx.params.windowMinutes! },
+            origins: [...w.origins],
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,300 @@
+/**
+ * The detection engine: routes each record to the detectors of its log type, keeps per-type event-time watermarks
+ * (max event time seen − allowed lateness) that expire windowed state, aggregates signals into GuardDuty findings
+ * (one per type × key, with count and first/last seen), applies suppression rules and persists state.
+ *
+ * Records arrive in file order, which is not time order (several files, several ENIs): the watermark only decides
+ * when per-entity state may be dropped. A record older than the watermark is still evaluated; it is counted as
+ * late and, if its entity's window was already dropped, starts a new one.
+ */
+import type { LogRecord, LogType } from '../ingest/types.js';
+import { ALL_DETECTORS } from './detectors/index.js';
+import { aggregate, newFinding } from './finding.js';
+import { type GeoLookup, NO_GEO } from './geo.js';
+import { bundledIntel, type ThreatIntel } from './intel.js';
+import type { AwsIpRanges } from './ip-ranges.js';
+import { type EvictionStats, KeyedStateFactory } from './keyed.js';
+import { NetContext } from './net.js';
+import { MemoryStateStore, type StateStore } from './state.js';
+import { archivingRule, type SuppressionRule } from './suppress.js';
+import type { Detector, DetectorContext, DetectorInstance, Finding, ParamValue, Signal } from './types.js';
+
+export interface EngineOptions {
+  detectors?: Detector[];
+  /** Detector ids to run (default: all). */
+  enabled?: string[];
+  /** Detector ids to skip. */
+  disabled?: string[];
+  /** Parameter overrides per detector id. */
+  params?: Record<string, Record<string, ParamValue>>;
+  intel?: ThreatIntel;
+  geo?: GeoLookup;
+  awsRanges?: AwsIpRanges;
+  store?: StateStore;
+  suppressions?: SuppressionRule[];
+  /** How far behind the newest event time a record may arrive and still find its window (default 1 h). */
+  allowedLatenessMs?: number;
+  /** Most keys per windowed state before LRU eviction (default 200,000). */
+  maxKeys?: number;
+  /** Idle time after which an entity's window state is dropped (default 1 h of event time). */
+  stateTtlMs?: number;
+  accountId?: string;
+  region?: string;
+  /** VPC CIDRs that are "ours" (default: private ranges). */
+  localCidrs?: string[];
+}
+
+export interface DetectStats {
+  records: number;
+  byType: Partial<Record<LogType, number>>;
+  /** Records older than their type's watermark when they arrived. */
+  lateRecords: number;
+  /** Records without an event time (skipped by windowed detectors). */
+  untimedRecords: number;
+  signals: number;
+  newFindings: number;
+  updatedFindings: number;
+  archived: number;
+  evictions: EvictionStats & { states: Record<string, EvictionStats & { size: number }> };
+  detectors: number;
+  detectorErrors: { detector: string; file: string; line: number; reason: string }[];
+}
+
+export interface DetectResult {
+  /** Findings created or updated by this run (archived ones included, flagged), sorted by first seen, type, id. */
+  findings: Finding[];
+  stats: DetectStats;
+}
+
+interface Running {
+  detector: Detector;
+  instance: DetectorInstance;
+  params: Record<string, ParamValue>;
+  windows: KeyedStateFactory;
+}
+
+const WINDOWS_META = 'windows';
+const WATERMARK_META = 'maxTimes';
+
+export class DetectionEngine {
+  private readonly running: Running[] = [];
+  private readonly byType = new Map<LogType, Running[]>();
+  private readonly maxTime = new Map<LogType, number>();
+  private readonly lastExpiry = new Map<LogType, number>();
+  private readonly lateness: number;
+  private readonly store: StateStore;
+  private readonly findings = new Map<string, Finding>();
+  private readonly touched = new Set<string>();
+  private readonly created = new Set<string>();
+  private readonly suppressions: SuppressionRule[];
+  private readonly accountId: string;
+  private readonly region: string;
+  private current: Running | undefined;
+  private currentType: LogType = 'cloudtrail';
+  private currentRecord: LogRecord | undefined;
+  readonly stats: DetectStats;
+
+  constructor(opts: EngineOptions = {}) {
+    this.lateness = opts.allowedLatenessMs ?? 3_600_000;
+    this.store = opts.store ?? new MemoryStateStore();
+    this.suppressions = opts.suppressions ?? [];
+    this.accountId = opts.accountId ?? '000000000000';
+    this.region = opts.region ?? 'us-east-1';
+    const detectors = (opts.detectors ?? ALL_DETECTORS).filter(
+      (d) =>
+        (opts.enabled === undefined || opts.enabled.includes(d.meta.id)) && !(opts.disabled ?? []).includes(d.meta.id),
+    );
+    this.stats = {
+      records: 0,
+      byType: {},
+      lateRecords: 0,
+      untimedRecords: 0,
+      signals: 0,
+      newFindings: 0,
+      updatedFindings: 0,
+      archived: 0,
+      evictions: { lru: 0, ttl: 0, peak: 0, states: {} },
+      detectors: detectors.length,
+      detectorErrors: [],
+    };
+    for (const f of this.store.loadFindings()) this.findings.set(f.id, f);
+    const saved = this.store.getMeta(WATERMARK_META);
+    if (saved)
+      for (const [t, v] of Object.entries(JSON.parse(saved) as Record<string, number>))
+        this.maxTime.set(t as LogType, v);
+    const windowsSnap = this.store.getMeta(WINDOWS_META);
+    const snap = windowsSnap ? (JSON.parse(windowsSnap) as Record<string, [string, unknown, number][]>) : {};
+
+    const intel = opts.intel ?? bundledIntel();
+    const geo = opts.geo ?? NO_GEO;
+    const net = new NetContext(opts.localCidrs);
+    for (const detector of detectors) {
+      const params = { ...defaultsOf(detector), ...(opts.params?.[detector.meta.id] ?? {}) };
+      const windows = new KeyedStateFactory(opts.maxKeys ?? 200_000, opts.stateTtlMs ?? 3_600_000, detector.meta.id);
+      const ctx: DetectorContext = {
+        params,
+        emit: (s) => this.onSignal(s),
+        intel,
+        geo,
+        awsRanges: opts.awsRanges,
+        baseline: this.store.baseline,
+        windows,
+        net,
+        watermark: () => (this.maxTime.get(this.currentType) ?? Number.NEGATIVE_INFINITY) - this.lateness,
+        defaults: { accountId: this.accountId, region: this.region },
+      };
+      const running: Running = { detector, instance: detector.create(ctx), params, windows };
+      windows.restore(snap);
+      this.running.push(running);
+      for (const t of detector.meta.dataSources) {
+        let list = this.byType.get(t);
+        if (!list) this.byType.set(t, (list = []));
+        list.push(running);
+      }
+    }
+  }
+
+  process(r: LogRecord): void {
+    const st = this.stats;
+    st.records++;
+    st.byType[r.type] = (st.byType[r.type] ?? 0) + 1;
+    const list = this.byType.get(r.type);
+    if (list === undefined) return;
+    this.currentType = r.type;
+    this.currentRecord = r;
+    const t = r.time;
+    if (Number.isNaN(t)) st.untimedRecords++;
+    else {
+      const max = this.maxTime.get(r.type);
+      if (max === undefined || t > max) {
+        this.maxTime.set(r.type, t);
+        const wm = t - this.lateness;
+        // Expiry is cheap (it pops from the front of each recency-ordered table) but there is no need to do it
+        // for every record: once per 10 s of event-time progress is plenty.
+        if (wm - (this.lastExpiry.get(r.type) ?? Number.NEGATIVE_INFINITY) >= 10_000) {
+          this.lastExpiry.set(r.type, wm);
+          for (const run of list) run.windows.expireAll(wm);
+        }
+      } else if (t < max - this.lateness) st.lateRecords++;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const run = list[i]!;
+      this.current = run;
+      try {
+        run.instance.onRecord(r);
+      } catch (err) {
+        // A detector bug must not stop the run; it is reported with the record that triggered it.
+        if (st.detectorErrors.length < 100)
+          st.detectorErrors.push({
+            detector: run.detector.meta.id,
+            file: r.origin.file,
+            line: r.origin.line,
+            reason: (err as Error)?.message ?? String(err),
+          });
+      }
+    }
+    this.current = undefined;
+  }
+
+  private onSignal(sig: Signal): void {
+    const run = this.current;
+    if (!run) return;
+    this.stats.signals++;
+    const rec = this.currentRecord;
+    const account = sig.accountId ?? recordAccount(rec) ?? this.accountId;
+    const region = sig.region ?? recordRegion(rec) ?? this.region;
+    const fresh = newFinding(sig, account, region, run.detector.meta.id, run.params);
+    const existing = this.findings.get(fresh.id);
+    if (existing) aggregate(existing, sig);
+    else {
+      this.findings.set(fresh.id, fresh);
+      this.created.add(fresh.id);
+    }
+    this.touched.add(fresh.id);
+  }
+
+  /** End of input: let detectors close open windows, apply suppressions, persist, and return this run's findings. */
+  finish(): DetectResult {
+    for (const run of this.running) {
+      if (!run.instance.finish) continue;
+      this.current = run;
+      this.currentRecord = undefined;
+      try {
+        run.instance.finish();
+      } catch (err) {
+        this.stats.detectorErrors.push({ detector: run.detector.meta.id, file: '', line: 0, reason: String(err) });
+      }
+    }
+    this.current = undefined;
+    const out: Finding[] = [];
+    for (const id of this.touched) {
+      const f = this.findings.get(id)!;
+      const rule = archivingRule(f, this.suppressions);
+      f.service.archived = rule !== undefined;
+      if (rule) f.explanation.archivedBy = rule.name;
+      else delete f.explanation.archivedBy;
+      if (rule) this.stats.archived++;
+      this.store.saveFinding(f);
+      out.push(f);
+    }
+    this.stats.newFindings = this.created.size;
+    this.stats.updatedFindings = this.touched.size - this.created.size;
+    const snap: Record<string, [string, unknown, number][]> = {};
+    const ev = this.stats.evictions;
+    for (const run of this.running) {
+      Object.assign(snap, run.windows.snapshot());
+      const t = run.windows.totals();
+      ev.lru += t.lru;
+      ev.ttl += t.ttl;
+      ev.peak += t.peak;
+      Object.assign(ev.states, t.states);
+    }
+    if (this.store.path !== undefined) {
+      this.store.setMeta(WINDOWS_META, JSON.stringify(snap));
+      this.store.setMeta(WATERMARK_META, JSON.stringify(Object.fromEntries(this.maxTime)));
+    }
+    out.sort(compareFindings);
+    return { findings: out, stats: this.stats };
+  }
+
+  /** Every finding known to the store (including earlier runs). */
+  allFindings(): Finding[] {
+    return [...this.findings.values()].sort(compareFindings);
+  }
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.service.eventFirstSeen !== b.service.eventFirstSeen)
+    return a.service.eventFirstSeen < b.service.eventFirstSeen ? -1 : 1;
+  if (a.type !== b.type) return a.type < b.type ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function defaultsOf(d: Detector): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const [k, p] of Object.entries(d.meta.params)) out[k] = p.default;
+  return out;
+}
+
+function recordAccount(r: LogRecord | undefined): string | undefined {
+  if (!r) return undefined;
+  const f = r.fields;
+  const v = f.recipientAccountId ?? f['account-id'] ?? f.account_id;
+  return typeof v === 'string' && /^\d{12}$/.test(v) ? v : undefined;
+}
+
+function recordRegion(r: LogRecord | undefined): string | undefined {
+  if (!r) return undefined;
+  const f = r.fields;
+  const v = f.awsRegion ?? f.region;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Run detection over an array of records (tests, small inputs). */
+export function detectRecords(records: Iterable<LogRecord>, opts: EngineOptions = {}): DetectResult {
+  const engine = new DetectionEngine(opts);
+  for (const r of records) engine.process(r);
+  const res = engine.finish();
+  opts.store?.close();
+  return res;
+}

@@ -1,0 +1,125 @@
+/**
+ * Offline GeoIP / ASN. Out of the box: the bundled country database of `@ip-location-db/geo-whois-asn-country-mmdb`
+ * (CC0, IPv4 + IPv6, country only). Users may add MaxMind-format databases (`--geoip FILE.mmdb`, e.g. GeoLite2-City
+ * for coordinates, GeoLite2-ASN or ip-location-db ASN files for the network owner); later files win per field.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Reader } from 'mmdb-lib';
+import { VigilError } from '../core/errors.js';
+
+export interface GeoInfo {
+  countryCode?: string;
+  countryName?: string;
+  cityName?: string;
+  lat?: number;
+  lon?: number;
+  asn?: string;
+  asnOrg?: string;
+}
+
+export interface GeoLookup {
+  lookup(ip: string): GeoInfo | undefined;
+  /** Names of the databases in use (for explanations). */
+  readonly sources: string[];
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+function countryName(code: string): string | undefined {
+  try {
+    return regionNames.of(code);
+  } catch {
+    return undefined;
+  }
+}
+
+type MmdbRecord = Record<string, unknown>;
+
+/** Read the fields Vigil uses from the record shapes of MaxMind (GeoIP2/GeoLite2) and ip-location-db databases. */
+export function geoFromMmdb(rec: MmdbRecord): GeoInfo {
+  const g: GeoInfo = {};
+  const country = (rec.country as { iso_code?: string } | undefined)?.iso_code ?? (rec.country_code as string);
+  if (typeof country === 'string' && country !== '') {
+    g.countryCode = country;
+    g.countryName = countryName(country);
+  }
+  const city = (rec.city as { names?: { en?: string } } | string | undefined) ?? undefined;
+  if (typeof city === 'string') g.cityName = city;
+  else if (city?.names?.en) g.cityName = city.names.en;
+  const loc = rec.location as { latitude?: number; longitude?: number } | undefined;
+  const lat = loc?.latitude ?? (rec.latitude as number | undefined);
+  const lon = loc?.longitude ?? (rec.longitude as number | undefined);
+  if (typeof lat === 'number' && typeof lon === 'number') {
+    g.lat = lat;
+    g.lon = lon;
+  }
+  const asn = rec.autonomous_system_number ?? rec.asn;
+  if (asn !== undefined) g.asn = String(asn).replace(/^AS/i, '');
+  const org = rec.autonomous_system_organization ?? rec.as_organization ?? rec.organization;
+  if (typeof org === 'string') g.asnOrg = org;
+  return g;
+}
+
+class MmdbGeo implements GeoLookup {
+  private readonly cache = new Map<string, GeoInfo | undefined>();
+  constructor(
+    private readonly readers: Reader<MmdbRecord>[],
+    readonly sources: string[],
+  ) {}
+
+  lookup(ip: string): GeoInfo | undefined {
+    if (this.cache.has(ip)) return this.cache.get(ip);
+    let out: GeoInfo | undefined;
+    for (const r of this.readers) {
+      let rec: MmdbRecord | null = null;
+      try {
+        rec = r.get(ip);
+      } catch {
+        rec = null; // not an address this database can answer (e.g. IPv6 in an IPv4-only file)
+      }
+      if (rec) out = { ...out, ...geoFromMmdb(rec) };
+    }
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(ip, out);
+    return out;
+  }
+}
+
+export const NO_GEO: GeoLookup = { lookup: () => undefined, sources: [] };
+
+const require = createRequire(import.meta.url);
+
+/** Path of the bundled country database, or undefined when the package is not installed. */
+export function bundledGeoPath(): string | undefined {
+  try {
+    return require.resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Open the bundled database (unless `bundled` is false) plus user files. Unreadable files are a usage error. */
+export function openGeo(files: string[] = [], bundled = true): GeoLookup {
+  const readers: Reader<MmdbRecord>[] = [];
+  const sources: string[] = [];
+  const paths = [...(bundled && bundledGeoPath() ? [bundledGeoPath()!] : []), ...files];
+  for (const p of paths) {
+    try {
+      readers.push(new Reader<MmdbRecord>(readFileSync(p)));
+      sources.push(p.includes('geo-whois-asn-country') ? 'ip-location-db geo-whois-asn-country (bundled)' : p);
+    } catch (err) {
+      throw new VigilError(`--geoip ${p}: not a readable MaxMind DB file: ${(err as Error).message}`);
+    }
+  }
+  return readers.length > 0 ? new MmdbGeo(readers, sources) : NO_GEO;
+}
+
+/** Great-circle distance in km. */
+export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}

@@ -1,0 +1,61 @@
+/** Allocation-free IPv4 helpers for hot paths (flow logs carry millions of addresses). */
+
+/** Dotted quad to unsigned 32-bit integer, or -1 when `s` is not a plain IPv4 address. */
+export function ipv4ToInt(s: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      const d = c - 48;
+      if (d < 0 || d > 9 || ++digits > 3) return -1;
+      octet = octet * 10 + d;
+      if (octet > 255) return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + octet;
+}
+
+export function intToIpv4(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Network mask of a prefix length as an unsigned integer. */
+export function maskOf(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+/**
+ * Private / non-internet IPv4 ranges: 0/8, 10/8, 100.64/10 (CGNAT), 127/8, 169.254/16, 172.16/12, 192.168/16,
+ * 224/4 and above (multicast, reserved).
+ */
+export function isPrivateV4(n: number): boolean {
+  const a = n >>> 24;
+  if (a === 10 || a === 127 || a === 0 || a >= 224) return true;
+  const b = (n >>> 16) & 255;
+  if (a === 172) return b >= 16 && b <= 31;
+  if (a === 192) return b === 168;
+  if (a === 169) return b === 254;
+  if (a === 100) return b >= 64 && b <= 127;
+  return false;
+}
+
+/** True when the text is an IPv4 or IPv6 address outside private/link-local/loopback ranges. */
+export function isPublicIp(ip: string): boolean {
+  const n = ipv4ToInt(ip);
+  if (n >= 0) return !isPrivateV4(n);
+  if (!ip.includes(':')) return false;
+  const lower = ip.toLowerCase();
+  // fc00::/7 unique local, fe80::/10 link local, ::1, ::ffff:private.
+  if (lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe8')) return false;
+  if (lower.startsWith('::ffff:')) return isPublicIp(lower.slice(7));
+  return true;
+}
