@@ -16,7 +16,7 @@ import { BASE_SEED } from './prng.js';
 import { renderReadme } from './readme.js';
 import { generateS3Access } from './s3access.js';
 import { s3Requests } from './s3model.js';
-import { type ScenarioDef, Scenarios } from './scenarios.js';
+import { BENIGN_LOOKALIKES, type Lookalike, type ScenarioDef, Scenarios } from './scenarios.js';
 import { generateWaf } from './waf.js';
 import { DEV, PROD } from './world.js';
 import { type EvidenceRef, ExampleWriter, type FileEntry } from './writer.js';
@@ -28,6 +28,8 @@ export interface ScenariosFile {
   timeRange: { start: string; end: string };
   accounts: { prod: string; dev: string };
   scenarios: (ScenarioDef & { evidence: EvidenceRef[] })[];
+  /** Benign records that look suspicious (expected false-positive candidates). */
+  benignLookalikes: readonly Lookalike[];
   badFiles: BadFile[];
   files: FileEntry[];
 }
@@ -64,6 +66,7 @@ export function generateExamples(): Generated {
     timeRange: { start: isoSeconds(BASE_TIME), end: isoSeconds(END_TIME) },
     accounts: { prod: PROD, dev: DEV },
     scenarios: ctx.scenarios.defs.map((d) => ({ ...d, evidence: sortEvidence(writer.evidence.get(d.id) ?? []) })),
+    benignLookalikes: BENIGN_LOOKALIKES,
     badFiles,
     files: inventory,
   };

@@ -181,6 +181,12 @@ export function renderReadme(m: ScenariosFile): string {
   );
   p('change) is what lets the SSH brute force of scenario 2 reach sshd.');
   p();
+  p('## Benign look-alikes');
+  p();
+  p('Not attacks, but records a naive detector may flag (listed in `scenarios.json` as `benignLookalikes`):');
+  p();
+  for (const l of m.benignLookalikes) p(`- ${TITLES[l.logType]}: ${l.what} — ${l.why}.`);
+  p();
   p('## Malformed inputs (`bad/`)');
   p();
   for (const b of m.badFiles) p(`- \`${b.file}\`: ${b.description}`);

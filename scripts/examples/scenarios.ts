@@ -236,3 +236,50 @@ export class Scenarios {
     this.get(id).facts[key] = value;
   }
 }
+
+/**
+ * Benign records that resemble attacks, listed so detection tests can tell intended findings from false positives.
+ */
+export interface Lookalike {
+  logType: LogType;
+  what: string;
+  why: string;
+}
+
+export const BENIGN_LOOKALIKES: readonly Lookalike[] = [
+  {
+    logType: 'cloudtrail',
+    what: `bob.martinez: ConsoleLogin failure ("Failed authentication") from ${OFFICE_IPS[1]} at 00:30:41, success with MFA 17 s later`,
+    why: 'a typo; same office address, MFA used on the successful sign-in',
+  },
+  {
+    logType: 'cloudtrail',
+    what: 'dev account 444455556666 (exports/dev-account-eventbridge-events.jsonl): federated ConsoleLogin with MFAUsed "No"',
+    why: 'an assumed-role (SSO) sign-in: MFA is enforced by the identity provider, not visible to CloudTrail',
+  },
+  {
+    logType: 'cloudtrail',
+    what: 'dev account: AuthorizeSecurityGroupEgress tcp/443 to 10.20.0.0/16, CreateRole/PutRolePolicy for a Lambda worker',
+    why: 'routine infrastructure work on a private range',
+  },
+  {
+    logType: 'cloudtrail',
+    what: 'shop-web instance roles: ec2:DescribeTags denied (Client.UnauthorizedOperation) once per instance at start-up',
+    why: 'an application probing for optional permissions',
+  },
+  {
+    logType: 'vpcflow',
+    what: 'internet background noise: ~40 sources each touching one or two ports (23, 445, 3389 …) of the bastion or Jenkins, rejected',
+    why: 'ordinary internet scanning; far below port-scan volume',
+  },
+  {
+    logType: 'route53resolver',
+    what: 'jenkins resolving pastebin.com (DNS Firewall ALERT)',
+    why: 'a build script posting logs; alert-only rule',
+  },
+  {
+    logType: 'networkfirewall',
+    what: 'batch workers 1/2: TLS to telemetry.example-analytics.io blocked by the SNI allow-list (8 alerts)',
+    why: 'a library phoning home; blocked by policy, not malicious',
+  },
+];
