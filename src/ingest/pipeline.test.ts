@@ -68,6 +68,14 @@ describe('ingestion pipeline', () => {
     expect(stats.errors).toBe(3);
   });
 
+  it('rejects single garbage lines of a text log one by one instead of the whole file', async () => {
+    const file = join(dir, 'some-garbage.log');
+    writeFileSync(file, [R53_LINES[0], '\u0000\u0001\u0002 garbage \u0003', R53_LINES[1]].join('\n'));
+    const { records, errors } = await run([file]);
+    expect(records.map((r) => r.origin.line)).toEqual([1, 3]);
+    expect(errors.map((e) => e.line)).toEqual([2]);
+  });
+
   it('reports a missing input and still reads the rest', async () => {
     const good = join(dir, 'good2.log');
     writeFileSync(good, R53);

@@ -204,19 +204,22 @@ async function* decompressed(raw: Readable, report: FileReport): AsyncGenerator<
   }
 }
 
-/** Offset of the first byte that makes the text binary (NUL, or many control characters), or -1. */
+/**
+ * Offset at which the head of a file shows it is binary (more than 10% NUL/control/undecodable characters in the
+ * first 8 KiB), or -1. A text log with a few garbage lines is not binary: those lines are rejected one by one.
+ */
 function binaryOffset(text: string): number {
   const n = Math.min(text.length, 8192);
   let controls = 0;
+  let first = -1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0) return i;
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) {
       controls++;
-      if (controls > 8 && controls * 20 > i + 1) return i;
+      if (first < 0) first = i;
     }
   }
-  return -1;
+  return controls * 10 > n ? first : -1;
 }
 
 function firstNonBlankLine(text: string): string {

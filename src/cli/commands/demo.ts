@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
@@ -21,7 +22,12 @@ export function registerDemo(program: Command): void {
       if (!existsSync(o.examples))
         throw new VigilError(`example data not found at ${o.examples} (run: npm run examples)`);
       await writeOut(`Vigil demo — ingesting the example logs in ${o.examples}\n\n`);
-      const { stats, errorSamples } = await ingestAll([o.examples], {}, {}, { job: 'stats', workers: 1 });
+      // The example folders hold logs; the top level also holds their README and ground truth (scenarios.json).
+      const logDirs = readdirSync(o.examples, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => join(o.examples, d.name))
+        .sort();
+      const { stats, errorSamples } = await ingestAll(logDirs, {}, {}, { job: 'stats', workers: 1 });
       await writeOut(formatStatsTable(stats));
       if (errorSamples.length > 0) {
         await writeOut('\nRejected input (the planted bad files under examples/bad show the error reporting):\n');
