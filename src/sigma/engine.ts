@@ -15,13 +15,17 @@
 import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
 import { referencedIdentifiers } from './condition.js';
 import { compileDetection } from './detection.js';
-import { FieldPath, leafText, resolveField, someLeaf } from './fields.js';
-import { compileItemPredicate, type ValuePredicate } from './match.js';
+import { FieldPath, resolveField } from './fields.js';
+import { compileItemPredicate, compileLowerPredicate, describeItem, type ValuePredicate } from './match.js';
 import { builtinPipeline, mapperFor, type Pipeline, resolveLogsource } from './pipeline.js';
+import { chooseKey, conditionConstraints, RuleIndex, type RuleKey } from './prefilter.js';
 import { explainDetection } from './reference.js';
 import type {
   ConditionNode,
   Detection,
+  DetectionItem,
+  MatchedSelection,
+  MatchedValue,
   RuleRef,
   SearchNode,
   SigmaCollection,
@@ -51,7 +55,7 @@ export interface CompiledRule {
   /** Identifiers the condition refers to (explanations list only these). */
   used: Set<string>;
   /** Index key chosen for this rule, for diagnostics. */
-  key?: { field: string; values: string[] };
+  key?: RuleKey;
   /** The pipeline's field mapping for this log type (correlations map their group-by fields with it). */
   mapField?: (field: string) => string | string[];
 }
@@ -61,6 +65,8 @@ type Pred = (ev: Evaluator) => boolean;
 interface Atom {
   slot: number;
   pred: ValuePredicate;
+  /** Same test over the field's lower-cased text, when the field holds a string (see compileLowerPredicate). */
+  lowerPred: ((lower: string) => boolean) | undefined;
 }
 
 /** Per-record caches for one log type's program. */
@@ -69,6 +75,8 @@ class Evaluator {
   gen = 0;
   slotGen: Uint32Array;
   slotVal: unknown[];
+  lowerGen: Uint32Array;
+  lowerVal: (string | undefined)[];
   atomGen: Uint32Array;
   atomVal: Uint8Array;
   ruleGen: Uint32Array;
@@ -80,6 +88,8 @@ class Evaluator {
   ) {
     this.slotGen = new Uint32Array(slots.length);
     this.slotVal = new Array(slots.length).fill(undefined);
+    this.lowerGen = new Uint32Array(slots.length);
+    this.lowerVal = new Array(slots.length).fill(undefined);
     this.atomGen = new Uint32Array(atoms.length);
     this.atomVal = new Uint8Array(atoms.length);
     this.ruleGen = new Uint32Array(rules);
@@ -90,6 +100,7 @@ class Evaluator {
     if (++this.gen === 0xffffffff) {
       this.gen = 1;
       this.slotGen.fill(0);
+      this.lowerGen.fill(0);
       this.atomGen.fill(0);
       this.ruleGen.fill(0);
     }
@@ -104,95 +115,26 @@ class Evaluator {
     return v;
   }
 
+  /** Lower-cased text of a string-valued field (undefined for other values), computed once per record. */
+  lower(slot: number): string | undefined {
+    if (this.lowerGen[slot] === this.gen) return this.lowerVal[slot];
+    const v = this.value(slot);
+    const l = typeof v === 'string' ? v.toLowerCase() : undefined;
+    this.lowerGen[slot] = this.gen;
+    this.lowerVal[slot] = l;
+    return l;
+  }
+
   atom(i: number): boolean {
     if (this.atomGen[i] === this.gen) return this.atomVal[i] === 1;
     const a = this.atoms[i]!;
-    const r = a.pred(this.value(a.slot), this.fields);
+    const v = this.value(a.slot);
+    const r =
+      a.lowerPred !== undefined && typeof v === 'string' ? a.lowerPred(this.lower(a.slot)!) : a.pred(v, this.fields);
     this.atomGen[i] = this.gen;
     this.atomVal[i] = r ? 1 : 0;
     return r;
   }
-}
-
-interface Constraint {
-  field: string;
-  values: Set<string>;
-}
-
-const KEY_PRIORITY: Record<string, number> = { eventName: 0, eventSource: 1 };
-
-/** Necessary conditions of a search node: each returned constraint must hold whenever the node is true. */
-function nodeConstraints(node: SearchNode): Constraint[] {
-  switch (node.kind) {
-    case 'item': {
-      const it = node.item;
-      if (it.negated || it.field === null || it.test.kind !== 'string') return [];
-      const values = new Set<string>();
-      for (const p of it.test.patterns) {
-        const parts = p.value.parts;
-        if (p.value.binary || parts.length > 1 || (parts.length === 1 && typeof parts[0] !== 'string')) return [];
-        values.add(parts.length === 0 ? '' : (parts[0] as string).toLowerCase());
-        // With `all` any single value is necessary; one is enough for the index.
-        if (it.all) break;
-      }
-      return [{ field: it.field, values }];
-    }
-    case 'and':
-      return node.children.flatMap(nodeConstraints);
-    case 'or':
-      return orConstraints(node.children.map(nodeConstraints));
-  }
-}
-
-function orConstraints(children: Constraint[][]): Constraint[] {
-  if (children.length === 0) return [];
-  const out: Constraint[] = [];
-  const fields = new Set(children[0]!.map((c) => c.field));
-  for (const field of fields) {
-    const union = new Set<string>();
-    let ok = true;
-    for (const cs of children) {
-      const mine = cs.filter((c) => c.field === field);
-      if (mine.length === 0) {
-        ok = false;
-        break;
-      }
-      const best = mine.reduce((a, b) => (b.values.size < a.values.size ? b : a));
-      for (const v of best.values) union.add(v);
-    }
-    if (ok) out.push({ field, values: union });
-  }
-  return out;
-}
-
-function conditionConstraints(node: ConditionNode, ids: Record<string, SearchNode>): Constraint[] {
-  switch (node.op) {
-    case 'id':
-      return nodeConstraints(ids[node.name]!);
-    case 'not':
-      return [];
-    case 'and':
-      return node.args.flatMap((a) => conditionConstraints(a, ids));
-    case 'or':
-      return orConstraints(node.args.map((a) => conditionConstraints(a, ids)));
-    case 'of':
-      return node.quantifier === 'all'
-        ? node.names.flatMap((n) => nodeConstraints(ids[n]!))
-        : orConstraints(node.names.map((n) => nodeConstraints(ids[n]!)));
-  }
-}
-
-function chooseKey(cs: Constraint[]): Constraint | undefined {
-  let best: Constraint | undefined;
-  let bestRank = Number.POSITIVE_INFINITY;
-  for (const c of cs) {
-    const rank = (KEY_PRIORITY[c.field] ?? 2) * 1e6 + c.values.size;
-    if (rank < bestRank) {
-      best = c;
-      bestRank = rank;
-    }
-  }
-  return best;
 }
 
 /** Everything compiled for one log type. */
@@ -203,12 +145,10 @@ class TypeProgram {
   readonly atoms: Atom[] = [];
   private readonly slotIds = new Map<string, number>();
   private readonly atomIds = new Map<string, number>();
-  /** Index fields (slot ids) and, per field, value → rule indices. */
-  indexSlots: number[] = [];
-  indexMaps: Map<string, number[]>[] = [];
-  always: number[] = [];
+  /** Detection item → its atom, so explanations reuse the results computed for the record. */
+  private readonly itemAtom = new Map<DetectionItem, number>();
+  readonly index = new RuleIndex();
   ev!: Evaluator;
-  private readonly byField = new Map<string, Map<string, number[]>>();
   private readonly candidates: number[] = [];
   private readonly matched: number[] = [];
 
@@ -228,9 +168,15 @@ class TypeProgram {
     let id = this.atomIds.get(key);
     if (id === undefined) {
       id = this.atoms.length;
-      this.atoms.push({ slot: it.field === null ? -1 : this.slot(it.field), pred: compileItemPredicate(it) });
+      const slot = it.field === null ? -1 : this.slot(it.field);
+      this.atoms.push({
+        slot,
+        pred: compileItemPredicate(it),
+        lowerPred: slot < 0 ? undefined : compileLowerPredicate(it),
+      });
       this.atomIds.set(key, id);
     }
+    this.itemAtom.set(it, id);
     return id;
   }
 
@@ -273,29 +219,51 @@ class TypeProgram {
     this.rules.push(rule);
     this.preds.push(this.compileCondition(rule.detection.condition, idPreds));
     const key = chooseKey(conditionConstraints(rule.detection.condition, rule.detection.identifiers));
-    if (!key) {
-      this.always.push(index);
-      return;
-    }
-    rule.key = { field: key.field, values: [...key.values] };
-    let map = this.byField.get(key.field);
-    if (!map) {
-      map = new Map();
-      this.byField.set(key.field, map);
-    }
-    for (const v of key.values) {
-      const list = map.get(v);
-      if (list) list.push(index);
-      else map.set(v, [index]);
-    }
+    if (key) rule.key = key;
+    this.index.add(index, key);
   }
 
   finish(): void {
-    for (const [field, map] of this.byField) {
-      this.indexSlots.push(this.slot(field));
-      this.indexMaps.push(map);
-    }
+    this.index.finish((field) => this.slot(field));
     this.ev = new Evaluator(this.slots, this.atoms, this.rules.length);
+  }
+
+  /**
+   * The identifiers of a matched rule that are true for the current record, with the values that made them true.
+   * Call right after run() for the same record: atom results are reused from its evaluation.
+   */
+  explain(rule: CompiledRule): MatchedSelection[] {
+    const out: MatchedSelection[] = [];
+    for (const identifier of rule.used) {
+      const values = this.explainNode(rule.detection.identifiers[identifier]!);
+      if (values) out.push({ identifier, values });
+    }
+    return out;
+  }
+
+  private explainNode(node: SearchNode): MatchedValue[] | undefined {
+    switch (node.kind) {
+      case 'item': {
+        const id = this.itemAtom.get(node.item)!;
+        if (!this.ev.atom(id)) return undefined;
+        return describeItem(node.item, this.ev.value(this.atoms[id]!.slot), this.ev.fields);
+      }
+      case 'and': {
+        let out: MatchedValue[] = [];
+        for (const c of node.children) {
+          const e = this.explainNode(c);
+          if (!e) return undefined;
+          out = out.length === 0 ? e : out.concat(e);
+        }
+        return out;
+      }
+      case 'or':
+        for (const c of node.children) {
+          const e = this.explainNode(c);
+          if (e) return e;
+        }
+        return undefined;
+    }
   }
 
   /** Indices of matching rules, ascending (load order). The returned array is reused by the next call. */
@@ -308,29 +276,14 @@ class TypeProgram {
     const matched = this.matched;
     cand.length = 0;
     matched.length = 0;
-    for (let k = 0; k < this.indexSlots.length; k++) {
-      const v = ev.value(this.indexSlots[k]!);
-      if (v === undefined || v === null) continue;
-      const map = this.indexMaps[k]!;
-      if (typeof v === 'string') {
-        const hit = map.get(v.toLowerCase());
-        if (hit) for (let j = 0; j < hit.length; j++) cand.push(hit[j]!);
-      } else {
-        someLeaf(v, (leaf) => {
-          const t = leafText(leaf);
-          const hit = t === undefined ? undefined : map.get(t.toLowerCase());
-          if (hit) for (let j = 0; j < hit.length; j++) cand.push(hit[j]!);
-          return false;
-        });
-      }
-    }
+    this.index.candidates(ev, cand);
     for (let j = 0; j < cand.length; j++) {
       const r = cand[j]!;
       if (ruleGen[r] === gen) continue; // already evaluated (several key values hit)
       ruleGen[r] = gen;
       if (this.preds[r]!(ev)) matched.push(r);
     }
-    const always = this.always;
+    const always = this.index.always;
     for (let j = 0; j < always.length; j++) {
       const r = always[j]!;
       if (this.preds[r]!(ev)) matched.push(r);
@@ -577,8 +530,8 @@ export class SigmaEngine {
     return [...this.programs].map(([type, p]) => ({
       type,
       rules: p.rules.length,
-      indexed: p.rules.length - p.always.length,
-      unindexed: p.always.length,
+      indexed: p.rules.length - p.index.always.length,
+      unindexed: p.index.always.length,
       atoms: p.atoms.length,
       fields: p.slots.length,
     }));
@@ -607,21 +560,57 @@ export class SigmaEngine {
     if (!p) return EMPTY;
     const hits = p.run(fields);
     if (hits.length === 0) return EMPTY;
-    return hits.map((i) => buildMatch(p.rules[i]!, fields, origin, time));
+    const out: SigmaMatch[] = [];
+    for (let i = 0; i < hits.length; i++) {
+      const c = p.rules[hits[i]!]!;
+      out.push(matchOf(c, fields, origin, time, p.explain(c)));
+    }
+    return out;
+  }
+
+  /**
+   * Matching rules with their explanations, for one record (what SigmaStream needs: the compiled rule for
+   * correlation field mapping, and the match).
+   */
+  matchDetailed(
+    type: LogType,
+    fields: Fields,
+    origin: RecordOrigin,
+    time: number,
+  ): { compiled: CompiledRule; match: SigmaMatch }[] {
+    const p = this.programs.get(type);
+    if (!p) return [];
+    const hits = p.run(fields);
+    if (hits.length === 0) return [];
+    const out: { compiled: CompiledRule; match: SigmaMatch }[] = [];
+    for (let i = 0; i < hits.length; i++) {
+      const c = p.rules[hits[i]!]!;
+      out.push({ compiled: c, match: matchOf(c, fields, origin, time, p.explain(c)) });
+    }
+    return out;
   }
 }
 
 const EMPTY: SigmaMatch[] = [];
 Object.freeze(EMPTY);
 
+function matchOf(
+  c: CompiledRule,
+  fields: Fields,
+  origin: RecordOrigin,
+  time: number,
+  selections: MatchedSelection[],
+): SigmaMatch {
+  return { kind: 'match', rule: c.ref, origin, time, condition: c.detection.conditions, selections, fields };
+}
+
+/** A match built by the reference evaluator (slow path; for callers without an engine run). */
 export function buildMatch(c: CompiledRule, fields: Fields, origin: RecordOrigin, time: number): SigmaMatch {
-  return {
-    kind: 'match',
-    rule: c.ref,
+  return matchOf(
+    c,
+    fields,
     origin,
     time,
-    condition: c.detection.conditions,
-    selections: explainDetection(c.detection, fields).filter((s) => c.used.has(s.identifier)),
-    fields,
-  };
+    explainDetection(c.detection, fields).filter((s) => c.used.has(s.identifier)),
+  );
 }

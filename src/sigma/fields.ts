@@ -16,20 +16,62 @@ export class FieldPath {
   readonly guarded: boolean[];
   readonly index: (number | undefined)[];
 
+  /** Compiled accessor (see compileAccessor), built on first use. */
+  private accessor: ((fields: unknown) => unknown) | undefined;
+
   constructor(readonly name: string) {
     this.parts = name.split('.');
     this.suffixes = this.parts.map((_, i) => this.parts.slice(i).join('.'));
-    this.guarded = this.suffixes.map((s) => s in Object.prototype);
+    this.guarded = this.parts.map((p, i) => p in Object.prototype || this.suffixes[i]! in Object.prototype);
     this.index = this.parts.map((p) => (/^(0|[1-9]\d{0,8})$/.test(p) ? Number(p) : undefined));
-    for (let i = 0; i < this.parts.length; i++) {
-      if (this.guarded[i] === false && this.parts[i]! in Object.prototype) this.guarded[i] = true;
-    }
+  }
+
+  get(fields: unknown): unknown {
+    this.accessor ??= compileAccessor(this);
+    return this.accessor(fields);
   }
 }
 
 /** Resolve a field; `undefined` when absent. Several hits through arrays come back as an array. */
 export function resolveField(fields: Record<string, unknown>, path: FieldPath): unknown {
+  return path.get(fields);
+}
+
+/** The same resolution by plain interpretation of the path (the reference the compiled accessor is tested against). */
+export function walkField(fields: Record<string, unknown>, path: FieldPath): unknown {
   return walk(fields, path, 0);
+}
+
+/**
+ * Property reads with a key that varies at run time are slow in V8 (one shared, megamorphic inline cache); a read
+ * written with a constant key gets its own cache and costs a nanosecond or two. So each path is compiled once into
+ * a small function of constant-key reads. Keys are embedded with JSON.stringify (a valid, escaped string literal).
+ * Arrays hand over to the interpreter, which handles "any element" and indices.
+ */
+function compileAccessor(path: FieldPath): (fields: unknown) => unknown {
+  const n = path.parts.length;
+  const read = (obj: string, key: string, guarded: boolean) =>
+    guarded
+      ? `(hasOwn(${obj}, ${JSON.stringify(key)}) ? ${obj}[${JSON.stringify(key)}] : undefined)`
+      : `${obj}[${JSON.stringify(key)}]`;
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const cur = `v${i}`;
+    lines.push(`if (${cur} === null || typeof ${cur} !== 'object') return undefined;`);
+    lines.push(`if (Array.isArray(${cur})) return slow(${cur}, ${i});`);
+    if (i < n - 1) {
+      lines.push(`const l${i} = ${read(cur, path.suffixes[i]!, path.guarded[i]!)};`);
+      lines.push(`if (l${i} !== undefined) return l${i};`);
+    }
+    lines.push(`const v${i + 1} = ${read(cur, path.parts[i]!, path.guarded[i]!)};`);
+    if (i < n - 1) lines.push(`if (v${i + 1} === undefined) return undefined;`);
+  }
+  lines.push(`return v${n};`);
+  const factory = new Function('slow', 'hasOwn', `return function (v0) {\n${lines.join('\n')}\n};`) as (
+    slow: (v: unknown, i: number) => unknown,
+    hasOwn: (o: object, k: string) => boolean,
+  ) => (fields: unknown) => unknown;
+  return factory((v, i) => walk(v, path, i), Object.hasOwn);
 }
 
 function own(obj: Record<string, unknown>, key: string, guarded: boolean): unknown {

@@ -21,6 +21,7 @@ import {
   type MatchedValue,
   type MatchMode,
   ONE,
+  type RegexPattern,
   STAR,
   type StringPattern,
   type TimePart,
@@ -79,12 +80,16 @@ function stringFn(p: StringPattern): StrFn {
   return { form, fn, display };
 }
 
-/** Prepared text forms of one leaf, computed lazily. */
+/**
+ * Prepared text forms of one leaf, computed lazily. The forms of the previous leaf are kept when the next test
+ * looks at the same string (many rules test the same field of the same record), so a field is lower-cased once.
+ */
 class LeafForms {
   raw = '';
   lower: string | undefined;
   bytes: string | undefined;
   reset(raw: string): void {
+    if (raw === this.raw) return;
     this.raw = raw;
     this.lower = undefined;
     this.bytes = undefined;
@@ -290,13 +295,32 @@ function fieldrefLeafMatcher(ref: string, mode: MatchMode, cased: boolean): Leaf
 // ---------------------------------------------------------------------------------------------------------------
 // Regular expressions
 
-function regexLeafMatcher(source: string, flags: string, display: string): LeafMatcher {
-  const re = compileRegex(source, flags);
+function regexLeafMatcher(p: RegexPattern): LeafMatcher {
+  const re = compileRegex(p.source, p.flags);
+  const display = `/${p.source}/${p.flags}`;
+  const lit = p.literal;
+  if (lit === undefined) {
+    return {
+      display,
+      test: (leaf) => {
+        const t = leafText(leaf);
+        return t !== undefined && re.test(t);
+      },
+    };
+  }
+  // A plain substring search rules out most texts before the (backtracking) regular expression runs.
+  const ci = p.flags.includes('i');
+  const needle = ci ? lit.toLowerCase() : lit;
   return {
     display,
     test: (leaf) => {
       const t = leafText(leaf);
-      return t !== undefined && re.test(t);
+      if (t === undefined) return false;
+      if (ci) {
+        forms.reset(t);
+        if (!forms.get(Form.Lower).includes(needle)) return false;
+      } else if (!t.includes(needle)) return false;
+      return re.test(t);
     },
   };
 }
@@ -304,13 +328,24 @@ function regexLeafMatcher(source: string, flags: string, display: string): LeafM
 // ---------------------------------------------------------------------------------------------------------------
 // Items
 
-/** One leaf matcher per rule value (used for `all`, explanations, and as the generic path). */
+const matcherCache = new WeakMap<ValueTest, LeafMatcher[]>();
+
+/** One leaf matcher per rule value (used for `all`, explanations, and as the generic path). Cached per test. */
 export function leafMatchers(test: ValueTest): LeafMatcher[] {
+  let m = matcherCache.get(test);
+  if (!m) {
+    m = buildLeafMatchers(test);
+    matcherCache.set(test, m);
+  }
+  return m;
+}
+
+function buildLeafMatchers(test: ValueTest): LeafMatcher[] {
   switch (test.kind) {
     case 'string':
       return test.patterns.map(stringLeafMatcher);
     case 'regex':
-      return test.patterns.map((p) => regexLeafMatcher(p.source, p.flags, `/${p.source}/${p.flags}`));
+      return test.patterns.map(regexLeafMatcher);
     case 'compare':
       return test.values.map((v) => compareLeafMatcher(test.op, v, test.part));
     case 'cidr':
@@ -323,10 +358,17 @@ export function leafMatchers(test: ValueTest): LeafMatcher[] {
   }
 }
 
-/** Compile an item (field already resolved by the caller) to a predicate, including `all` and `neq`. */
+const predicateCache = new WeakMap<DetectionItem, ValuePredicate>();
+
+/** Compile an item (field already resolved by the caller) to a predicate, including `all` and `neq`. Cached. */
 export function compileItemPredicate(item: DetectionItem): ValuePredicate {
-  const base = compilePositive(item);
-  return item.negated ? (v, f) => !base(v, f) : base;
+  let p = predicateCache.get(item);
+  if (!p) {
+    const base = compilePositive(item);
+    p = item.negated ? (v, f) => !base(v, f) : base;
+    predicateCache.set(item, p);
+  }
+  return p;
 }
 
 function compilePositive(item: DetectionItem): ValuePredicate {
@@ -357,32 +399,67 @@ function compilePositive(item: DetectionItem): ValuePredicate {
 }
 
 /**
+ * For items whose values all compare case-insensitively as text: a predicate over the lower-cased text of a
+ * string field, so the engine can lower-case each field once per record for all such items. Undefined otherwise.
+ */
+export function compileLowerPredicate(item: DetectionItem): ((lower: string) => boolean) | undefined {
+  const test = item.test;
+  if (test.kind !== 'string' || item.all) return undefined;
+  if (test.patterns.some((p) => p.cased || p.value.binary)) return undefined;
+  const set = new Set<string>();
+  const others: ((t: string) => boolean)[] = [];
+  for (const p of test.patterns) {
+    const parts = p.value.parts;
+    if (parts.length === 0 || (parts.length === 1 && typeof parts[0] === 'string')) {
+      set.add(((parts[0] as string | undefined) ?? '').toLowerCase());
+    } else others.push(stringFn(p).fn);
+  }
+  const negated = item.negated;
+  const n = others.length;
+  return (l) => {
+    let r = set.has(l);
+    for (let i = 0; !r && i < n; i++) r = others[i]!(l);
+    return negated ? !r : r;
+  };
+}
+
+/**
  * Why an item is true: the values that matched (for negated items, what the field held instead).
  * Returns undefined when the item is false. Only called for rules that matched, so it may allocate.
  */
 export function explainItem(item: DetectionItem, value: unknown, fields: Fields): MatchedValue[] | undefined {
   if (!compileItemPredicate(item)(value, fields)) return undefined;
-  const base = { field: item.ruleField, modifiers: item.modifiers };
+  return describeItem(item, value, fields);
+}
+
+/** The values behind an item already known to be true. */
+export function describeItem(item: DetectionItem, value: unknown, fields: Fields): MatchedValue[] {
+  const field = item.ruleField;
+  const modifiers = item.modifiers;
   const test = item.test;
-  if (item.negated) {
-    return [{ ...base, expected: `not ${describeTest(test)}`, actual: firstLeaf(value) }];
-  }
-  if (test.kind === 'null') return [{ ...base, expected: 'null', actual: value ?? null }];
+  if (item.negated) return [{ field, modifiers, expected: `not ${describeTest(test)}`, actual: firstLeaf(value) }];
+  if (test.kind === 'null') return [{ field, modifiers, expected: 'null', actual: value ?? null }];
   if (test.kind === 'exists') {
-    return [{ ...base, expected: test.want ? 'exists' : 'absent', actual: value === undefined ? null : value }];
+    return [
+      { field, modifiers, expected: test.want ? 'exists' : 'absent', actual: value === undefined ? null : value },
+    ];
   }
   const out: MatchedValue[] = [];
   for (const m of leafMatchers(test)) {
     let hit: Leaf | undefined;
-    someLeaf(value, (leaf) => {
-      if (m.test(leaf, fields)) {
-        hit = leaf;
-        return true;
-      }
-      return false;
-    });
+    if (value !== null && typeof value !== 'object') {
+      if (m.test(value as Leaf, fields)) hit = value as Leaf;
+    } else {
+      someLeaf(value, (leaf) => {
+        if (m.test(leaf, fields)) {
+          hit = leaf;
+          return true;
+        }
+        return false;
+      });
+    }
     if (hit !== undefined) {
-      out.push({ ...base, expected: m.display, actual: hit });
+      out.push({ field, modifiers, expected: m.display, actual: hit });
       if (!item.all) break;
     }
   }

@@ -380,7 +380,7 @@ function compileRegexTest(chain: string[], values: Scalar[], opts: ItemOptions):
       const tr = translateRegex(t);
       let all = flags;
       for (const f of tr.flags) if (!all.includes(f)) all += f;
-      return { source: tr.source, flags: all };
+      return tr.literal ? { source: tr.source, flags: all, literal: tr.literal } : { source: tr.source, flags: all };
     } catch (err) {
       if (err instanceof RegexError) throw new ItemError(`regular expression '${t}': ${err.message}`);
       throw err;

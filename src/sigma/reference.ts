@@ -5,7 +5,7 @@
  */
 
 import { evalCondition } from './condition.js';
-import { FieldPath, leafText, resolveField, someLeaf } from './fields.js';
+import { FieldPath, leafText, someLeaf, walkField } from './fields.js';
 import { explainItem, leafMatchers } from './match.js';
 import type { Detection, DetectionItem, MatchedSelection, MatchedValue, SearchNode } from './types.js';
 import { toRegexSource } from './values.js';
@@ -25,7 +25,7 @@ function pathOf(name: string): FieldPath {
 
 /** The value an item looks at: the field, or the whole record for keyword searches. */
 export function itemValue(item: DetectionItem, fields: Fields): unknown {
-  return item.field === null ? fields : resolveField(fields, pathOf(item.field));
+  return item.field === null ? fields : walkField(fields, pathOf(item.field));
 }
 
 function naivePositive(item: DetectionItem, v: unknown, fields: Fields): boolean {

@@ -14,12 +14,23 @@ export interface TranslatedRegex {
   source: string;
   /** Flags implied by leading inline groups (`(?i)` → `i`). */
   flags: string;
+  /**
+   * The longest literal text every match must contain (case as written), when there is one. Engines test it with
+   * a plain substring search before running the regular expression, and index rules by it.
+   */
+  literal?: string;
 }
 
 export class RegexError extends Error {}
 
 interface Parsed {
   src: string;
+  /** Longest literal every match of this part contains. */
+  required?: string;
+  /** The single literal character this atom matches, if it is one. */
+  char?: string;
+  /** Anchors and word boundaries: they match no character, so they do not break a literal run. */
+  zeroWidth?: boolean;
   /** Contains an unbounded quantifier (`*`, `+`, `{n,}`). */
   unbounded: boolean;
   /** Could match the empty string (used to refuse `(a*)*`-like loops as well). */
@@ -49,7 +60,7 @@ export function translateRegex(pattern: string): TranslatedRegex {
   } catch (err) {
     throw new RegexError((err as Error).message);
   }
-  return { source: result.src, flags };
+  return result.required ? { source: result.src, flags, literal: result.required } : { source: result.src, flags };
 }
 
 class RegexParser {
@@ -68,17 +79,26 @@ class RegexParser {
       this.pos++;
       branches.push(this.sequence(depth));
     }
-    return {
+    const out: Parsed = {
       src: branches.map((b) => b.src).join('|'),
       unbounded: branches.some((b) => b.unbounded),
       canBeEmpty: branches.some((b) => b.canBeEmpty),
     };
+    // With alternatives no single literal is required (common substrings are not worth the search).
+    if (branches.length === 1 && branches[0]!.required) out.required = branches[0]!.required;
+    return out;
   }
 
   sequence(depth: number): Parsed {
     let src = '';
     let unbounded = false;
     let canBeEmpty = true;
+    let run = '';
+    let best = '';
+    const endRun = () => {
+      if (run.length > best.length) best = run;
+      run = '';
+    };
     while (this.pos < this.text.length) {
       const c = this.text[this.pos]!;
       if (c === '|') break;
@@ -101,13 +121,23 @@ class RegexParser {
         src += atom.src + q.text;
         unbounded ||= q.unbounded || atom.unbounded;
         canBeEmpty &&= q.min === 0 || atom.canBeEmpty;
+        // A repeated atom that must occur at least once still ends the run after its first occurrence.
+        if (q.min >= 1 && atom.char !== undefined) run += atom.char;
+        else if (q.min >= 1 && atom.required && atom.required.length > best.length) best = atom.required;
+        endRun();
       } else {
         src += atom.src;
         unbounded ||= atom.unbounded;
         canBeEmpty &&= atom.canBeEmpty;
+        if (atom.char !== undefined) run += atom.char;
+        else if (!atom.zeroWidth) {
+          endRun();
+          if (atom.required && atom.required.length > best.length) best = atom.required;
+        }
       }
     }
-    return { src, unbounded, canBeEmpty };
+    endRun();
+    return best ? { src, unbounded, canBeEmpty, required: best } : { src, unbounded, canBeEmpty };
   }
 
   atom(depth: number): Parsed & { quantifiable: boolean; isGroup: boolean } {
@@ -143,7 +173,7 @@ class RegexParser {
       case '^':
       case '$':
         this.pos++;
-        return { src: c, unbounded: false, canBeEmpty: true, quantifiable: false, isGroup: false };
+        return { src: c, unbounded: false, canBeEmpty: true, quantifiable: false, isGroup: false, zeroWidth: true };
       case '*':
       case '+':
       case '?':
@@ -152,14 +182,14 @@ class RegexParser {
       case '{':
         if (this.peekQuantifierBraces()) this.fail(`quantifier '{' has nothing to repeat`);
         this.pos++;
-        return { src: '\\{', unbounded: false, canBeEmpty: false, quantifiable: true, isGroup: false };
+        return { src: '\\{', unbounded: false, canBeEmpty: false, quantifiable: true, isGroup: false, char: '{' };
       case '}':
       case ']':
         this.pos++;
-        return { src: `\\${c}`, unbounded: false, canBeEmpty: false, quantifiable: true, isGroup: false };
+        return { src: `\\${c}`, unbounded: false, canBeEmpty: false, quantifiable: true, isGroup: false, char: c };
     }
     this.pos++;
-    return { src: literal(c), unbounded: false, canBeEmpty: false, quantifiable: true, isGroup: false };
+    return { src: literal(c), unbounded: false, canBeEmpty: false, quantifiable: true, isGroup: false, char: c };
   }
 
   peekQuantifierBraces(): RegExpExecArray | null {
@@ -232,24 +262,28 @@ class RegexParser {
     const c = this.text[this.pos];
     if (c === undefined) this.fail('pattern ends with a backslash');
     this.pos++;
-    const ok = (src: string): Parsed => ({ src, unbounded: false, canBeEmpty: false });
+    const ok = (src: string, char?: string): Parsed =>
+      char === undefined
+        ? { src, unbounded: false, canBeEmpty: false }
+        : { src, unbounded: false, canBeEmpty: false, char };
     if ('dDwWsS'.includes(c)) return ok(`\\${c}`);
-    if ('tnrfv'.includes(c)) return ok(`\\${c}`);
+    const control: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f', v: '\v' };
+    if (control[c] !== undefined) return ok(`\\${c}`, control[c]);
     if (c === 'b' || c === 'B') {
       if (inClass) this.fail(`'\\${c}' inside a character class is not supported`);
-      return { src: `\\${c}`, unbounded: false, canBeEmpty: true };
+      return { src: `\\${c}`, unbounded: false, canBeEmpty: true, zeroWidth: true };
     }
     if (c === 'x') {
       const m = /^[0-9a-fA-F]{2}/.exec(this.text.slice(this.pos));
       if (!m) this.fail('\\x needs two hex digits');
       this.pos += 2;
-      return ok(`\\x${m[0]}`);
+      return ok(`\\x${m[0]}`, String.fromCharCode(Number.parseInt(m[0], 16)));
     }
-    if (c === '0') return ok('\\x00');
+    if (c === '0') return ok('\\x00', '\0');
     if (/[1-9]/.test(c)) this.fail('back-references are not supported');
     if (/[a-zA-Z]/.test(c)) this.fail(`escape '\\${c}' is not supported`);
     // Escaped punctuation or space: a literal character.
-    return ok(literal(c));
+    return ok(literal(c), c);
   }
 }
 

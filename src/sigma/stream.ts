@@ -6,7 +6,7 @@
 import type { LogRecord } from '../ingest/types.js';
 import { referenceIndex } from './collection.js';
 import { CorrelationState, eventFields } from './correlation.js';
-import { buildMatch, type CompiledRule, type SigmaEngine } from './engine.js';
+import type { CompiledRule, SigmaEngine } from './engine.js';
 import { FieldPath, resolveField } from './fields.js';
 import type { CorrelationRule, RuleRef, SigmaCorrelationMatch, SigmaEvent, SigmaMatch, SigmaRule } from './types.js';
 
@@ -97,11 +97,10 @@ export class SigmaStream {
     const out: SigmaEvent[] = [];
     const timed = Number.isFinite(record.time);
     if (timed && record.time > this.watermark) this.watermark = record.time;
-    const hits = this.engine.matchRules(record.type, record.fields);
+    const hits = this.engine.matchDetailed(record.type, record.fields, record.origin, record.time);
     if (hits.length > 0) {
       const batch = new Map<CorrelationState, Map<string, Pending>>();
-      for (const c of hits) {
-        const m = buildMatch(c, record.fields, record.origin, record.time);
+      for (const { compiled: c, match: m } of hits) {
         this.stats.matches++;
         if (!this.suppressed.has(c.ref)) out.push(m);
         const consumers = this.consumers.get(c.ref);

@@ -100,6 +100,8 @@ export interface StringPattern {
 export interface RegexPattern {
   source: string;
   flags: string;
+  /** Literal text every match contains (a cheap pre-check and an index key). */
+  literal?: string;
 }
 
 export interface CidrRange {

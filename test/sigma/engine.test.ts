@@ -6,17 +6,17 @@ import { parsePipeline } from '../../src/sigma/pipeline.js';
 import { referenceMatch } from '../../src/sigma/reference.js';
 import type { SigmaCollection } from '../../src/sigma/types.js';
 
-const FIELDS = ['eventName', 'eventSource', 'a', 'n.x', 'arr'];
+const FIELDS = ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'deep.a.b', 'constructor'];
 const MODS = ['', '|contains', '|startswith', '|endswith', '|cased', '|contains|cased', '|neq', '|re', '|exists'];
 
 const ruleValue = fc.oneof(
   fc.stringMatching(/^[abAB*?\\]{0,4}$/),
-  fc.constantFrom('Stop', 'stop', 'DeleteTrail', 'x*y'),
+  fc.constantFrom('Stop', 'stop', 'DeleteTrail', 'x*y', 'Trail', 'elet', 'stoplog', 'Del*Trail', '*gging'),
   fc.integer({ min: 0, max: 3 }),
 );
 const recordScalar = fc.oneof(
   fc.stringMatching(/^[abAB*?\\xy]{0,5}$/),
-  fc.constantFrom('Stop', 'STOP', 'DeleteTrail', 'xQy'),
+  fc.constantFrom('Stop', 'STOP', 'DeleteTrail', 'xQy', 'xxDeleteTrailyy', 'STOPLOGGING', 'İstop'),
   fc.integer({ min: 0, max: 3 }),
   fc.constant(null),
   fc.boolean(),
@@ -86,55 +86,55 @@ describe('fast engine ≡ reference evaluator', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.SIGMA_FUZZ_RUNS ?? 150) },
     );
   });
 
-  it('indexes rules by eventName / eventSource and evaluates only candidates', () => {
+  it('indexes rules by eventName+eventSource, equality or substring keys and evaluates only candidates', () => {
+    const ct = { product: 'aws', service: 'cloudtrail' };
     const c = collectionOf([
       {
         title: 'by name',
-        logsource: { product: 'aws', service: 'cloudtrail' },
+        logsource: ct,
         detection: { s: { eventSource: 'x', eventName: ['A', 'B'] }, condition: 's' },
       },
       {
         title: 'by source',
-        logsource: { product: 'aws', service: 'cloudtrail' },
+        logsource: ct,
         detection: { s: { eventSource: 'X' }, f: { a: 1 }, condition: 's and not f' },
       },
       {
         title: 'or of names',
-        logsource: { product: 'aws', service: 'cloudtrail' },
+        logsource: ct,
         detection: { s1: { eventName: 'C' }, s2: { eventName: 'D', a: 1 }, condition: '1 of s*' },
       },
+      { title: 'by substring', logsource: ct, detection: { s: { 'userAgent|contains': 'bot' }, condition: 's' } },
+      { title: 'by other field', logsource: ct, detection: { s: { 'userIdentity.type': 'Root' }, condition: 's' } },
       {
         title: 'unindexed',
-        logsource: { product: 'aws', service: 'cloudtrail' },
-        detection: { s: { 'userAgent|contains': 'bot' }, condition: 's' },
-      },
-      {
-        title: 'by other field',
-        logsource: { product: 'aws', service: 'cloudtrail' },
-        detection: { s: { 'userIdentity.type': 'Root' }, condition: 's' },
+        logsource: ct,
+        detection: { s: { 'a|contains': 'b' }, f: { eventName: 'Z' }, condition: 's or not f' },
       },
     ]);
     const engine = new SigmaEngine(c);
     const keys = engine.compiled('cloudtrail').map((r) => [r.rule.meta.title, r.key]);
     expect(keys).toEqual([
-      ['by name', { field: 'eventName', values: ['a', 'b'] }],
-      ['by source', { field: 'eventSource', values: ['x'] }],
-      ['or of names', { field: 'eventName', values: ['c', 'd'] }],
+      ['by name', { kind: 'pair', names: ['a', 'b'], sources: ['x'] }],
+      ['by source', { kind: 'eq', field: 'eventSource', values: ['x'] }],
+      ['or of names', { kind: 'eq', field: 'eventName', values: ['c', 'd'] }],
+      ['by substring', { kind: 'sub', field: 'userAgent', values: ['bot'] }],
+      ['by other field', { kind: 'eq', field: 'userIdentity.type', values: ['root'] }],
       ['unindexed', undefined],
-      ['by other field', { field: 'userIdentity.type', values: ['root'] }],
     ]);
     const titles = (f: Record<string, unknown>) => engine.matchRules('cloudtrail', f).map((r) => r.rule.meta.title);
-    expect(titles({ eventSource: 'X', eventName: 'b' })).toEqual(['by name', 'by source']);
+    expect(titles({ eventSource: 'X', eventName: 'b' })).toEqual(['by name', 'by source', 'unindexed']);
     expect(titles({ eventSource: 'x', eventName: 'D', a: 1, userAgent: 'Bot/1' })).toEqual([
       'or of names',
+      'by substring',
       'unindexed',
     ]);
-    expect(titles({ userIdentity: { type: 'root' } })).toEqual(['by other field']);
-    expect(titles({ eventName: ['Z', 'C'] })).toEqual(['or of names']);
+    expect(titles({ userIdentity: { type: 'root' }, eventName: 'Z' })).toEqual(['by other field']);
+    expect(titles({ eventName: ['Z', 'C'], a: 'abc' })).toEqual(['or of names', 'unindexed']);
   });
 
   it('shares identical field tests between rules', () => {

@@ -1,0 +1,284 @@
+/**
+ * Rule pre-selection. From a rule's condition tree we derive *necessary conditions*: facts that hold whenever the
+ * rule matches, such as "eventName ∈ {StopLogging, DeleteTrail}" (equality) or "userAgent contains trufflehog"
+ * (substring). Each rule is indexed by its most selective one; for a record, only rules whose key it satisfies are
+ * evaluated, plus the few rules without any key. All comparisons are on lower-cased text, which is implied by
+ * every (case-insensitive or cased) match, so the pre-selection never drops a rule that would match.
+ */
+
+import { leafText, someLeaf } from './fields.js';
+import { SubstringSet } from './substrings.js';
+import type { ConditionNode, SearchNode, StrPart } from './types.js';
+
+export interface Constraint {
+  field: string;
+  kind: 'eq' | 'sub';
+  /** Lower-cased values (eq) or literals (sub). */
+  values: Set<string>;
+}
+
+/** Shortest literal worth a substring key. */
+const MIN_SUBSTRING = 3;
+const ASCII = /^[\x20-\x7e]*$/;
+
+function longestLiteral(parts: StrPart[]): string {
+  let best = '';
+  for (const p of parts) if (typeof p === 'string' && p.length > best.length) best = p;
+  return best;
+}
+
+/** Necessary conditions of a search node: each returned constraint holds whenever the node is true. */
+export function nodeConstraints(node: SearchNode): Constraint[] {
+  switch (node.kind) {
+    case 'and':
+      return node.children.flatMap(nodeConstraints);
+    case 'or':
+      return orConstraints(node.children.map(nodeConstraints));
+    case 'item':
+      break;
+  }
+  const it = node.item;
+  if (it.negated || it.field === null) return [];
+  const t = it.test;
+  // With `all` every value is required: one is enough for a key.
+  if (t.kind === 'string') {
+    const patterns = it.all ? t.patterns.slice(0, 1) : t.patterns;
+    const eq = new Set<string>();
+    const sub = new Set<string>();
+    let allEq = true;
+    for (const p of patterns) {
+      if (p.value.binary) return [];
+      const parts = p.value.parts;
+      if (parts.length === 0 || (parts.length === 1 && typeof parts[0] === 'string')) {
+        const v = ((parts[0] as string | undefined) ?? '').toLowerCase();
+        eq.add(v);
+        sub.add(v);
+        continue;
+      }
+      allEq = false;
+      const lit = longestLiteral(parts);
+      // Lower-casing is not substring-preserving for every script (final sigma); cased keys stay ASCII.
+      if (p.cased && !ASCII.test(lit)) return [];
+      sub.add(lit.toLowerCase());
+    }
+    if (allEq) return [{ field: it.field, kind: 'eq', values: eq }];
+    for (const s of sub) if (s.length < MIN_SUBSTRING) return [];
+    return [{ field: it.field, kind: 'sub', values: sub }];
+  }
+  if (t.kind === 'regex') {
+    const sub = new Set<string>();
+    for (const p of it.all ? t.patterns.slice(0, 1) : t.patterns) {
+      // ASCII only: JavaScript's case-insensitive matching of non-ASCII text differs from toLowerCase.
+      if (!p.literal || p.literal.length < MIN_SUBSTRING || !ASCII.test(p.literal)) return [];
+      sub.add(p.literal.toLowerCase());
+    }
+    return [{ field: it.field, kind: 'sub', values: sub }];
+  }
+  return [];
+}
+
+/** A constraint holds for an OR when every branch has one on the same field (values are merged). */
+export function orConstraints(children: Constraint[][]): Constraint[] {
+  if (children.length === 0) return [];
+  const out: Constraint[] = [];
+  for (const field of new Set(children[0]!.map((c) => c.field))) {
+    const picks: Constraint[] = [];
+    for (const cs of children) {
+      const mine = cs.filter((c) => c.field === field);
+      if (mine.length === 0) break;
+      // Prefer equality, then the smallest set.
+      picks.push(mine.reduce((a, b) => (rank(b) < rank(a) ? b : a)));
+    }
+    if (picks.length !== children.length) continue;
+    if (picks.every((p) => p.kind === 'eq')) {
+      out.push({ field, kind: 'eq', values: new Set(picks.flatMap((p) => [...p.values])) });
+    } else {
+      const values = new Set(picks.flatMap((p) => [...p.values]));
+      if ([...values].every((v) => v.length >= MIN_SUBSTRING)) out.push({ field, kind: 'sub', values });
+    }
+  }
+  return out;
+}
+
+function rank(c: Constraint): number {
+  return (c.kind === 'eq' ? 0 : 1e6) + c.values.size;
+}
+
+export function conditionConstraints(node: ConditionNode, ids: Record<string, SearchNode>): Constraint[] {
+  switch (node.op) {
+    case 'id':
+      return nodeConstraints(ids[node.name]!);
+    case 'not':
+      return [];
+    case 'and':
+      return node.args.flatMap((a) => conditionConstraints(a, ids));
+    case 'or':
+      return orConstraints(node.args.map((a) => conditionConstraints(a, ids)));
+    case 'of':
+      return node.quantifier === 'all'
+        ? node.names.flatMap((n) => nodeConstraints(ids[n]!))
+        : orConstraints(node.names.map((n) => nodeConstraints(ids[n]!)));
+  }
+}
+
+const NAME = 'eventName';
+const SOURCE = 'eventSource';
+/** Cap on eventName × eventSource combinations for a composite key. */
+const MAX_COMBOS = 256;
+
+export type RuleKey =
+  | { kind: 'pair'; names: string[]; sources: string[] }
+  | { kind: 'eq'; field: string; values: string[] }
+  | { kind: 'sub'; field: string; values: string[] };
+
+/** The most selective key: eventName+eventSource together, then equality (eventName first), then substring. */
+export function chooseKey(cs: Constraint[]): RuleKey | undefined {
+  const eqOn = (f: string) =>
+    cs
+      .filter((c) => c.kind === 'eq' && c.field === f)
+      .reduce<Constraint | undefined>((a, b) => (!a || b.values.size < a.values.size ? b : a), undefined);
+  const name = eqOn(NAME);
+  const source = eqOn(SOURCE);
+  if (name && source && name.values.size * source.values.size <= MAX_COMBOS) {
+    return { kind: 'pair', names: [...name.values], sources: [...source.values] };
+  }
+  if (name) return { kind: 'eq', field: NAME, values: [...name.values] };
+  if (source) return { kind: 'eq', field: SOURCE, values: [...source.values] };
+  let best: Constraint | undefined;
+  for (const c of cs) if (c.kind === 'eq' && (!best || c.values.size < best.values.size)) best = c;
+  if (best) return { kind: 'eq', field: best.field, values: [...best.values] };
+  // Substring keys: prefer the one whose shortest literal is longest (rarer).
+  const minLen = (c: Constraint) => Math.min(...[...c.values].map((v) => v.length));
+  for (const c of cs) if (c.kind === 'sub' && (!best || minLen(c) > minLen(best))) best = c;
+  return best ? { kind: 'sub', field: best.field, values: [...best.values] } : undefined;
+}
+
+/** Lower-cased text of every leaf of a value. */
+function forEachText(v: unknown, fn: (text: string) => void): void {
+  if (typeof v === 'string') {
+    fn(v.toLowerCase());
+    return;
+  }
+  someLeaf(v, (leaf) => {
+    const t = leafText(leaf);
+    if (t !== undefined) fn(t.toLowerCase());
+    return false;
+  });
+}
+
+/**
+ * The per-log-type index. `value(slot)` resolves a field for the current record (cached by the caller);
+ * `add(rule)` receives candidate rule indices (duplicates allowed).
+ */
+/** Field access for the current record (the engine's per-record cache). */
+export interface RecordView {
+  value(slot: number): unknown;
+  /** Lower-cased text of a string field; undefined when the value is not a string. */
+  lower(slot: number): string | undefined;
+}
+
+export class RuleIndex {
+  private readonly pair = new Map<string, Map<string, number[]>>();
+  private readonly eq = new Map<string, Map<string, number[]>>();
+  private readonly sub = new Map<string, Map<string, number[]>>();
+  readonly always: number[] = [];
+  // Compiled form, built by finish().
+  private pairSlots: [number, number] | undefined;
+  private eqSlots: { slot: number; map: Map<string, number[]>; lengths: Set<number> }[] = [];
+  private subSlots: { slot: number; set: SubstringSet; rules: number[][] }[] = [];
+
+  add(rule: number, key: RuleKey | undefined): void {
+    if (!key) {
+      this.always.push(rule);
+      return;
+    }
+    if (key.kind === 'pair') {
+      for (const n of key.names) {
+        let bySource = this.pair.get(n);
+        if (!bySource) {
+          bySource = new Map();
+          this.pair.set(n, bySource);
+        }
+        for (const s of key.sources) push(bySource, s, rule);
+      }
+      return;
+    }
+    const byField = key.kind === 'eq' ? this.eq : this.sub;
+    let map = byField.get(key.field);
+    if (!map) {
+      map = new Map();
+      byField.set(key.field, map);
+    }
+    for (const v of key.values) push(map, v, rule);
+  }
+
+  /** Resolve field names to slots once all rules are in. */
+  finish(slot: (field: string) => number): void {
+    if (this.pair.size > 0) this.pairSlots = [slot(NAME), slot(SOURCE)];
+    for (const [field, map] of this.eq) {
+      this.eqSlots.push({ slot: slot(field), map, lengths: new Set([...map.keys()].map((k) => k.length)) });
+    }
+    for (const [field, map] of this.sub) {
+      const literals = [...map.keys()];
+      this.subSlots.push({
+        slot: slot(field),
+        set: new SubstringSet(literals),
+        rules: literals.map((l) => map.get(l)!),
+      });
+    }
+  }
+
+  /** Push candidate rule indices for the current record into `out` (duplicates possible). */
+  candidates(rec: RecordView, out: number[]): void {
+    if (this.pairSlots) {
+      const [nameSlot, sourceSlot] = this.pairSlots;
+      const name = rec.lower(nameSlot);
+      const source = rec.lower(sourceSlot);
+      if (name !== undefined && source !== undefined) {
+        pushAll(out, this.pair.get(name)?.get(source));
+      } else {
+        const names = rec.value(nameSlot);
+        const sources = rec.value(sourceSlot);
+        if (names !== undefined && names !== null && sources !== undefined && sources !== null) {
+          forEachText(names, (n) => forEachText(sources, (s) => pushAll(out, this.pair.get(n)?.get(s))));
+        }
+      }
+    }
+    for (let k = 0; k < this.eqSlots.length; k++) {
+      const { slot, map, lengths } = this.eqSlots[k]!;
+      const v = rec.value(slot);
+      if (v === undefined || v === null) continue;
+      if (typeof v === 'string') {
+        // No key has this length: skip the lower-casing. Only U+0130 (İ) changes length when lower-cased.
+        if (!lengths.has(v.length) && v.indexOf('\u0130') < 0) continue;
+        pushAll(out, map.get(rec.lower(slot)!));
+      } else forEachText(v, (t) => pushAll(out, map.get(t)));
+    }
+    for (let k = 0; k < this.subSlots.length; k++) {
+      const { slot, set, rules } = this.subSlots[k]!;
+      const v = rec.value(slot);
+      if (v === undefined || v === null) continue;
+      if (typeof v === 'string') set.find(rec.lower(slot)!, (id) => pushAll(out, rules[id]));
+      else forEachText(v, (t) => set.find(t, (id) => pushAll(out, rules[id])));
+    }
+  }
+
+  /** Diagnostics: how rules are keyed. */
+  summary(): { pair: number; eq: Record<string, number>; sub: Record<string, number>; always: number } {
+    const count = (m: Map<string, Map<string, number[]>>) =>
+      Object.fromEntries([...m].map(([f, map]) => [f, new Set([...map.values()].flat()).size]));
+    const pair = new Set([...this.pair.values()].flatMap((m) => [...m.values()].flat())).size;
+    return { pair, eq: count(this.eq), sub: count(this.sub), always: this.always.length };
+  }
+}
+
+function pushAll(out: number[], list: number[] | undefined): void {
+  if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
+}
+
+function push(map: Map<string, number[]>, key: string, rule: number): void {
+  const list = map.get(key);
+  if (list) {
+    if (list[list.length - 1] !== rule) list.push(rule);
+  } else map.set(key, [rule]);
+}
