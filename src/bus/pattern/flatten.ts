@@ -49,7 +49,8 @@ function scalarLeaf(value: unknown, membership: Membership | null): Leaf | undef
       return new Leaf(STRING, value, Number.NaN, membership);
     case 'number':
       if (!Number.isFinite(value)) return new Leaf(NULL, 'null', Number.NaN, membership);
-      return value === 0 ? new Leaf(NUMBER, '0', 0, membership) : new Leaf(NUMBER, String(value), value, membership);
+      // -0 does not exist for AWS (BigDecimal); the text is derived lazily from the value (String() is costly).
+      return new Leaf(NUMBER, undefined, value === 0 ? 0 : value, membership);
     case 'boolean':
       return value ? new Leaf(TRUE, 'true', Number.NaN, membership) : new Leaf(FALSE, 'false', Number.NaN, membership);
     case 'bigint': {

@@ -101,12 +101,18 @@ export class Leaf {
   constructor(
     /** STRING, NUMBER, TRUE, FALSE or NULL. */
     readonly kind: number,
-    /** String value, or the literal text of a number, or 'true'/'false'/'null'. */
-    readonly text: string,
+    /** The text; undefined for a JS number, whose text is only derived when needed (it is costly). */
+    private textValue: string | undefined,
     /** The comparable float64 of a number leaf, or NaN (not a number, or not comparable). */
     readonly num: number,
     readonly membership: Membership | null,
   ) {}
+
+  /** String value, or the literal text of a number, or 'true'/'false'/'null'. */
+  get text(): string {
+    if (this.textValue === undefined) this.textValue = String(this.num);
+    return this.textValue;
+  }
 
   /** The IP address this string leaf spells, if any. */
   ip(): Uint8Array | null {
