@@ -162,7 +162,8 @@ export function normalizeDomain(v: string): string | undefined {
   let d = v.trim().toLowerCase();
   if (d.startsWith('*.')) d = d.slice(2);
   if (d.endsWith('.')) d = d.slice(0, -1);
-  if (!d.includes('.') || !DOMAIN_RE.test(d)) return undefined;
+  // A numeric last label is a malformed address (300.1.1.1), not a domain.
+  if (!d.includes('.') || !DOMAIN_RE.test(d) || /^[0-9]+$/.test(d.slice(d.lastIndexOf('.') + 1))) return undefined;
   return d;
 }
 

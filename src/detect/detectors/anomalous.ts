@@ -1,7 +1,7 @@
 /**
  * `*:IAMUser/AnomalousBehavior` approximated with first-seen baselines ("new terms", as public detection rule sets
  * do): an identity that has been active for at least the learning period calls an API of a tactic family that it
- * has never called before, from a network (ASN, else country) or with a user-agent family it has never used.
+ * has never called before, from a network (ASN, else country) or with a user-agent family it first used recently.
  * GuardDuty uses an ML model; this is a transparent stand-in.
  */
 import type { Detector, MitreRef } from '../types.js';
@@ -152,7 +152,7 @@ export const anomalousBehavior: Detector = {
     dataSources: ['cloudtrail'],
     kind: 'baseline',
     trigger:
-      'A successful call, by an identity first seen at least learningPeriodHours earlier, of an API in a tactic family that is new for that identity, made from a network (ASN, else country) or a user-agent family the identity has never used.',
+      'A successful call, by an identity first seen at least learningPeriodHours earlier, of an API in a tactic family that is new for that identity, made from a network (ASN, else country) or a user-agent family the identity first used less than newContextHours ago.',
     params: {
       learningPeriodHours: {
         default: 168,
@@ -161,6 +161,11 @@ export const anomalousBehavior: Detector = {
       requireNewContext: {
         default: true,
         description: 'also require a new network or user-agent family (fewer false positives)',
+      },
+      newContextHours: {
+        default: 24,
+        description:
+          'a network or user-agent family first seen less than this long ago still counts as new (bursts from a new place)',
       },
     },
     needs: ['baseline', 'geoip'],
@@ -173,6 +178,8 @@ export const anomalousBehavior: Detector = {
   create(ctx) {
     const learningMs = (ctx.params.learningPeriodHours as number) * 3_600_000;
     const requireNew = ctx.params.requireNewContext !== false;
+    const recentMs = (ctx.params.newContextHours as number) * 3_600_000;
+    const recent = (prev: number | undefined, t: number) => prev === undefined || prev > t || t - prev < recentMs;
     const b = ctx.baseline;
     return {
       onRecord(r) {
@@ -188,8 +195,8 @@ export const anomalousBehavior: Detector = {
         const net = g?.asn ? `AS${g.asn}` : (g?.countryCode ?? (ip.includes('.amazonaws.com') ? ip : 'unknown'));
         const uaFam = userAgentFamily(str(r.fields.userAgent) ?? '');
         // A value counts as new when it was never seen, or only seen later (out-of-order input).
-        const newNet = isNew(b.seen('ident-net', `${id}|${net}`, t), t);
-        const newUa = isNew(b.seen('ident-ua', `${id}|${uaFam}`, t), t);
+        const newNet = recent(b.seen('ident-net', `${id}|${net}`, t), t);
+        const newUa = recent(b.seen('ident-ua', `${id}|${uaFam}`, t), t);
         const fam = anomalyFamily(api);
         if (!fam || r.fields.errorCode !== undefined) return;
         const newApi = isNew(b.seen('ident-api', `${id}|${r.fields.eventSource}|${api}`, t), t);
@@ -202,7 +209,7 @@ export const anomalousBehavior: Detector = {
           key: `${id}|${fam}`,
           time: t,
           title: `Anomalous ${fam} API ${api} by ${c.userName || id}`,
-          description: `${c.userName || id} called ${api} for the first time${what ? `, from ${what} never used before` : ''}.`,
+          description: `${c.userName || id} called ${api} for the first time${what ? `, from ${what} first used recently` : ''}.`,
           resource: accessKeyResource(c),
           action: apiCallAction(r, ctx.geo),
           resourceRole: 'TARGET',

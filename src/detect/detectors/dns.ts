@@ -238,7 +238,10 @@ export const dnsExfiltration: Detector = {
       windowMinutes: { default: 10, description: 'event-time window' },
       minQueries: { default: 20, description: 'encoded-looking queries under one domain' },
       minSubdomainLength: { default: 30, description: 'characters left of the registered domain (dots excluded)' },
-      minEntropy: { default: 3.5, description: 'Shannon entropy of the subdomain, bits per character' },
+      minEntropy: {
+        default: 3.3,
+        description: 'Shannon entropy of the subdomain, bits per character (random hex ≈ 3.5–3.8)',
+      },
     },
     findings: [
       {

@@ -159,7 +159,9 @@ export const portProbe: Detector = {
           w.extra.add(v.localPort);
           addOrigin(w, r.origin, 40); // accepted probes are the evidence that matters: keep room for them
         } else addOrigin(w, r.origin);
-        const listed = ctx.intel.lookupIp(v.remoteIp)?.find((h) => h.category !== 'doh');
+        const listed = ctx.intel
+          .lookupIp(v.remoteIp)
+          ?.find((h) => h.category === 'scanner' || h.category === 'malicious' || h.category === 'custom');
         const scanning = w.distinct.size >= minPorts;
         if (!scanning && !listed) return;
         // Report each open port once per window.
