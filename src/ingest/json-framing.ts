@@ -139,15 +139,46 @@ export class JsonFramer {
   push(chunk: string): void {
     if (chunk.length === 0) return;
     if (this.waitNl) {
-      const pending = this.buf.length - this.pos + this.partsLen + chunk.length;
-      if (chunk.indexOf('\n') < 0 && pending <= this.fastLimit) {
-        this.parts.push(chunk);
-        this.partsLen += chunk.length;
+      const nl = chunk.indexOf('\n');
+      if (nl < 0) {
+        if (this.buf.length - this.pos + this.partsLen + chunk.length <= this.fastLimit) {
+          this.parts.push(chunk);
+          this.partsLen += chunk.length;
+          return;
+        }
+        this.flushParts(chunk);
+        this.run(false);
         return;
       }
-      this.flushParts(chunk);
+      this.flushParts(chunk.slice(0, nl + 1));
+      this.run(false);
+      this.continueIn(chunk, nl + 1);
+      return;
+    }
+    const nl = this.mode === Mode.Root && this.pos < this.buf.length ? chunk.indexOf('\n') : -1;
+    if (nl >= 0) {
+      this.append(chunk.slice(0, nl + 1));
+      this.run(false);
+      this.continueIn(chunk, nl + 1);
+      return;
+    }
+    this.append(chunk);
+    this.run(false);
+  }
+
+  /**
+   * A line straddled the chunk boundary and was joined alone; go on in the chunk itself from `from`, so the chunk
+   * is not copied into a new buffer (that flattening copy costs as much as a good part of the parsing).
+   */
+  private continueIn(chunk: string, from: number): void {
+    if (from >= chunk.length) return;
+    if (this.mode === Mode.Root && this.pos >= this.buf.length && !this.waitNl) {
+      this.buf = chunk;
+      this.pos = from;
+      this.nlAt = -1;
+      this.nlSearched = from;
     } else {
-      this.append(chunk);
+      this.append(chunk.slice(from));
     }
     this.run(false);
   }
@@ -337,8 +368,16 @@ export class JsonFramer {
       }
       if (ok) {
         this.emitDocument(doc, this.line, this.lineEnv);
-        this.pos = end;
-        this.atLineStart = false;
+        if (nl >= 0) {
+          // Step over the line end here: the next line starts a new value.
+          this.pos = nl + 1;
+          this.line++;
+          this.atLineStart = true;
+          this.lineEnv = undefined;
+        } else {
+          this.pos = end;
+          this.atLineStart = false;
+        }
         return true;
       }
     }
