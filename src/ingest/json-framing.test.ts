@@ -341,6 +341,22 @@ describe('JsonFramer — bad input', () => {
     expect(r.errors[6]!.reason).toBe("not JSON: unexpected 't' after a JSON value");
   });
 
+  it('a line cut right after a comma or colon is caught at the next line, which is still read', () => {
+    for (const cut of ['{"a":1,', '{"a":', '{"a":1', '{"a":{"b":[1,']) {
+      const r = frame(`${cut}\n{"ok":2}\n2024-01-01T00:00:00Z {"ok":3}\n`);
+      expect(
+        r.values.map((v) => [v.value, v.line]),
+        cut,
+      ).toEqual([
+        [{ ok: 2 }, 2],
+        [{ ok: 3 }, 3],
+      ]);
+      expect(r.errors, cut).toEqual([
+        { line: 1, reason: 'truncated JSON: document not closed before line 2, which starts a new one' },
+      ]);
+    }
+  });
+
   it('a document cut off at the end of the input (truncated gzip) keeps the records before the cut', () => {
     const recs = [REC_A, REC_B, REC_C];
     const line = JSON.stringify({ Records: recs });

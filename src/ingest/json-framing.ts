@@ -593,7 +593,7 @@ export class JsonFramer {
     // A line that starts a new document while this one is open means this one was cut short (a truncated NDJSON
     // line): pretty-printed JSON indents everything but the root's closing bracket. Only for documents whose
     // first line has content: a pretty-printer's lone `{` line may be followed by unindented lines (indent=0).
-    const checkTo = closedAt >= 0 ? closedAt : broken !== undefined ? i : wrapperAt >= 0 ? wrapperAt : lim;
+    const checkTo = closedAt >= 0 ? closedAt : broken !== undefined ? i + 1 : wrapperAt >= 0 ? wrapperAt : lim;
     const restart = this.ndjsonLike(objStart) ? newDocumentLine(buf, this.objNl, checkTo) : -1;
     if (restart >= 0) {
       this.handler.error(
