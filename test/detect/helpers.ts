@@ -158,3 +158,25 @@ export function only(res: DetectResult, type: string): Finding {
   if (found.length !== 1) throw new Error(`expected one ${type}, got ${found.length}: ${types(res).join(', ')}`);
   return found[0]!;
 }
+
+/**
+ * CloudTrail records of a file: through the registered CloudTrail parser when there is one, else by reading the
+ * JSON (an array, `{"Records": […]}` or NDJSON) the way logs.md §1 describes the record.
+ */
+export function cloudTrailFile(path: string, text: string): LogRecord[] {
+  const format = FORMATS.find((f) => f.type === 'cloudtrail');
+  if (format) return parse('cloudtrail', text, path);
+  const trimmed = text.trim();
+  let events: Record<string, unknown>[];
+  if (trimmed.startsWith('[')) events = JSON.parse(trimmed);
+  else if (trimmed.startsWith('{"Records"')) events = JSON.parse(trimmed).Records;
+  else events = trimmed.split('\n').map((l) => JSON.parse(l));
+  return events.map((e, i) => ({
+    type: 'cloudtrail' as const,
+    fields: e,
+    time: parseIsoTime(String(e.eventTime)),
+    sourceIp: typeof e.sourceIPAddress === 'string' ? e.sourceIPAddress : undefined,
+    actor: (e.userIdentity as { arn?: string } | undefined)?.arn,
+    origin: { file: path, line: 1, index: i },
+  }));
+}
