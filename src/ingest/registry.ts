@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { cloudfrontFormat } from './cloudfront/format.js';
+import { cloudtrailFormat } from './cloudtrail/format.js';
 import { albConnectionFormat, albFormat, elbFormat, nlbFormat } from './elb/format.js';
 import { guarddutyFormat } from './guardduty/format.js';
 import { networkFirewallFormat } from './networkfirewall/format.js';
@@ -14,6 +15,7 @@ import { isLogType, LOG_TYPES, type LogFormat, type LogType, type SniffInput } f
  * `--type` can name any of them.
  */
 export const FORMATS: readonly LogFormat[] = [
+  cloudtrailFormat,
   vpcFlowFormat,
   albFormat,
   albConnectionFormat,
