@@ -62,6 +62,9 @@ export interface CompiledRule {
 
 type Pred = (ev: Evaluator) => boolean;
 
+/** A search node with its atom ids (for explanations). */
+type XNode = { kind: 'item'; item: DetectionItem; atom: number } | { kind: 'and' | 'or'; children: XNode[] };
+
 interface Atom {
   slot: number;
   pred: ValuePredicate;
@@ -145,8 +148,8 @@ class TypeProgram {
   readonly atoms: Atom[] = [];
   private readonly slotIds = new Map<string, number>();
   private readonly atomIds = new Map<string, number>();
-  /** Detection item → its atom, so explanations reuse the results computed for the record. */
-  private readonly itemAtom = new Map<DetectionItem, number>();
+  /** Per rule, its used identifiers with atom ids attached, so explanations reuse the record's atom results. */
+  private readonly explainTrees: [string, XNode][][] = [];
   readonly index = new RuleIndex();
   ev!: Evaluator;
   private readonly candidates: number[] = [];
@@ -176,7 +179,6 @@ class TypeProgram {
       });
       this.atomIds.set(key, id);
     }
-    this.itemAtom.set(it, id);
     return id;
   }
 
@@ -212,10 +214,18 @@ class TypeProgram {
     }
   }
 
+  private explainTree(node: SearchNode): XNode {
+    if (node.kind === 'item') return { kind: 'item', item: node.item, atom: this.atomFor(node) };
+    return { kind: node.kind, children: node.children.map((c) => this.explainTree(c)) };
+  }
+
   add(rule: CompiledRule): void {
     const index = this.rules.length;
     const idPreds: Record<string, Pred> = {};
     for (const [name, node] of Object.entries(rule.detection.identifiers)) idPreds[name] = this.compileNode(node);
+    this.explainTrees.push(
+      [...rule.used].map((name): [string, XNode] => [name, this.explainTree(rule.detection.identifiers[name]!)]),
+    );
     this.rules.push(rule);
     this.preds.push(this.compileCondition(rule.detection.condition, idPreds));
     const key = chooseKey(conditionConstraints(rule.detection.condition, rule.detection.identifiers));
@@ -232,19 +242,21 @@ class TypeProgram {
    * The identifiers of a matched rule that are true for the current record, with the values that made them true.
    * Call right after run() for the same record: atom results are reused from its evaluation.
    */
-  explain(rule: CompiledRule): MatchedSelection[] {
+  explain(index: number): MatchedSelection[] {
     const out: MatchedSelection[] = [];
-    for (const identifier of rule.used) {
-      const values = this.explainNode(rule.detection.identifiers[identifier]!);
+    const tree = this.explainTrees[index]!;
+    for (let i = 0; i < tree.length; i++) {
+      const [identifier, node] = tree[i]!;
+      const values = this.explainNode(node);
       if (values) out.push({ identifier, values });
     }
     return out;
   }
 
-  private explainNode(node: SearchNode): MatchedValue[] | undefined {
+  private explainNode(node: XNode): MatchedValue[] | undefined {
     switch (node.kind) {
       case 'item': {
-        const id = this.itemAtom.get(node.item)!;
+        const id = node.atom;
         if (!this.ev.atom(id)) return undefined;
         return describeItem(node.item, this.ev.value(this.atoms[id]!.slot), this.ev.fields);
       }
@@ -563,7 +575,7 @@ export class SigmaEngine {
     const out: SigmaMatch[] = [];
     for (let i = 0; i < hits.length; i++) {
       const c = p.rules[hits[i]!]!;
-      out.push(matchOf(c, fields, origin, time, p.explain(c)));
+      out.push(matchOf(c, fields, origin, time, p.explain(hits[i]!)));
     }
     return out;
   }
@@ -585,7 +597,7 @@ export class SigmaEngine {
     const out: { compiled: CompiledRule; match: SigmaMatch }[] = [];
     for (let i = 0; i < hits.length; i++) {
       const c = p.rules[hits[i]!]!;
-      out.push({ compiled: c, match: matchOf(c, fields, origin, time, p.explain(c)) });
+      out.push({ compiled: c, match: matchOf(c, fields, origin, time, p.explain(hits[i]!)) });
     }
     return out;
   }

@@ -13,8 +13,13 @@ import type { ConditionNode, SearchNode, StrPart } from './types.js';
 export interface Constraint {
   field: string;
   kind: 'eq' | 'sub';
-  /** Lower-cased values (eq) or literals (sub). */
+  /** Lower-cased values (eq) or literals (sub; as written when `cased`). */
   values: Set<string>;
+  /**
+   * Substring keys whose every source is case-sensitive (a regex without `i`, a `cased` value): the literal is
+   * searched in the text as is, which spares lower-casing the field.
+   */
+  cased?: boolean;
 }
 
 /** Shortest literal worth a substring key. */
@@ -45,33 +50,42 @@ export function nodeConstraints(node: SearchNode): Constraint[] {
     const patterns = it.all ? t.patterns.slice(0, 1) : t.patterns;
     const eq = new Set<string>();
     const sub = new Set<string>();
+    const raw = new Set<string>();
     let allEq = true;
+    let allCased = true;
     for (const p of patterns) {
       if (p.value.binary) return [];
       const parts = p.value.parts;
+      const lit = parts.length === 0 ? '' : longestLiteral(parts);
+      allCased &&= p.cased;
+      raw.add(lit);
       if (parts.length === 0 || (parts.length === 1 && typeof parts[0] === 'string')) {
-        const v = ((parts[0] as string | undefined) ?? '').toLowerCase();
-        eq.add(v);
-        sub.add(v);
+        eq.add(lit.toLowerCase());
+        sub.add(lit.toLowerCase());
         continue;
       }
       allEq = false;
-      const lit = longestLiteral(parts);
       // Lower-casing is not substring-preserving for every script (final sigma); cased keys stay ASCII.
       if (p.cased && !ASCII.test(lit)) return [];
       sub.add(lit.toLowerCase());
     }
     if (allEq) return [{ field: it.field, kind: 'eq', values: eq }];
     for (const s of sub) if (s.length < MIN_SUBSTRING) return [];
+    if (allCased) return [{ field: it.field, kind: 'sub', values: raw, cased: true }];
     return [{ field: it.field, kind: 'sub', values: sub }];
   }
   if (t.kind === 'regex') {
     const sub = new Set<string>();
+    const raw = new Set<string>();
+    let allCased = true;
     for (const p of it.all ? t.patterns.slice(0, 1) : t.patterns) {
       // ASCII only: JavaScript's case-insensitive matching of non-ASCII text differs from toLowerCase.
       if (!p.literal || p.literal.length < MIN_SUBSTRING || !ASCII.test(p.literal)) return [];
       sub.add(p.literal.toLowerCase());
+      raw.add(p.literal);
+      allCased &&= !p.flags.includes('i');
     }
+    if (allCased) return [{ field: it.field, kind: 'sub', values: raw, cased: true }];
     return [{ field: it.field, kind: 'sub', values: sub }];
   }
   return [];
@@ -92,8 +106,12 @@ export function orConstraints(children: Constraint[][]): Constraint[] {
     if (picks.length !== children.length) continue;
     if (picks.every((p) => p.kind === 'eq')) {
       out.push({ field, kind: 'eq', values: new Set(picks.flatMap((p) => [...p.values])) });
-    } else {
+    } else if (picks.every((p) => p.cased)) {
       const values = new Set(picks.flatMap((p) => [...p.values]));
+      out.push({ field, kind: 'sub', values, cased: true });
+    } else {
+      // Mixed: compare lower-cased (a cased literal lower-cased is still implied: cased keys are ASCII).
+      const values = new Set(picks.flatMap((p) => [...p.values].map((v) => (p.cased ? v.toLowerCase() : v))));
       if ([...values].every((v) => v.length >= MIN_SUBSTRING)) out.push({ field, kind: 'sub', values });
     }
   }
@@ -129,7 +147,7 @@ const MAX_COMBOS = 256;
 export type RuleKey =
   | { kind: 'pair'; names: string[]; sources: string[] }
   | { kind: 'eq'; field: string; values: string[] }
-  | { kind: 'sub'; field: string; values: string[] };
+  | { kind: 'sub'; field: string; values: string[]; cased: boolean };
 
 /** The most selective key: eventName+eventSource together, then equality (eventName first), then substring. */
 export function chooseKey(cs: Constraint[]): RuleKey | undefined {
@@ -150,7 +168,7 @@ export function chooseKey(cs: Constraint[]): RuleKey | undefined {
   // Substring keys: prefer the one whose shortest literal is longest (rarer).
   const minLen = (c: Constraint) => Math.min(...[...c.values].map((v) => v.length));
   for (const c of cs) if (c.kind === 'sub' && (!best || minLen(c) > minLen(best))) best = c;
-  return best ? { kind: 'sub', field: best.field, values: [...best.values] } : undefined;
+  return best ? { kind: 'sub', field: best.field, values: [...best.values], cased: best.cased === true } : undefined;
 }
 
 /** Lower-cased text of every leaf of a value. */
@@ -181,11 +199,12 @@ export class RuleIndex {
   private readonly pair = new Map<string, Map<string, number[]>>();
   private readonly eq = new Map<string, Map<string, number[]>>();
   private readonly sub = new Map<string, Map<string, number[]>>();
+  private readonly subCased = new Map<string, Map<string, number[]>>();
   readonly always: number[] = [];
   // Compiled form, built by finish().
   private pairSlots: [number, number] | undefined;
   private eqSlots: { slot: number; map: Map<string, number[]>; lengths: Set<number> }[] = [];
-  private subSlots: { slot: number; set: SubstringSet; rules: number[][] }[] = [];
+  private subSlots: { slot: number; set: SubstringSet; rules: number[][]; cased: boolean }[] = [];
 
   add(rule: number, key: RuleKey | undefined): void {
     if (!key) {
@@ -203,7 +222,7 @@ export class RuleIndex {
       }
       return;
     }
-    const byField = key.kind === 'eq' ? this.eq : this.sub;
+    const byField = key.kind === 'eq' ? this.eq : key.cased ? this.subCased : this.sub;
     let map = byField.get(key.field);
     if (!map) {
       map = new Map();
@@ -218,13 +237,19 @@ export class RuleIndex {
     for (const [field, map] of this.eq) {
       this.eqSlots.push({ slot: slot(field), map, lengths: new Set([...map.keys()].map((k) => k.length)) });
     }
-    for (const [field, map] of this.sub) {
-      const literals = [...map.keys()];
-      this.subSlots.push({
-        slot: slot(field),
-        set: new SubstringSet(literals),
-        rules: literals.map((l) => map.get(l)!),
-      });
+    for (const [cased, subs] of [
+      [false, this.sub],
+      [true, this.subCased],
+    ] as const) {
+      for (const [field, map] of subs) {
+        const literals = [...map.keys()];
+        this.subSlots.push({
+          slot: slot(field),
+          set: new SubstringSet(literals),
+          rules: literals.map((l) => map.get(l)!),
+          cased,
+        });
+      }
     }
   }
 
@@ -255,11 +280,17 @@ export class RuleIndex {
       } else forEachText(v, (t) => pushAll(out, map.get(t)));
     }
     for (let k = 0; k < this.subSlots.length; k++) {
-      const { slot, set, rules } = this.subSlots[k]!;
+      const { slot, set, rules, cased } = this.subSlots[k]!;
       const v = rec.value(slot);
       if (v === undefined || v === null) continue;
-      if (typeof v === 'string') set.find(rec.lower(slot)!, (id) => pushAll(out, rules[id]));
-      else forEachText(v, (t) => set.find(t, (id) => pushAll(out, rules[id])));
+      if (typeof v === 'string') set.collect(cased ? v : rec.lower(slot)!, rules, out);
+      else if (cased) {
+        someLeaf(v, (leaf) => {
+          const t = leafText(leaf);
+          if (t !== undefined) set.collect(t, rules, out);
+          return false;
+        });
+      } else forEachText(v, (t) => set.collect(t, rules, out));
     }
   }
 
@@ -268,7 +299,12 @@ export class RuleIndex {
     const count = (m: Map<string, Map<string, number[]>>) =>
       Object.fromEntries([...m].map(([f, map]) => [f, new Set([...map.values()].flat()).size]));
     const pair = new Set([...this.pair.values()].flatMap((m) => [...m.values()].flat())).size;
-    return { pair, eq: count(this.eq), sub: count(this.sub), always: this.always.length };
+    return {
+      pair,
+      eq: count(this.eq),
+      sub: { ...count(this.sub), ...count(this.subCased) },
+      always: this.always.length,
+    };
   }
 }
 

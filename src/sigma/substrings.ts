@@ -56,16 +56,16 @@ export class SubstringSet {
     }
   }
 
-  /** Call `hit(id)` for every literal found in `text` (an id may be reported more than once). */
-  find(text: string, hit: (id: number) => void): void {
+  /** Push `lists[id]` to `out` for every literal `id` found in `text` (no closure: this runs per record). */
+  collect(text: string, lists: number[][], out: number[]): void {
     const lits = this.literals;
     if (this.next.length === 0) {
-      for (let i = 0; i < lits.length; i++) if (text.includes(lits[i]!)) hit(i);
+      for (let i = 0; i < lits.length; i++) if (text.includes(lits[i]!)) pushList(out, lists[i]!);
       return;
     }
     const next = this.next;
     const fail = this.fail;
-    const out = this.out;
+    const outputs = this.out;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -75,8 +75,12 @@ export class SubstringSet {
         t = next[s]!.get(c);
       }
       s = t ?? 0;
-      const o = out[s]!;
-      for (let k = 0; k < o.length; k++) hit(o[k]!);
+      const o = outputs[s]!;
+      for (let k = 0; k < o.length; k++) pushList(out, lists[o[k]!]!);
     }
   }
+}
+
+function pushList(out: number[], list: number[]): void {
+  for (let i = 0; i < list.length; i++) out.push(list[i]!);
 }

@@ -4,6 +4,7 @@ import { SigmaEngine } from '../../src/sigma/engine.js';
 import { parseSigmaText } from '../../src/sigma/parse.js';
 import { parsePipeline } from '../../src/sigma/pipeline.js';
 import { referenceMatch } from '../../src/sigma/reference.js';
+import { SubstringSet } from '../../src/sigma/substrings.js';
 import type { SigmaCollection } from '../../src/sigma/types.js';
 
 const FIELDS = ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'deep.a.b', 'constructor'];
@@ -122,7 +123,7 @@ describe('fast engine ≡ reference evaluator', () => {
       ['by name', { kind: 'pair', names: ['a', 'b'], sources: ['x'] }],
       ['by source', { kind: 'eq', field: 'eventSource', values: ['x'] }],
       ['or of names', { kind: 'eq', field: 'eventName', values: ['c', 'd'] }],
-      ['by substring', { kind: 'sub', field: 'userAgent', values: ['bot'] }],
+      ['by substring', { kind: 'sub', field: 'userAgent', values: ['bot'], cased: false }],
       ['by other field', { kind: 'eq', field: 'userIdentity.type', values: ['root'] }],
       ['unindexed', undefined],
     ]);
@@ -147,6 +148,29 @@ describe('fast engine ≡ reference evaluator', () => {
     // 1 eventSource test + 5 distinct eventName tests, over 2 fields.
     expect(engine.stats()).toEqual([{ type: 'cloudtrail', rules: 50, indexed: 50, unindexed: 0, atoms: 6, fields: 2 }]);
     expect(engine.countMatches('cloudtrail', { eventSource: 'iam.amazonaws.com', eventName: 'op3' })).toBe(10);
+  });
+});
+
+describe('SubstringSet (Aho–Corasick) finds exactly the literals a plain search finds', () => {
+  it('many literals, overlapping and nested', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[abc]{1,4}$/), { minLength: 9, maxLength: 30 }),
+        fc.stringMatching(/^[abcd]{0,40}$/),
+        (literals, text) => {
+          const set = new SubstringSet(literals);
+          const out: number[] = [];
+          set.collect(
+            text,
+            literals.map((_, i) => [i]),
+            out,
+          );
+          const expected = literals.flatMap((l, i) => (text.includes(l) ? [i] : []));
+          expect([...new Set(out)].sort((a, b) => a - b)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
