@@ -38,7 +38,8 @@ const TARGET_PREFIX = 'TrentService.';
 /** Blobs become base64 strings before serialising (Buffer#toJSON would build a number array first). */
 function toWire(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return value.toString('base64');
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (Array.isArray(value)) return value.map(toWire);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
