@@ -145,4 +145,15 @@ describe('vigil sigma run', () => {
     );
     await expect(vigil('sigma', 'run', log())).rejects.toThrow(/give at least one --rules/);
   });
+
+  it('sigma test: one rule over inputs', async () => {
+    const rule = write(
+      'one.yml',
+      'title: Any evil query\nlogsource: { category: dns }\ndetection:\n  sel:\n    query|contains: evil\n  condition: sel\n',
+    );
+    const r = await vigil('sigma', 'test', rule, log());
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => l.includes('Any evil query'))).toHaveLength(3);
+    expect(r.out).toContain(`${join(dir, 'resolver.log')}:3`);
+  });
 });

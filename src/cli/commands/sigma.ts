@@ -78,72 +78,90 @@ export function registerSigma(program: Command): void {
     if (errors > 0 || (o.strict && warnings > 0)) process.exitCode = 2;
   });
 
-  addRuleOptions(
-    addIngestOptions(
-      sigma
-        .command('run')
-        .description('run Sigma rules and correlations over logs; print each match with the values that caused it')
-        .argument('<inputs...>', 'files, directories, .gz, - for stdin, or s3://bucket/prefix')
-        .option(
-          '-r, --rules <path>',
-          'rule file or directory (repeatable)',
-          (v: string, acc: string[]) => [...acc, v],
-          [],
-        )
-        .option('-f, --format <format>', 'table or json (one JSON object per line)')
-        .option('--fail-on <level>', `exit 1 when a match has this level or higher (${LEVELS.join(', ')})`),
-    ),
+  const runOptions = (cmd: Command) =>
+    addRuleOptions(
+      addIngestOptions(
+        cmd
+          .argument('<inputs...>', 'files, directories, .gz, - for stdin, or s3://bucket/prefix')
+          .option('-f, --format <format>', 'table or json (one JSON object per line)')
+          .option('--fail-on <level>', `exit 1 when a match has this level or higher (${LEVELS.join(', ')})`),
+      ),
+    );
+
+  runOptions(
+    sigma
+      .command('run')
+      .description('run Sigma rules and correlations over logs; print each match with the values that caused it')
+      .option(
+        '-r, --rules <path>',
+        'rule file or directory (repeatable)',
+        (v: string, acc: string[]) => [...acc, v],
+        [],
+      ),
   ).action(async (inputs: string[], o: Record<string, unknown>) => {
-    const resolved = resolveFromCli(o);
-    const format = resolved.config.output.format;
-    const failOn = o.failOn as string | undefined;
-    if (failOn !== undefined && !(LEVELS as readonly string[]).includes(failOn)) {
-      throw new UsageError(`--fail-on must be one of ${LEVELS.join(', ')}, got "${failOn}"`);
-    }
     const rulePaths = o.rules as string[];
     if (rulePaths.length === 0) throw new UsageError('give at least one --rules <file|dir>');
-    const s = setup(rulePaths, o as RuleOptions);
-    const errors = s.issues.filter((i) => i.severity === 'error');
-    for (const i of s.issues) process.stderr.write(`vigil: ${formatSigmaIssue(i)}\n`);
-    if (s.collection.rules.length === 0) throw new UsageError('no valid Sigma rules loaded');
-    const stream = new SigmaStream(s.engine, s.collection);
-    const rows: string[][] = [];
-    let worst = -1;
-    const emit = async (events: SigmaEvent[]) => {
-      for (const e of events) {
-        worst = Math.max(worst, e.rule.level ? LEVELS.indexOf(e.rule.level) : -1);
-        if (format === 'json') await writeOut(`${JSON.stringify(eventToJson(e))}\n`);
-        else rows.push(eventRow(e));
-      }
-    };
-    const printer = new ErrorPrinter();
-    const pending: Promise<void>[] = [];
-    const { stats } = await ingestAll(
-      inputs,
-      ingestOptionsFrom(resolved),
-      {
-        record: (r) => {
-          const events = stream.push(r);
-          if (events.length > 0) pending.push(emit(events));
-        },
-        error: printer.issue,
-        drain: () => (pending.length > 0 ? Promise.all(pending.splice(0)).then(() => undefined) : undefined),
-      },
-      { job: 'records', workers: 1 },
-    );
-    await Promise.all(pending);
-    await emit(stream.flush());
-    printer.finish();
-    if (format !== 'json') {
-      await writeOut(rows.length > 0 ? renderTable(['time', 'level', 'rule', 'where', 'why'], rows) : 'no matches\n');
-    }
-    if (!resolved.config.output.quiet) {
-      process.stderr.write(
-        `vigil: ${stream.stats.records} records, ${stream.stats.matches} rule matches, ` +
-          `${stream.stats.correlations} correlations; ${stats.errors} inputs rejected\n`,
-      );
-    }
-    if (errors.length > 0 || (resolved.config.logs.strict && stats.errors > 0)) process.exitCode = 2;
-    else if (failOn !== undefined && worst >= LEVELS.indexOf(failOn as Level)) process.exitCode = 1;
+    await runSigma(rulePaths, inputs, o);
   });
+
+  runOptions(
+    sigma
+      .command('test')
+      .description('show which records a rule (file or directory) matches, and why')
+      .argument('<rule>', 'rule file or directory'),
+  ).action(async (rule: string, inputs: string[], o: Record<string, unknown>) => {
+    await runSigma([rule], inputs, o);
+  });
+}
+
+async function runSigma(rulePaths: string[], inputs: string[], o: Record<string, unknown>): Promise<void> {
+  const resolved = resolveFromCli(o);
+  const format = resolved.config.output.format;
+  const failOn = o.failOn as string | undefined;
+  if (failOn !== undefined && !(LEVELS as readonly string[]).includes(failOn)) {
+    throw new UsageError(`--fail-on must be one of ${LEVELS.join(', ')}, got "${failOn}"`);
+  }
+  const s = setup(rulePaths, o as RuleOptions);
+  const errors = s.issues.filter((i) => i.severity === 'error');
+  for (const i of s.issues) process.stderr.write(`vigil: ${formatSigmaIssue(i)}\n`);
+  if (s.collection.rules.length === 0) throw new UsageError('no valid Sigma rules loaded');
+  const stream = new SigmaStream(s.engine, s.collection);
+  const rows: string[][] = [];
+  let worst = -1;
+  const emit = async (events: SigmaEvent[]) => {
+    for (const e of events) {
+      worst = Math.max(worst, e.rule.level ? LEVELS.indexOf(e.rule.level) : -1);
+      if (format === 'json') await writeOut(`${JSON.stringify(eventToJson(e))}\n`);
+      else rows.push(eventRow(e));
+    }
+  };
+  const printer = new ErrorPrinter();
+  const pending: Promise<void>[] = [];
+  const { stats } = await ingestAll(
+    inputs,
+    ingestOptionsFrom(resolved),
+    {
+      record: (r) => {
+        const events = stream.push(r);
+        if (events.length > 0) pending.push(emit(events));
+      },
+      error: printer.issue,
+      drain: () => (pending.length > 0 ? Promise.all(pending.splice(0)).then(() => undefined) : undefined),
+    },
+    { job: 'records', workers: 1 },
+  );
+  await Promise.all(pending);
+  await emit(stream.flush());
+  printer.finish();
+  if (format !== 'json') {
+    await writeOut(rows.length > 0 ? renderTable(['time', 'level', 'rule', 'where', 'why'], rows) : 'no matches\n');
+  }
+  if (!resolved.config.output.quiet) {
+    process.stderr.write(
+      `vigil: ${stream.stats.records} records, ${stream.stats.matches} rule matches, ` +
+        `${stream.stats.correlations} correlations; ${stats.errors} inputs rejected\n`,
+    );
+  }
+  if (errors.length > 0 || (resolved.config.logs.strict && stats.errors > 0)) process.exitCode = 2;
+  else if (failOn !== undefined && worst >= LEVELS.indexOf(failOn as Level)) process.exitCode = 1;
 }
