@@ -98,7 +98,9 @@ export function resolveConfig(
       throw new UsageError(`${file}: expected a mapping of sections (logs, aws, output)`);
     }
     for (const [section, values] of Object.entries(data as Record<string, unknown>)) {
-      if (values === null || typeof values !== 'object' || Array.isArray(values)) {
+      // A section whose keys are all commented out is YAML null: treat it as empty.
+      if (values === null) continue;
+      if (typeof values !== 'object' || Array.isArray(values)) {
         merged[section] = values as Record<string, unknown>;
         continue;
       }
