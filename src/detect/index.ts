@@ -1,0 +1,11 @@
+/** Public library surface of threat detection. */
+export { renderDetectorDocs } from './catalogue.js';
+export { ALL_DETECTORS, allFindingTypes } from './detectors/index.js';
+export { DetectionEngine, type DetectResult, type DetectStats, detectRecords, type EngineOptions } from './engine.js';
+export { type GeoInfo, type GeoLookup, openGeo } from './geo.js';
+export { bundledIntel, loadIntelText, ThreatIntel } from './intel.js';
+export { AwsIpRanges, loadAwsIpRanges, parseAwsIpRanges } from './ip-ranges.js';
+export { type DetectRun, type DetectRunOptions, detectSummary, failsOn, runDetection, visibleFindings } from './run.js';
+export { MemoryStateStore, openStateStore, SqliteStateStore, type StateStore } from './state.js';
+export { loadSuppressionFile, parseFilter, type SuppressionRule } from './suppress.js';
+export * from './types.js';
