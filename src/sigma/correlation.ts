@@ -161,6 +161,26 @@ export class CorrelationState {
     return fired;
   }
 
+  private lastSweep = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Forget sliding-window groups whose newest event is older than the window (they can no longer fire), so memory
+   * follows the active groups. Runs at most once per timespan of event time, so its cost is amortised.
+   */
+  sweep(watermark: number): void {
+    if (this.closeMode || watermark - this.lastSweep < this.rule.timespanMs) return;
+    this.lastSweep = watermark;
+    for (const [key, g] of this.groups) {
+      const newest = g.entries[g.entries.length - 1];
+      if (!newest || watermark - newest.time > this.rule.timespanMs) this.groups.delete(key);
+    }
+  }
+
+  /** Groups currently held (diagnostics and tests). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
   /** Close windows whose end is before the watermark. */
   advance(watermark: number): SigmaCorrelationMatch[] {
     const out: SigmaCorrelationMatch[] = [];

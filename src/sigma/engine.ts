@@ -562,12 +562,12 @@ export class SigmaEngine {
     return p.run(fields).map((i) => p.rules[i]!);
   }
 
-  /** Every rule that matches the record, with explanations. */
-  match(record: LogRecord): SigmaMatch[] {
+  /** Every rule that matches the record, with explanations (a shared frozen empty array when none). */
+  match(record: LogRecord): readonly SigmaMatch[] {
     return this.matchFields(record.type, record.fields, record.origin, record.time);
   }
 
-  matchFields(type: LogType, fields: Fields, origin: RecordOrigin, time: number): SigmaMatch[] {
+  matchFields(type: LogType, fields: Fields, origin: RecordOrigin, time: number): readonly SigmaMatch[] {
     const p = this.programs.get(type);
     if (!p) return EMPTY;
     const hits = p.run(fields);

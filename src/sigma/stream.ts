@@ -137,8 +137,18 @@ export class SigmaStream {
         }
       }
     }
-    if (timed) for (const s of this.states) if (s.closeMode) this.emit(s.advance(this.watermark), out);
+    if (timed) {
+      for (const s of this.states) {
+        if (s.closeMode) this.emit(s.advance(this.watermark), out);
+        else s.sweep(this.watermark);
+      }
+    }
     return out;
+  }
+
+  /** Groups held per correlation (title → count), to watch state size. */
+  groupCounts(): Record<string, number> {
+    return Object.fromEntries(this.states.map((s) => [s.rule.meta.title, s.groupCount]));
   }
 
   /** End of input: close every open window. */

@@ -65,7 +65,7 @@ const EXPECTED: Record<string, Record<string, number>> = {
 const collection = loadSigmaDir(SIGMA_RULES);
 const engine = new SigmaEngine(collection);
 
-function tally(matches: SigmaMatch[][]): Record<string, number> {
+function tally(matches: (readonly SigmaMatch[])[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const ms of matches) for (const m of ms) out[m.rule.id!] = (out[m.rule.id!] ?? 0) + 1;
   return out;

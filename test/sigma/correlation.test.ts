@@ -283,6 +283,18 @@ describe('correlation features', () => {
     expect(stream.stats.untimed).toBe(1);
   });
 
+  it('forgets idle groups so state follows the active ones', () => {
+    const text = [
+      base('xx', 'X'),
+      'title: Burst\ncorrelation: { type: event_count, rules: [xx], group-by: [ip], timespan: 1m, condition: { gte: 5 } }\n',
+    ].join('---\n');
+    const stream = streamOf(text);
+    for (let i = 0; i < 1000; i++) stream.push(rec({ eventName: 'X', ip: `10.0.${i >> 8}.${i & 255}` }, T0 + i * 1000));
+    // 1000 distinct groups over 1000 s, one event each: only those of the last minute or so are kept.
+    expect(stream.groupCounts().Burst).toBeLessThanOrEqual(121);
+    expect(stream.groupCounts().Burst).toBeGreaterThan(0);
+  });
+
   it('lt conditions are judged on completed windows', () => {
     const text = [
       base('hb', 'Heartbeat'),
