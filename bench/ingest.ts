@@ -9,7 +9,7 @@ import { ingestAll } from '../src/ingest/run.js';
 import type { LogFormat } from '../src/ingest/types.js';
 import { vpcFlowFormat } from '../src/ingest/vpcflow/format.js';
 import { cloudTrailNdjson, cloudTrailRecordsFiles, vpcFlowLines } from './data.js';
-import { best, bestAsync, round } from './util.js';
+import { bestAsync, compare, round } from './util.js';
 
 /** Full Vigil parse path (framing + format parser + helpers) over in-memory text; returns records parsed. */
 function vigilParse(format: LogFormat, texts: string[]): number {
@@ -33,14 +33,14 @@ function vigilParse(format: LogFormat, texts: string[]): number {
   return records;
 }
 
-function rates(bytes: number, records: number, baseline: { ms: number }, vigil: { ms: number }) {
+function rates(bytes: number, c: ReturnType<typeof compare>) {
   return {
-    records,
+    records: c.result,
     megabytes: round(bytes / 1e6, 1),
-    baselineRecordsPerSec: Math.round(records / (baseline.ms / 1000)),
-    vigilRecordsPerSec: Math.round(records / (vigil.ms / 1000)),
-    vigilMBPerSec: round(bytes / 1e6 / (vigil.ms / 1000), 1),
-    ratio: round(baseline.ms / vigil.ms),
+    baselineRecordsPerSec: Math.round(c.result / (c.baseline.ms / 1000)),
+    vigilRecordsPerSec: Math.round(c.result / (c.candidate.ms / 1000)),
+    vigilMBPerSec: round(bytes / 1e6 / (c.candidate.ms / 1000), 1),
+    ratio: round(c.ratio),
   };
 }
 
@@ -49,34 +49,40 @@ export async function benchIngest(opts: { streamMB: number }): Promise<Record<st
 
   // CloudTrail NDJSON: baseline = split lines + JSON.parse per record.
   const ndjson = cloudTrailNdjson(60_000);
-  const ctBase = best(() => {
-    let n = 0;
-    for (const line of ndjson.split('\n')) if (line) n += JSON.parse(line) ? 1 : 0;
-    return n;
-  });
-  const ctVigil = best(() => vigilParse(cloudtrailFormat, [ndjson]));
-  out.cloudtrailNdjson = { target: '>= 0.8x', ...rates(ndjson.length, ctVigil.result, ctBase, ctVigil) };
+  const ct = compare(
+    () => {
+      let n = 0;
+      for (const line of ndjson.split('\n')) if (line) n += JSON.parse(line) ? 1 : 0;
+      return n;
+    },
+    () => vigilParse(cloudtrailFormat, [ndjson]),
+  );
+  out.cloudtrailNdjson = { target: '>= 0.8x', ...rates(ndjson.length, ct) };
 
   // CloudTrail S3 files {"Records":[…]}: baseline = JSON.parse per file.
   const files = cloudTrailRecordsFiles(60_000, 500);
   const filesBytes = files.reduce((s, f) => s + f.length, 0);
-  const rfBase = best(() => {
-    let n = 0;
-    for (const f of files) n += (JSON.parse(f) as { Records: unknown[] }).Records.length;
-    return n;
-  });
-  const rfVigil = best(() => vigilParse(cloudtrailFormat, files));
-  out.cloudtrailRecordsFiles = { target: '>= 0.8x', ...rates(filesBytes, rfVigil.result, rfBase, rfVigil) };
+  const rf = compare(
+    () => {
+      let n = 0;
+      for (const f of files) n += (JSON.parse(f) as { Records: unknown[] }).Records.length;
+      return n;
+    },
+    () => vigilParse(cloudtrailFormat, files),
+  );
+  out.cloudtrailRecordsFiles = { target: '>= 0.8x', ...rates(filesBytes, rf) };
 
   // VPC flow v2: baseline = split lines + split(' ') per line.
   const flow = vpcFlowLines(1_000_000);
-  const vfBase = best(() => {
-    let n = 0;
-    for (const line of flow.split('\n')) if (line) n += line.split(' ').length > 0 ? 1 : 0;
-    return n;
-  });
-  const vfVigil = best(() => vigilParse(vpcFlowFormat, [flow]));
-  out.vpcflow = { target: '>= 0.6x', ...rates(flow.length, vfVigil.result, vfBase, vfVigil) };
+  const vf = compare(
+    () => {
+      let n = 0;
+      for (const line of flow.split('\n')) if (line) n += line.split(' ').length > 0 ? 1 : 0;
+      return n;
+    },
+    () => vigilParse(vpcFlowFormat, [flow]),
+  );
+  out.vpcflow = { target: '>= 0.6x', ...rates(flow.length, vf) };
 
   // Gzip: gunzip alone vs the whole file pipeline (read + gunzip + parse) on the same .gz file.
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));

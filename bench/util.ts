@@ -15,6 +15,35 @@ export function best(fn: () => number, runs = 5): { ms: number; result: number }
   return { ms, result };
 }
 
+/**
+ * Run baseline and candidate alternately (so background load hits both alike) and report the best time of each plus
+ * the median of the per-round ratios baseline/candidate (> 1 = candidate faster).
+ */
+export function compare(baseline: () => number, candidate: () => number, rounds = 7) {
+  baseline();
+  candidate();
+  const b: number[] = [];
+  const c: number[] = [];
+  let result = 0;
+  for (let i = 0; i < rounds; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    let t0 = performance.now();
+    baseline();
+    b.push(performance.now() - t0);
+    (globalThis as { gc?: () => void }).gc?.();
+    t0 = performance.now();
+    result = candidate();
+    c.push(performance.now() - t0);
+  }
+  const ratios = b.map((x, i) => x / c[i]!).sort((x, y) => x - y);
+  return {
+    baseline: { ms: Math.min(...b) },
+    candidate: { ms: Math.min(...c) },
+    result,
+    ratio: ratios[Math.floor(ratios.length / 2)]!,
+  };
+}
+
 export async function bestAsync(fn: () => Promise<number>, runs = 3): Promise<{ ms: number; result: number }> {
   await fn();
   let ms = Number.POSITIVE_INFINITY;
