@@ -220,15 +220,19 @@ class TypeProgram {
   }
 
   add(rule: CompiledRule): void {
-    const index = this.rules.length;
+    // Everything that could fail happens before the program's parallel arrays are touched.
     const idPreds: Record<string, Pred> = {};
     for (const [name, node] of Object.entries(rule.detection.identifiers)) idPreds[name] = this.compileNode(node);
-    this.explainTrees.push(
-      [...rule.used].map((name): [string, XNode] => [name, this.explainTree(rule.detection.identifiers[name]!)]),
-    );
-    this.rules.push(rule);
-    this.preds.push(this.compileCondition(rule.detection.condition, idPreds));
+    const pred = this.compileCondition(rule.detection.condition, idPreds);
+    const tree = [...rule.used].map((name): [string, XNode] => [
+      name,
+      this.explainTree(rule.detection.identifiers[name]!),
+    ]);
     const key = chooseKey(conditionConstraints(rule.detection.condition, rule.detection.identifiers));
+    const index = this.rules.length;
+    this.explainTrees.push(tree);
+    this.rules.push(rule);
+    this.preds.push(pred);
     if (key) rule.key = key;
     this.index.add(index, key);
   }
@@ -417,25 +421,44 @@ export class SigmaEngine {
         continue;
       }
       const filters = filtersByRule.get(rule) ?? [];
-      for (const target of targets) {
-        const mapField = mapperFor(target.fields);
-        const detection = this.detectionFor(rule, filters, mapField, placeholders);
-        if (!detection) continue;
-        let program = this.programs.get(target.type);
-        if (!program) {
-          program = new TypeProgram();
-          this.programs.set(target.type, program);
-        }
-        program.add({
-          rule,
-          ref: this.refFor(rule),
-          detection,
-          used: referencedIdentifiers(detection.condition),
-          ...(mapField ? { mapField } : {}),
+      try {
+        this.compileRule(rule, filters, targets, placeholders);
+      } catch (e) {
+        this.issues.push({
+          severity: 'error',
+          file: rule.meta.file,
+          line: rule.meta.line,
+          rule: rule.meta.id ?? rule.meta.title,
+          reason: `internal error while compiling: ${(e as Error)?.message ?? String(e)}`,
         });
       }
     }
     for (const p of this.programs.values()) p.finish();
+  }
+
+  private compileRule(
+    rule: SigmaRule,
+    filters: SigmaFilter[],
+    targets: ReturnType<typeof resolveLogsource>,
+    placeholders: Record<string, string[]>,
+  ): void {
+    for (const target of targets) {
+      const mapField = mapperFor(target.fields);
+      const detection = this.detectionFor(rule, filters, mapField, placeholders);
+      if (!detection) continue;
+      let program = this.programs.get(target.type);
+      if (!program) {
+        program = new TypeProgram();
+        this.programs.set(target.type, program);
+      }
+      program.add({
+        rule,
+        ref: this.refFor(rule),
+        detection,
+        used: referencedIdentifiers(detection.condition),
+        ...(mapField ? { mapField } : {}),
+      });
+    }
   }
 
   private resolveFilters(collection: Pick<SigmaCollection, 'rules' | 'filters'>): Map<SigmaRule, SigmaFilter[]> {

@@ -63,7 +63,12 @@ export function parseSigmaText(text: string, file: string, opts: LoadOptions = {
     }
     if (value === null || value === undefined) continue; // an empty document (e.g. after a trailing `---`)
     const ctx = new DocContext(doc, lineCounter, file, line, out.issues);
-    loadDocument(value, ctx, opts, out);
+    try {
+      loadDocument(value, ctx, opts, out);
+    } catch (e) {
+      // A bug in the loader must not lose the other documents: report it like any other problem.
+      ctx.report('error', [], `internal error while loading: ${(e as Error)?.message ?? String(e)}`);
+    }
   }
   return out;
 }
