@@ -1,6 +1,6 @@
 import { JsonFramer } from './json-framing.js';
 import { DEFAULT_MAX_LINE, LineFramer } from './lines.js';
-import type { FileParser, FormatOptions, LogFormat, LogRecord, ParseIssue, Sink } from './types.js';
+import type { FileParser, FormatOptions, JsonValueContext, LogFormat, LogRecord, ParseIssue, Sink } from './types.js';
 
 /** Incremental parser for one file's decompressed text: push chunks, then end. */
 export interface TextParser {
@@ -28,11 +28,21 @@ export function createTextParser(format: LogFormat, opts: TextParserOptions, out
     }
   };
   if (format.framing === 'json' && parser.value) {
-    const value = parser.value.bind(parser);
+    // One context object reused for every value (hot path): parsers must not keep it beyond the call.
+    const at: JsonValueContext = { line: 0, index: undefined, wrapperKey: undefined, envelope: undefined };
     const framer = new JsonFramer(
       {
-        value: (v, line, index, wrapperKey, envelope) =>
-          guard(() => value(v, { line, index, wrapperKey, envelope }, out), line),
+        value: (v, line, index, wrapperKey, envelope) => {
+          at.line = line;
+          at.index = index;
+          at.wrapperKey = wrapperKey;
+          at.envelope = envelope;
+          try {
+            parser.value!(v, at, out);
+          } catch (err) {
+            out.error({ file, line, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
+          }
+        },
         error: (line, reason) => out.error({ file, line, reason }),
       },
       max,

@@ -106,6 +106,7 @@ export interface FileParser {
   end?(out: Sink): void;
 }
 
+/** Valid only during the `value` call (the reader reuses one object on the hot path). */
 export interface JsonValueContext {
   line: number;
   index: number | undefined;
