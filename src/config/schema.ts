@@ -19,7 +19,9 @@ export const configSchema = z
         vpcFlowFormat: z
           .string()
           .optional()
-          .describe('VPC flow log format for files without a header line, e.g. "${version} ${account-id} …".'),
+          .describe(
+            'VPC flow log format for files without a header line: field names in order, e.g. "version account-id interface-id …" (the dollar-brace form AWS uses is accepted too).',
+          ),
         cloudfrontFields: z.string().optional().describe('CloudFront #Fields list for files without a header.'),
         maxLineLength: z
           .number()

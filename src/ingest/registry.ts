@@ -5,10 +5,10 @@ import { albConnectionFormat, albFormat, elbFormat, nlbFormat } from './elb/form
 import { guarddutyFormat } from './guardduty/format.js';
 import { networkFirewallFormat } from './networkfirewall/format.js';
 import { route53ResolverFormat } from './route53resolver/format.js';
-import { vpcFlowFormat } from './vpcflow/format.js';
 import { s3AccessFormat } from './s3access/format.js';
-import { wafFormat } from './waf/format.js';
 import { isLogType, LOG_TYPES, type LogFormat, type LogType, type SniffInput } from './types.js';
+import { vpcFlowFormat } from './vpcflow/format.js';
+import { wafFormat } from './waf/format.js';
 
 /**
  * Every format Vigil reads. Formats that share one per-line parser (the ELB family) appear once per record type so

@@ -6,7 +6,7 @@ import type { InputUnit, S3SourceOptions } from './sources.js';
 /** Parse `s3://bucket/prefix` (prefix may be empty). */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m || !m[1]) throw new UsageError(`invalid S3 URL "${url}" (expected s3://bucket/prefix)`);
+  if (!m?.[1]) throw new UsageError(`invalid S3 URL "${url}" (expected s3://bucket/prefix)`);
   return { bucket: m[1], prefix: m[2] ?? '' };
 }
 

@@ -38,7 +38,7 @@ export function emptyStats(): IngestStats {
 export function addRecord(stats: IngestStats, r: LogRecord): void {
   stats.types[r.type] = (stats.types[r.type] ?? 0) + 1;
   const t = r.time;
-  if (t === t) {
+  if (!Number.isNaN(t)) {
     if (!(t >= stats.minTime)) stats.minTime = t;
     if (!(t <= stats.maxTime)) stats.maxTime = t;
   }

@@ -23,7 +23,12 @@ describe.skipIf(!available)('S3 source against moto_server', () => {
   beforeAll(async () => {
     Object.assign(process.env, env);
     moto = await startMoto();
-    s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    s3 = new S3Client({
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: 'trail-bucket' }));
     // Real CloudTrail S3 delivery files: {"Records":[…]} gzip, one per Stratus technique, in the AWSLogs layout.
     const files = readdirSync(STRATUS).filter((f) => f.endsWith('.json'));
@@ -31,7 +36,13 @@ describe.skipIf(!available)('S3 source against moto_server', () => {
       const records = JSON.parse(readFileSync(join(STRATUS, f), 'utf8')) as unknown[];
       stratusCount += records.length;
       const key = `org/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/01/${ACCOUNT}_CloudTrail_us-east-1_20261101T${String(i).padStart(2, '0')}00Z_x${i}.json.gz`;
-      await s3.send(new PutObjectCommand({ Bucket: 'trail-bucket', Key: key, Body: gzipSync(JSON.stringify({ Records: records })) }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'trail-bucket',
+          Key: key,
+          Body: gzipSync(JSON.stringify({ Records: records })),
+        }),
+      );
     }
     // A VPC flow log file with its header line, and a digest file that must be skipped.
     const flow = [
@@ -76,11 +87,19 @@ describe.skipIf(!available)('S3 source against moto_server', () => {
   });
 
   it('the CLI reads s3:// with --endpoint-url and reports a missing bucket as exit-0 rejected input', async () => {
-    const r = await vigil(['logs', 'stats', 's3://trail-bucket/org/', '--endpoint-url', moto.endpoint, '--format', 'json'], { env });
+    const r = await vigil(
+      ['logs', 'stats', 's3://trail-bucket/org/', '--endpoint-url', moto.endpoint, '--format', 'json'],
+      { env },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ records: 312, errors: 0, types: { cloudtrail: 310, vpcflow: 2 } });
-    const missing = await vigil(['logs', 'stats', 's3://no-such-bucket/', '--endpoint-url', moto.endpoint, '--format', 'json', '--strict'], { env });
+    const missing = await vigil(
+      ['logs', 'stats', 's3://no-such-bucket/', '--endpoint-url', moto.endpoint, '--format', 'json', '--strict'],
+      { env },
+    );
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout).errorSamples[0].reason).toMatch(/cannot list S3 objects: .*NoSuchBucket|does not exist/);
+    expect(JSON.parse(missing.stdout).errorSamples[0].reason).toMatch(
+      /cannot list S3 objects: .*NoSuchBucket|does not exist/,
+    );
   });
 });
