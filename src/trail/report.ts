@@ -51,7 +51,8 @@ export class TextReporter implements ReportSink {
           true,
         );
       case 'continuity':
-        return; // Vigil-only; in JSON output
+      case 'link':
+        return; // Vigil-only checks; in JSON output
     }
   }
 
@@ -112,6 +113,7 @@ export interface ChainJson {
   files: FileResult[];
   gaps: { backfill: boolean; from: string; to: string; message: string }[];
   continuity: (TrailEvent & { type: 'continuity' })[];
+  links: (TrailEvent & { type: 'link' })[];
   summary: {
     digestFiles: { valid: number; invalid: number };
     backfillDigestFiles: { valid: number; invalid: number };
@@ -147,6 +149,7 @@ export class JsonReporter implements ReportSink {
       files: [],
       gaps: [],
       continuity: [],
+      links: [],
       summary: null,
       valid: false,
     };
@@ -185,6 +188,8 @@ export class JsonReporter implements ReportSink {
         to,
         message: `${e.backfill ? '(backfill) ' : ''}No log files were delivered by CloudTrail between ${from} and ${to}`,
       });
+    } else if (e.type === 'link') {
+      c.links.push(e);
     } else {
       c.continuity.push(e);
     }

@@ -82,9 +82,11 @@ export class TrailWriter {
   private previous: PreviousDigest | undefined;
   private periodStart: number;
   private queue: Promise<unknown> = Promise.resolve();
+  private signingKey: SigningKey;
 
   private constructor(private readonly o: TrailWriterOptions) {
     this.now = o.now ?? Date.now;
+    this.signingKey = o.key;
     this.chain = {
       prefix: (o.prefix ?? '').replace(/\/+$/, ''),
       accountId: o.accountId,
@@ -152,6 +154,14 @@ export class TrailWriter {
     r.recipientAccountId ??= this.o.accountId;
     this.buffer.push(r);
     if (this.buffer.length >= (this.o.maxRecordsPerFile ?? 1000)) void this.flush().catch(() => undefined);
+  }
+
+  /**
+   * Sign digests sealed from now on with `key` (key rotation). The chain continues: the next digest links to the
+   * previous one as usual; publish the new public key (ListPublicKeys file or endpoint) before validating.
+   */
+  rotateKey(key: SigningKey): void {
+    this.signingKey = key;
   }
 
   get pendingRecords(): number {
@@ -228,7 +238,7 @@ export class TrailWriter {
       digestEndTime: formatDisplay(end),
       digestS3Bucket: this.o.bucket,
       digestS3Object: key,
-      digestPublicKeyFingerprint: this.o.key.fingerprint,
+      digestPublicKeyFingerprint: this.signingKey.fingerprint,
       digestSignatureAlgorithm: SIGNATURE_ALGORITHM,
       newestEventTime: newest.at(-1) ?? null,
       oldestEventTime: oldest[0] ?? null,
@@ -241,7 +251,7 @@ export class TrailWriter {
     };
     const json = Buffer.from(JSON.stringify(digest), 'utf8');
     const hash = sha256Hex(json);
-    const signature = signString(stringToSign(digest as unknown as Record<string, unknown>, hash), this.o.key);
+    const signature = signString(stringToSign(digest as unknown as Record<string, unknown>, hash), this.signingKey);
     try {
       await this.o.store.put(this.o.bucket, key, gzipSync(json), {
         signature,

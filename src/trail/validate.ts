@@ -71,6 +71,19 @@ export type TrailEvent =
     }
   | {
       /**
+       * Vigil's link check (not in the CLI, which trusts the link fields): a digest reached through a newer
+       * digest's previousDigest… fields whose signature or hash differs from what the newer digest recorded.
+       */
+      type: 'link';
+      backfill: boolean;
+      newer: string;
+      older: string;
+      field: 'previousDigestSignature' | 'previousDigestHashValue';
+      recorded: string;
+      actual: string;
+    }
+  | {
+      /**
        * Vigil's continuity check (not in the CLI): two consecutive valid digests of the walk whose periods do not
        * meet — hours no verified digest covers.
        */
@@ -125,6 +138,9 @@ export class NoPublicKeysError extends VigilError {}
 interface Loaded {
   data: Record<string, unknown>;
   endDate: number;
+  signature: string;
+  /** SHA-256 hex of the decompressed digest. */
+  hash: string;
 }
 
 type Emit = (e: TrailEvent) => void | Promise<void>;
@@ -194,6 +210,8 @@ class Walker {
     let lastStart = endDate ?? Number.NaN;
     let newer: { data: Record<string, unknown>; broke: boolean } | undefined;
     let brokeSinceNewer = false;
+    /** The digest whose previous link we are following, while we follow it. */
+    let linkFrom: Record<string, unknown> | undefined;
 
     const findNext = async (lastKey: string, event?: Omit<TrailEvent & { type: 'digest' }, 'keyDate'>) => {
       const [nextKey, nextEnd] = lastDigest(digests, lastKey);
@@ -219,6 +237,8 @@ class Walker {
         }
         lastStart = digestStart;
         if (newer) await this.continuity(backfill, newer.data, data, newer.broke || brokeSinceNewer);
+        if (linkFrom) await this.checkLink(backfill, linkFrom, loaded);
+        linkFrom = undefined;
         await this.onValid(bucket, current, data, backfill);
         const prevBucket = data.previousDigestS3Bucket ?? null;
         const prevKey = data.previousDigestS3Object ?? null;
@@ -229,6 +249,7 @@ class Walker {
           await findNext(current);
         } else {
           key = String(prevKey);
+          linkFrom = data;
           if (prevBucket !== bucket) {
             bucket = String(prevBucket);
             // The CLI reloads the listing with the current digest's end time as the range end.
@@ -237,6 +258,7 @@ class Walker {
         }
       } catch (err) {
         brokeSinceNewer = true;
+        linkFrom = undefined;
         const uri = this.o.store.uri(bucket, current);
         if (err instanceof DigestNotFound) {
           await findNext(current, {
@@ -298,6 +320,31 @@ class Walker {
       newer: `s3://${newer.digestS3Bucket}/${newer.digestS3Object}`,
       older: `s3://${older.digestS3Bucket}/${older.digestS3Object}`,
     });
+  }
+
+  private async checkLink(backfill: boolean, newer: Record<string, unknown>, older: Loaded): Promise<void> {
+    const base = {
+      type: 'link' as const,
+      backfill,
+      newer: `s3://${newer.digestS3Bucket}/${newer.digestS3Object}`,
+      older: `s3://${older.data.digestS3Bucket}/${older.data.digestS3Object}`,
+    };
+    if (newer.previousDigestSignature !== older.signature) {
+      await this.emit({
+        ...base,
+        field: 'previousDigestSignature',
+        recorded: String(newer.previousDigestSignature),
+        actual: older.signature,
+      });
+    }
+    if (newer.previousDigestHashValue !== older.hash) {
+      await this.emit({
+        ...base,
+        field: 'previousDigestHashValue',
+        recorded: String(newer.previousDigestHashValue),
+        actual: older.hash,
+      });
+    }
   }
 
   private async emitDigest(e: TrailEvent & { type: 'digest' }): Promise<void> {
@@ -491,7 +538,7 @@ class Walker {
         'digestEndTime is not a date',
       );
     }
-    return { data, endDate };
+    return { data, endDate, signature: sig, hash: inflatedHash };
   }
 }
 

@@ -1,0 +1,185 @@
+/**
+ * Oracle: the real `aws cloudtrail validate-logs` (awscli v1) on the same files served from moto_server S3, with
+ * CloudTrail's ListPublicKeys/DescribeTrails (and Organizations' DescribeOrganization) answered by Vigil's
+ * endpoint. Vigil's text output — stdout, stderr, exit code — must equal the CLI's byte for byte, reading the
+ * bucket through S3 and reading the local copy with metadata sidecars.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTrailApi } from '../../src/trail/endpoint.js';
+import { formatDisplay } from '../../src/trail/time.js';
+import { hasCommand, integrationAvailable } from '../helpers/integration.js';
+import { type MotoServer, startMoto } from '../helpers/moto.js';
+import { appendGzipMember, CASES, logLine, type TrailCase } from './cases.js';
+import {
+  ACCOUNT,
+  awsEnv,
+  awsValidate,
+  type BuiltChain,
+  buildChain,
+  FAKE_CREDENTIALS,
+  keyAEntry,
+  mirrorToS3,
+  REGION,
+  type RunResult,
+  removeRoot,
+  tempRoot,
+  testKeys,
+  vigilText,
+} from './fixtures.js';
+
+const available = integrationAvailable(
+  'moto_server and the aws CLI (awscli v1)',
+  hasCommand('moto_server', ['--help']) && hasCommand('aws', ['--version']),
+);
+
+describe.skipIf(!available)('aws cloudtrail validate-logs agrees with vigil trail validate', () => {
+  let moto: MotoServer;
+  let root: string;
+  beforeAll(async () => {
+    moto = await startMoto();
+    root = await tempRoot();
+    process.env.AWS_ACCESS_KEY_ID = FAKE_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = FAKE_CREDENTIALS.secretAccessKey;
+    testKeys();
+  });
+  afterAll(async () => {
+    await moto?.stop();
+    if (root) await removeRoot(root);
+  });
+
+  /** Build, tamper and upload one case; run the CLI and Vigil (S3 and local) with the same arguments. */
+  async function runCase(tc: TrailCase, c: BuiltChain, opts: { region?: string; s3Args?: string[] } = {}) {
+    const keys = tc.keys?.() ?? [keyAEntry()];
+    const { start, end } = tc.range?.(c) ?? c;
+    const arn = tc.managementAccount ? c.trailArn.replace(ACCOUNT, tc.managementAccount) : c.trailArn;
+    const accountId = tc.managementAccount ? ACCOUNT : undefined;
+    const prefix = tc.spec.prefix;
+    const api = await startTrailApi({
+      publicKeys: keys,
+      trails: [{ arn, bucket: c.bucket, prefix, isOrganizationTrail: tc.managementAccount !== undefined }],
+      organization: tc.managementAccount
+        ? { id: tc.spec.organizationId!, masterAccountId: tc.managementAccount }
+        : undefined,
+    });
+    try {
+      const region = opts.region ?? c.region;
+      const cli = await awsValidate(
+        [
+          '--trail-arn',
+          arn,
+          '--start-time',
+          formatDisplay(start),
+          '--end-time',
+          formatDisplay(end),
+          '--verbose',
+          '--region',
+          region,
+          '--endpoint-url',
+          api.url,
+          ...(accountId ? ['--account-id', accountId] : []),
+          ...(opts.s3Args ?? []),
+        ],
+        awsEnv(moto.endpoint, api.url),
+      );
+      const common = { keys, trailArn: arn, accountId, region, start, end };
+      const viaS3 = await vigilText({
+        ...common,
+        location: `s3://${c.bucket}`,
+        s3: { endpointUrl: moto.endpoint, region: REGION },
+      });
+      const viaDir = await vigilText({ ...common, location: c.dir });
+      return { cli, viaS3, viaDir, calls: api.calls };
+    } finally {
+      await api.close();
+    }
+  }
+
+  function expectSame(cli: RunResult, vigil: RunResult, fatal?: string) {
+    if (fatal) {
+      // The CLI aborts with exit 255 and the message; Vigil exits 2 (runtime error) with the same message.
+      expect(cli.code).toBe(255);
+      expect(cli.stderr).toContain(fatal);
+      expect(vigil.stderr).toBe(`vigil: ${fatal}\n`);
+      expect(vigil.code).toBe(2);
+      expect(vigil.stdout).toBe(cli.stdout);
+      return;
+    }
+    expect(vigil.stdout).toBe(cli.stdout);
+    expect(vigil.stderr).toBe(cli.stderr);
+    expect(vigil.code).toBe(cli.code);
+  }
+
+  describe.concurrent('every tampering case', () => {
+    for (const tc of CASES) {
+      it(tc.name, async () => {
+        const c = await buildChain(root, { ...tc.spec, bucket: `oracle-${tc.name}` });
+        await tc.tamper?.(c);
+        await mirrorToS3(c, moto.endpoint);
+        const { cli, viaS3, viaDir, calls } = await runCase(tc, c);
+        const e = tc.expect(c);
+        expectSame(cli, viaS3, e.fatal);
+        expectSame(cli, viaDir, e.fatal);
+        // …and the CLI's verdicts are the ones the case table states.
+        for (const line of e.errors) expect(cli.stderr).toContain(`${line}\n`);
+        if (!e.fatal) expect(cli.code).toBe(e.code);
+        // The CLI found the trail and its keys through Vigil's endpoint.
+        const targets = calls.map((x) => x.target.split('.').pop());
+        expect(targets).toContain('DescribeTrails');
+        expect(targets).toContain('ListPublicKeys');
+        if (tc.managementAccount) expect(targets).toContain('DescribeOrganization');
+      });
+    }
+  });
+
+  it('multi-region: one Vigil run equals one CLI run per region', async () => {
+    const tc: TrailCase = { name: 'multi-region', spec: {}, expect: () => ({ code: 0, errors: [] }) };
+    const east = await buildChain(root, { bucket: 'oracle-multi-region', digests: 3, logsPerDigest: 1 });
+    const west = await buildChain(root, {
+      bucket: 'oracle-multi-region',
+      digests: 2,
+      logsPerDigest: 1,
+      region: 'eu-west-1',
+    });
+    await mirrorToS3(east, moto.endpoint);
+    const eastRun = await runCase(tc, east);
+    const westRun = await runCase(tc, { ...west, end: east.end }, { region: 'eu-west-1' });
+    const all = await vigilText({
+      keys: [keyAEntry()],
+      trailArn: east.trailArn,
+      start: east.start,
+      end: east.end,
+      location: 's3://oracle-multi-region',
+      s3: { endpointUrl: moto.endpoint, region: REGION },
+    });
+    // Chains run in (…, source region, …) order: eu-west-1 before us-east-1.
+    expect(all.stdout).toBe(westRun.cli.stdout + eastRun.cli.stdout);
+    expect(all.code).toBe(0);
+    expect(westRun.cli.stdout).toContain('2/2 digest files valid');
+  });
+
+  it('explicit --s3-bucket/--s3-prefix (no DescribeTrails) gives the same result', async () => {
+    const tc = CASES.find((x) => x.name === 'key-prefix')!;
+    const c = await buildChain(root, { ...tc.spec, bucket: 'oracle-explicit-bucket' });
+    await tc.tamper!(c);
+    await mirrorToS3(c, moto.endpoint);
+    const r = await runCase(tc, c, { s3Args: ['--s3-bucket', c.bucket, '--s3-prefix', 'audit/vigil'] });
+    expect(r.calls.map((x) => x.target)).not.toContain(
+      'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails',
+    );
+    expectSame(r.cli, r.viaS3);
+    expect(r.cli.code).toBe(1);
+  });
+
+  it('documented divergence: a second gzip member appended to a log', async () => {
+    const tc: TrailCase = { name: 'appended', spec: {}, expect: () => ({ code: 0, errors: [] }) };
+    const c = await buildChain(root, { bucket: 'oracle-appended-member' });
+    await appendGzipMember(c, c.logs[1]![0]!);
+    await mirrorToS3(c, moto.endpoint);
+    const r = await runCase(tc, c);
+    const line = logLine(c, c.logs[1]![0]!, "INVALID: hash value doesn't match");
+    expect(r.cli.code).toBe(0); // the CLI hashes only the first member: the appended data goes unnoticed
+    expect(r.cli.stdout).toContain('12/12 log files valid');
+    expect(r.viaS3.stderr).toBe(`\n${line}\n\n`);
+    expect(r.viaS3.code).toBe(1);
+  });
+});
