@@ -12,6 +12,12 @@ export { listRuleFiles, loadSigmaPaths, validateCollection } from './collection.
 export { formatCondition, parseCondition } from './condition.js';
 export { conditionText } from './correlation.js';
 export { type CompiledRule, type EngineOptions, SigmaEngine } from './engine.js';
+export {
+  generatedRules,
+  measureSigmaThroughput,
+  type SigmaMeasureOptions,
+  type SigmaMeasureResult,
+} from './measure.js';
 export { type LoadOptions, mergeCollections, parseSigmaText, parseTimespan } from './parse.js';
 export {
   builtinPipeline,
@@ -22,5 +28,14 @@ export {
   resolveLogsource,
 } from './pipeline.js';
 export { explainDetection, referenceMatch } from './reference.js';
+export {
+  eventRow,
+  eventToJson,
+  explainSelections,
+  formatSigmaIssue,
+  type SeverityLabel,
+  severityOf,
+} from './report.js';
+export { loadSigmaSetup, type SigmaSetup, type SigmaSetupOptions } from './setup.js';
 export { SigmaStream, type StreamStats } from './stream.js';
 export * from './types.js';

@@ -157,8 +157,13 @@ export function compileItem(
   if (mods.has('re')) return make(compileRegexTest(chain, scalars, opts));
 
   if (mods.has('cidr')) {
-    if (chain.length !== 1) throw new ItemError("modifier 'cidr' cannot be combined with value modifiers");
-    return make({ kind: 'cidr', ranges: scalars.map(parseCidr) });
+    const other = chain.find((m) => m !== 'cidr' && m !== 'expand');
+    if (other) throw new ItemError(`modifier 'cidr' cannot be combined with '${other}'`);
+    // Network lists are a natural placeholder (`SourceIp|cidr|expand: '%internal_networks%'`).
+    const texts = mods.has('expand')
+      ? scalars.flatMap((v) => expandPlaceholders(scalarText(v), opts.placeholders))
+      : scalars.map(scalarText);
+    return make({ kind: 'cidr', ranges: texts.map(parseCidr) });
   }
 
   const timePart = chain.find((m) => TIME_PARTS.has(m)) as TimePart | undefined;

@@ -3,7 +3,7 @@
  */
 
 import { toIso } from '../core/time.js';
-import type { MatchedSelection, SigmaCorrelationMatch, SigmaEvent, SigmaIssue, SigmaMatch } from './types.js';
+import type { Level, MatchedSelection, SigmaCorrelationMatch, SigmaEvent, SigmaIssue, SigmaMatch } from './types.js';
 
 /** `file:line: error: rule <id>: path: reason` */
 export function formatSigmaIssue(i: SigmaIssue): string {
@@ -79,4 +79,11 @@ export function eventRow(e: SigmaEvent): string[] {
     .join(', ');
   const why = `${e.type} ${e.value} (${e.condition})${e.fieldValue !== undefined ? ` for ${JSON.stringify(e.fieldValue)}` : ''}; ${group}`;
   return [time, level, e.rule.title, `${e.eventCount} events`, why];
+}
+
+export type SeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+/** Finding severity label of a rule level (spec §9); undefined when the rule has no level. */
+export function severityOf(level: Level | undefined): SeverityLabel | undefined {
+  return level === undefined ? undefined : (level.toUpperCase() as SeverityLabel);
 }

@@ -157,3 +157,12 @@ describe('vigil sigma run', () => {
     expect(r.out).toContain(`${join(dir, 'resolver.log')}:3`);
   });
 });
+
+describe('report helpers', () => {
+  it('maps levels to finding severity labels', async () => {
+    const { severityOf } = await import('../../src/sigma/report.js');
+    expect(severityOf('informational')).toBe('INFORMATIONAL');
+    expect(severityOf('critical')).toBe('CRITICAL');
+    expect(severityOf(undefined)).toBeUndefined();
+  });
+});

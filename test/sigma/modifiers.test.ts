@@ -286,6 +286,11 @@ describe('cidr', () => {
     expect(matches(d, { sourceIPAddress: 'ec2.amazonaws.com' })).toBe(false);
     expect(matches('sel: { ip|cidr: 192.168.1.0/25 }\ncondition: sel', { ip: '192.168.1.127' })).toBe(true);
     expect(matches('sel: { ip|cidr: 192.168.1.0/25 }\ncondition: sel', { ip: '192.168.1.128' })).toBe(false);
+    const placeholders = { internal: ['10.0.0.0/8', 'fd00::/8'] };
+    const expanded = "sel: { ip|cidr|expand: '%internal%' }\ncondition: sel";
+    expect(matches(expanded, { ip: '10.2.3.4' }, { placeholders })).toBe(true);
+    expect(matches(expanded, { ip: 'fd12::1' }, { placeholders })).toBe(true);
+    expect(matches(expanded, { ip: '192.0.2.1' }, { placeholders })).toBe(false);
     expect(loadErrors("sel: { ip|cidr: 'not-a-range' }\ncondition: sel")).toEqual([
       "'not-a-range' is not an IPv4 or IPv6 CIDR range",
     ]);
