@@ -1,5 +1,7 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { HttpParameters, TargetSpec } from './registry.js';
-import type { InvokeResult, TargetInvoker } from './targets.js';
+import type { InvokeContext, InvokeResult, TargetInvoker } from './targets.js';
 
 /**
  * HTTP targets with EventBridge API-destination semantics: fixed headers, connection auth (Basic, API key, OAuth
@@ -38,7 +40,6 @@ export interface HttpTargetOptions {
   /** InvocationRateLimitPerSecond (default 300). */
   ratePerSecond?: number;
   timeoutMs?: number;
-  fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -48,7 +49,61 @@ export const FIXED_HEADERS: Record<string, string> = {
   'Content-Type': 'application/json; charset=utf-8',
   Range: 'bytes=0-1048575',
   'Accept-Encoding': 'gzip,deflate',
+  Connection: 'close',
 };
+
+/** The parts of an HTTP response the target needs (the body is discarded, as EventBridge does). */
+interface HttpAnswer {
+  status: number;
+  header(name: string): string | null;
+  json(): Promise<unknown>;
+}
+
+/** One HTTP request with exact headers (node:http, so Connection and Accept-Encoding stay as set). */
+function send(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const fn = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const headers = { ...init.headers, ...(body ? { 'Content-Length': String(body.length) } : {}) };
+    const req = fn(u, { method: init.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (d: Buffer) => {
+        // Keep at most 1 MiB (the Range EventBridge asks for).
+        if (size < 1_048_576) chunks.push(d);
+        size += d.length;
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: res.statusCode ?? 0,
+          header: (name) => {
+            const v = res.headers[name.toLowerCase()];
+            return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+          },
+          json: async () => JSON.parse(text),
+        });
+      });
+      res.on('error', reject);
+    });
+    const timer = setTimeout(() => {
+      const e = new Error(`no response within ${timeoutMs} ms`);
+      e.name = 'TimeoutError';
+      req.destroy(e);
+    }, timeoutMs);
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    req.end(body);
+  });
+}
 
 /** Retry-After in ms: seconds or an HTTP date; negative = stop; undefined when absent or unparsable. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -94,7 +149,6 @@ class RateLimiter {
 }
 
 export class HttpTarget implements TargetInvoker {
-  private readonly fetchFn: typeof fetch;
   private readonly now: () => number;
   private readonly limiter: RateLimiter;
   private token: { value: string; expiresAt: number } | undefined;
@@ -103,19 +157,21 @@ export class HttpTarget implements TargetInvoker {
     readonly url: string,
     readonly options: HttpTargetOptions = {},
   ) {
-    this.fetchFn = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     this.limiter = new RateLimiter(options.ratePerSecond ?? 300, this.now, sleep);
   }
 
-  private async call(url: string, init: RequestInit): Promise<Response | InvokeResult> {
+  private async call(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+  ): Promise<HttpAnswer | InvokeResult> {
     const timeoutMs = this.options.timeoutMs ?? 5000;
     try {
-      return await this.fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+      return await send(url, init, timeoutMs);
     } catch (err) {
       const e = err as Error;
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+      if (e.name === 'TimeoutError') {
         return { ok: false, retriable: true, code: 'TIMEOUT', message: `${url}: no response within ${timeoutMs} ms` };
       }
       return { ok: false, retriable: true, code: 'HTTP_CONNECTION_ERROR', message: `${url}: ${e.message}` };
@@ -135,12 +191,18 @@ export class HttpTarget implements TargetInvoker {
       Authorization: `Basic ${Buffer.from(`${oauth.ClientParameters.ClientID}:${oauth.ClientParameters.ClientSecret}`).toString('base64')}`,
     };
     for (const p of oauth.OAuthHttpParameters?.HeaderParameters ?? []) headers[p.Key] = p.Value;
-    let init: RequestInit = { method, headers };
+    let init: { method: string; headers: Record<string, string>; body?: string } = { method, headers };
     if (method === 'GET') for (const [k, v] of params) url.searchParams.set(k, v);
-    else init = { ...init, body: params, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' } };
+    else {
+      init = {
+        method,
+        body: params.toString(),
+        headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+      };
+    }
     const res = await this.call(url.toString(), init);
-    if (!(res instanceof Response)) return res;
-    if (!res.ok) {
+    if (!isAnswer(res)) return res;
+    if (res.status < 200 || res.status >= 300) {
       return {
         ok: false,
         retriable: res.status === 429 || res.status >= 500,
@@ -162,7 +224,7 @@ export class HttpTarget implements TargetInvoker {
     return body.access_token;
   }
 
-  private async request(body: string, forceToken: boolean): Promise<Response | InvokeResult> {
+  private async request(body: string, forceToken: boolean): Promise<HttpAnswer | InvokeResult> {
     const headers: Record<string, string> = { ...FIXED_HEADERS };
     const url = new URL(fillPath(this.url, this.options.httpParameters?.PathParameterValues));
     for (const [k, v] of Object.entries(this.options.httpParameters?.QueryStringParameters ?? {}))
@@ -193,18 +255,16 @@ export class HttpTarget implements TargetInvoker {
     return this.call(url.toString(), { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
   }
 
-  async invoke(body: string): Promise<InvokeResult> {
+  async invoke(body: string, _ctx?: InvokeContext): Promise<InvokeResult> {
     let res = await this.request(body, false);
     if (
-      res instanceof Response &&
+      isAnswer(res) &&
       (res.status === 401 || res.status === 407) &&
       this.options.connection?.AuthorizationType === 'OAUTH_CLIENT_CREDENTIALS'
     ) {
-      await res.body?.cancel();
       res = await this.request(body, true);
     }
-    if (!(res instanceof Response)) return res;
-    await res.body?.cancel().catch(() => undefined);
+    if (!isAnswer(res)) return res;
     if (res.status >= 200 && res.status < 300) return { ok: true };
     const retriable = res.status === 429 || res.status >= 500;
     const result: InvokeResult = {
@@ -221,12 +281,16 @@ export class HttpTarget implements TargetInvoker {
       message: `${this.url}: HTTP ${res.status}`,
     };
     if (retriable) {
-      const after = parseRetryAfter(res.headers.get('retry-after'), this.now());
+      const after = parseRetryAfter(res.header('retry-after'), this.now());
       if (after !== undefined && after < 0) return { ...result, stopRetrying: true };
       if (after !== undefined) return { ...result, retryAfterMs: after };
     }
     return result;
   }
+}
+
+function isAnswer(x: HttpAnswer | InvokeResult): x is HttpAnswer {
+  return 'status' in x;
 }
 
 /** A short Block Kit message for a Slack incoming webhook. */
@@ -269,7 +333,7 @@ export class SlackTarget implements TargetInvoker {
   constructor(url: string, options: HttpTargetOptions = {}) {
     this.http = new HttpTarget(url, options);
   }
-  invoke(body: string, ctx: { ruleName: string }): Promise<InvokeResult> {
+  invoke(body: string, ctx: InvokeContext): Promise<InvokeResult> {
     return this.http.invoke(JSON.stringify(slackMessage(body, ctx.ruleName)));
   }
 }
