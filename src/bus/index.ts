@@ -1,0 +1,18 @@
+/** The EventBridge-compatible bus: patterns, registry (buses/rules/targets), input shaping, delivery runtime. */
+
+export { BusApiError } from './errors.js';
+export { HttpTarget, SlackTarget, slackMessage } from './http-target.js';
+export { type DeliveryContext, InputShaper, type InputTransformer, validateTargetInput } from './input.js';
+export { type Delivery, type MetricName, Outbox } from './outbox.js';
+export * from './pattern/index.js';
+export { type BusEvent, entrySize, type PutEventsEntry, preparePutEvents } from './put-events.js';
+export { DEFAULT_BUS, EventBusRegistry, type Rule, type RuleState, type TargetSpec } from './registry.js';
+export {
+  BusRuntime,
+  backoffMs,
+  type DeadLetterAttributes,
+  type PutEventsResponse,
+  sendToDeadLetter,
+} from './runtime.js';
+export { nextFireTime, parseSchedule, type Schedule } from './schedule.js';
+export { createInvoker, type InvokeContext, type InvokeResult, type TargetInvoker } from './targets.js';
