@@ -46,40 +46,46 @@ export class KmsStore {
   constructor(
     file: string | undefined,
     private readonly sealer: Sealer,
-    opts: { durability?: 'normal' | 'full'; readonly?: boolean } = {},
+    opts: { durability?: 'normal' | 'full' } = {},
   ) {
     this.file = file ?? ':memory:';
     try {
-      this.db = new Database(this.file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+      this.db = new Database(this.file);
     } catch (err) {
       throw new KmsConfigError(`${this.file}: cannot open KMS state: ${(err as Error).message}`);
     }
-    if (!opts.readonly) {
-      if (file) this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${opts.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-      this.db.pragma('busy_timeout = 5000');
+    if (file) this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    try {
       this.db.exec(SCHEMA);
+    } catch (err) {
+      this.db.close();
+      throw new KmsConfigError(`${this.file}: not a Vigil KMS state file: ${(err as Error).message}`);
+    }
+    try {
       this.checkRootKey();
+    } catch (err) {
+      this.db.close();
+      throw err;
     }
     const db = this.db;
-    this.stmts = opts.readonly
-      ? undefined
-      : {
-          putKey: db.prepare('INSERT OR REPLACE INTO keys (region, key_id, doc) VALUES (?, ?, ?)'),
-          deleteKey: db.prepare('DELETE FROM keys WHERE region = ? AND key_id = ?'),
-          putMaterial: db.prepare(
-            'INSERT OR REPLACE INTO materials (key_id, material_id, seq, created, sealed) VALUES (?, ?, ?, ?, ?)',
-          ),
-          deleteMaterials: db.prepare('DELETE FROM materials WHERE key_id = ?'),
-          putAlias: db.prepare('INSERT OR REPLACE INTO aliases (account, region, name, doc) VALUES (?, ?, ?, ?)'),
-          deleteAlias: db.prepare('DELETE FROM aliases WHERE account = ? AND region = ? AND name = ?'),
-          putGrant: db.prepare('INSERT OR REPLACE INTO grants (grant_id, doc) VALUES (?, ?)'),
-          deleteGrant: db.prepare('DELETE FROM grants WHERE grant_id = ?'),
-          putToken: db.prepare('INSERT OR REPLACE INTO import_tokens (token_id, doc, sealed) VALUES (?, ?, ?)'),
-          getToken: db.prepare('SELECT doc, sealed FROM import_tokens WHERE token_id = ?'),
-          deleteTokens: db.prepare("DELETE FROM import_tokens WHERE json_extract(doc, '$.validTo') < ?"),
-          audit: db.prepare('INSERT INTO audit (time, record) VALUES (?, ?)'),
-        };
+    this.stmts = {
+      putKey: db.prepare('INSERT OR REPLACE INTO keys (region, key_id, doc) VALUES (?, ?, ?)'),
+      deleteKey: db.prepare('DELETE FROM keys WHERE region = ? AND key_id = ?'),
+      putMaterial: db.prepare(
+        'INSERT OR REPLACE INTO materials (key_id, material_id, seq, created, sealed) VALUES (?, ?, ?, ?, ?)',
+      ),
+      deleteMaterials: db.prepare('DELETE FROM materials WHERE key_id = ?'),
+      putAlias: db.prepare('INSERT OR REPLACE INTO aliases (account, region, name, doc) VALUES (?, ?, ?, ?)'),
+      deleteAlias: db.prepare('DELETE FROM aliases WHERE account = ? AND region = ? AND name = ?'),
+      putGrant: db.prepare('INSERT OR REPLACE INTO grants (grant_id, doc) VALUES (?, ?)'),
+      deleteGrant: db.prepare('DELETE FROM grants WHERE grant_id = ?'),
+      putToken: db.prepare('INSERT OR REPLACE INTO import_tokens (token_id, doc, sealed) VALUES (?, ?, ?)'),
+      getToken: db.prepare('SELECT doc, sealed FROM import_tokens WHERE token_id = ?'),
+      deleteTokens: db.prepare("DELETE FROM import_tokens WHERE json_extract(doc, '$.validTo') < ?"),
+      audit: db.prepare('INSERT INTO audit (time, record) VALUES (?, ?)'),
+    };
   }
 
   private checkRootKey(): void {
@@ -103,15 +109,15 @@ export class KmsStore {
     return (this.db.prepare('SELECT doc FROM keys').all() as { doc: string }[]).map((r) => JSON.parse(r.doc));
   }
   putKey(k: KeyRecord): void {
-    this.stmts!.putKey.run(k.region, k.keyId, JSON.stringify(k));
+    this.stmts.putKey.run(k.region, k.keyId, JSON.stringify(k));
   }
   deleteKey(region: string, keyId: string): void {
-    this.stmts!.deleteKey.run(region, keyId);
+    this.stmts.deleteKey.run(region, keyId);
   }
 
   // --- materials (sealed; AAD binds each row to its key and material IDs) ---
   putMaterial(m: StoredMaterial): void {
-    this.stmts!.putMaterial.run(
+    this.stmts.putMaterial.run(
       m.keyId,
       m.materialId,
       m.seq,
@@ -132,7 +138,7 @@ export class KmsStore {
     }));
   }
   deleteMaterials(keyId: string): void {
-    this.stmts!.deleteMaterials.run(keyId);
+    this.stmts.deleteMaterials.run(keyId);
   }
 
   // --- aliases ---
@@ -140,10 +146,10 @@ export class KmsStore {
     return (this.db.prepare('SELECT doc FROM aliases').all() as { doc: string }[]).map((r) => JSON.parse(r.doc));
   }
   putAlias(a: AliasRecord): void {
-    this.stmts!.putAlias.run(a.account, a.region, a.name, JSON.stringify(a));
+    this.stmts.putAlias.run(a.account, a.region, a.name, JSON.stringify(a));
   }
   deleteAlias(a: AliasRecord): void {
-    this.stmts!.deleteAlias.run(a.account, a.region, a.name);
+    this.stmts.deleteAlias.run(a.account, a.region, a.name);
   }
 
   // --- grants ---
@@ -151,28 +157,28 @@ export class KmsStore {
     return (this.db.prepare('SELECT doc FROM grants').all() as { doc: string }[]).map((r) => JSON.parse(r.doc));
   }
   putGrant(g: GrantRecord): void {
-    this.stmts!.putGrant.run(g.grantId, JSON.stringify(g));
+    this.stmts.putGrant.run(g.grantId, JSON.stringify(g));
   }
   deleteGrant(grantId: string): void {
-    this.stmts!.deleteGrant.run(grantId);
+    this.stmts.deleteGrant.run(grantId);
   }
 
   // --- import tokens (the wrapping private key is sealed like key material) ---
   putImportToken(t: ImportTokenRecord, wrappingPrivateKey: Buffer): void {
-    this.stmts!.putToken.run(t.tokenId, JSON.stringify(t), this.sealer.seal(`import/${t.tokenId}`, wrappingPrivateKey));
+    this.stmts.putToken.run(t.tokenId, JSON.stringify(t), this.sealer.seal(`import/${t.tokenId}`, wrappingPrivateKey));
   }
   getImportToken(tokenId: string): { token: ImportTokenRecord; privateKey: Buffer } | undefined {
-    const row = this.stmts!.getToken.get(tokenId) as { doc: string; sealed: Buffer } | undefined;
+    const row = this.stmts.getToken.get(tokenId) as { doc: string; sealed: Buffer } | undefined;
     if (!row) return undefined;
     return { token: JSON.parse(row.doc), privateKey: this.sealer.open(`import/${tokenId}`, row.sealed) };
   }
   deleteExpiredImportTokens(now: number): void {
-    this.stmts!.deleteTokens.run(now);
+    this.stmts.deleteTokens.run(now);
   }
 
   // --- audit ---
   appendAudit(time: number, record: string): void {
-    this.stmts!.audit.run(time, record);
+    this.stmts.audit.run(time, record);
   }
   pendingAudit(limit: number): AuditRow[] {
     return this.db
@@ -193,5 +199,24 @@ export class KmsStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** Read audit records from a state file without the root key (for `vigil kms audit`); the file is not modified. */
+export function readAuditFile(file: string, opts: { since?: number; until?: number; limit?: number } = {}): AuditRow[] {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new KmsConfigError(`${file}: cannot open KMS state: ${(err as Error).message}`);
+  }
+  try {
+    return db
+      .prepare('SELECT seq, time, record FROM audit WHERE time >= ? AND time < ? ORDER BY seq LIMIT ?')
+      .all(opts.since ?? 0, opts.until ?? Number.MAX_SAFE_INTEGER, opts.limit ?? -1) as AuditRow[];
+  } catch (err) {
+    throw new KmsConfigError(`${file}: not a Vigil KMS state file: ${(err as Error).message}`);
+  } finally {
+    db.close();
   }
 }
