@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
+import { registerDetect } from './detect.js';
+import { registerKms } from './kms.js';
 import { registerLogs } from './logs.js';
+import { registerSigma } from './sigma.js';
 
 /**
  * Every CLI command group registers itself here. A command module parses options, calls the library and formats
@@ -9,4 +12,11 @@ import { registerLogs } from './logs.js';
  */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerDemo, registerLogs, registerConfig];
+export const commands: Register[] = [
+  registerDemo,
+  registerLogs,
+  registerDetect,
+  registerSigma,
+  registerKms,
+  registerConfig,
+];
