@@ -35,8 +35,17 @@ export interface TrailApi {
   readonly calls: { target: string; body: unknown }[];
 }
 
-const CLOUDTRAIL = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.';
+/**
+ * X-Amz-Target is `<service>.<Operation>`. botocore sends the full CloudTrail namespace
+ * (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListPublicKeys`); SDK v3 sends `CloudTrail_20131101.…`.
+ */
+const CLOUDTRAIL = 'CloudTrail_20131101.';
 const ORGANIZATIONS = 'AWSOrganizationsV20161128.';
+
+function normaliseTarget(target: string): string {
+  const i = target.indexOf(CLOUDTRAIL);
+  return i > 0 && target.slice(0, i) === 'com.amazonaws.cloudtrail.v20131101.' ? target.slice(i) : target;
+}
 
 class ApiError extends Error {
   constructor(
@@ -79,7 +88,7 @@ function trailJson(t: TrailDescription) {
 export function handleOperation(o: TrailApiOptions, target: string, body: Record<string, unknown>): unknown {
   const now = (o.now ?? Date.now)();
   const trails = o.trails ?? [];
-  switch (target) {
+  switch (normaliseTarget(target)) {
     case `${CLOUDTRAIL}ListPublicKeys`: {
       const start = timeParam(body.StartTime, 'StartTime') ?? now;
       const end = timeParam(body.EndTime, 'EndTime') ?? now;

@@ -199,16 +199,24 @@ export class TrailWriter {
     return log;
   }
 
-  /** Flush, then write the signed digest for [end of the previous digest, at]. */
+  /**
+   * Flush, then write the signed digest for [end of the previous digest, at]. Digest names carry the end time to
+   * the second, so a trail gets at most one digest per second.
+   */
   seal(at?: number): Promise<WrittenDigest> {
     return this.run(async () => {
       const end = Math.floor((at ?? this.now()) / 1000) * 1000;
-      await this.writeLog(end);
-      if (end <= this.periodStart) {
+      if (this.previous && end <= this.previous.endTime) {
         throw new VigilError(
-          `cannot seal a digest ending ${formatDisplay(end)}: the period started ${formatDisplay(this.periodStart)}`,
+          `cannot seal a digest ending ${formatDisplay(end)}: the last digest of this trail already ends ${formatDisplay(this.previous.endTime)}`,
         );
       }
+      if (end < this.periodStart) {
+        throw new VigilError(
+          `cannot seal a digest ending ${formatDisplay(end)} before its period starts ${formatDisplay(this.periodStart)}`,
+        );
+      }
+      await this.writeLog(end);
       return this.writeDigest(end);
     });
   }

@@ -4,12 +4,17 @@
  * endpoint. Vigil's text output — stdout, stderr, exit code — must equal the CLI's byte for byte, reading the
  * bucket through S3 and reading the local copy with metadata sidecars.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTrailApi } from '../../src/trail/endpoint.js';
 import { formatDisplay } from '../../src/trail/time.js';
+import { ROOT } from '../helpers/cli.js';
 import { hasCommand, integrationAvailable } from '../helpers/integration.js';
 import { type MotoServer, startMoto } from '../helpers/moto.js';
 import { appendGzipMember, CASES, logLine, type TrailCase } from './cases.js';
+import { runTrailCli } from './cli.js';
 import {
   ACCOUNT,
   awsEnv,
@@ -181,5 +186,102 @@ describe.skipIf(!available)('aws cloudtrail validate-logs agrees with vigil trai
     expect(r.cli.stdout).toContain('12/12 log files valid');
     expect(r.viaS3.stderr).toBe(`\n${line}\n\n`);
     expect(r.viaS3.code).toBe(1);
+  });
+
+  it('end to end: keygen, append to S3, serve-keys, and the AWS CLI validates the Vigil-signed trail', async () => {
+    const keys = `${root}/e2e-keys.json`;
+    expect(
+      (
+        await runTrailCli([
+          'keygen',
+          '--out',
+          `${root}/e2e.pem`,
+          '--public-keys',
+          keys,
+          '--valid-from',
+          '2024-01-01T00:00:00Z',
+        ])
+      ).code,
+    ).toBe(0);
+    const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      region: REGION,
+      credentials: FAKE_CREDENTIALS,
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'oracle-e2e' }));
+    s3.destroy();
+    await writeFile(
+      `${root}/e2e.jsonl`,
+      '{"eventName":"PutBucketPolicy","eventSource":"s3.amazonaws.com","eventTime":"2024-01-08T05:30:00Z"}\n',
+    );
+    const append = [
+      'append',
+      `${root}/e2e.jsonl`,
+      '--signing-key',
+      `${root}/e2e.pem`,
+      '--to',
+      's3://oracle-e2e/vigil',
+      '--endpoint-url',
+      moto.endpoint,
+    ];
+    const ids = ['--account-id', ACCOUNT, '--region', REGION, '--trail-name', 'vigil-remediation', '--seal'];
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const hour of [1, 2, 3]) {
+        vi.setSystemTime(Date.UTC(2024, 0, 8, 5 + hour, 0, 0));
+        const r = await runTrailCli([...append, ...ids]);
+        expect(r.code, r.stderr).toBe(0);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    const arn = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/vigil-remediation`;
+    const server = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/trail/cli-main.ts',
+        'trail',
+        'serve-keys',
+        '--public-keys',
+        keys,
+        '--trail',
+        `${arn}=s3://oracle-e2e/vigil`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: server.stdout! }).once('line', resolve);
+        server.once('exit', (code) => reject(new Error(`serve-keys exited ${code}`)));
+      });
+      const range = ['--start-time', '2024-01-08T05:00:00Z', '--end-time', '2024-01-08T09:00:00Z'];
+      const cli = await awsValidate(
+        ['--trail-arn', arn, ...range, '--verbose', '--endpoint-url', url],
+        awsEnv(moto.endpoint, url),
+      );
+      expect(cli.stderr).toBe('');
+      expect(cli.stdout).toContain('\n3/3 digest files valid\n3/3 log files valid\n');
+      expect(cli.code).toBe(0);
+      const vigil = await runTrailCli([
+        'validate',
+        's3://oracle-e2e/vigil',
+        '--public-keys',
+        keys,
+        '--trail-arn',
+        arn,
+        ...range,
+        '--verbose',
+        '--endpoint-url',
+        moto.endpoint,
+      ]);
+      expect(vigil.stdout).toBe(cli.stdout);
+      expect(vigil.code).toBe(0);
+    } finally {
+      server.kill('SIGTERM');
+    }
   });
 });
