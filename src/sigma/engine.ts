@@ -16,7 +16,14 @@ import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
 import { referencedIdentifiers } from './condition.js';
 import { compileDetection } from './detection.js';
 import { FieldPath, resolveField } from './fields.js';
-import { compileItemPredicate, compileLowerPredicate, describeItem, type ValuePredicate } from './match.js';
+import {
+  compileItemPredicate,
+  compileLowerPredicate,
+  describeItem,
+  type LeafMatcher,
+  leafMatchers,
+  type ValuePredicate,
+} from './match.js';
 import { builtinPipeline, mapperFor, type Pipeline, resolveLogsource } from './pipeline.js';
 import { chooseKey, conditionConstraints, RuleIndex, type RuleKey } from './prefilter.js';
 import { explainDetection } from './reference.js';
@@ -63,7 +70,9 @@ export interface CompiledRule {
 type Pred = (ev: Evaluator) => boolean;
 
 /** A search node with its atom ids (for explanations). */
-type XNode = { kind: 'item'; item: DetectionItem; atom: number } | { kind: 'and' | 'or'; children: XNode[] };
+type XNode =
+  | { kind: 'item'; item: DetectionItem; atom: number; matchers: LeafMatcher[] }
+  | { kind: 'and' | 'or'; children: XNode[] };
 
 interface Atom {
   slot: number;
@@ -215,7 +224,9 @@ class TypeProgram {
   }
 
   private explainTree(node: SearchNode): XNode {
-    if (node.kind === 'item') return { kind: 'item', item: node.item, atom: this.atomFor(node) };
+    if (node.kind === 'item') {
+      return { kind: 'item', item: node.item, atom: this.atomFor(node), matchers: leafMatchers(node.item.test) };
+    }
     return { kind: node.kind, children: node.children.map((c) => this.explainTree(c)) };
   }
 
@@ -262,7 +273,7 @@ class TypeProgram {
       case 'item': {
         const id = node.atom;
         if (!this.ev.atom(id)) return undefined;
-        return describeItem(node.item, this.ev.value(this.atoms[id]!.slot), this.ev.fields);
+        return describeItem(node.item, this.ev.value(this.atoms[id]!.slot), this.ev.fields, node.matchers);
       }
       case 'and': {
         let out: MatchedValue[] = [];

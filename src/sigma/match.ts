@@ -433,7 +433,12 @@ export function explainItem(item: DetectionItem, value: unknown, fields: Fields)
 }
 
 /** The values behind an item already known to be true. */
-export function describeItem(item: DetectionItem, value: unknown, fields: Fields): MatchedValue[] {
+export function describeItem(
+  item: DetectionItem,
+  value: unknown,
+  fields: Fields,
+  matchers: LeafMatcher[] = leafMatchers(item.test),
+): MatchedValue[] {
   const field = item.ruleField;
   const modifiers = item.modifiers;
   const test = item.test;
@@ -445,7 +450,8 @@ export function describeItem(item: DetectionItem, value: unknown, fields: Fields
     ];
   }
   const out: MatchedValue[] = [];
-  for (const m of leafMatchers(test)) {
+  for (let i = 0; i < matchers.length; i++) {
+    const m = matchers[i]!;
     let hit: Leaf | undefined;
     if (value !== null && typeof value !== 'object') {
       if (m.test(value as Leaf, fields)) hit = value as Leaf;
