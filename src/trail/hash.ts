@@ -17,7 +17,7 @@ export type LogHash = { ok: true; hex: string; bytes: number } | { ok: false; de
 export function hashGzipStream(source: Readable): Promise<LogHash> {
   return new Promise((resolve) => {
     const hash = createHash('sha256');
-    const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1 << 17 });
+    const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 1 << 20 });
     let bytes = 0;
     let done = false;
     const fail = (where: string) => (err: Error) => {

@@ -145,7 +145,7 @@ export class LocalStore implements ObjectStore {
     if (!p) return undefined;
     try {
       const fh = await open(p, 'r');
-      return fh.createReadStream({ highWaterMark: 1 << 18 });
+      return fh.createReadStream({ highWaterMark: 1 << 20 });
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw new VigilError(`cannot read ${p}: ${describeError(err)}`);
