@@ -132,26 +132,51 @@ export interface AuditOptions {
 export class AuditTrail {
   private timer?: NodeJS.Timeout;
   private readonly now: () => number;
+  private queue: { time: number; text: string }[] = [];
+  private commit?: Promise<void>;
   constructor(
     private readonly store: KmsStore,
     private readonly opts: AuditOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
-    if (opts.dir || opts.retainDays !== undefined) {
-      this.timer = setInterval(() => this.flush(), opts.flushMs ?? 5000);
-      this.timer.unref();
-    }
+    this.timer = setInterval(() => this.flush(), opts.flushMs ?? 5000);
+    this.timer.unref();
   }
 
-  record(e: AuditEvent): Record<string, unknown> {
+  /**
+   * Queue a record; the returned promise settles once it is committed. Records of one event-loop turn share one
+   * transaction (group commit), so the API still answers only after its record is durable, at a fraction of the
+   * cost of a commit per call.
+   */
+  record(e: AuditEvent): Promise<void> {
     const record = cloudTrailRecord(e);
-    this.store.appendAudit(e.time, JSON.stringify(record));
+    this.queue.push({ time: e.time, text: JSON.stringify(record) });
     this.opts.onRecord?.(record);
-    return record;
+    if (!this.commit) {
+      this.commit = new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          try {
+            this.commitQueue();
+            resolve();
+          } catch (err) {
+            reject(err);
+          }
+        });
+      });
+    }
+    return this.commit;
+  }
+
+  private commitQueue(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.commit = undefined;
+    if (batch.length) this.store.appendAuditBatch(batch);
   }
 
   /** Write pending records as CloudTrail files; returns the files written. */
   flush(): string[] {
+    this.commitQueue();
     const written: string[] = [];
     if (this.opts.dir) {
       for (;;) {

@@ -172,28 +172,34 @@ export class KmsService {
   async call(op: string, input: Record<string, unknown>, ctx: CallContext): Promise<Record<string, unknown>> {
     const req: Req = { op, in: new Input(input ?? {}), ctx, audit: { resources: [], decisions: [] } };
     const time = this.now();
+    let out: Record<string, unknown> | undefined;
+    let failure: KmsError | undefined;
     try {
       const handler = this.handlers[op];
       if (!handler) {
         if (!ALL_OPERATIONS.includes(op)) throw new KmsError('UnknownOperationException', '');
         throw new KmsError('UnsupportedOperationException', `${op} is not supported by this service.`);
       }
-      const out = await handler(this, req);
-      this.audit(req, input, time);
-      return out;
+      out = await handler(this, req);
     } catch (err) {
-      const e = err instanceof KmsError ? err : new KmsError('KMSInternalException', (err as Error).message, 500);
-      this.audit(req, input, time, e);
-      throw e;
+      failure = err instanceof KmsError ? err : new KmsError('KMSInternalException', (err as Error).message, 500);
     }
+    try {
+      // The answer goes out only once its audit record is committed.
+      await this.audit(req, input, time, failure);
+    } catch (err) {
+      throw new KmsError('KMSInternalException', `audit trail write failed: ${(err as Error).message}`, 500);
+    }
+    if (failure) throw failure;
+    return out!;
   }
 
-  private audit(req: Req, input: Record<string, unknown>, time: number, error?: KmsError): void {
+  private audit(req: Req, input: Record<string, unknown>, time: number, error?: KmsError): Promise<void> {
     const a = req.audit;
     const decision = a.decisions.at(-1);
     const additional = { ...a.additional };
     if (decision) additional.vigilAuthorization = { allowed: decision.allowed, reason: decision.reason };
-    this.auditTrail.record({
+    return this.auditTrail.record({
       time,
       eventName: req.op,
       region: req.ctx.region,

@@ -180,6 +180,11 @@ export class KmsStore {
   appendAudit(time: number, record: string): void {
     this.stmts.audit.run(time, record);
   }
+  appendAuditBatch(rows: { time: number; text: string }[]): void {
+    this.transaction(() => {
+      for (const r of rows) this.stmts.audit.run(r.time, r.text);
+    });
+  }
   pendingAudit(limit: number): AuditRow[] {
     return this.db
       .prepare('SELECT seq, time, record FROM audit WHERE delivered = 0 ORDER BY seq LIMIT ?')
