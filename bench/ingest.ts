@@ -121,6 +121,48 @@ export async function benchIngest(opts: { streamMB: number }): Promise<Record<st
       ratioPlainToGzipPipeline: round(plain.ms / pipeline.ms),
     };
 
+    // Many .gz files: worker threads parse in parallel; compare with gunzip alone over the same files on one thread.
+    const parts = 8;
+    const partLines = ndjson.split('\n');
+    const per = Math.ceil(partLines.length / parts);
+    const partFiles: string[] = [];
+    for (let i = 0; i < parts; i++) {
+      const f = join(dir, `part-${i}.json.gz`);
+      writeFileSync(f, gzipSync(`${partLines.slice(i * per, (i + 1) * per).join('\n')}\n`));
+      partFiles.push(f);
+    }
+    const gunzipAll = await bestAsync(async () => {
+      let bytes = 0;
+      for (const f of partFiles) {
+        bytes += await new Promise<number>((res, rej) => {
+          let n = 0;
+          createReadStream(f)
+            .pipe(createGunzip())
+            .on('data', (c: Buffer) => {
+              n += c.length;
+            })
+            .on('end', () => res(n))
+            .on('error', rej);
+        });
+      }
+      return bytes;
+    });
+    // Workers must load the built JavaScript (from sources they would first bootstrap a TypeScript loader).
+    const built = (await import(
+      resolve(import.meta.dirname, '../dist/ingest/run.js')
+    )) as typeof import('../src/ingest/run.js');
+    const parallel = await bestAsync(
+      async () => (await built.ingestAll(partFiles, {}, {}, { job: 'stats', workers: 2 })).stats.records,
+    );
+    out.gzipCloudtrailParallel = {
+      files: parts,
+      workers: 2,
+      records: parallel.result,
+      gunzipOnlyMBPerSec: mbps(gunzipAll.ms),
+      pipelineMBPerSec: mbps(parallel.ms),
+      ratioGunzipOnlyToPipeline: round(gunzipAll.ms / parallel.ms),
+    };
+
     // Peak RSS of the real CLI streaming a large file (VPC flow text), measured by GNU time.
     if (opts.streamMB > 0) out.streaming = await streamRss(dir, opts.streamMB);
   } finally {
