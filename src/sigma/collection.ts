@@ -40,10 +40,12 @@ export function listRuleFiles(paths: string[], issues: SigmaIssue[]): string[] {
 }
 
 /** Load rule files and directories, then validate the set as a whole. Never throws for bad input. */
-export function loadSigmaPaths(paths: string[], opts: LoadOptions = {}): SigmaCollection {
+export function loadSigmaPaths(paths: string[], opts: LoadOptions = {}, stats?: { files: number }): SigmaCollection {
   const issues: SigmaIssue[] = [];
   const parts: SigmaCollection[] = [];
-  for (const file of listRuleFiles(paths, issues)) {
+  const files = listRuleFiles(paths, issues);
+  if (stats) stats.files = files.length;
+  for (const file of files) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

@@ -25,6 +25,7 @@ export interface SigmaSetup {
   engine: SigmaEngine;
   /** Load, whole-set and compile problems, in that order. */
   issues: SigmaIssue[];
+  /** Rule files read. */
   files: number;
 }
 
@@ -71,10 +72,8 @@ export function loadSigmaSetup(opts: SigmaSetupOptions): SigmaSetup {
     issues.push(...r.issues);
     if (r.pipeline) pipelines.push(r.pipeline);
   }
-  const collection = loadSigmaPaths(opts.rules, { placeholders });
+  const stats = { files: 0 };
+  const collection = loadSigmaPaths(opts.rules, { placeholders }, stats);
   const engine = new SigmaEngine(collection, { pipelines, placeholders });
-  const files = new Set(
-    [...collection.rules, ...collection.correlations, ...collection.filters].map((d) => d.meta.file),
-  );
-  return { collection, engine, issues: [...issues, ...collection.issues, ...engine.issues], files: files.size };
+  return { collection, engine, issues: [...issues, ...collection.issues, ...engine.issues], files: stats.files };
 }

@@ -58,7 +58,7 @@ describe('vigil sigma check', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe(
       `${bad}:6: error: rule 0e95725d-7320-415d-80f7-004da920fc11: detection.sel.eventName|endwith: unknown modifier 'endwith'\n` +
-        '0 rules, 0 correlations, 0 filters loaded from 0 files; 1 error, 0 warnings\nrules by log type: none\n',
+        '0 rules, 0 correlations, 0 filters loaded from 1 file; 1 error, 0 warnings\nrules by log type: none\n',
     );
     const json = JSON.parse((await vigil('sigma', 'check', '--format', 'json', bad)).out);
     expect(json).toMatchObject({ rules: 0, errors: 1, issues: [{ line: 6, reason: "unknown modifier 'endwith'" }] });

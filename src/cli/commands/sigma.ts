@@ -71,7 +71,7 @@ export function registerSigma(program: Command): void {
       const types = byType.map((t) => `${t.type} ${t.rules}`).join(', ') || 'none';
       await writeOut(
         `${s.collection.rules.length} rules, ${s.collection.correlations.length} correlations, ` +
-          `${s.collection.filters.length} filters loaded from ${s.files} files; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n` +
+          `${s.collection.filters.length} filters loaded from ${plural(s.files, 'file')}; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n` +
           `rules by log type: ${types}${unmapped > 0 ? `; ${plural(unmapped, 'rule')} match no log type` : ''}\n`,
       );
     }
