@@ -89,6 +89,7 @@ export class DetectionEngine {
   private readonly suppressions: SuppressionRule[];
   private readonly accountId: string;
   private readonly region: string;
+  private readonly sharedStates = new Map<LogType, KeyedStateFactory>();
   private current: Running | undefined;
   private currentType: LogType = 'cloudtrail';
   private currentRecord: LogRecord | undefined;
@@ -128,9 +129,19 @@ export class DetectionEngine {
     const intel = opts.intel ?? bundledIntel();
     const geo = opts.geo ?? NO_GEO;
     const net = new NetContext(opts.localCidrs);
+    const maxKeys = opts.maxKeys ?? 200_000;
+    const ttl = opts.stateTtlMs ?? 3_600_000;
+    const shared = (type: LogType): KeyedStateFactory => {
+      let f = this.sharedStates.get(type);
+      if (!f) {
+        f = new KeyedStateFactory(maxKeys, ttl, `shared.${type}`);
+        this.sharedStates.set(type, f);
+      }
+      return f;
+    };
     for (const detector of detectors) {
       const params = { ...defaultsOf(detector), ...(opts.params?.[detector.meta.id] ?? {}) };
-      const windows = new KeyedStateFactory(opts.maxKeys ?? 200_000, opts.stateTtlMs ?? 3_600_000, detector.meta.id);
+      const windows = new KeyedStateFactory(maxKeys, ttl, detector.meta.id);
       const ctx: DetectorContext = {
         params,
         emit: (s) => this.onSignal(s),
@@ -139,12 +150,12 @@ export class DetectionEngine {
         awsRanges: opts.awsRanges,
         baseline: this.store.baseline,
         windows,
+        shared,
         net,
         watermark: () => (this.maxTime.get(this.currentType) ?? Number.NEGATIVE_INFINITY) - this.lateness,
         defaults: { accountId: this.accountId, region: this.region },
       };
       const running: Running = { detector, instance: detector.create(ctx), params, windows };
-      windows.restore(snap);
       this.running.push(running);
       for (const t of detector.meta.dataSources) {
         let list = this.byType.get(t);
@@ -152,6 +163,12 @@ export class DetectionEngine {
         list.push(running);
       }
     }
+    for (const f of this.factories()) f.restore(snap);
+  }
+
+  private *factories(): Iterable<KeyedStateFactory> {
+    for (const run of this.running) yield run.windows;
+    yield* this.sharedStates.values();
   }
 
   process(r: LogRecord): void {
@@ -174,6 +191,7 @@ export class DetectionEngine {
         if (wm - (this.lastExpiry.get(r.type) ?? Number.NEGATIVE_INFINITY) >= 10_000) {
           this.lastExpiry.set(r.type, wm);
           for (const run of list) run.windows.expireAll(wm);
+          this.sharedStates.get(r.type)?.expireAll(wm);
         }
       } else if (t < max - this.lateness) st.lateRecords++;
     }
@@ -241,9 +259,9 @@ export class DetectionEngine {
     this.stats.updatedFindings = this.touched.size - this.created.size;
     const snap: Record<string, [string, unknown, number][]> = {};
     const ev = this.stats.evictions;
-    for (const run of this.running) {
-      Object.assign(snap, run.windows.snapshot());
-      const t = run.windows.totals();
+    for (const windows of this.factories()) {
+      if (this.store.path !== undefined) Object.assign(snap, windows.snapshot());
+      const t = windows.totals();
       ev.lru += t.lru;
       ev.ttl += t.ttl;
       ev.peak += t.peak;

@@ -1,10 +1,22 @@
 /**
  * Bounded per-entity state for windowed detectors.
  *
- * A Map keeps keys in recency order (touching a key re-inserts it), so the least recently used key is the first one
- * iterated: LRU eviction when the table is full and TTL expiry (event time) both pop from the front without scanning
- * the whole table. Every eviction is counted so a run can report that memory bounds cut state short.
+ * Two generations approximate LRU in O(1): keys live in `cur` (recently used) or `prev`; a hit in `prev` moves the
+ * key to `cur`; when `cur` holds half the budget, `prev` is dropped and `cur` becomes `prev`. So at most `maxKeys`
+ * keys are held, the dropped ones are the least recently used, and nothing ever scans a Map from the front (V8 Maps
+ * keep deleted slots until they rehash: a "pop oldest" loop over a churning Map degrades to quadratic time).
+ * TTL expiry (event time) drops a whole generation once its newest key is older than the watermark minus the TTL,
+ * and lazily resets a stale key when it is touched again. Every drop is counted so runs can report lost state.
  */
+
+/**
+ * Rebuilders of class instances kept in windows (Win, Pair), by the `$kind` their toJSON writes; registered by their
+ * modules (no import cycle).
+ */
+const revivers = new Map<string, (v: Record<string, unknown>) => unknown>();
+export function registerReviver(kind: string, fn: (v: Record<string, unknown>) => unknown): void {
+  revivers.set(kind, fn);
+}
 
 export interface EvictionStats {
   /** Keys dropped because the table was full (state lost while possibly still relevant). */
@@ -21,75 +33,109 @@ interface Slot<V> {
 }
 
 export class KeyedState<V> {
-  private readonly map = new Map<string, Slot<V>>();
+  private cur = new Map<string, Slot<V>>();
+  private prev = new Map<string, Slot<V>>();
+  private curMax = Number.NEGATIVE_INFINITY;
+  private prevMax = Number.NEGATIVE_INFINITY;
+  private limit = Number.NEGATIVE_INFINITY;
+  private readonly half: number;
   readonly stats: EvictionStats = { lru: 0, ttl: 0, peak: 0 };
 
   constructor(
     readonly name: string,
-    private readonly maxKeys: number,
+    maxKeys: number,
     private readonly ttlMs: number,
-  ) {}
-
-  get size(): number {
-    return this.map.size;
+  ) {
+    this.half = Math.max(1, Math.floor(maxKeys / 2));
   }
 
-  /** The value for `key`, creating it with `init` when absent; marks the key used at event time `time`. */
-  upsert(key: string, time: number, init: () => V): V {
-    const map = this.map;
-    let slot = map.get(key);
-    if (slot !== undefined) {
-      map.delete(key);
-      if (time > slot.last) slot.last = time;
-    } else {
-      if (map.size >= this.maxKeys) this.evictOldest();
-      slot = { value: init(), last: time };
+  get size(): number {
+    return this.cur.size + this.prev.size;
+  }
+
+  /** The value for `key`, creating it with `init` when absent (or expired); marks the key used at event time `time`. */
+  upsert(key: string, time: number, init: (time: number) => V): V {
+    let slot = this.cur.get(key);
+    if (slot === undefined) {
+      slot = this.prev.get(key);
+      if (slot !== undefined) {
+        this.prev.delete(key);
+        this.place(key, slot);
+      }
     }
-    map.set(key, slot);
-    if (map.size > this.stats.peak) this.stats.peak = map.size;
+    if (slot !== undefined && slot.last < this.limit && time >= this.limit) {
+      // Idle past the TTL: the old state is stale, start over.
+      this.stats.ttl++;
+      slot.value = init(time);
+      slot.last = time;
+    }
+    if (slot === undefined) {
+      slot = { value: init(time), last: time };
+      this.place(key, slot);
+      const size = this.cur.size + this.prev.size;
+      if (size > this.stats.peak) this.stats.peak = size;
+    } else if (time > slot.last) slot.last = time;
+    if (time > this.curMax) this.curMax = time;
     return slot.value;
   }
 
+  private place(key: string, slot: Slot<V>): void {
+    if (this.cur.size >= this.half) this.rotate();
+    this.cur.set(key, slot);
+    if (slot.last > this.curMax) this.curMax = slot.last;
+  }
+
+  private rotate(): void {
+    for (const s of this.prev.values()) {
+      if (s.last < this.limit) this.stats.ttl++;
+      else this.stats.lru++;
+    }
+    this.prev = this.cur;
+    this.prevMax = this.curMax;
+    this.cur = new Map();
+    this.curMax = Number.NEGATIVE_INFINITY;
+  }
+
   get(key: string): V | undefined {
-    return this.map.get(key)?.value;
+    return (this.cur.get(key) ?? this.prev.get(key))?.value;
   }
 
   delete(key: string): void {
-    this.map.delete(key);
+    this.cur.delete(key);
+    this.prev.delete(key);
   }
 
-  /** Drop keys whose last event is older than `watermark - ttl`. Stops at the first fresh key (recency order). */
-  expire(watermark: number, onExpire?: (key: string, value: V) => void): void {
+  /** Drop generations whose newest key is older than `watermark - ttl`; later touches reset stale keys. */
+  expire(watermark: number): void {
     const limit = watermark - this.ttlMs;
-    for (const [key, slot] of this.map) {
-      if (slot.last >= limit) break;
-      this.map.delete(key);
-      this.stats.ttl++;
-      onExpire?.(key, slot.value);
+    if (limit <= this.limit) return;
+    this.limit = limit;
+    if (this.prev.size > 0 && this.prevMax < limit) {
+      this.stats.ttl += this.prev.size;
+      this.prev = new Map();
+      this.prevMax = Number.NEGATIVE_INFINITY;
+    }
+    if (this.cur.size > 0 && this.curMax < limit) {
+      this.stats.ttl += this.cur.size;
+      this.cur = new Map();
+      this.curMax = Number.NEGATIVE_INFINITY;
     }
   }
 
-  entries(): IterableIterator<[string, Slot<V>]> {
-    return this.map.entries();
+  *entries(): IterableIterator<[string, Slot<V>]> {
+    yield* this.prev.entries();
+    yield* this.cur.entries();
   }
 
   /** JSON-safe copy (Sets and Maps tagged) for persisting open windows between runs. */
   snapshot(): [string, unknown, number][] {
     const out: [string, unknown, number][] = [];
-    for (const [k, s] of this.map) out.push([k, toJsonSafe(s.value), s.last]);
+    for (const [k, s] of this.entries()) if (s.last >= this.limit) out.push([k, toJsonSafe(s.value), s.last]);
     return out;
   }
 
   restore(rows: [string, unknown, number][]): void {
-    for (const [k, v, last] of rows) this.map.set(k, { value: fromJsonSafe(v) as V, last });
-  }
-
-  private evictOldest(): void {
-    const first = this.map.keys().next();
-    if (!first.done) {
-      this.map.delete(first.value);
-      this.stats.lru++;
-    }
+    for (const [k, v, last] of rows) this.place(k, { value: fromJsonSafe(v) as V, last });
   }
 }
 
@@ -102,6 +148,13 @@ export class KeyedStateFactory {
     private readonly defaultTtlMs: number,
     private readonly prefix = '',
   ) {}
+
+  /** The state named `name`, created on first request (states shared by several detectors). */
+  named<V>(name: string): KeyedState<V> {
+    const full = this.prefix ? `${this.prefix}.${name}` : name;
+    const found = this.all.find((s) => s.name === full);
+    return (found as KeyedState<V> | undefined) ?? this.create<V>(name);
+  }
 
   /** A state named `<prefix>.<name>` (names must be unique per factory: they key persisted windows). */
   create<V>(name: string, ttlMs = this.defaultTtlMs, maxKeys = this.maxKeys): KeyedState<V> {
@@ -143,6 +196,9 @@ export class KeyedStateFactory {
 }
 
 function toJsonSafe(v: unknown): unknown {
+  if (v && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function' && !(v instanceof Date)) {
+    return { $obj: toJsonSafe({ ...(v as { toJSON(): object }).toJSON() }) };
+  }
   if (v instanceof Set) return { $set: [...v].map(toJsonSafe) };
   if (v instanceof Map) return { $map: [...v].map(([k, x]) => [k, toJsonSafe(x)]) };
   if (Array.isArray(v)) return v.map(toJsonSafe);
@@ -160,6 +216,11 @@ function fromJsonSafe(v: unknown): unknown {
     const o = v as Record<string, unknown>;
     if (Array.isArray(o.$set)) return new Set(o.$set.map(fromJsonSafe));
     if (Array.isArray(o.$map)) return new Map((o.$map as [unknown, unknown][]).map(([k, x]) => [k, fromJsonSafe(x)]));
+    if (o.$obj && typeof o.$obj === 'object') {
+      const inner = fromJsonSafe(o.$obj) as Record<string, unknown>;
+      const fn = revivers.get(String(inner.$kind));
+      return fn ? fn(inner) : inner;
+    }
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) out[k] = fromJsonSafe(x);
     return out;

@@ -35,47 +35,61 @@ export interface StateStore {
   readonly path: string | undefined;
 }
 
+/**
+ * Values kept per namespace (no key concatenation on the hot path): numbers for first-seen times, objects for
+ * profiles (kept parsed; serialised only when written to SQLite).
+ */
 class MemoryBaseline implements Baseline {
-  protected readonly cache = new Map<string, string>();
-  protected readonly dirty = new Set<string>();
+  protected readonly spaces = new Map<string, Map<string, unknown>>();
+  protected readonly dirty = new Map<string, Set<string>>();
+  protected dirtyCount = 0;
 
-  protected load(_id: string): string | undefined {
+  protected load(_ns: string, _key: string): unknown {
     return undefined;
   }
 
-  private read(id: string): string | undefined {
-    const hit = this.cache.get(id);
+  protected space(ns: string): Map<string, unknown> {
+    let m = this.spaces.get(ns);
+    if (m === undefined) {
+      m = new Map();
+      this.spaces.set(ns, m);
+    }
+    return m;
+  }
+
+  private read(space: Map<string, unknown>, ns: string, key: string): unknown {
+    const hit = space.get(key);
     if (hit !== undefined) return hit;
-    const v = this.load(id);
-    if (v !== undefined) this.cache.set(id, v);
+    const v = this.load(ns, key);
+    if (v !== undefined) space.set(key, v);
     return v;
   }
 
-  protected write(id: string, value: string): void {
-    this.cache.set(id, value);
-    this.dirty.add(id);
+  protected write(space: Map<string, unknown>, ns: string, key: string, value: unknown): void {
+    space.set(key, value);
+    this.markDirty(ns, key);
   }
 
+  protected markDirty(_ns: string, _key: string): void {}
+
   seen(ns: string, key: string, time: number): number | undefined {
-    const id = `${ns}\u0000${key}`;
-    const prev = this.read(id);
+    const space = this.space(ns);
+    const prev = this.read(space, ns, key) as number | undefined;
     if (prev === undefined) {
-      this.write(id, String(time));
+      this.write(space, ns, key, time);
       return undefined;
     }
-    const first = Number(prev);
     // Out-of-order input: keep the earliest time so a later replay answers the same.
-    if (time < first) this.write(id, String(time));
-    return first;
+    if (time < prev) this.write(space, ns, key, time);
+    return prev;
   }
 
   get<T>(ns: string, key: string): T | undefined {
-    const v = this.read(`${ns}\u0000${key}`);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
+    return this.read(this.space(ns), ns, key) as T | undefined;
   }
 
   put(ns: string, key: string, value: unknown): void {
-    this.write(`${ns}\u0000${key}`, JSON.stringify(value));
+    this.write(this.space(ns), ns, key, value);
   }
 }
 
@@ -112,28 +126,37 @@ class SqliteBaseline extends MemoryBaseline {
     );
   }
 
-  protected override load(id: string): string | undefined {
-    const i = id.indexOf('\u0000');
-    return this.select.get(id.slice(0, i), id.slice(i + 1))?.value;
+  protected override load(ns: string, key: string): unknown {
+    const row = this.select.get(ns, key);
+    return row === undefined ? undefined : JSON.parse(row.value);
   }
 
-  protected override write(id: string, value: string): void {
-    super.write(id, value);
-    if (this.dirty.size >= FLUSH_EVERY) this.flush();
+  protected override markDirty(ns: string, key: string): void {
+    let set = this.dirty.get(ns);
+    if (set === undefined) {
+      set = new Set();
+      this.dirty.set(ns, set);
+    }
+    if (!set.has(key)) {
+      set.add(key);
+      if (++this.dirtyCount >= FLUSH_EVERY) this.flush();
+    }
   }
 
   flush(): void {
-    if (this.dirty.size === 0) return;
-    const run = this.db.transaction(() => {
-      for (const id of this.dirty) {
-        const i = id.indexOf('\u0000');
-        this.upsert.run(id.slice(0, i), id.slice(i + 1), this.cache.get(id)!);
+    if (this.dirtyCount === 0) return;
+    this.db.transaction(() => {
+      for (const [ns, keys] of this.dirty) {
+        const space = this.space(ns);
+        for (const key of keys) this.upsert.run(ns, key, JSON.stringify(space.get(key)));
       }
-    });
-    run();
+    })();
     this.dirty.clear();
+    this.dirtyCount = 0;
     // The cache only speeds up reads; drop it when large so memory stays bounded for huge baselines.
-    if (this.cache.size > 4 * FLUSH_EVERY) this.cache.clear();
+    let cached = 0;
+    for (const m of this.spaces.values()) cached += m.size;
+    if (cached > 4 * FLUSH_EVERY) this.spaces.clear();
   }
 }
 

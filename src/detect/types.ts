@@ -155,6 +155,8 @@ export interface DetectorContext {
   awsRanges: import('./ip-ranges.js').AwsIpRanges | undefined;
   baseline: import('./state.js').Baseline;
   windows: import('./keyed.js').KeyedStateFactory;
+  /** States shared by the detectors of one log type (e.g. one per-connection-pair aggregate for flow detectors). */
+  shared(type: import('../ingest/types.js').LogType): import('./keyed.js').KeyedStateFactory;
   /** Network context: which addresses are "ours" (VPC) for direction and resource role. */
   net: import('./net.js').NetContext;
   /** Event time up to which records are considered complete (max seen time − allowed lateness). */

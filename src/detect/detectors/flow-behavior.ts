@@ -5,8 +5,8 @@
  */
 import type { Baseline } from '../state.js';
 import type { Detector, DetectorContext } from '../types.js';
+import { keep, pairOf } from './pair.js';
 import { type FlowView, flowEvidence, flowOf, flowResource, networkAction } from './util.js';
-import { addOrigin, type Win, windowAt } from './window.js';
 
 const LEARNING = {
   default: 168,
@@ -139,7 +139,6 @@ export const trafficVolumeUnusual: Detector = {
     ],
   },
   create(ctx) {
-    const state = ctx.windows.create<Win>('volume');
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const factor = ctx.params.factor as number;
     const minBytes = ctx.params.minBytes as number;
@@ -149,39 +148,44 @@ export const trafficVolumeUnusual: Detector = {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
-        const key = `${v.entity}|${v.remoteIp}`;
-        const old = state.get(key);
-        const prof = ctx.baseline.get<VolumeProfile>('flow-volume', v.entity) ?? { windows: 0, max: 0 };
-        if (old && r.time - old.start >= windowMs) {
-          // The old window is complete: it joins the profile.
-          prof.windows++;
-          if (old.bytes > prof.max) prof.max = old.bytes;
-          ctx.baseline.put('flow-volume', v.entity, prof);
-        }
-        const w = windowAt(state, key, r.time, windowMs);
-        w.bytes += v.bytes;
-        addOrigin(w, r.origin);
-        const l = learned(ctx.baseline, v.entity, r.time, hours);
+        const p = pairOf(ctx, v, r);
+        const t = r.time;
+        let prof = ctx.baseline.get<VolumeProfile>('flow-volume', v.entity);
+        if (t - p.vStart >= windowMs) {
+          if (p.vStart > 0 && p.vBytes > 0) {
+            // The old window is complete: it joins the profile.
+            prof = { windows: (prof?.windows ?? 0) + 1, max: Math.max(prof?.max ?? 0, p.vBytes) };
+            ctx.baseline.put('flow-volume', v.entity, prof);
+          }
+          p.vStart = t;
+          p.vBytes = 0;
+          p.vFired = 0;
+          p.vO = undefined;
+        } else if (t < p.vStart) p.vStart = t;
+        p.vBytes += v.bytes;
+        if (prof === undefined || p.vFired !== 0 || prof.windows < minWin) return;
+        p.vO = keep(p.vO, r.origin);
         const limit = Math.max(prof.max * factor, minBytes);
-        if (w.fired === 0 && l.ok && prof.windows >= minWin && w.bytes > limit) {
-          w.fired = 1;
-          ctx.emit({
-            type: 'Behavior:EC2/TrafficVolumeUnusual',
-            severity: 5,
-            key,
-            time: w.start,
-            lastTime: w.last,
-            title: `${v.entity} is sending an unusually large amount of data to ${v.remoteIp}`,
-            description: `${w.bytes} bytes to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes; the largest earlier window was ${prof.max} bytes.`,
-            resource: flowResource(v, r),
-            action: networkAction(v, ctx.geo),
-            resourceRole: 'ACTOR',
-            reason: `${w.bytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows`,
-            evidence: flowEvidence(v, { windowBytes: w.bytes, historicalMax: prof.max, historyWindows: prof.windows }),
-            thresholds: { factor, minBytes, minHistoryWindows: minWin, windowMinutes: ctx.params.windowMinutes! },
-            origins: [...w.origins],
-          });
-        }
+        if (p.vBytes <= limit) return;
+        const l = learned(ctx.baseline, v.entity, t, hours);
+        if (!l.ok) return;
+        p.vFired = 1;
+        ctx.emit({
+          type: 'Behavior:EC2/TrafficVolumeUnusual',
+          severity: 5,
+          key: `${v.entity}|${v.remoteIp}`,
+          time: p.vStart,
+          lastTime: t,
+          title: `${v.entity} is sending an unusually large amount of data to ${v.remoteIp}`,
+          description: `${p.vBytes} bytes to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes; the largest earlier window was ${prof.max} bytes.`,
+          resource: flowResource(v, r),
+          action: networkAction(v, ctx.geo),
+          resourceRole: 'ACTOR',
+          reason: `${p.vBytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows`,
+          evidence: flowEvidence(v, { windowBytes: p.vBytes, historicalMax: prof.max, historyWindows: prof.windows }),
+          thresholds: { factor, minBytes, minHistoryWindows: minWin, windowMinutes: ctx.params.windowMinutes! },
+          origins: [...(p.vO ?? [])],
+        });
       },
     };
   },

@@ -5,6 +5,7 @@
  */
 import { isPublicIp } from '../ipv4.js';
 import type { Detector, MitreRef } from '../types.js';
+import { keep, pairOf } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
@@ -39,62 +40,60 @@ export const outboundDos: Detector = {
     })),
   },
   create(ctx) {
-    const state = ctx.windows.create<Win>('outbound');
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPk = ctx.params.minPackets as number;
     const minUnusual = ctx.params.minPacketsUnusualProtocol as number;
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
-        if (
-          !v.ok ||
-          v.nonInstance ||
-          v.direction !== 'OUTBOUND' ||
-          v.src !== v.localIp ||
-          Number.isNaN(r.time) ||
-          !isPublicIp(v.remoteIp)
-        )
-          return;
-        let kind: string;
-        if (v.proto === 6) kind = 'Tcp';
-        else if (v.proto === 17)
-          kind = v.remotePort === 53 ? 'Dns' : TCP_ONLY_PORTS.has(v.remotePort) ? 'UdpOnTcpPorts' : 'Udp';
-        else if (!NORMAL_PROTOCOLS.has(v.proto)) kind = 'UnusualProtocol';
+        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
+        let kind: number;
+        if (v.proto === 6) kind = 0;
+        else if (v.proto === 17) kind = v.remotePort === 53 ? 2 : TCP_ONLY_PORTS.has(v.remotePort) ? 3 : 1;
+        else if (!NORMAL_PROTOCOLS.has(v.proto)) kind = 4;
         else return;
-        const key = `${v.entity}|${v.remoteIp}|${kind}`;
-        const w = windowAt(state, key, r.time, windowMs);
-        w.packets += v.packets;
-        w.bytes += v.bytes;
-        w.distinct.add(v.remotePort);
-        addOrigin(w, r.origin);
-        const limit = kind === 'UnusualProtocol' ? minUnusual : minPk;
-        if (w.fired === 0 && w.packets >= limit) {
-          w.fired = 1;
+        if (!isPublicIp(v.remoteIp)) return;
+        const p = pairOf(ctx, v, r);
+        const t = r.time;
+        if (t - p.dStart >= windowMs) {
+          p.dStart = t;
+          p.dPackets = [0, 0, 0, 0, 0];
+          p.dBytes = 0;
+          p.dFired = 0;
+          p.dO = undefined;
+        } else if (t < p.dStart) p.dStart = t;
+        const packets = (p.dPackets[kind] = p.dPackets[kind]! + v.packets);
+        p.dBytes += v.bytes;
+        const limit = kind === 4 ? minUnusual : minPk;
+        // Keep origins only once the window is a candidate (a tenth of the threshold).
+        if (packets * 10 >= limit) p.dO = keep(p.dO, r.origin);
+        const bit = 1 << kind;
+        if ((p.dFired & bit) === 0 && packets >= limit) {
+          p.dFired |= bit;
+          const name = DOS_KINDS[kind]!;
           ctx.emit({
-            type: `Backdoor:EC2/DenialOfService.${kind}`,
+            type: `Backdoor:EC2/DenialOfService.${name}`,
             severity: 8,
-            key,
-            time: w.start,
-            lastTime: w.last,
+            key: `${v.entity}|${v.remoteIp}|${name}`,
+            time: p.dStart,
+            lastTime: t,
             title: `${v.entity} is behaving in a manner that may indicate it is being used to perform a Denial of Service attack`,
-            description: `${w.packets} packets (${w.bytes} bytes) from ${v.localIp} to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes (protocol ${v.proto}).`,
+            description: `${packets} packets (${p.dBytes} bytes) from ${v.localIp} to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes (protocol ${v.proto}).`,
             resource: flowResource(v, r),
             action: networkAction(v, ctx.geo),
             resourceRole: 'ACTOR',
-            reason: `${w.packets} packets ≥ ${limit} to one target within ${ctx.params.windowMinutes} min (${kind})`,
-            evidence: flowEvidence(v, {
-              windowPackets: w.packets,
-              windowBytes: w.bytes,
-              remotePorts: sample(w.distinct),
-            }),
+            reason: `${packets} packets ≥ ${limit} to one target within ${ctx.params.windowMinutes} min (${name})`,
+            evidence: flowEvidence(v, { windowPackets: packets, windowBytes: p.dBytes }),
             thresholds: { minPackets: limit, windowMinutes: ctx.params.windowMinutes! },
-            origins: [...w.origins],
+            origins: [...(p.dO ?? [r.origin])],
           });
         }
       },
     };
   },
 };
+
+const DOS_KINDS = ['Tcp', 'Udp', 'Dns', 'UdpOnTcpPorts', 'UnusualProtocol'];
 
 /** Reflector service (source) ports → AWS Shield vector names. */
 export const REFLECTION_VECTORS: Record<number, string> = {

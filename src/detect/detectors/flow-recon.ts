@@ -6,6 +6,7 @@
 import { localIpDetails, portDetails, remoteIpDetails } from '../finding.js';
 import { isPublicIp } from '../ipv4.js';
 import type { Detector } from '../types.js';
+import { addTo, countOf, keep, pairOf, valuesOf } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
@@ -36,7 +37,6 @@ export const portscan: Detector = {
     ],
   },
   create(ctx) {
-    const scans = ctx.windows.create<Win>('scan');
     const sweeps = ctx.windows.create<Win>('sweep');
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPorts = ctx.params.minPorts as number;
@@ -55,26 +55,35 @@ export const portscan: Detector = {
         // Requests only: the local side is the client (ephemeral port above the service port), not a reply.
         if (v.localPort <= v.remotePort) return;
         if (Number.isNaN(r.time)) return;
-        const w = windowAt(scans, `${v.entity}|${v.remoteIp}`, r.time, windowMs);
-        w.distinct.add(v.dstPort);
-        addOrigin(w, r.origin);
-        if (w.fired === 0 && w.distinct.size >= minPorts) {
-          w.fired++;
+        const p = pairOf(ctx, v, r);
+        const t = r.time;
+        if (t - p.sStart >= windowMs) {
+          p.sStart = t;
+          p.sFired = 0;
+          p.sPorts = -1;
+          p.sO = undefined;
+        } else if (t < p.sStart) p.sStart = t;
+        const before = countOf(p.sPorts);
+        p.sPorts = addTo(p.sPorts, v.dstPort);
+        const ports = countOf(p.sPorts);
+        if (ports > before) p.sO = keep(p.sO, r.origin);
+        if (p.sFired === 0 && ports >= minPorts) {
+          p.sFired = 1;
           ctx.emit({
             type: 'Recon:EC2/Portscan',
             severity: 5,
             key: `${v.entity}|${v.remoteIp}`,
-            time: w.start,
-            lastTime: w.last,
+            time: p.sStart,
+            lastTime: t,
             title: `${v.entity} is performing outbound port scans against ${v.remoteIp}`,
-            description: `${v.entity} (${v.localIp}) sent requests to ${w.distinct.size} distinct ports of ${v.remoteIp} within ${ctx.params.windowMinutes} minutes.`,
+            description: `${v.entity} (${v.localIp}) sent requests to ${ports} distinct ports of ${v.remoteIp} within ${ctx.params.windowMinutes} minutes.`,
             resource: flowResource(v, r),
             action: networkAction(v, ctx.geo),
             resourceRole: 'ACTOR',
-            reason: `${w.distinct.size} distinct destination ports ≥ minPorts ${minPorts} within ${ctx.params.windowMinutes} min`,
-            evidence: flowEvidence(v, { distinctPorts: w.distinct.size, ports: sample(w.distinct) }),
+            reason: `${ports} distinct destination ports ≥ minPorts ${minPorts} within ${ctx.params.windowMinutes} min`,
+            evidence: flowEvidence(v, { distinctPorts: ports, ports: valuesOf(p.sPorts).slice(0, 25) }),
             thresholds: { minPorts, windowMinutes: ctx.params.windowMinutes! },
-            origins: [...w.origins],
+            origins: [...(p.sO ?? [])],
           });
         }
         if (!isPublicIp(v.remoteIp)) return;
@@ -137,7 +146,6 @@ export const portProbe: Detector = {
     ],
   },
   create(ctx) {
-    const probes = ctx.windows.create<Win>('probe');
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPorts = ctx.params.minPorts as number;
     const high = new Set(ctx.params.highPorts as number[]);
@@ -153,22 +161,32 @@ export const portProbe: Detector = {
         )
           return;
         if (Number.isNaN(r.time)) return;
-        const w = windowAt(probes, `${v.entity}|${v.remoteIp}`, r.time, windowMs);
-        w.distinct.add(v.localPort);
+        const p = pairOf(ctx, v, r);
+        const t = r.time;
+        if (t - p.pStart >= windowMs) {
+          p.pStart = t;
+          p.pFired = 0;
+          p.pPorts = -1;
+          p.pOpen = undefined;
+          p.pO = undefined;
+        } else if (t < p.pStart) p.pStart = t;
+        p.pPorts = addTo(p.pPorts, v.localPort);
         if (v.accepted) {
-          w.extra.add(v.localPort);
-          addOrigin(w, r.origin, 40); // accepted probes are the evidence that matters: keep room for them
-        } else addOrigin(w, r.origin);
+          if (p.pOpen === undefined) p.pOpen = new Set();
+          p.pOpen.add(v.localPort);
+          p.pO = keep(p.pO, r.origin, 40); // accepted probes are the evidence that matters: keep room for them
+        } else p.pO = keep(p.pO, r.origin);
+        const probed = countOf(p.pPorts);
         const listed = ctx.intel
           .lookupIp(v.remoteIp)
           ?.find((h) => h.category === 'scanner' || h.category === 'malicious' || h.category === 'custom');
-        const scanning = w.distinct.size >= minPorts;
-        if (!scanning && !listed) return;
+        const scanning = probed >= minPorts;
+        if ((!scanning && !listed) || p.pOpen === undefined) return;
         // Report each open port once per window.
-        const reported = w.fired;
-        const open = [...w.extra];
+        const reported = p.pFired;
+        const open = [...p.pOpen];
         if (open.length <= reported) return;
-        w.fired = open.length;
+        p.pFired = open.length;
         for (const port of open.slice(reported)) {
           const emr = EMR_PORTS.has(port as number);
           const severity = emr || high.has(port as number) ? 8 : 2;
@@ -176,10 +194,10 @@ export const portProbe: Detector = {
             type: emr ? 'Recon:EC2/PortProbeEMRUnprotectedPort' : 'Recon:EC2/PortProbeUnprotectedPort',
             severity,
             key: `${v.entity}|${port}`,
-            time: w.start,
-            lastTime: w.last,
+            time: p.pStart,
+            lastTime: t,
             title: `Unprotected port on ${v.entity} is being probed`,
-            description: `Port ${port} of ${v.entity} (${v.localIp}) is open to ${v.remoteIp}, which is ${listed ? `listed in ${listed.list}` : `scanning (${w.distinct.size} distinct ports)`}.`,
+            description: `Port ${port} of ${v.entity} (${v.localIp}) is open to ${v.remoteIp}, which is ${listed ? `listed in ${listed.list}` : `scanning (${probed} distinct ports)`}.`,
             resource: flowResource(v, r),
             action: {
               actionType: 'PORT_PROBE',
@@ -200,10 +218,14 @@ export const portProbe: Detector = {
               : {}),
             reason: listed
               ? `accepted inbound to port ${port} from ${v.remoteIp}, listed in "${listed.list}" (${listed.entry})`
-              : `accepted inbound to port ${port} from ${v.remoteIp}, which touched ${w.distinct.size} distinct local ports ≥ minPorts ${minPorts} within ${ctx.params.windowMinutes} min`,
-            evidence: flowEvidence(v, { probedPorts: sample(w.distinct), openPorts: sample(w.extra), port }),
+              : `accepted inbound to port ${port} from ${v.remoteIp}, which touched ${probed} distinct local ports ≥ minPorts ${minPorts} within ${ctx.params.windowMinutes} min`,
+            evidence: flowEvidence(v, {
+              probedPorts: valuesOf(p.pPorts).slice(0, 25),
+              openPorts: [...p.pOpen].sort((a, b) => a - b),
+              port,
+            }),
             thresholds: { minPorts, windowMinutes: ctx.params.windowMinutes! },
-            origins: [...w.origins],
+            origins: [...(p.pO ?? [])],
           });
         }
       },

@@ -1,53 +1,94 @@
 /** Event-time window per key: anchored at its first record, reset when a record falls `windowMs` after the anchor. */
 import type { RecordOrigin } from '../../ingest/types.js';
-import type { KeyedState } from '../keyed.js';
+import { type KeyedState, registerReviver } from '../keyed.js';
 
-export interface Win {
+/** Window state; the sets and the origin list are allocated on first use (most keys see one record). */
+export class Win {
   start: number;
   last: number;
   /** Records counted. */
-  n: number;
-  /** Distinct values (ports, addresses …). */
-  distinct: Set<string | number>;
-  packets: number;
-  bytes: number;
+  n = 0;
+  packets = 0;
+  bytes = 0;
   /** Times this window crossed its threshold (0 until it fires). */
-  fired: number;
-  origins: RecordOrigin[];
+  fired = 0;
+  private d: Set<string | number> | undefined;
+  private e: Set<string | number> | undefined;
+  private o: RecordOrigin[] | undefined;
+
+  constructor(t: number) {
+    this.start = t;
+    this.last = t;
+  }
+
+  /** Distinct values (ports, addresses …). */
+  get distinct(): Set<string | number> {
+    if (this.d === undefined) this.d = new Set();
+    return this.d;
+  }
+
   /** Extra distinct values for detectors that track two things (e.g. accepted ports). */
-  extra: Set<string | number>;
+  get extra(): Set<string | number> {
+    if (this.e === undefined) this.e = new Set();
+    return this.e;
+  }
+
+  get origins(): RecordOrigin[] {
+    if (this.o === undefined) this.o = [];
+    return this.o;
+  }
+
+  reset(t: number): void {
+    this.start = t;
+    this.last = t;
+    this.n = 0;
+    this.packets = 0;
+    this.bytes = 0;
+    this.fired = 0;
+    this.d = undefined;
+    this.e = undefined;
+    this.o = undefined;
+  }
+
+  /** Plain-object form for persisted windows. */
+  toJSON(): Record<string, unknown> {
+    return {
+      $kind: 'win',
+      start: this.start,
+      last: this.last,
+      n: this.n,
+      packets: this.packets,
+      bytes: this.bytes,
+      fired: this.fired,
+      d: this.d,
+      e: this.e,
+      o: this.o,
+    };
+  }
+
+  static from(v: Record<string, unknown>): Win {
+    const w = new Win(v.start as number);
+    Object.assign(w, {
+      last: v.last,
+      n: v.n,
+      packets: v.packets,
+      bytes: v.bytes,
+      fired: v.fired,
+      d: v.d,
+      e: v.e,
+      o: v.o,
+    });
+    return w;
+  }
 }
 
-function fresh(t: number): Win {
-  return {
-    start: t,
-    last: t,
-    n: 0,
-    distinct: new Set(),
-    packets: 0,
-    bytes: 0,
-    fired: 0,
-    origins: [],
-    extra: new Set(),
-  };
-}
+const fresh = (t: number) => new Win(t);
 
 /** The open window of `key` at event time `t` (a new one when the old one is over). */
 export function windowAt(state: KeyedState<Win>, key: string, t: number, windowMs: number): Win {
-  const w = state.upsert(key, t, () => fresh(t));
-  if (t - w.start >= windowMs) {
-    w.start = t;
-    w.last = t;
-    w.n = 0;
-    w.distinct.clear();
-    w.extra.clear();
-    w.packets = 0;
-    w.bytes = 0;
-    w.fired = 0;
-    w.origins.length = 0;
-  } else if (t < w.start) {
-    w.start = t; // out-of-order record inside the window
-  }
+  const w = state.upsert(key, t, fresh);
+  if (t - w.start >= windowMs) w.reset(t);
+  else if (t < w.start) w.start = t; // out-of-order record inside the window
   if (t > w.last) w.last = t;
   return w;
 }
@@ -62,3 +103,5 @@ export function sample(s: Set<string | number>, max = 25): (string | number)[] {
   arr.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1));
   return arr.slice(0, max);
 }
+
+registerReviver('win', (v) => Win.from(v));
