@@ -188,6 +188,22 @@ describe.skipIf(!available)('aws cloudtrail validate-logs agrees with vigil trai
     expect(r.viaS3.code).toBe(1);
   });
 
+  it('documented divergence: bytes appended after the gzip data of a log and a digest', async () => {
+    const tc: TrailCase = { name: 'trailing', spec: {}, expect: () => ({ code: 0, errors: [] }) };
+    const c = await buildChain(root, { bucket: 'oracle-trailing-bytes' });
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(`${c.dir}/${c.logs[1]![0]}`, 'trailing');
+    await appendFile(`${c.dir}/${c.digests[4]}`, 'trailing');
+    await mirrorToS3(c, moto.endpoint);
+    const r = await runCase(tc, c);
+    expect(r.cli.code).toBe(0); // the CLI ignores bytes after the first gzip member
+    expect(r.cli.stdout).toContain('6/6 digest files valid\n12/12 log files valid');
+    expect(r.viaS3.code).toBe(1);
+    expect(r.viaS3.stdout).toContain(
+      '5/6 digest files valid, 1/6 digest files INVALID\n9/10 log files valid, 1/10 log files INVALID',
+    );
+  });
+
   it('end to end: keygen, append to S3, serve-keys, and the AWS CLI validates the Vigil-signed trail', async () => {
     const keys = `${root}/e2e-keys.json`;
     expect(

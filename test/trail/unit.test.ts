@@ -1,10 +1,17 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, sign } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { hexProblem, missingRequiredKey, parseDigestBody, stringToSign } from '../../src/trail/digest.js';
+import {
+  hexProblem,
+  missingRequiredKey,
+  parseDigestBody,
+  stringToSign,
+  verifySignature,
+} from '../../src/trail/digest.js';
 import {
   decodeKeyValue,
   encodeKeyValue,
+  keyObject,
   overlaps,
   parsePublicKeyList,
   toPublicKeyListJson,
@@ -156,6 +163,21 @@ describe('digest parsing and the string to sign', () => {
     expect(missingRequiredKey(full)).toBeUndefined();
     const { digestEndTime: _e, ...rest } = full;
     expect(missingRequiredKey(rest)).toBe('digestEndTime');
+  });
+
+  it('rejects signatures that are not a SHA-256 PKCS#1 v1.5 signature by the key', () => {
+    const key = keyObject(keyAEntry());
+    if (key instanceof Error) throw key;
+    const msg = 'x\ny';
+    const good = sign('sha256', Buffer.from(msg), testKeys().a.privateKey).toString('hex');
+    expect(verifySignature(msg, good, key)).toBe(true);
+    expect(verifySignature(`${msg} `, good, key)).toBe(false);
+    expect(verifySignature(msg, 'ff'.repeat(256), key)).toBe(false); // larger than the modulus
+    expect(verifySignature(msg, good.slice(2), key)).toBe(false); // short
+    expect(verifySignature(msg, '', key)).toBe(false);
+    expect(verifySignature(msg, sign('sha1', Buffer.from(msg), testKeys().a.privateKey).toString('hex'), key)).toBe(
+      false,
+    );
   });
 
   it('describes undecodable signatures with Python binascii’s messages', () => {

@@ -3,7 +3,7 @@ import { StaticKeySource } from '../../src/trail/keys.js';
 import { JsonReporter } from '../../src/trail/report.js';
 import { runValidation } from '../../src/trail/run.js';
 import { formatDisplay } from '../../src/trail/time.js';
-import { appendGzipMember, CASES, type Expected, logLine } from './cases.js';
+import { appendGzipMember, CASES, digestLine, type Expected, logLine } from './cases.js';
 import { ACCOUNT, buildChain, keyAEntry, removeRoot, tempRoot, testKeys, vigilText } from './fixtures.js';
 
 /** What the CLI prints without --verbose for an expected outcome (header, summary; errors on stderr). */
@@ -163,6 +163,17 @@ describe('documented divergence from the AWS CLI', () => {
     const r = await vigilText({ location: c.dir, keys: [keyAEntry()], start: c.start, end: c.end }, false);
     expect(r.stderr).toBe(`${logLine(c, c.logs[1]![0]!, "INVALID: hash value doesn't match")}\n\n`);
     expect(r.code).toBe(1);
+  });
+
+  it('bytes after the gzip data of a log or digest are invalid format (the CLI ignores them)', async () => {
+    const { appendFile } = await import('node:fs/promises');
+    const c = await buildChain(root, { bucket: 'trailing-bytes' });
+    await appendFile(`${c.dir}/${c.logs[1]![0]}`, 'trailing');
+    await appendFile(`${c.dir}/${c.digests[4]}`, 'trailing');
+    const r = await vigilText({ location: c.dir, keys: [keyAEntry()], start: c.start, end: c.end }, false);
+    expect(r.stderr).toBe(
+      `${digestLine(c, c.digests[4]!, 'INVALID: invalid format')}\n\n${logLine(c, c.logs[1]![0]!, 'INVALID: invalid format')}\n\n`,
+    );
   });
 });
 
