@@ -1,11 +1,18 @@
 /**
  * `npm run bench`: prints one JSON object. Every figure is paired with a baseline measured in the same run on the
- * same bytes (plain JSON.parse, plain split), so ratios stay meaningful on noisy or slower machines.
- * Environment: BENCH_STREAM_MB (default 2048; 0 skips the large streaming run), BENCH_ONLY (comma list of sections).
+ * same bytes (plain JSON.parse, plain split, plain sha256, a reference matcher), so ratios stay meaningful on noisy or
+ * slower machines.
+ * Environment: BENCH_STREAM_MB (default 2048; 0 skips the large streaming run), BENCH_ONLY (comma list of sections:
+ * ingest, sigma, bus).
  */
+import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { measurePatternThroughput } from '../src/bus/pattern/measure.js';
+import { measureSigmaThroughput } from '../src/sigma/measure.js';
 import { benchIngest } from './ingest.js';
 
+const CORPORA = resolve(import.meta.dirname, '../../shared/corpora');
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const result: Record<string, unknown> = {
@@ -13,4 +20,17 @@ const result: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
 };
 if (want('ingest')) result.ingest = await benchIngest({ streamMB: Number(process.env.BENCH_STREAM_MB ?? 2048) });
+if (want('sigma')) {
+  const stratus = join(CORPORA, 'cloudtrail/stratus');
+  result.sigma = measureSigmaThroughput({
+    rulesDir: join(CORPORA, 'sigma/rules-aws'),
+    cloudtrailFiles: [
+      ...readdirSync(stratus)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(stratus, f)),
+      join(CORPORA, 'cloudtrail/otrf/ec2_proxy_s3_exfiltration_2020-09-14011940.json'),
+    ],
+  });
+}
+if (want('bus')) result.busPatterns = await measurePatternThroughput([1, 100, 1000, 10000]);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
