@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256Hex, stringToSign, verifySignature } from '../../src/trail/digest.js';
 import { keyObject } from '../../src/trail/keys.js';
 import { TrailWriter } from '../../src/trail/sign.js';
@@ -159,6 +159,28 @@ describe('TrailWriter', () => {
     const keys = [keyAEntry(), publicKeyEntry(testKeys().b, T0, T0 + 86_400_000)];
     const r = await vigilText({ location: `${root}/w-rotate`, keys, start: T0, end: T0 + 3 * 3_600_000 }, false);
     expect(r.stdout).toContain('2/2 digest files valid');
+  });
+
+  it('flushes and seals on a schedule', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const clock = { now: T0 };
+      const w = await writer('w-schedule', clock);
+      const errors: unknown[] = [];
+      const stop = w.schedule({ logIntervalMs: 300_000, digestIntervalMs: 3_600_000, onError: (e) => errors.push(e) });
+      w.append({ eventName: 'A' });
+      clock.now = T0 + 300_000;
+      await vi.advanceTimersByTimeAsync(300_000); // a log file …
+      expect(w.pendingRecords).toBe(0);
+      clock.now = T0 + 3_600_000;
+      await vi.advanceTimersByTimeAsync(3_300_000); // … and the hourly digest
+      await w.flush(); // wait for the queued seal
+      stop();
+      expect(errors).toEqual([]);
+      expect(w.lastDigestTime).toBe('20240108T062142Z');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects bad identifiers and records', async () => {
