@@ -68,20 +68,20 @@ function sendError(res: ServerResponse, err: KmsError, requestId: string): void 
   send(res, err.status, JSON.stringify({ __type: err.type, message: err.message }), requestId, err.type);
 }
 
+/** Read the body; past the limit the rest is drained (not kept) so the client still gets its 413 answer. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new KmsError('SerializationException', `Request body is larger than ${limit} bytes`, 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () =>
+      size > limit
+        ? reject(new KmsError('SerializationException', `Request body is larger than ${limit} bytes`, 413))
+        : resolve(Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }

@@ -284,12 +284,18 @@ export class KmsService {
       this.expireImportedMaterial(k);
     }
     if (k.rotationEnabled && k.state === 'Enabled' && k.nextRotation !== undefined && k.nextRotation <= now) {
+      // Multi-Region keys rotate once, from the primary; every region then shares the material and the schedule.
+      const primary = k.multiRegion ? (this.keys.get(`${k.primaryRegion ?? k.region}/${k.keyId}`) ?? k) : k;
       const period = (k.rotationPeriodDays ?? 365) * DAY;
-      while (k.nextRotation! <= now) {
-        this.rotate(k, 'AUTOMATIC', k.nextRotation!);
-        k.nextRotation! += period;
+      let next = k.nextRotation;
+      while (next <= now) {
+        this.rotate(primary, 'AUTOMATIC', next);
+        next += period;
       }
-      this.saveKey(k);
+      for (const p of this.peers(k.keyId)) {
+        p.nextRotation = next;
+        this.saveKey(p);
+      }
     }
     return k;
   }

@@ -461,6 +461,35 @@ describe('wire-level errors', () => {
     expect(await health.json()).toEqual({ status: 'ok', service: 'kms' });
   });
 
+  it('dev mode: no signature needed; bad JSON and wrong member types are SerializationException', async () => {
+    const { startKmsServer } = await import('../../src/kms/server.js');
+    const dev = await startKmsServer({ service: t.svc, maxBodyBytes: 1000 });
+    const send = (target: string, body: string) =>
+      fetch(dev.url, {
+        method: 'POST',
+        headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' },
+        body,
+      });
+    const created = await (await send('TrentService.CreateKey', '{}')).json();
+    expect(created.KeyMetadata.Arn).toMatch(new RegExp(`^arn:aws:kms:${REGION}:${ACCOUNT}:key/`));
+    const badJson = await send('TrentService.ListKeys', '{"Limit":');
+    expect([badJson.status, await badJson.json()]).toEqual([
+      400,
+      { __type: 'SerializationException', message: 'Request body is not valid JSON' },
+    ]);
+    const badType = await (
+      await send('TrentService.Encrypt', JSON.stringify({ KeyId: created.KeyMetadata.KeyId, Plaintext: 42 }))
+    ).json();
+    expect(badType).toEqual({ __type: 'SerializationException', message: 'Plaintext must be base64 text' });
+    const badB64 = await (
+      await send('TrentService.Encrypt', JSON.stringify({ KeyId: created.KeyMetadata.KeyId, Plaintext: 'not base64!' }))
+    ).json();
+    expect(badB64.__type).toBe('SerializationException');
+    const big = await send('TrentService.ListKeys', JSON.stringify({ pad: 'x'.repeat(2000) }));
+    expect([big.status, (await big.json()).__type]).toEqual([413, 'SerializationException']);
+    await dev.close();
+  });
+
   it('every call was audited with the SigV4 caller identity', () => {
     const records = t.svc.store.readAudit().map((r) => JSON.parse(r.record));
     expect(records.length).toBeGreaterThan(40);

@@ -520,6 +520,20 @@ describe('multi-Region keys', () => {
     expect(
       (await h.ok('Decrypt', { CiphertextBlob: b64(enc2.CiphertextBlob) }, h.root, 'eu-west-1')).Plaintext.toString(),
     ).toBe('v2');
+    // Automatic rotation happens once per period however many regions are used afterwards.
+    await h.ok('EnableKeyRotation', { KeyId: m.KeyId, RotationPeriodInDays: 90 });
+    h.clock.now += 91 * DAY;
+    await h.ok('Encrypt', { KeyId: m.KeyId, Plaintext: b64('x') }, h.root, 'eu-west-1');
+    await h.ok('Encrypt', { KeyId: m.KeyId, Plaintext: b64('x') });
+    const types = (r: { Rotations: { RotationType: string }[] }) => r.Rotations.map((x) => x.RotationType);
+    expect(types(await h.ok('ListKeyRotations', { KeyId: m.KeyId }))).toEqual(['ON_DEMAND', 'AUTOMATIC']);
+    expect(types(await h.ok('ListKeyRotations', { KeyId: m.KeyId }, h.root, 'eu-west-1'))).toEqual([
+      'ON_DEMAND',
+      'AUTOMATIC',
+    ]);
+    expect(
+      (await h.ok('Decrypt', { CiphertextBlob: b64(enc.CiphertextBlob) }, h.root, 'eu-west-1')).Plaintext.toString(),
+    ).toBe('everywhere');
     await h.ok('UpdatePrimaryRegion', { KeyId: m.KeyId, PrimaryRegion: 'eu-west-1' });
     expect(
       (await h.ok('DescribeKey', { KeyId: m.KeyId })).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType,
