@@ -470,7 +470,9 @@ describe('wire-level errors', () => {
         headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' },
         body,
       });
-    const created = await (await send('TrentService.CreateKey', '{}')).json();
+    const created = (await (await send('TrentService.CreateKey', '{}')).json()) as {
+      KeyMetadata: { KeyId: string; Arn: string };
+    };
     expect(created.KeyMetadata.Arn).toMatch(new RegExp(`^arn:aws:kms:${REGION}:${ACCOUNT}:key/`));
     const badJson = await send('TrentService.ListKeys', '{"Limit":');
     expect([badJson.status, await badJson.json()]).toEqual([
@@ -481,12 +483,12 @@ describe('wire-level errors', () => {
       await send('TrentService.Encrypt', JSON.stringify({ KeyId: created.KeyMetadata.KeyId, Plaintext: 42 }))
     ).json();
     expect(badType).toEqual({ __type: 'SerializationException', message: 'Plaintext must be base64 text' });
-    const badB64 = await (
+    const badB64 = (await (
       await send('TrentService.Encrypt', JSON.stringify({ KeyId: created.KeyMetadata.KeyId, Plaintext: 'not base64!' }))
-    ).json();
+    ).json()) as { __type: string };
     expect(badB64.__type).toBe('SerializationException');
     const big = await send('TrentService.ListKeys', JSON.stringify({ pad: 'x'.repeat(2000) }));
-    expect([big.status, (await big.json()).__type]).toEqual([413, 'SerializationException']);
+    expect([big.status, ((await big.json()) as { __type: string }).__type]).toEqual([413, 'SerializationException']);
     await dev.close();
   });
 
