@@ -125,6 +125,8 @@ export interface AuditOptions {
   flushMs?: number;
   /** Drop records older than this from the database (delivered files are kept). Default 90 days, as LookupEvents. */
   retainDays?: number;
+  /** Keep at most this many records in the database (the in-memory service uses 100,000 to bound memory). */
+  maxRecords?: number;
   now?: () => number;
   onRecord?: (record: Record<string, unknown>) => void;
 }
@@ -134,6 +136,7 @@ export class AuditTrail {
   private readonly now: () => number;
   private queue: { time: number; text: string }[] = [];
   private commit?: Promise<void>;
+  private lastPrune = 0;
   constructor(
     private readonly store: KmsStore,
     private readonly opts: AuditOptions = {},
@@ -195,8 +198,12 @@ export class AuditTrail {
         this.store.markDelivered(rows[rows.length - 1]!.seq);
       }
     }
-    const retainDays = this.opts.retainDays ?? 90;
-    this.store.pruneAudit(this.now() - retainDays * 86_400_000);
+    // Pruning scans an index; once an hour is plenty.
+    if (this.now() - this.lastPrune >= 3_600_000 || this.lastPrune === 0) {
+      this.lastPrune = this.now();
+      const retainDays = this.opts.retainDays ?? 90;
+      this.store.pruneAudit(this.now() - retainDays * 86_400_000, this.opts.maxRecords);
+    }
     return written;
   }
 

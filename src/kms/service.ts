@@ -157,7 +157,11 @@ export class KmsService {
     for (const k of this.store.loadKeys()) this.keys.set(`${k.region}/${k.keyId}`, k);
     for (const a of this.store.loadAliases()) this.aliases.set(aliasKey(a.account, a.region, a.name), a);
     for (const g of this.store.loadGrants()) this.grants.set(g.grantId, g);
-    this.auditTrail = new AuditTrail(this.store, { now: this.now, ...opts.audit });
+    this.auditTrail = new AuditTrail(this.store, {
+      now: this.now,
+      maxRecords: opts.state ? undefined : 100_000,
+      ...opts.audit,
+    });
   }
 
   register(handlers: Record<string, Handler>): void {

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS import_tokens (token_id TEXT PRIMARY KEY, doc TEXT NO
 CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, record TEXT NOT NULL,
   delivered INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS audit_pending ON audit (delivered, seq);
+CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
 `;
 
 export class KmsStore {
@@ -193,8 +194,10 @@ export class KmsStore {
   markDelivered(upToSeq: number): void {
     this.db.prepare('UPDATE audit SET delivered = 1 WHERE delivered = 0 AND seq <= ?').run(upToSeq);
   }
-  pruneAudit(beforeTime: number): void {
+  pruneAudit(beforeTime: number, keepLast?: number): void {
     this.db.prepare('DELETE FROM audit WHERE time < ?').run(beforeTime);
+    if (keepLast !== undefined)
+      this.db.prepare('DELETE FROM audit WHERE seq <= (SELECT MAX(seq) FROM audit) - ?').run(keepLast);
   }
   readAudit(opts: { since?: number; until?: number; limit?: number } = {}): AuditRow[] {
     return this.db

@@ -633,6 +633,18 @@ describe('persistence, root key and audit trail', () => {
     expect(records[0].responseElements.keyMetadata.keyId).toBe(records[1].requestParameters.targetKeyId);
   });
 
+  it('prunes audit records past the retention period or the record cap', async () => {
+    const h = harness({ audit: { retainDays: 1, maxRecords: 3 } });
+    for (let i = 0; i < 5; i++) await h.ok('GenerateRandom', { NumberOfBytes: 1 });
+    h.svc.auditTrail.flush();
+    expect(h.svc.store.readAudit()).toHaveLength(3);
+    h.clock.now += 2 * DAY;
+    await h.ok('ListKeys', {});
+    h.svc.auditTrail.flush();
+    expect(h.svc.store.readAudit().map((r) => JSON.parse(r.record).eventName)).toEqual(['ListKeys']);
+    h.close();
+  });
+
   it('audits denied and failed calls with errorCode and errorMessage; Decrypt always logs encryptionAlgorithm', async () => {
     const h = harness();
     const id = (await h.ok('CreateKey', {})).KeyMetadata.KeyId;
