@@ -5,6 +5,7 @@ import { registerDetect } from './detect.js';
 import { registerKms } from './kms.js';
 import { registerLogs } from './logs.js';
 import { registerSigma } from './sigma.js';
+import { registerTrail } from './trail.js';
 
 /**
  * Every CLI command group registers itself here. A command module parses options, calls the library and formats
