@@ -57,7 +57,7 @@ export class InventoryBuilder {
   addDocument(doc: unknown, file: string, line?: number): void {
     if (Array.isArray(doc)) {
       this.sawConfigSource = true;
-      doc.forEach((d, i) => this.addRaw(d, file, { line, index: i }));
+      for (let i = 0; i < doc.length; i++) this.addRaw(doc[i], file, { line, index: i });
       return;
     }
     if (!isObj(doc)) {
@@ -74,11 +74,14 @@ export class InventoryBuilder {
         for (const t of doc.collectedTypes) if (typeof t === 'string') this.collected.add(t);
       }
       const items = Array.isArray(doc.configurationItems) ? doc.configurationItems : [];
-      items.forEach((d, i) => this.addRaw(d, file, { line, index: i }));
+      for (let i = 0; i < items.length; i++) this.addRaw(items[i], file, { line, index: i });
       if (typeof doc.collectedAt === 'string' && doc.collectedAt > this.newest) this.newest = doc.collectedAt;
       return;
     }
-    if (doc['detail-type'] !== undefined && isObj(doc.detail)) return this.addDocument(doc.detail, file, line);
+    if (doc['detail-type'] !== undefined && isObj(doc.detail)) {
+      this.addDocument(doc.detail, file, line);
+      return;
+    }
     if (typeof doc.messageType === 'string') {
       this.sawConfigSource = true;
       if (doc.messageType === 'ConfigurationItemChangeNotification') {
@@ -99,7 +102,7 @@ export class InventoryBuilder {
     const items = doc.configurationItems ?? doc.baseConfigurationItems;
     if (Array.isArray(items)) {
       this.sawConfigSource = true;
-      items.forEach((d, i) => this.addRaw(d, file, { line, index: i }));
+      for (let i = 0; i < items.length; i++) this.addRaw(items[i], file, { line, index: i });
       return;
     }
     if (typeof doc.resourceType === 'string') {
