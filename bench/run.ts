@@ -3,7 +3,7 @@
  * same bytes (plain JSON.parse, plain split, plain sha256, a reference matcher), so ratios stay meaningful on noisy or
  * slower machines.
  * Environment: BENCH_STREAM_MB (default 2048; 0 skips the large streaming run), BENCH_ONLY (comma list of sections:
- * ingest, sigma, bus).
+ * ingest, sigma, bus, trail).
  */
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { measurePatternThroughput } from '../src/bus/pattern/measure.js';
 import { measureSigmaThroughput } from '../src/sigma/measure.js';
 import { benchIngest } from './ingest.js';
+import { benchTrail } from './trail.js';
 
 const CORPORA = resolve(import.meta.dirname, '../../shared/corpora');
 const only = process.env.BENCH_ONLY?.split(',');
@@ -33,4 +34,5 @@ if (want('sigma')) {
   });
 }
 if (want('bus')) result.busPatterns = await measurePatternThroughput([1, 100, 1000, 10000]);
+if (want('trail')) result.trail = await benchTrail();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
