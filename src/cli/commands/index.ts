@@ -19,5 +19,6 @@ export const commands: Register[] = [
   registerDetect,
   registerSigma,
   registerKms,
+  registerTrail,
   registerConfig,
 ];
