@@ -15,4 +15,13 @@ export {
   sendToDeadLetter,
 } from './runtime.js';
 export { nextFireTime, parseSchedule, type Schedule } from './schedule.js';
+export {
+  BusApi,
+  type BusServerOptions,
+  encodeJson,
+  type RunningBusServer,
+  startBusServer,
+  testEventPattern,
+} from './server.js';
+export { type ControlPlaneSnapshot, ControlPlaneStore, restoreRegistry, snapshotRegistry } from './state.js';
 export { createInvoker, type InvokeContext, type InvokeResult, type TargetInvoker } from './targets.js';

@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasCommand, integrationAvailable } from '../helpers/integration.js';
+import {
+  ACCOUNT,
+  type BusTestServer,
+  CREDS,
+  REGION,
+  recordedException,
+  startTestServer,
+  waitForLines,
+} from './harness.js';
+
+const available = integrationAvailable('aws CLI (awscli)', hasCommand('aws', ['--version']));
+let t: BusTestServer;
+
+function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('aws', ['events', ...args, '--endpoint-url', t.server.url, '--output', 'json'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: t.dir,
+        AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_CONFIG_FILE: join(t.dir, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(t.dir, 'none'),
+        AWS_MAX_ATTEMPTS: '1',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function ok(args: string[]): Promise<Record<string, unknown>> {
+  const r = await aws(args);
+  if (r.code !== 0) throw new Error(`aws events ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+}
+
+describe.skipIf(!available)('aws events … --endpoint-url (awscli)', () => {
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('create-event-bus, put-rule, put-targets (file), put-events, delivery', async () => {
+    expect(await ok(['create-event-bus', '--name', 'cli-bus'])).toEqual({
+      EventBusArn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/cli-bus`,
+    });
+    const rule = await ok([
+      'put-rule',
+      '--name',
+      'guardduty-high',
+      '--event-bus-name',
+      'cli-bus',
+      '--event-pattern',
+      '{"source": ["aws.guardduty"], "detail": {"severity": [{"numeric": [">=", 7]}]}}',
+    ]);
+    expect(rule.RuleArn).toBe(`arn:aws:events:${REGION}:${ACCOUNT}:rule/cli-bus/guardduty-high`);
+    const out = join(t.dir, 'cli-alerts.jsonl');
+    const targets = JSON.stringify([
+      {
+        Id: 'jsonl',
+        Arn: `file://${out}`,
+        InputTransformer: {
+          InputPathsMap: { sev: '$.detail.severity', type: '$.detail.type' },
+          InputTemplate: '{"severity": <sev>, "type": <type>, "rule": <aws.events.rule-name>}',
+        },
+      },
+    ]);
+    expect(
+      await ok(['put-targets', '--rule', 'guardduty-high', '--event-bus-name', 'cli-bus', '--targets', targets]),
+    ).toEqual({ FailedEntryCount: 0, FailedEntries: [] });
+    const listed = await ok(['list-targets-by-rule', '--rule', 'guardduty-high', '--event-bus-name', 'cli-bus']);
+    expect((listed.Targets as { Id: string }[]).map((x) => x.Id)).toEqual(['jsonl']);
+    const entries = JSON.stringify([
+      {
+        EventBusName: 'cli-bus',
+        Source: 'aws.guardduty',
+        DetailType: 'GuardDuty Finding',
+        Detail: '{"severity": 8.5, "type": "UnauthorizedAccess:EC2/SSHBruteForce"}',
+      },
+      { EventBusName: 'cli-bus', Source: 'aws.guardduty', DetailType: 'GuardDuty Finding', Detail: '{"severity": 2}' },
+    ]);
+    const put = await ok(['put-events', '--entries', entries]);
+    expect(put.FailedEntryCount).toBe(0);
+    expect(await waitForLines(out, 1)).toEqual([
+      { severity: 8.5, type: 'UnauthorizedAccess:EC2/SSHBruteForce', rule: 'guardduty-high' },
+    ]);
+    const buses = await ok(['list-event-buses']);
+    expect((buses.EventBuses as { Name: string }[]).map((b) => b.Name)).toEqual(['cli-bus', 'default']);
+    const describe = await ok(['describe-rule', '--name', 'guardduty-high', '--event-bus-name', 'cli-bus']);
+    expect(describe).toMatchObject({
+      Name: 'guardduty-high',
+      State: 'ENABLED',
+      EventBusName: 'cli-bus',
+      CreatedBy: ACCOUNT,
+    });
+  });
+
+  it('test-event-pattern: true, and the AWS-recorded error for an invalid pattern', async () => {
+    const event = JSON.stringify({
+      id: '1',
+      source: 'aws.ec2',
+      'detail-type': 'EC2 Instance State-change Notification',
+      account: ACCOUNT,
+      time: '2026-11-29T00:00:00Z',
+      region: REGION,
+      resources: [],
+      detail: { state: 'running' },
+    });
+    expect(
+      await ok(['test-event-pattern', '--event-pattern', '{"detail": {"state": ["running"]}}', '--event', event]),
+    ).toEqual({
+      Result: true,
+    });
+    const recorded = recordedException('int_nolist_EXC');
+    const bad = await aws(['test-event-pattern', '--event-pattern', '{"int": 42}', '--event', event]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim()).toBe(
+      `An error occurred (${recorded.Code}) when calling the TestEventPattern operation: ${recorded.MessageRaw}`,
+    );
+  });
+});
