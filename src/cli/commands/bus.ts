@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { Outbox } from '../../bus/outbox.js';
+import { compilePattern, explain, type Pattern, PatternError, parseEvent } from '../../bus/pattern/index.js';
+import { EventBusRegistry } from '../../bus/registry.js';
+import { BusRuntime } from '../../bus/runtime.js';
+import { BusApi, startBusServer } from '../../bus/server.js';
+import { ControlPlaneStore } from '../../bus/state.js';
+import { UsageError, VigilError } from '../../core/errors.js';
+import { type CredentialStore, loadCredentials } from '../../kms/credentials.js';
+import { intArg } from '../options.js';
+import { writeOut } from '../stdout.js';
+
+/** `vigil bus …`: the EventBridge-compatible bus (API server) and pattern testing. */
+export function registerBus(program: Command): void {
+  const bus = program.command('bus').description('EventBridge-compatible event bus (AWS SDK and CLI work against it)');
+
+  bus
+    .command('serve')
+    .description('serve the EventBridge API (JSON 1.1 over HTTP, SigV4-verified when --credentials is given)')
+    .addOption(new Option('-p, --port <port>', 'TCP port (0 = any free port)').default(8088).argParser(intArg))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--state <file>',
+      'SQLite state file: buses, rules, targets, tags and the delivery outbox (default: in memory)',
+    )
+    .option(
+      '--credentials <file>',
+      'access keys (YAML/JSON or AWS credentials INI, as vigil kms serve); without it any signature is accepted',
+    )
+    .option('--region <region>', 'region in bus and rule ARNs and event envelopes', 'us-east-1')
+    .option('--account-id <id>', 'account in bus and rule ARNs and event envelopes', '000000000000')
+    .option('--allow-unauthenticated', 'allow dev mode (no --credentials) on a non-loopback address')
+    .option('--log-requests', 'log every request (operation, status, ms) to stderr')
+    .action(async (o: ServeOptions) => serve(o));
+
+  bus
+    .command('test-pattern')
+    .description('does an event match an EventBridge pattern? prints true or false (exit 0); invalid pattern: exit 2')
+    .requiredOption('--pattern <json>', 'the event pattern, as JSON text or @file')
+    .requiredOption('--event <json>', 'the event, as JSON text or @file')
+    .option('--explain', 'also print why it matched or which field failed and why')
+    .action(async (o: TestPatternOptions) => testPattern(o));
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  state?: string;
+  credentials?: string;
+  region: string;
+  accountId: string;
+  allowUnauthenticated?: boolean;
+  logRequests?: boolean;
+}
+
+interface TestPatternOptions {
+  pattern: string;
+  event: string;
+  explain?: boolean;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** `JSON` or `@file` (the AWS CLI's file:// convention is also accepted). */
+export function readArg(flag: string, value: string): string {
+  const file = value.startsWith('@') ? value.slice(1) : value.startsWith('file://') ? value.slice(7) : undefined;
+  if (file === undefined) return value;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new VigilError(`${flag} ${file}: cannot read: ${(err as Error).message}`);
+  }
+}
+
+async function testPattern(o: TestPatternOptions): Promise<void> {
+  const patternText = readArg('--pattern', o.pattern);
+  const eventText = readArg('--event', o.event);
+  let pattern: Pattern;
+  try {
+    pattern = compilePattern(patternText);
+  } catch (e) {
+    // AWS's InvalidEventPatternException text, location included, exit 2.
+    if (e instanceof PatternError) throw new VigilError(`InvalidEventPatternException: ${e.rawMessage}`);
+    throw e;
+  }
+  const event = parseEvent(eventText);
+  if (!event.ok) throw new VigilError(`--event: ${event.error}`);
+  const result = explain(pattern, event.event);
+  await writeOut(`${result.matched}\n`);
+  if (o.explain) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+async function serve(o: ServeOptions): Promise<void> {
+  if (!/^\d{12}$/.test(o.accountId)) throw new UsageError(`--account-id must be 12 digits, got "${o.accountId}"`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(o.region)) throw new UsageError(`--region is not a region name: "${o.region}"`);
+  if (o.port < 0 || o.port > 65535) throw new UsageError(`--port must be 0–65535, got ${o.port}`);
+  if (!o.credentials && !LOOPBACK.test(o.host) && !o.allowUnauthenticated) {
+    throw new UsageError(
+      `refusing to serve without --credentials on ${o.host}: anyone reaching it could change rules and targets (pass --allow-unauthenticated to do it anyway)`,
+    );
+  }
+  const credentials: CredentialStore | undefined = o.credentials
+    ? loadCredentials(o.credentials, o.accountId)
+    : undefined;
+  let outbox: Outbox;
+  try {
+    outbox = new Outbox(o.state);
+  } catch (e) {
+    throw new VigilError(`--state ${o.state}: ${(e as Error).message}`);
+  }
+  const runtime = new BusRuntime({
+    registry: new EventBusRegistry({ account: o.accountId, region: o.region }),
+    outbox,
+  });
+  const err = (text: string) => process.stderr.write(`vigil bus: ${text}\n`);
+  const api = new BusApi(runtime, new ControlPlaneStore(outbox.db));
+  for (const p of api.restoreProblems) err(`${o.state}: not restored: ${p}`);
+  let running: Awaited<ReturnType<typeof startBusServer>>;
+  try {
+    running = await startBusServer(
+      {
+        runtime,
+        credentials,
+        host: o.host,
+        port: o.port,
+        onRequest: o.logRequests
+          ? (i) => err(`${i.op} ${i.status}${i.error ? ` ${i.error}` : ''} ${i.ms.toFixed(1)}ms`)
+          : undefined,
+      },
+      api,
+    );
+  } catch (e) {
+    outbox.close();
+    throw new VigilError(`cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
+  }
+  runtime.start();
+  await writeOut(`vigil bus: listening on ${running.url}\n`);
+  const rules = runtime.registry.allBuses().reduce((n, b) => n + b.rules.size, 0);
+  err(
+    `region ${o.region}, account ${o.accountId}, state ${o.state ?? 'in memory'}, ${rules} rules, ` +
+      (credentials ? `SigV4 verified (${credentials.size} access keys)` : 'DEV MODE: signatures are not checked'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      running
+        .close()
+        .then(() => runtime.stop())
+        .then(() => {
+          outbox.close();
+          resolve();
+        });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
