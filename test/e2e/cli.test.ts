@@ -17,6 +17,27 @@ describe('vigil CLI contract', () => {
     expect(h.stdout).toContain('stats');
   });
 
+  it('demo ingests every example log type, runs detection and shows the planted bad input', async () => {
+    const r = await vigil(['demo']);
+    expect(r.code).toBe(0);
+    for (const type of [
+      'cloudtrail',
+      'vpcflow',
+      'route53resolver',
+      's3access',
+      'alb',
+      'waf',
+      'cloudfront',
+      'networkfirewall',
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`^${type}\\s+\\d+$`, 'm'));
+    }
+    expect(r.stdout).toContain('Stealth:IAMUser/CloudTrailLoggingDisabled');
+    expect(r.stdout).toContain('UnauthorizedAccess:EC2/SSHBruteForce');
+    expect(r.stdout).toContain('CryptoCurrency:EC2/BitcoinTool.B!DNS');
+    expect(r.stdout).toMatch(/bad\/truncated-cloudtrail\.json\.gz@\d+: truncated or corrupt gzip/);
+  });
+
   it('exits 2 with a one-line message (no stack trace) on usage errors', async () => {
     for (const args of [
       ['nope'],

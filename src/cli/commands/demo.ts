@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
-import { ingestAll } from '../../ingest/run.js';
+import { runDetection, visibleFindings } from '../../detect/run.js';
+import { formatFindingsTable } from '../../report/table.js';
 import { formatIssue } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
 import { formatStatsTable } from '../tables.js';
@@ -16,7 +17,7 @@ export function examplesDir(): string {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run Vigil on the bundled example data and print a summary')
+    .description('run Vigil on the bundled example data: ingestion statistics and GuardDuty-style findings')
     .option('--examples <dir>', 'example data directory', examplesDir())
     .action(async (o: { examples: string }) => {
       if (!existsSync(o.examples))
@@ -27,8 +28,15 @@ export function registerDemo(program: Command): void {
         .filter((d) => d.isDirectory())
         .map((d) => join(o.examples, d.name))
         .sort();
-      const { stats, errorSamples } = await ingestAll(logDirs, {}, {}, { job: 'stats', workers: 1 });
+      // One pass: detection streams every record and keeps the ingestion statistics.
+      const run = await runDetection(logDirs, {});
+      const { stats, errorSamples } = run.ingest;
       await writeOut(formatStatsTable(stats));
+      const findings = visibleFindings(run.result.findings);
+      await writeOut(
+        `\nGuardDuty-style findings (${findings.length}); \`vigil detect examples --format json\` shows each one's explanation:\n\n`,
+      );
+      await writeOut(formatFindingsTable(findings));
       if (errorSamples.length > 0) {
         await writeOut('\nRejected input (the planted bad files under examples/bad show the error reporting):\n');
         for (const e of errorSamples.slice(0, 10)) await writeOut(`  ${formatIssue(e)}\n`);
