@@ -5,8 +5,8 @@
  * key to `cur`; when `cur` holds half the budget, `prev` is dropped and `cur` becomes `prev`. So at most `maxKeys`
  * keys are held, the dropped ones are the least recently used, and nothing ever scans a Map from the front (V8 Maps
  * keep deleted slots until they rehash: a "pop oldest" loop over a churning Map degrades to quadratic time).
- * TTL expiry (event time) drops a whole generation once its newest key is older than the watermark minus the TTL,
- * and lazily resets a stale key when it is touched again. Every drop is counted so runs can report lost state.
+ * TTL expiry (event time) ages the current generation once it is older than the TTL and drops a generation once its
+ * newest key is older than the watermark minus the TTL; a stale key touched again is reset. Every drop is counted so runs can report lost state.
  */
 
 /**
@@ -36,6 +36,8 @@ export class KeyedState<V> {
   private cur = new Map<string, Slot<V>>();
   private prev = new Map<string, Slot<V>>();
   private curMax = Number.NEGATIVE_INFINITY;
+  /** Event time when the current generation received its first key. */
+  private curStart = Number.POSITIVE_INFINITY;
   private prevMax = Number.NEGATIVE_INFINITY;
   private limit = Number.NEGATIVE_INFINITY;
   private readonly half: number;
@@ -81,6 +83,7 @@ export class KeyedState<V> {
 
   private place(key: string, slot: Slot<V>): void {
     if (this.cur.size >= this.half) this.rotate();
+    if (this.cur.size === 0 || slot.last < this.curStart) this.curStart = slot.last;
     this.cur.set(key, slot);
     if (slot.last > this.curMax) this.curMax = slot.last;
   }
@@ -94,6 +97,7 @@ export class KeyedState<V> {
     this.prevMax = this.curMax;
     this.cur = new Map();
     this.curMax = Number.NEGATIVE_INFINITY;
+    this.curStart = Number.POSITIVE_INFINITY;
   }
 
   get(key: string): V | undefined {
@@ -119,6 +123,12 @@ export class KeyedState<V> {
       this.stats.ttl += this.cur.size;
       this.cur = new Map();
       this.curMax = Number.NEGATIVE_INFINITY;
+      this.curStart = Number.POSITIVE_INFINITY;
+    } else if (this.cur.size > 0 && this.curStart < limit) {
+      // The current generation is older than the TTL: age it. Keys touched since move back to the new generation;
+      // the others are dropped at the next aging, so state lives between one and two TTLs after its last use
+      // (keeps the live set small, which matters more to the garbage collector than the key budget).
+      this.rotate();
     }
   }
 

@@ -40,16 +40,34 @@ describe('Recon:EC2/Portscan and Impact:EC2/PortSweep (outbound)', () => {
   });
   it('ports spread beyond the window do not add up', () => {
     const slow = flows(
-      range(30, (i) => ({ src: ME, dst: '203.0.113.9', sport: 50000 + i, dport: 1 + i, at: T0 + i * 20_000 })),
+      range(30, (i) => ({
+        src: ME,
+        dst: '203.0.113.9',
+        sport: 50000 + i,
+        dport: 1 + i,
+        at: T0 + i * 20_000,
+        packets: 1,
+      })),
     );
     expect(types(run(slow))).toEqual([]);
   });
   it('PortSweep: one port on 25 public hosts (High); private hosts do not count', () => {
-    const sweep = (n: number, prefix = '198.51.100.') =>
-      flows(range(n, (i) => ({ src: ME, dst: `${prefix}${i + 1}`, sport: 50000 + i, dport: 6379, at: T0 + i * 1000 })));
+    const sweep = (n: number, prefix = '198.51.100.', packets = 1) =>
+      flows(
+        range(n, (i) => ({
+          src: ME,
+          dst: `${prefix}${i + 1}`,
+          sport: 50000 + i,
+          dport: 6379,
+          at: T0 + i * 1000,
+          packets,
+        })),
+      );
     expect(only(run(sweep(25)), 'Impact:EC2/PortSweep').severity).toBe(8);
     expect(types(run(sweep(24)))).toEqual([]);
     expect(types(run(sweep(30, '10.9.0.')))).toEqual([]);
+    // Connections that exchange data are clients, not probes.
+    expect(types(run(sweep(30, '198.51.100.', 12)))).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
  * GuardDuty uses an ML model; this is a transparent stand-in.
  */
 import type { Detector, MitreRef } from '../types.js';
-import { accessKeyResource, apiCallAction, callerOf, ctEvidence, str } from './util.js';
+import { accessKeyResource, apiCallAction, callerOf, ctEvidence } from './util.js';
 
 type Family =
   | 'CredentialAccess'
@@ -181,27 +181,71 @@ export const anomalousBehavior: Detector = {
     const recentMs = (ctx.params.newContextHours as number) * 3_600_000;
     const recent = (prev: number | undefined, t: number) => prev === undefined || prev > t || t - prev < recentMs;
     const b = ctx.baseline;
+    const uaCache = new Map<string, string>();
     return {
       onRecord(r) {
-        const api = r.fields.eventName;
-        if (typeof api !== 'string' || Number.isNaN(r.time)) return;
-        const c = callerOf(r);
-        const id = c.arn || c.principalId;
-        if (!id || c.type === 'AWSService') return;
+        const f = r.fields;
+        const api = f.eventName;
+        const u = f.userIdentity as Record<string, unknown> | undefined;
+        if (typeof api !== 'string' || Number.isNaN(r.time) || !u || typeof u !== 'object') return;
+        if (u.type === 'AWSService') return;
+        const id = (typeof u.arn === 'string' && u.arn) || (typeof u.principalId === 'string' && u.principalId) || '';
+        if (!id) return;
         const t = r.time;
-        const firstActive = b.seen('ident', id, t);
-        const ip = str(r.fields.sourceIPAddress) ?? '';
-        const g = /^[0-9.]+$|:/.test(ip) ? ctx.geo.lookup(ip) : undefined;
-        const net = g?.asn ? `AS${g.asn}` : (g?.countryCode ?? (ip.includes('.amazonaws.com') ? ip : 'unknown'));
-        const uaFam = userAgentFamily(str(r.fields.userAgent) ?? '');
-        // A value counts as new when it was never seen, or only seen later (out-of-order input).
-        const newNet = recent(b.seen('ident-net', `${id}|${net}`, t), t);
-        const newUa = recent(b.seen('ident-ua', `${id}|${uaFam}`, t), t);
+        // One profile object per identity (first activity; first use of each network, user-agent family and API).
+        let prof = b.get<Profile>('ident-profile', id);
+        let changed = false;
+        let firstActive: number | undefined;
+        if (prof === undefined) {
+          prof = { first: t, nets: {}, uas: {}, apis: {} };
+          changed = true;
+        } else {
+          firstActive = prof.first;
+          if (t < prof.first) {
+            prof.first = t;
+            changed = true;
+          }
+        }
+        const ip = typeof f.sourceIPAddress === 'string' ? f.sourceIPAddress : '';
+        const g = ip !== '' && !ip.endsWith('.com') ? ctx.geo.lookup(ip) : undefined;
+        const net = g?.asn ? `AS${g.asn}` : (g?.countryCode ?? (ip.endsWith('.amazonaws.com') ? ip : 'unknown'));
+        const ua = typeof f.userAgent === 'string' ? f.userAgent : '';
+        let uaFam = uaCache.get(ua);
+        if (uaFam === undefined) {
+          uaFam = userAgentFamily(ua);
+          if (uaCache.size > 10_000) uaCache.clear();
+          uaCache.set(ua, uaFam);
+        }
+        const prevNet = prof.nets[net];
+        const prevUa = prof.uas[uaFam];
+        if (prevNet === undefined || t < prevNet) {
+          prof.nets[net] = t;
+          changed = true;
+        }
+        if (prevUa === undefined || t < prevUa) {
+          prof.uas[uaFam] = t;
+          changed = true;
+        }
         const fam = anomalyFamily(api);
-        if (!fam || r.fields.errorCode !== undefined) return;
-        const newApi = isNew(b.seen('ident-api', `${id}|${r.fields.eventSource}|${api}`, t), t);
-        if (!newApi || firstActive === undefined || t - firstActive < learningMs) return;
+        if (!fam || f.errorCode !== undefined) {
+          if (changed) b.put('ident-profile', id, prof);
+          return;
+        }
+        const source = typeof f.eventSource === 'string' ? f.eventSource : '';
+        let apis = prof.apis[source];
+        if (apis === undefined) prof.apis[source] = apis = {};
+        const prevApi = apis[api];
+        if (prevApi === undefined || t < prevApi) {
+          apis[api] = t;
+          changed = true;
+        }
+        if (changed) b.put('ident-profile', id, prof);
+        // A value counts as new when it was never seen, or only seen later (out-of-order input).
+        if (!isNew(prevApi, t) || firstActive === undefined || t - firstActive < learningMs) return;
+        const newNet = recent(prevNet, t);
+        const newUa = recent(prevUa, t);
         if (requireNew && !newNet && !newUa) return;
+        const c = callerOf(r);
         const what = [newNet ? `network ${net}` : '', newUa ? `user agent ${uaFam}` : ''].filter(Boolean).join(' and ');
         ctx.emit({
           type: `${fam}:IAMUser/AnomalousBehavior`,
@@ -229,6 +273,14 @@ export const anomalousBehavior: Detector = {
     };
   },
 };
+
+/** What the baseline remembers per identity: first activity and first use (event time) of each value. */
+interface Profile {
+  first: number;
+  nets: Record<string, number>;
+  uas: Record<string, number>;
+  apis: Record<string, Record<string, number>>;
+}
 
 function isNew(prev: number | undefined, t: number): boolean {
   return prev === undefined || prev > t;

@@ -10,7 +10,10 @@ import { s3Resource } from './cloudtrail-rules.js';
 import { accessKeyResource, apiCallAction, callerOf, ctEvidence, intelDetails, obj, str } from './util.js';
 
 /** Which pentest distribution a user agent reveals (kernel strings such as `Linux/6.1.0-kali9-amd64`). */
+const PENTEST_RE = /kali|parrot|pentoo/i;
+
 export function pentestDistro(ua: string): 'KaliLinux' | 'ParrotLinux' | 'PentooLinux' | undefined {
+  if (!PENTEST_RE.test(ua)) return undefined; // the common case, without allocating a lower-cased copy
   const l = ua.toLowerCase();
   if (l.includes('kali')) return 'KaliLinux';
   if (l.includes('parrot')) return 'ParrotLinux';

@@ -3,9 +3,9 @@
  * SMTP from a host that never sent mail, unusual traffic volume, DNS to resolvers outside the VPC, DoT and DoH.
  * Each fires only for an instance observed for at least the learning period.
  */
+import type { LogRecord } from '../../ingest/types.js';
 import type { Baseline } from '../state.js';
 import type { Detector, DetectorContext } from '../types.js';
-import { keep, pairOf } from './pair.js';
 import { type FlowView, flowEvidence, flowOf, flowResource, networkAction } from './util.js';
 
 const LEARNING = {
@@ -13,9 +13,20 @@ const LEARNING = {
   description: 'hours an instance must have been observed (first flow) before deviations are reported',
 };
 
-/** True when the instance is past its learning period at time `t` (records its first activity). */
-function learned(b: Baseline, entity: string, t: number, hours: number): { ok: boolean; since: number } {
-  const first = b.seen('flow-entity', entity, t);
+let memoRecord: LogRecord | undefined;
+let memoFirst: number | undefined;
+
+/**
+ * True when the instance is past its learning period at time `t`. Its first activity is recorded once per record
+ * (memoised: several baseline detectors ask about the same record).
+ */
+function learned(b: Baseline, entity: string, r: LogRecord, hours: number): { ok: boolean; since: number } {
+  const t = r.time;
+  if (memoRecord !== r) {
+    memoRecord = r;
+    memoFirst = b.seen('flow-entity', entity, t);
+  }
+  const first = memoFirst;
   const since = first === undefined ? t : Math.min(first, t);
   return { ok: first !== undefined && t - first >= hours * 3_600_000, since };
 }
@@ -60,7 +71,7 @@ export const networkPortUnusual: Detector = {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || Number.isNaN(r.time)) return;
-        const l = learned(ctx.baseline, v.entity, r.time, hours);
+        const l = learned(ctx.baseline, v.entity, r, hours);
         if (!v.accepted || !localClient(v)) return;
         const prev = ctx.baseline.seen('flow-port', `${v.entity}|${v.proto}|${v.remotePort}`, r.time);
         if (!isNew(prev, r.time) || !l.ok) return;
@@ -114,6 +125,18 @@ interface VolumeProfile {
   max: number;
 }
 
+/** Outbound bytes of one instance in the current window; per-remote totals only once the window nears the limit. */
+interface VolumeWindow {
+  start: number;
+  last: number;
+  bytes: number;
+  /** Bytes counted per remote (since the window reached half the limit). */
+  tracked: number;
+  fired: number;
+  byRemote: Map<string, number> | undefined;
+  origins: import('../../ingest/types.js').RecordOrigin[] | undefined;
+}
+
 export const trafficVolumeUnusual: Detector = {
   meta: {
     id: 'ec2-traffic-volume-unusual',
@@ -121,7 +144,7 @@ export const trafficVolumeUnusual: Detector = {
     dataSources: ['vpcflow'],
     kind: 'baseline',
     trigger:
-      'Outbound bytes from an instance to one remote host within windowMinutes exceed factor × the largest such window in its history (at least minHistoryWindows completed windows) and minBytes.',
+      "An instance's outbound bytes within windowMinutes exceed factor × its largest earlier window (at least minHistoryWindows of history) and minBytes, and one remote host received most of them. Per-remote totals are kept from half the limit on.",
     params: {
       learningPeriodHours: LEARNING,
       windowMinutes: { default: 10, description: 'event-time window for byte totals' },
@@ -139,52 +162,76 @@ export const trafficVolumeUnusual: Detector = {
     ],
   },
   create(ctx) {
+    const state = ctx.windows.create<VolumeWindow>('volume');
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const factor = ctx.params.factor as number;
     const minBytes = ctx.params.minBytes as number;
     const minWin = ctx.params.minHistoryWindows as number;
     const hours = ctx.params.learningPeriodHours as number;
+    const init = (t: number): VolumeWindow => ({
+      start: t,
+      last: t,
+      bytes: 0,
+      tracked: 0,
+      fired: 0,
+      byRemote: undefined,
+      origins: undefined,
+    });
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
-        const p = pairOf(ctx, v, r);
         const t = r.time;
+        const w = state.upsert(v.entity, t, init);
         let prof = ctx.baseline.get<VolumeProfile>('flow-volume', v.entity);
-        if (t - p.vStart >= windowMs) {
-          if (p.vStart > 0 && p.vBytes > 0) {
+        if (t - w.start >= windowMs) {
+          if (w.bytes > 0) {
             // The old window is complete: it joins the profile.
-            prof = { windows: (prof?.windows ?? 0) + 1, max: Math.max(prof?.max ?? 0, p.vBytes) };
+            prof = { windows: (prof?.windows ?? 0) + 1, max: Math.max(prof?.max ?? 0, w.bytes) };
             ctx.baseline.put('flow-volume', v.entity, prof);
           }
-          p.vStart = t;
-          p.vBytes = 0;
-          p.vFired = 0;
-          p.vO = undefined;
-        } else if (t < p.vStart) p.vStart = t;
-        p.vBytes += v.bytes;
-        if (prof === undefined || p.vFired !== 0 || prof.windows < minWin) return;
-        p.vO = keep(p.vO, r.origin);
+          w.start = t;
+          w.bytes = 0;
+          w.tracked = 0;
+          w.fired = 0;
+          w.byRemote = undefined;
+          w.origins = undefined;
+        } else if (t < w.start) w.start = t;
+        if (t > w.last) w.last = t;
+        w.bytes += v.bytes;
+        if (prof === undefined || w.fired !== 0 || prof.windows < minWin) return;
         const limit = Math.max(prof.max * factor, minBytes);
-        if (p.vBytes <= limit) return;
-        const l = learned(ctx.baseline, v.entity, t, hours);
+        if (w.bytes * 2 < limit) return;
+        if (w.byRemote === undefined) w.byRemote = new Map();
+        const toRemote = (w.byRemote.get(v.remoteIp) ?? 0) + v.bytes;
+        w.byRemote.set(v.remoteIp, toRemote);
+        w.tracked += v.bytes;
+        if (w.origins === undefined) w.origins = [];
+        if (w.origins.length < 20) w.origins.push(r.origin);
+        if (w.bytes <= limit || toRemote * 2 < w.tracked) return;
+        const l = learned(ctx.baseline, v.entity, r, hours);
         if (!l.ok) return;
-        p.vFired = 1;
+        w.fired = 1;
         ctx.emit({
           type: 'Behavior:EC2/TrafficVolumeUnusual',
           severity: 5,
           key: `${v.entity}|${v.remoteIp}`,
-          time: p.vStart,
+          time: w.start,
           lastTime: t,
           title: `${v.entity} is sending an unusually large amount of data to ${v.remoteIp}`,
-          description: `${p.vBytes} bytes to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes; the largest earlier window was ${prof.max} bytes.`,
+          description: `${w.bytes} bytes out within ${ctx.params.windowMinutes} minutes, mostly to ${v.remoteIp}; the largest earlier window was ${prof.max} bytes.`,
           resource: flowResource(v, r),
           action: networkAction(v, ctx.geo),
           resourceRole: 'ACTOR',
-          reason: `${p.vBytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows`,
-          evidence: flowEvidence(v, { windowBytes: p.vBytes, historicalMax: prof.max, historyWindows: prof.windows }),
+          reason: `${w.bytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows; ${v.remoteIp} received ${toRemote} of the ${w.tracked} bytes counted per remote`,
+          evidence: flowEvidence(v, {
+            windowBytes: w.bytes,
+            toRemoteBytes: toRemote,
+            historicalMax: prof.max,
+            historyWindows: prof.windows,
+          }),
           thresholds: { factor, minBytes, minHistoryWindows: minWin, windowMinutes: ctx.params.windowMinutes! },
-          origins: [...(p.vO ?? [])],
+          origins: [...w.origins],
         });
       },
     };
@@ -240,7 +287,7 @@ export const dnsEvasion: Detector = {
           what = `HTTPS to ${v.remoteIp}, a DNS-over-HTTPS resolver (${doh.list})`;
         } else return;
         const prev = ctx.baseline.seen('flow-dns', `${v.entity}|${type}|${v.remoteIp}`, r.time);
-        const l = learned(ctx.baseline, v.entity, r.time, hours);
+        const l = learned(ctx.baseline, v.entity, r, hours);
         if (!isNew(prev, r.time) || !l.ok) return;
         emitBehavior(
           ctx,

@@ -5,7 +5,7 @@
  */
 import { isPublicIp } from '../ipv4.js';
 import type { Detector, MitreRef } from '../types.js';
-import { keep, pairOf } from './pair.js';
+import { keep, type Pair, pairOf, pairTable } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
@@ -27,7 +27,7 @@ export const outboundDos: Detector = {
     dataSources: ['vpcflow'],
     kind: 'windowed',
     trigger:
-      'Outbound packets from one instance to one public address and protocol within windowMinutes reach minPackets (minPacketsUnusualProtocol for protocols other than TCP/UDP/ICMP). UDP to port 53 → .Dns, UDP to a TCP-only service port → .UdpOnTcpPorts, other UDP → .Udp, TCP → .Tcp, other protocols → .UnusualProtocol.',
+      'Outbound packets from one instance to one public address and protocol within windowMinutes reach minPackets (minPacketsUnusualProtocol for protocols other than TCP/UDP/ICMP). UDP to port 53 → .Dns, UDP to a TCP-only service port → .UdpOnTcpPorts, other UDP → .Udp, TCP → .Tcp, other protocols → .UnusualProtocol. Per-target counts start once the instance has sent half the threshold in the window (cheap for ordinary traffic).',
     params: {
       windowMinutes: { default: 5, description: 'event-time window' },
       minPackets: { default: 500_000, description: 'packets to one target within the window' },
@@ -43,26 +43,38 @@ export const outboundDos: Detector = {
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPk = ctx.params.minPackets as number;
     const minUnusual = ctx.params.minPacketsUnusualProtocol as number;
+    const pairs = pairTable(ctx);
+    const totals = ctx.windows.create<{ start: number; packets: number; unusual: number }>('instance-packets');
+    const gate = Math.min(minPk, minUnusual) / 2;
+    const initTotal = (t: number) => ({ start: t, packets: 0, unusual: 0 });
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
+        // Instance-level gate: no target can reach the threshold before the instance's total reaches half of it.
+        const tot = totals.upsert(v.entity, r.time, initTotal);
+        if (r.time - tot.start >= windowMs) {
+          tot.start = r.time;
+          tot.packets = 0;
+        }
+        tot.packets += v.packets;
+        if (tot.packets < gate) return;
         let kind: number;
         if (v.proto === 6) kind = 0;
         else if (v.proto === 17) kind = v.remotePort === 53 ? 2 : TCP_ONLY_PORTS.has(v.remotePort) ? 3 : 1;
         else if (!NORMAL_PROTOCOLS.has(v.proto)) kind = 4;
         else return;
         if (!isPublicIp(v.remoteIp)) return;
-        const p = pairOf(ctx, v, r);
+        const p = pairOf(pairs, v, r);
         const t = r.time;
         if (t - p.dStart >= windowMs) {
           p.dStart = t;
-          p.dPackets = [0, 0, 0, 0, 0];
+          p.d0 = p.d1 = p.d2 = p.d3 = p.d4 = 0;
           p.dBytes = 0;
           p.dFired = 0;
           p.dO = undefined;
         } else if (t < p.dStart) p.dStart = t;
-        const packets = (p.dPackets[kind] = p.dPackets[kind]! + v.packets);
+        const packets = addPackets(p, kind, v.packets);
         p.dBytes += v.bytes;
         const limit = kind === 4 ? minUnusual : minPk;
         // Keep origins only once the window is a candidate (a tenth of the threshold).
@@ -94,6 +106,21 @@ export const outboundDos: Detector = {
 };
 
 const DOS_KINDS = ['Tcp', 'Udp', 'Dns', 'UdpOnTcpPorts', 'UnusualProtocol'];
+
+function addPackets(p: Pair, kind: number, n: number): number {
+  switch (kind) {
+    case 0:
+      return (p.d0 += n);
+    case 1:
+      return (p.d1 += n);
+    case 2:
+      return (p.d2 += n);
+    case 3:
+      return (p.d3 += n);
+    default:
+      return (p.d4 += n);
+  }
+}
 
 /** Reflector service (source) ports → AWS Shield vector names. */
 export const REFLECTION_VECTORS: Record<number, string> = {

@@ -6,7 +6,7 @@
 import { localIpDetails, portDetails, remoteIpDetails } from '../finding.js';
 import { isPublicIp } from '../ipv4.js';
 import type { Detector } from '../types.js';
-import { addTo, countOf, keep, pairOf, valuesOf } from './pair.js';
+import { addTo, countOf, keep, pairOf, pairTable, valuesOf } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
@@ -17,11 +17,15 @@ export const portscan: Detector = {
     dataSources: ['vpcflow'],
     kind: 'windowed',
     trigger:
-      'Portscan: one local instance sends requests to at least minPorts distinct ports of one remote host within windowMinutes. PortSweep: one instance sends requests to one port on at least minHosts distinct public addresses within windowMinutes.',
+      'Portscan: one local instance sends short requests (at most maxPacketsPerProbe packets) to at least minPorts distinct ports of one remote host within windowMinutes. PortSweep: one instance sends such requests to one port on at least minHosts distinct public addresses within windowMinutes.',
     params: {
       windowMinutes: { default: 5, description: 'event-time window' },
       minPorts: { default: 25, description: 'distinct destination ports on one remote host (Portscan)' },
       minHosts: { default: 25, description: 'distinct public destination addresses on one port (PortSweep)' },
+      maxPacketsPerProbe: {
+        default: 3,
+        description: 'only short flows count as probes (a connection that exchanges data is not a scan)',
+      },
     },
     findings: [
       {
@@ -38,9 +42,11 @@ export const portscan: Detector = {
   },
   create(ctx) {
     const sweeps = ctx.windows.create<Win>('sweep');
+    const pairs = pairTable(ctx);
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPorts = ctx.params.minPorts as number;
     const minHosts = ctx.params.minHosts as number;
+    const maxPk = ctx.params.maxPacketsPerProbe as number;
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
@@ -53,9 +59,9 @@ export const portscan: Detector = {
         )
           return;
         // Requests only: the local side is the client (ephemeral port above the service port), not a reply.
-        if (v.localPort <= v.remotePort) return;
+        if (v.localPort <= v.remotePort || v.packets > maxPk) return;
         if (Number.isNaN(r.time)) return;
-        const p = pairOf(ctx, v, r);
+        const p = pairOf(pairs, v, r);
         const t = r.time;
         if (t - p.sStart >= windowMs) {
           p.sStart = t;
@@ -149,6 +155,7 @@ export const portProbe: Detector = {
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPorts = ctx.params.minPorts as number;
     const high = new Set(ctx.params.highPorts as number[]);
+    const pairs = pairTable(ctx);
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
@@ -161,7 +168,7 @@ export const portProbe: Detector = {
         )
           return;
         if (Number.isNaN(r.time)) return;
-        const p = pairOf(ctx, v, r);
+        const p = pairOf(pairs, v, r);
         const t = r.time;
         if (t - p.pStart >= windowMs) {
           p.pStart = t;

@@ -28,7 +28,12 @@ export class Pair {
   vO: RecordOrigin[] | undefined;
   // Denial of service (outbound packets by kind).
   dStart = 0;
-  dPackets = [0, 0, 0, 0, 0];
+  /** Packets by kind: Tcp, Udp, Dns, UdpOnTcpPorts, UnusualProtocol. */
+  d0 = 0;
+  d1 = 0;
+  d2 = 0;
+  d3 = 0;
+  d4 = 0;
   dBytes = 0;
   dFired = 0;
   dO: RecordOrigin[] | undefined;
@@ -76,9 +81,13 @@ let memoRecord: LogRecord | undefined;
 let memoState: KeyedState<Pair> | undefined;
 let memoPair: Pair | undefined;
 
+/** The shared pair table (get it once, in a detector's create). */
+export function pairTable(ctx: DetectorContext): KeyedState<Pair> {
+  return ctx.shared('vpcflow').named<Pair>('pairs');
+}
+
 /** The pair aggregate of this flow record (looked up once per record, whichever detector asks first). */
-export function pairOf(ctx: DetectorContext, v: FlowView, r: LogRecord): Pair {
-  const state = ctx.shared('vpcflow').named<Pair>('pairs');
+export function pairOf(state: KeyedState<Pair>, v: FlowView, r: LogRecord): Pair {
   if (memoRecord === r && memoState === state) return memoPair!;
   const p = state.upsert(`${v.entity}|${v.remoteIp}`, r.time, newPair);
   memoRecord = r;
