@@ -1,5 +1,6 @@
 /** The EventBridge-compatible bus: patterns, registry (buses/rules/targets), input shaping, delivery runtime. */
 
+export { ArchiveStore, withReplayName } from './archive.js';
 export { BusApiError } from './errors.js';
 export { HttpTarget, SlackTarget, slackMessage } from './http-target.js';
 export { type DeliveryContext, InputShaper, type InputTransformer, validateTargetInput } from './input.js';

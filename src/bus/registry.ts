@@ -94,7 +94,12 @@ export interface PutTargetsResult {
 
 const BUS_NAME = /^[/.\-_A-Za-z0-9]+$/;
 
-function page<T>(items: T[], limit: number | undefined, token: string | undefined): { items: T[]; next?: string } {
+/** Limit/NextToken paging over a sorted list (opaque base64url offsets). */
+export function page<T>(
+  items: T[],
+  limit: number | undefined,
+  token: string | undefined,
+): { items: T[]; next?: string } {
   const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) || 0 : 0;
   const end = limit && limit > 0 ? start + limit : items.length;
   const next = end < items.length ? Buffer.from(String(end), 'utf8').toString('base64url') : undefined;

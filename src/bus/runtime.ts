@@ -77,6 +77,8 @@ export class BusRuntime {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** Called for every accepted PutEvents entry with its bus name (archives listen here). */
+  readonly acceptedListeners: ((busName: string, event: BusEvent) => void)[] = [];
 
   constructor(private readonly opts: RuntimeOptions) {
     this.registry = opts.registry;
@@ -101,15 +103,23 @@ export class BusRuntime {
       }
       deliveries.push(...this.route(r.busName, r.event));
       out.push({ EventId: r.event.id });
+      if (this.acceptedListeners.length > 0) {
+        const bus = this.registry.bus(r.busName).name;
+        for (const listener of this.acceptedListeners) listener(bus, r.event);
+      }
     }
     this.outbox.enqueue(deliveries, this.now());
     this.kick();
     return { FailedEntryCount: failed, Entries: out };
   }
 
-  /** Route an already-formed event (Vigil's own publishers, bus-to-bus targets); returns the deliveries queued. */
-  publish(busName: string | undefined, event: Record<string, unknown>): number {
-    const deliveries = this.route(busName, event);
+  /**
+   * Route an already-formed event (Vigil's own publishers, bus-to-bus targets, replays); returns the deliveries
+   * queued. `ruleArns` restricts delivery to those rules (a replay's Destination.FilterArns).
+   */
+  publish(busName: string | undefined, event: Record<string, unknown>, ruleArns?: ReadonlySet<string>): number {
+    let deliveries = this.route(busName, event);
+    if (ruleArns) deliveries = deliveries.filter((d) => ruleArns.has(d.ruleArn));
     this.outbox.enqueue(deliveries, this.now());
     this.kick();
     return deliveries.length;

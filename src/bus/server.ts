@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { CredentialStore } from '../kms/credentials.js';
 import { KmsError } from '../kms/errors.js';
 import { verifySigV4 } from '../kms/sigv4.js';
+import { ArchiveStore } from './archive.js';
 import { BusApiError, CONSTRAINT, constraintError, notFound, validation } from './errors.js';
 import { compilePattern, matches, PatternError, parseEvent } from './pattern/index.js';
 import type { PutEventsEntry } from './put-events.js';
@@ -81,6 +82,7 @@ function requireMember(input: Input, key: string, at: string): void {
 /** The API operations over a runtime (transport-independent, so the CLI and tests can call them directly). */
 export class BusApi {
   readonly tags = new Map<string, Map<string, string>>();
+  readonly archives: ArchiveStore;
   private readonly handlers: Record<string, Handler>;
 
   constructor(
@@ -88,6 +90,8 @@ export class BusApi {
     private readonly store?: ControlPlaneStore,
   ) {
     const reg = runtime.registry;
+    const archives = new ArchiveStore(runtime);
+    this.archives = archives;
     // biome-ignore lint/suspicious/noExplicitAny: registry requests are validated by the registry itself.
     const any = (i: Input) => i as any;
     this.handlers = {
@@ -159,6 +163,23 @@ export class BusApi {
         return runtime.putEvents(list<PutEventsEntry>(i, 'Entries') ?? []);
       },
       TestEventPattern: (i) => testEventPattern(i),
+      CreateArchive: (i) => {
+        requireMember(i, 'ArchiveName', 'archiveName');
+        requireMember(i, 'EventSourceArn', 'eventSourceArn');
+        return archives.createArchive(i);
+      },
+      DescribeArchive: (i) => archives.describeArchive(i),
+      ListArchives: (i) => archives.listArchives(i),
+      UpdateArchive: (i) => archives.updateArchive(i),
+      DeleteArchive: (i) => archives.deleteArchive(i),
+      StartReplay: (i) => {
+        requireMember(i, 'ReplayName', 'replayName');
+        requireMember(i, 'EventSourceArn', 'eventSourceArn');
+        return archives.startReplay(i);
+      },
+      DescribeReplay: (i) => archives.describeReplay(i),
+      ListReplays: (i) => archives.listReplays(i),
+      CancelReplay: (i) => archives.cancelReplay(i),
       TagResource: (i) => {
         requireMember(i, 'ResourceARN', 'resourceARN');
         requireMember(i, 'Tags', 'tags');
