@@ -1,0 +1,136 @@
+/**
+ * Runs rules over an inventory: index the CIs by type once, resolve each rule's parameters once, call the pure rule
+ * function per in-scope CI. A rule that throws on odd data yields INSUFFICIENT_DATA for that resource (never a crash,
+ * never a false COMPLIANT).
+ */
+import { ACCOUNT_TYPE, type ComplianceType, type ConfigItem, emptyCi, type Inventory } from './model.js';
+import { resolveParams } from './params.js';
+import type { EvalContext, Evidence, Rule, Severity } from './rule.js';
+
+export interface Evaluation {
+  configRuleName: string;
+  identifier: string;
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string;
+  arn?: string;
+  awsRegion: string;
+  awsAccountId: string;
+  complianceType: ComplianceType;
+  /** ≤ 256 characters, as AWS's Evaluation.Annotation. */
+  annotation: string;
+  severity: Severity;
+  evidence: Evidence[];
+  orderingTimestamp: string;
+}
+
+export interface RuleSelection {
+  rule: Rule;
+  /** InputParameters (strings as AWS accepts them, or typed values). */
+  params?: Record<string, unknown>;
+  /** ConfigRuleName when a pack renames the rule; defaults to the managed-rule name. */
+  configRuleName?: string;
+}
+
+export interface EvaluateResult {
+  evaluations: Evaluation[];
+  /** Parameter problems; the rule is skipped. */
+  errors: string[];
+}
+
+const NO_ITEMS: readonly ConfigItem[] = [];
+
+export function buildContext(inv: Inventory, now: number): EvalContext & { accounts: ConfigItem[] } {
+  const byType = new Map<string, ConfigItem[]>();
+  const byId = new Map<string, ConfigItem>();
+  for (const ci of inv.items) {
+    let list = byType.get(ci.resourceType);
+    if (!list) byType.set(ci.resourceType, (list = []));
+    list.push(ci);
+    byId.set(`${ci.resourceType}|${ci.resourceId}`, ci);
+  }
+  // Account-scoped rules need one AWS::::Account CI per account seen even when no facts were collected.
+  const accounts = [...(byType.get(ACCOUNT_TYPE) ?? [])];
+  const have = new Set(accounts.map((a) => a.resourceId));
+  for (const ci of inv.items)
+    if (!have.has(ci.awsAccountId)) {
+      have.add(ci.awsAccountId);
+      accounts.push(
+        emptyCi({
+          resourceType: ACCOUNT_TYPE,
+          resourceId: ci.awsAccountId,
+          awsAccountId: ci.awsAccountId,
+          awsRegion: 'global',
+        }),
+      );
+    }
+  byType.set(ACCOUNT_TYPE, accounts);
+  const collected = inv.collectedTypes;
+  return {
+    now,
+    accounts,
+    itemsOf: (t) => byType.get(t) ?? NO_ITEMS,
+    find: (t, id) => byId.get(`${t}|${id}`),
+    known: (t) => collected === undefined || collected.has(t) || byType.has(t),
+  };
+}
+
+function clip(s: string): string {
+  return s.length <= 256 ? s : `${s.slice(0, 255)}…`;
+}
+
+export function evaluate(inv: Inventory, selections: RuleSelection[], opts: { now?: number } = {}): EvaluateResult {
+  const now = opts.now ?? (inv.capturedAt ? Date.parse(inv.capturedAt) : Date.now());
+  const ctx = buildContext(inv, now);
+  const stamp = new Date(now).toISOString();
+  const evaluations: Evaluation[] = [];
+  const errors: string[] = [];
+  for (const sel of selections) {
+    const { meta } = sel.rule;
+    const resolved = resolveParams(meta, sel.params);
+    if (resolved.errors.length > 0) {
+      errors.push(...resolved.errors);
+      continue;
+    }
+    const name = sel.configRuleName ?? meta.name;
+    for (const type of meta.resourceTypes)
+      for (const ci of ctx.itemsOf(type)) {
+        let d: ReturnType<Rule['evaluate']>;
+        try {
+          d = sel.rule.evaluate(ci, resolved.params, ctx);
+        } catch (e) {
+          d = {
+            compliance: 'INSUFFICIENT_DATA',
+            annotation: `could not evaluate: ${(e as Error).message}`,
+            evidence: [],
+          };
+        }
+        evaluations.push({
+          configRuleName: name,
+          identifier: meta.identifier,
+          resourceType: ci.resourceType,
+          resourceId: ci.resourceId,
+          resourceName: ci.resourceName,
+          arn: ci.arn,
+          awsRegion: ci.awsRegion,
+          awsAccountId: ci.awsAccountId,
+          complianceType: d.compliance,
+          annotation: clip(d.annotation),
+          severity: meta.severity,
+          evidence: d.evidence,
+          orderingTimestamp: stamp,
+        });
+      }
+  }
+  return { evaluations, errors };
+}
+
+/** AWS's rule-level status: NON_COMPLIANT if any resource is; COMPLIANT if any is and none fail. */
+export function ruleCompliance(evals: Evaluation[]): ComplianceType {
+  let sawCompliant = false;
+  for (const e of evals) {
+    if (e.complianceType === 'NON_COMPLIANT') return 'NON_COMPLIANT';
+    if (e.complianceType === 'COMPLIANT') sawCompliant = true;
+  }
+  return sawCompliant ? 'COMPLIANT' : evals.length > 0 ? 'NOT_APPLICABLE' : 'INSUFFICIENT_DATA';
+}

@@ -1,0 +1,104 @@
+/** Every rule, keyed by name and identifier. Adding a rule = adding its folder and one line here. */
+import type { Rule } from '../rule.js';
+import { rule as accessKeysRotated } from './access-keys-rotated/index.js';
+import { rule as cloudTrailCloudWatchLogs } from './cloud-trail-cloud-watch-logs-enabled/index.js';
+import { rule as cloudTrailEncryption } from './cloud-trail-encryption-enabled/index.js';
+import { rule as cloudTrailValidation } from './cloud-trail-log-file-validation-enabled/index.js';
+import { rule as cloudtrailEnabled } from './cloudtrail-enabled/index.js';
+import { rule as cloudtrailS3DataEvents } from './cloudtrail-s3-dataevents-enabled/index.js';
+import { rule as cmkRotation } from './cmk-backing-key-rotation-enabled/index.js';
+import { rule as dbInstanceBackup } from './db-instance-backup-enabled/index.js';
+import { rule as dynamodbPitr } from './dynamodb-pitr-enabled/index.js';
+import { rule as ebsSnapshotPublic } from './ebs-snapshot-public-restorable-check/index.js';
+import { rule as ebsDefault } from './ec2-ebs-encryption-by-default/index.js';
+import { rule as imdsv2 } from './ec2-imdsv2-check/index.js';
+import { rule as noPublicIp } from './ec2-instance-no-public-ip/index.js';
+import { rule as eipAttached } from './eip-attached/index.js';
+import { rule as encryptedVolumes } from './encrypted-volumes/index.js';
+import { rule as guardduty } from './guardduty-enabled-centralized/index.js';
+import { rule as noInlinePolicy } from './iam-no-inline-policy-check/index.js';
+import { rule as passwordPolicy } from './iam-password-policy/index.js';
+import { rule as adminAccess } from './iam-policy-no-statements-with-admin-access/index.js';
+import { rule as rootAccessKey } from './iam-root-access-key-check/index.js';
+import { rule as userMfa } from './iam-user-mfa-enabled/index.js';
+import { rule as userNoPolicies } from './iam-user-no-policies-check/index.js';
+import { rule as unusedCredentials } from './iam-user-unused-credentials-check/index.js';
+import { rule as consoleMfa } from './mfa-enabled-for-iam-console-access/index.js';
+import { rule as multiRegionTrail } from './multi-region-cloudtrail-enabled/index.js';
+import { rule as rdsPublic } from './rds-instance-public-access-check/index.js';
+import { rule as rdsEncrypted } from './rds-storage-encrypted/index.js';
+import { rule as requiredTags } from './required-tags/index.js';
+import { rule as restrictedCommonPorts } from './restricted-common-ports/index.js';
+import { rule as restrictedSsh } from './restricted-ssh/index.js';
+import { rule as rootMfa } from './root-account-mfa-enabled/index.js';
+import { rule as s3AccountPab } from './s3-account-level-public-access-blocks-periodic/index.js';
+import { rule as s3Logging } from './s3-bucket-logging-enabled/index.js';
+import { rule as s3PublicRead } from './s3-bucket-public-read-prohibited/index.js';
+import { rule as s3PublicWrite } from './s3-bucket-public-write-prohibited/index.js';
+import { rule as s3Replication } from './s3-bucket-replication-enabled/index.js';
+import { rule as s3Sse } from './s3-bucket-server-side-encryption-enabled/index.js';
+import { rule as s3Ssl } from './s3-bucket-ssl-requests-only/index.js';
+import { rule as s3Versioning } from './s3-bucket-versioning-enabled/index.js';
+import { rule as s3Kms } from './s3-default-encryption-kms/index.js';
+import { rule as securityhub } from './securityhub-enabled/index.js';
+import { rule as vpcDefaultSg } from './vpc-default-security-group-closed/index.js';
+import { rule as flowLogs } from './vpc-flow-logs-enabled/index.js';
+import { rule as sgAuthorizedPorts } from './vpc-sg-open-only-to-authorized-ports/index.js';
+
+export const ALL_RULES: readonly Rule[] = [
+  accessKeysRotated,
+  cloudTrailCloudWatchLogs,
+  cloudTrailEncryption,
+  cloudTrailValidation,
+  cloudtrailEnabled,
+  cloudtrailS3DataEvents,
+  cmkRotation,
+  dbInstanceBackup,
+  dynamodbPitr,
+  ebsSnapshotPublic,
+  ebsDefault,
+  imdsv2,
+  noPublicIp,
+  eipAttached,
+  encryptedVolumes,
+  guardduty,
+  noInlinePolicy,
+  passwordPolicy,
+  adminAccess,
+  rootAccessKey,
+  userMfa,
+  userNoPolicies,
+  unusedCredentials,
+  consoleMfa,
+  multiRegionTrail,
+  rdsPublic,
+  rdsEncrypted,
+  requiredTags,
+  restrictedCommonPorts,
+  restrictedSsh,
+  rootMfa,
+  s3AccountPab,
+  s3Logging,
+  s3PublicRead,
+  s3PublicWrite,
+  s3Replication,
+  s3Sse,
+  s3Ssl,
+  s3Versioning,
+  s3Kms,
+  securityhub,
+  vpcDefaultSg,
+  flowLogs,
+  sgAuthorizedPorts,
+];
+
+const byKey = new Map<string, Rule>();
+for (const r of ALL_RULES) {
+  byKey.set(r.meta.name.toLowerCase(), r);
+  byKey.set(r.meta.identifier.toLowerCase(), r);
+}
+
+/** Look a rule up by AWS name (restricted-ssh) or identifier (INCOMING_SSH_DISABLED). */
+export function findRule(nameOrIdentifier: string): Rule | undefined {
+  return byKey.get(nameOrIdentifier.trim().toLowerCase());
+}
