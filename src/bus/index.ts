@@ -16,6 +16,7 @@ export {
   sendToDeadLetter,
 } from './runtime.js';
 export { nextFireTime, parseSchedule, type Schedule } from './schedule.js';
+export { BusScheduler } from './scheduler.js';
 export {
   BusApi,
   type BusServerOptions,

@@ -128,16 +128,21 @@ export class BusRuntime {
   /** Deliveries for one event: every target of every matching rule, with the input shaped and the match explained. */
   route(busName: string | undefined, event: Record<string, unknown>): NewDelivery[] {
     const bus = this.registry.bus(busName);
+    return this.routeTo(bus.name, this.registry.matchingRules(bus.name, event), event);
+  }
+
+  /** Deliveries of one event to the targets of the given rules (the scheduler targets its rule directly). */
+  routeTo(bus: string, rules: readonly Rule[], event: Record<string, unknown>): NewDelivery[] {
     const ingestion = this.now();
     const ingestionTime = envelopeTime(new Date(ingestion));
     const out: NewDelivery[] = [];
-    for (const rule of this.registry.matchingRules(bus.name, event)) {
+    for (const rule of rules) {
       if (rule.targets.size === 0) continue;
       const explanation = rule.pattern ? explain(rule.pattern, event).summary : 'scheduled';
       const ctx: DeliveryContext = { ruleArn: rule.arn, ruleName: rule.name, ingestionTime };
       for (const target of rule.targets.values()) {
         const shaped = target.shaper.shape(event, ctx);
-        out.push(this.delivery(bus.name, rule, target.spec, event, ingestion, explanation, shaped));
+        out.push(this.delivery(bus, rule, target.spec, event, ingestion, explanation, shaped));
       }
     }
     return out;
@@ -288,6 +293,12 @@ export class BusRuntime {
       this.outbox.count('InvocationsFailedToBeSentToDLQ', d.ruleArn, d.targetId);
       this.outbox.complete(d.id, 'dropped', attempts, { code: error.code, message: `${error.message}; DLQ: ${sent}` });
     }
+  }
+
+  /** Enqueue deliveries built elsewhere (scheduler) and wake the worker. */
+  enqueue(deliveries: NewDelivery[]): void {
+    this.outbox.enqueue(deliveries, this.now());
+    this.kick();
   }
 
   private kick(): void {

@@ -4,6 +4,7 @@ import { Outbox } from '../../bus/outbox.js';
 import { compilePattern, explain, type Pattern, PatternError, parseEvent } from '../../bus/pattern/index.js';
 import { EventBusRegistry } from '../../bus/registry.js';
 import { BusRuntime } from '../../bus/runtime.js';
+import { BusScheduler } from '../../bus/scheduler.js';
 import { BusApi, startBusServer } from '../../bus/server.js';
 import { ControlPlaneStore } from '../../bus/state.js';
 import { UsageError, VigilError } from '../../core/errors.js';
@@ -135,6 +136,8 @@ async function serve(o: ServeOptions): Promise<void> {
     throw new VigilError(`cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
   }
   runtime.start();
+  const scheduler = new BusScheduler(runtime);
+  scheduler.start();
   await writeOut(`vigil bus: listening on ${running.url}\n`);
   const rules = runtime.registry.allBuses().reduce((n, b) => n + b.rules.size, 0);
   err(
@@ -145,6 +148,7 @@ async function serve(o: ServeOptions): Promise<void> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      scheduler.stop();
       running
         .close()
         .then(() => runtime.stop())
