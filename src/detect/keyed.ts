@@ -27,14 +27,14 @@ export interface EvictionStats {
   peak: number;
 }
 
-interface Slot<V> {
-  value: V;
+/** Values carry their own last-use time (no wrapper object per key: fewer allocations on hot paths). */
+export interface Timed {
   last: number;
 }
 
-export class KeyedState<V> {
-  private cur = new Map<string, Slot<V>>();
-  private prev = new Map<string, Slot<V>>();
+export class KeyedState<V extends Timed> {
+  private cur = new Map<string, V>();
+  private prev = new Map<string, V>();
   private curMax = Number.NEGATIVE_INFINITY;
   /** Event time when the current generation received its first key. */
   private curStart = Number.POSITIVE_INFINITY;
@@ -55,7 +55,10 @@ export class KeyedState<V> {
     return this.cur.size + this.prev.size;
   }
 
-  /** The value for `key`, creating it with `init` when absent (or expired); marks the key used at event time `time`. */
+  /**
+   * The value for `key`, creating it with `init(time)` when absent (or idle past the TTL); the caller keeps its
+   * `last` field current (most values are windows that set it on every record).
+   */
   upsert(key: string, time: number, init: (time: number) => V): V {
     let slot = this.cur.get(key);
     if (slot === undefined) {
@@ -68,20 +71,20 @@ export class KeyedState<V> {
     if (slot !== undefined && slot.last < this.limit && time >= this.limit) {
       // Idle past the TTL: the old state is stale, start over.
       this.stats.ttl++;
-      slot.value = init(time);
-      slot.last = time;
+      slot = init(time);
+      this.cur.set(key, slot);
     }
     if (slot === undefined) {
-      slot = { value: init(time), last: time };
+      slot = init(time);
       this.place(key, slot);
       const size = this.cur.size + this.prev.size;
       if (size > this.stats.peak) this.stats.peak = size;
     } else if (time > slot.last) slot.last = time;
     if (time > this.curMax) this.curMax = time;
-    return slot.value;
+    return slot;
   }
 
-  private place(key: string, slot: Slot<V>): void {
+  private place(key: string, slot: V): void {
     if (this.cur.size >= this.half) this.rotate();
     if (this.cur.size === 0 || slot.last < this.curStart) this.curStart = slot.last;
     this.cur.set(key, slot);
@@ -101,7 +104,7 @@ export class KeyedState<V> {
   }
 
   get(key: string): V | undefined {
-    return (this.cur.get(key) ?? this.prev.get(key))?.value;
+    return this.cur.get(key) ?? this.prev.get(key);
   }
 
   delete(key: string): void {
@@ -132,7 +135,7 @@ export class KeyedState<V> {
     }
   }
 
-  *entries(): IterableIterator<[string, Slot<V>]> {
+  *entries(): IterableIterator<[string, V]> {
     yield* this.prev.entries();
     yield* this.cur.entries();
   }
@@ -140,18 +143,22 @@ export class KeyedState<V> {
   /** JSON-safe copy (Sets and Maps tagged) for persisting open windows between runs. */
   snapshot(): [string, unknown, number][] {
     const out: [string, unknown, number][] = [];
-    for (const [k, s] of this.entries()) if (s.last >= this.limit) out.push([k, toJsonSafe(s.value), s.last]);
+    for (const [k, s] of this.entries()) if (s.last >= this.limit) out.push([k, toJsonSafe(s), s.last]);
     return out;
   }
 
   restore(rows: [string, unknown, number][]): void {
-    for (const [k, v, last] of rows) this.place(k, { value: fromJsonSafe(v) as V, last });
+    for (const [k, v, last] of rows) {
+      const value = fromJsonSafe(v) as V;
+      value.last = last;
+      this.place(k, value);
+    }
   }
 }
 
 /** Creates named keyed states and keeps them for reporting. */
 export class KeyedStateFactory {
-  readonly all: KeyedState<unknown>[] = [];
+  readonly all: KeyedState<Timed>[] = [];
 
   constructor(
     private readonly maxKeys: number,
@@ -160,16 +167,16 @@ export class KeyedStateFactory {
   ) {}
 
   /** The state named `name`, created on first request (states shared by several detectors). */
-  named<V>(name: string): KeyedState<V> {
+  named<V extends Timed>(name: string): KeyedState<V> {
     const full = this.prefix ? `${this.prefix}.${name}` : name;
     const found = this.all.find((s) => s.name === full);
-    return (found as KeyedState<V> | undefined) ?? this.create<V>(name);
+    return (found as unknown as KeyedState<V> | undefined) ?? this.create<V>(name);
   }
 
   /** A state named `<prefix>.<name>` (names must be unique per factory: they key persisted windows). */
-  create<V>(name: string, ttlMs = this.defaultTtlMs, maxKeys = this.maxKeys): KeyedState<V> {
+  create<V extends Timed>(name: string, ttlMs = this.defaultTtlMs, maxKeys = this.maxKeys): KeyedState<V> {
     const s = new KeyedState<V>(this.prefix ? `${this.prefix}.${name}` : name, maxKeys, ttlMs);
-    this.all.push(s as KeyedState<unknown>);
+    this.all.push(s as unknown as KeyedState<Timed>);
     return s;
   }
 

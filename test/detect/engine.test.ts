@@ -80,36 +80,38 @@ describe('windows, watermark and eviction', () => {
     expect(res.findings[0]!.service.count).toBe(2);
   });
 
+  const v = (n: number) => (t: number) => ({ last: t, n });
+
   it('eviction keeps at most maxKeys keys, drops the least recently used and counts them', () => {
-    const s = new KeyedState<number>('t', 4, 60_000);
-    for (let i = 0; i < 10; i++) s.upsert(`k${i}`, T0 + i, () => i);
+    const s = new KeyedState<{ last: number; n: number }>('t', 4, 60_000);
+    for (let i = 0; i < 10; i++) s.upsert(`k${i}`, T0 + i, v(i));
     expect(s.size).toBeLessThanOrEqual(4);
     expect(s.stats.lru).toBe(10 - s.size);
-    expect(s.get('k9')).toBe(9);
+    expect(s.get('k9')?.n).toBe(9);
     expect(s.get('k0')).toBeUndefined();
     // A key used again survives a rotation that drops its generation-mates.
-    const t = new KeyedState<number>('t', 4, 60_000);
-    t.upsert('hot', T0, () => 1);
+    const t = new KeyedState<{ last: number; n: number }>('t', 4, 60_000);
+    t.upsert('hot', T0, v(1));
     for (let i = 0; i < 6; i++) {
-      t.upsert(`k${i}`, T0 + i, () => i);
-      t.upsert('hot', T0 + i, () => -1);
+      t.upsert(`k${i}`, T0 + i, v(i));
+      t.upsert('hot', T0 + i, v(-1));
     }
-    expect(t.get('hot')).toBe(1);
+    expect(t.get('hot')?.n).toBe(1);
     expect(t.stats.peak).toBeLessThanOrEqual(4);
   });
 
   it('TTL expiry by event time: idle generations are dropped, a stale key restarts when touched', () => {
-    const s = new KeyedState<number>('t', 100, 60_000);
-    s.upsert('old', T0, () => 1);
+    const s = new KeyedState<{ last: number; n: number }>('t', 100, 60_000);
+    s.upsert('old', T0, v(1));
     s.expire(T0 + 90_000); // limit T0+30 s: the only generation is idle
     expect(s.get('old')).toBeUndefined();
     expect(s.stats.ttl).toBe(1);
-    const m = new KeyedState<number>('m', 100, 60_000);
-    m.upsert('old', T0, () => 1);
-    m.upsert('new', T0 + 120_000, () => 2);
+    const m = new KeyedState<{ last: number; n: number }>('m', 100, 60_000);
+    m.upsert('old', T0, v(1));
+    m.upsert('new', T0 + 120_000, v(2));
     m.expire(T0 + 90_000);
-    expect(m.get('new')).toBe(2);
-    expect(m.upsert('old', T0 + 121_000, () => 5)).toBe(5); // touched after its TTL: fresh state
+    expect(m.get('new')?.n).toBe(2);
+    expect(m.upsert('old', T0 + 121_000, v(5)).n).toBe(5); // touched after its TTL: fresh state
     expect(m.stats.ttl).toBe(1);
   });
 

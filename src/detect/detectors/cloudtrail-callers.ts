@@ -274,6 +274,7 @@ export const instanceCredentialExfiltration: Detector = {
 };
 
 interface LastLogin {
+  last: number;
   time: number;
   ip: string;
   country?: string;
@@ -319,6 +320,7 @@ export const consoleLoginImpossibleTravel: Detector = {
         const g: GeoInfo | undefined = ctx.geo.lookup(ip);
         const prev = last.get(id);
         const cur: LastLogin = {
+          last: r.time,
           time: r.time,
           ip,
           country: g?.countryCode,
@@ -508,7 +510,7 @@ export const s3MaliciousCaller: Detector = {
     ],
   },
   create(ctx) {
-    const seenRequests = ctx.windows.create<true>('request-ids', 3_600_000, 100_000);
+    const seenRequests = ctx.windows.create<{ last: number }>('request-ids', 3_600_000, 100_000);
     return {
       onRecord(r) {
         let ip: string | undefined;
@@ -535,7 +537,7 @@ export const s3MaliciousCaller: Detector = {
         if (!hit) return;
         if (view.requestId) {
           if (seenRequests.get(view.requestId)) return;
-          seenRequests.upsert(view.requestId, r.time, () => true);
+          seenRequests.upsert(view.requestId, r.time, (t) => ({ last: t }));
         }
         const cls = s3ApiClass(view.api);
         let type: string;

@@ -13,20 +13,53 @@ const LEARNING = {
   description: 'hours an instance must have been observed (first flow) before deviations are reported',
 };
 
+/**
+ * Everything the flow baselines remember about one instance, in one object (one lookup per record): first activity,
+ * first use of each remote (protocol, port), of each DNS resolver / DoT / DoH server, and its traffic-volume profile.
+ * Resolver sets are capped: an instance that talks to more than MAX_RESOLVERS distinct resolvers is a DNS server or
+ * scanner, not a host with "a" resolver, and its set stops growing (so memory stays bounded).
+ */
+interface FlowProfile {
+  first: number;
+  ports: Record<number, number>;
+  dns: Record<string, number>;
+  dnsCount: number;
+  vol?: VolumeProfile;
+}
+
+const MAX_RESOLVERS = 64;
+const NS = 'flow-profile';
+
 let memoRecord: LogRecord | undefined;
+let memoProfile: FlowProfile | undefined;
 let memoFirst: number | undefined;
 
-/**
- * True when the instance is past its learning period at time `t`. Its first activity is recorded once per record
- * (memoised: several baseline detectors ask about the same record).
- */
+/** The instance's profile for this record (memoised: several baseline detectors ask about the same record). */
+function profileOf(b: Baseline, entity: string, r: LogRecord): { prof: FlowProfile; firstBefore: number | undefined } {
+  if (memoRecord !== r) {
+    const t = r.time;
+    let prof = b.get<FlowProfile>(NS, entity);
+    if (prof === undefined) {
+      prof = { first: t, ports: {}, dns: {}, dnsCount: 0 };
+      memoFirst = undefined;
+      b.put(NS, entity, prof);
+    } else {
+      memoFirst = prof.first;
+      if (t < prof.first) {
+        prof.first = t;
+        b.put(NS, entity, prof);
+      }
+    }
+    memoRecord = r;
+    memoProfile = prof;
+  }
+  return { prof: memoProfile!, firstBefore: memoFirst };
+}
+
+/** True when the instance is past its learning period at the record's time (its first activity is recorded). */
 function learned(b: Baseline, entity: string, r: LogRecord, hours: number): { ok: boolean; since: number } {
   const t = r.time;
-  if (memoRecord !== r) {
-    memoRecord = r;
-    memoFirst = b.seen('flow-entity', entity, t);
-  }
-  const first = memoFirst;
+  const first = profileOf(b, entity, r).firstBefore;
   const since = first === undefined ? t : Math.min(first, t);
   return { ok: first !== undefined && t - first >= hours * 3_600_000, since };
 }
@@ -73,7 +106,13 @@ export const networkPortUnusual: Detector = {
         if (!v.ok || v.nonInstance || Number.isNaN(r.time)) return;
         const l = learned(ctx.baseline, v.entity, r, hours);
         if (!v.accepted || !localClient(v)) return;
-        const prev = ctx.baseline.seen('flow-port', `${v.entity}|${v.proto}|${v.remotePort}`, r.time);
+        const { prof } = profileOf(ctx.baseline, v.entity, r);
+        const portKey = v.proto * 65536 + v.remotePort;
+        const prev = prof.ports[portKey];
+        if (prev === undefined || r.time < prev) {
+          prof.ports[portKey] = r.time;
+          ctx.baseline.put(NS, v.entity, prof);
+        }
         if (!isNew(prev, r.time) || !l.ok) return;
         const spam = v.proto === 6 && MAIL_PORTS.has(v.remotePort);
         emitBehavior(
@@ -183,12 +222,14 @@ export const trafficVolumeUnusual: Detector = {
         if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
         const t = r.time;
         const w = state.upsert(v.entity, t, init);
-        let prof = ctx.baseline.get<VolumeProfile>('flow-volume', v.entity);
+        const fp = profileOf(ctx.baseline, v.entity, r).prof;
+        let prof = fp.vol;
         if (t - w.start >= windowMs) {
           if (w.bytes > 0) {
             // The old window is complete: it joins the profile.
             prof = { windows: (prof?.windows ?? 0) + 1, max: Math.max(prof?.max ?? 0, w.bytes) };
-            ctx.baseline.put('flow-volume', v.entity, prof);
+            fp.vol = prof;
+            ctx.baseline.put(NS, v.entity, fp);
           }
           w.start = t;
           w.bytes = 0;
@@ -245,7 +286,7 @@ export const dnsEvasion: Detector = {
     dataSources: ['vpcflow'],
     kind: 'baseline',
     trigger:
-      'An accepted outbound request from an instance past its learning period: port 53 to a public resolver it never used (UnusualDNSResolver); TCP 853 to a host it never used (UnusualDoTActivity); TCP 443 to a known DoH resolver (doh list) it never used (UnusualDoHActivity).',
+      'An accepted outbound request from an instance past its learning period: port 53 to a public resolver it never used (UnusualDNSResolver); TCP 853 to a host it never used (UnusualDoTActivity); TCP 443 to a known DoH resolver (doh list) it never used (UnusualDoHActivity). Each instance remembers at most 64 resolvers: one that talks to more is a DNS server or scanner and gets no further findings.',
     params: { learningPeriodHours: LEARNING },
     needs: ['baseline', 'intel'],
     findings: [
@@ -286,7 +327,17 @@ export const dnsEvasion: Detector = {
           type = 'DefenseEvasion:EC2/UnusualDoHActivity';
           what = `HTTPS to ${v.remoteIp}, a DNS-over-HTTPS resolver (${doh.list})`;
         } else return;
-        const prev = ctx.baseline.seen('flow-dns', `${v.entity}|${type}|${v.remoteIp}`, r.time);
+        const { prof } = profileOf(ctx.baseline, v.entity, r);
+        const dnsKey = `${type === 'DefenseEvasion:EC2/UnusualDNSResolver' ? 'dns' : type === 'DefenseEvasion:EC2/UnusualDoTActivity' ? 'dot' : 'doh'}|${v.remoteIp}`;
+        const prev = prof.dns[dnsKey];
+        if (prev === undefined) {
+          if (prof.dnsCount >= MAX_RESOLVERS) return; // saturated: see FlowProfile
+          prof.dnsCount++;
+        }
+        if (prev === undefined || r.time < prev) {
+          prof.dns[dnsKey] = r.time;
+          ctx.baseline.put(NS, v.entity, prof);
+        }
         const l = learned(ctx.baseline, v.entity, r, hours);
         if (!isNew(prev, r.time) || !l.ok) return;
         emitBehavior(

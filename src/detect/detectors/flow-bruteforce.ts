@@ -3,8 +3,20 @@
  * Our instance as the target → Low (resourceRole TARGET); as the attacker → High (ACTOR).
  */
 import type { Detector, MitreRef } from '../types.js';
+import { keep } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
-import { addOrigin, type Win, windowAt } from './window.js';
+
+/** Attempts of one source against one service of one instance in the current window. */
+interface Attempts {
+  start: number;
+  last: number;
+  n: number;
+  accepted: boolean;
+  fired: number;
+  o: import('../../ingest/types.js').RecordOrigin[] | undefined;
+}
+
+const newAttempts = (t: number): Attempts => ({ start: t, last: t, n: 0, accepted: false, fired: 0, o: undefined });
 
 const SERVICES: { ports: number[]; type: string; name: string }[] = [
   { ports: [22], type: 'UnauthorizedAccess:EC2/SSHBruteForce', name: 'SSH' },
@@ -37,7 +49,7 @@ export const bruteForce: Detector = {
     })),
   },
   create(ctx) {
-    const state = ctx.windows.create<Win>('attempts');
+    const state = ctx.windows.create<Attempts>('attempts');
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const min = ctx.params.minAttempts as number;
     const maxPk = ctx.params.maxPacketsPerAttempt as number;
@@ -53,12 +65,19 @@ export const bruteForce: Detector = {
         else if (v.direction === 'OUTBOUND' && v.dst === v.remoteIp) role = 'ACTOR';
         else return;
         const key = `${v.entity}|${v.remoteIp}|${svc.name}|${role}`;
-        const w = windowAt(state, key, r.time, windowMs);
+        const t = r.time;
+        const w = state.upsert(key, t, newAttempts);
+        if (t - w.start >= windowMs) {
+          w.start = t;
+          w.n = 0;
+          w.accepted = false;
+          w.fired = 0;
+          w.o = undefined;
+        } else if (t < w.start) w.start = t;
+        if (t > w.last) w.last = t;
         w.n++;
-        w.packets += v.packets;
-        w.bytes += v.bytes;
-        if (v.accepted) w.extra.add('accepted');
-        addOrigin(w, r.origin);
+        if (v.accepted) w.accepted = true;
+        w.o = keep(w.o, r.origin);
         if (w.n < min) return;
         if (w.fired === 0) {
           w.fired = 1;
@@ -78,9 +97,9 @@ export const bruteForce: Detector = {
             action: networkAction(v, ctx.geo),
             resourceRole: role,
             reason: `${w.n} connection records to port ${v.dstPort} with ≤ ${maxPk} packets each ≥ minAttempts ${min} within ${ctx.params.windowMinutes} min; instance is the ${role.toLowerCase()}`,
-            evidence: flowEvidence(v, { attempts: w.n, anyAccepted: w.extra.has('accepted') }),
+            evidence: flowEvidence(v, { attempts: w.n, anyAccepted: w.accepted }),
             thresholds: { minAttempts: min, windowMinutes: ctx.params.windowMinutes!, maxPacketsPerAttempt: maxPk },
-            origins: [...w.origins],
+            origins: [...(w.o ?? [])],
           });
         }
       },

@@ -44,9 +44,9 @@ export const outboundDos: Detector = {
     const minPk = ctx.params.minPackets as number;
     const minUnusual = ctx.params.minPacketsUnusualProtocol as number;
     const pairs = pairTable(ctx);
-    const totals = ctx.windows.create<{ start: number; packets: number; unusual: number }>('instance-packets');
+    const totals = ctx.windows.create<{ start: number; last: number; packets: number }>('instance-packets');
     const gate = Math.min(minPk, minUnusual) / 2;
-    const initTotal = (t: number) => ({ start: t, packets: 0, unusual: 0 });
+    const initTotal = (t: number) => ({ start: t, last: t, packets: 0 });
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);

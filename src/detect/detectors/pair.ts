@@ -10,6 +10,7 @@ import type { DetectorContext } from '../types.js';
 import type { FlowView } from './util.js';
 
 export class Pair {
+  last = 0;
   // Port scan (outbound requests: distinct remote ports).
   sStart = 0;
   sFired = 0;
@@ -76,7 +77,11 @@ export function keep(list: RecordOrigin[] | undefined, o: RecordOrigin, max = 20
   return list;
 }
 
-const newPair = () => new Pair();
+const newPair = (t: number) => {
+  const p = new Pair();
+  p.last = t;
+  return p;
+};
 let memoRecord: LogRecord | undefined;
 let memoState: KeyedState<Pair> | undefined;
 let memoPair: Pair | undefined;
@@ -90,6 +95,7 @@ export function pairTable(ctx: DetectorContext): KeyedState<Pair> {
 export function pairOf(state: KeyedState<Pair>, v: FlowView, r: LogRecord): Pair {
   if (memoRecord === r && memoState === state) return memoPair!;
   const p = state.upsert(`${v.entity}|${v.remoteIp}`, r.time, newPair);
+  if (r.time > p.last) p.last = r.time;
   memoRecord = r;
   memoState = state;
   memoPair = p;
