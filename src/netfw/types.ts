@@ -9,6 +9,8 @@ export interface RuleIssue {
   reason: string;
   sid?: number;
   keyword?: string;
+  /** Location inside a JSON document (rule groups, policies), e.g. `RulesSource.StatelessRules[2].Priority`. */
+  path?: string;
 }
 
 export type IssueSink = (issue: RuleIssue) => void;
