@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBus } from './bus.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
@@ -18,6 +19,7 @@ export const commands: Register[] = [
   registerLogs,
   registerDetect,
   registerSigma,
+  registerBus,
   registerKms,
   registerTrail,
   registerConfig,
