@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sqsDeadLetter } from './aws-targets.js';
 import { httpTargetFor, SlackTarget } from './http-target.js';
 import type { DeliveryContext } from './input.js';
 import { type Delivery, type NewDelivery, Outbox } from './outbox.js';
@@ -336,13 +337,18 @@ export class BusRuntime {
   }
 }
 
-/** Write a dead letter. `file:` DLQs get one JSON line {body, attributes}; returns true or why it failed. */
+/**
+ * Write a dead letter: SQS queues get the body with the attributes as message attributes (as AWS sends them);
+ * `file:` DLQs get one JSON line {body, attributes}. Returns true or why it failed.
+ */
 export async function sendToDeadLetter(
   arn: string,
   body: string,
   attributes: DeadLetterAttributes,
 ): Promise<true | string> {
-  if (!arn.startsWith('file:')) return `dead-letter target ${arn} is not supported (use a file: DLQ)`;
+  if (/^arn:[^:]+:sqs:/.test(arn)) return sqsDeadLetter(arn, body, attributes);
+  if (!arn.startsWith('file:'))
+    return `dead-letter target ${arn} is not supported (use an SQS queue ARN or a file: DLQ)`;
   const path = arn.startsWith('file://') ? fileURLToPath(arn) : arn.slice(5);
   try {
     await mkdir(dirname(path), { recursive: true });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArn, SnsTarget, SqsTarget } from './aws-targets.js';
 import type { TargetSpec } from './registry.js';
 
 /**
@@ -285,7 +286,10 @@ export function createInvoker(spec: TargetSpec, deps: InvokerDeps): TargetInvoke
   }
   const bus = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(arn);
   if (bus) return new BusTarget(bus[1], deps.publish);
-  return `target ${arn} is not supported (supported: file:, command:, module:, https:, slack:, event-bus ARNs)`;
+  const service = parseArn(arn)?.service;
+  if (service === 'sqs') return new SqsTarget(arn, spec.SqsParameters?.MessageGroupId);
+  if (service === 'sns') return new SnsTarget(arn);
+  return `target ${arn} is not supported (supported: file:, command:, module:, https:, slack:, event-bus, SQS and SNS ARNs)`;
 }
 
 function numberField(spec: TargetSpec, name: string, fallback: number): number {
