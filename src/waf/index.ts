@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { collectDocument, compileWebAcl, emptyResources, type LoadIssue, type Resources } from './load.js';
+import type { WebAcl } from './model.js';
+
+export type { Decision, EngineOptions, MatchDetail } from './evaluate.js';
+export { issueToken, RateTracker, WafEngine } from './evaluate.js';
+export type { LoadIssue } from './load.js';
+export { wafLogRecord } from './log.js';
+export type { WebAcl } from './model.js';
+export { makeRequest, type WafRequest } from './request.js';
+
+export interface FileIssue extends LoadIssue {
+  file: string;
+}
+
+/**
+ * Load a WebACL from JSON files: the ACL (`get-web-acl` output, bare WebACL, or CloudFormation) plus any IP sets,
+ * regex pattern sets and rule groups it references, in any order. Never throws: problems come back located by
+ * file and JSON path; `acl` is undefined when any problem is fatal.
+ */
+export function loadWebAclFiles(
+  files: string[],
+  opts: { bodyLimit?: number; aclName?: string } = {},
+): { acl?: WebAcl; issues: FileIssue[] } {
+  const res: Resources = emptyResources();
+  const issues: FileIssue[] = [];
+  const acls: { json: Record<string, unknown>; path: string; file: string }[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      issues.push({
+        file,
+        path: '$',
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
+      continue;
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      issues.push({ file, path: '$', message: `invalid JSON: ${(err as Error).message}` });
+      continue;
+    }
+    const local: LoadIssue[] = [];
+    for (const a of collectDocument(doc, res, local)) acls.push({ ...a, file });
+    for (const i of local) issues.push({ file, ...i });
+  }
+  return { ...compileFirst(acls, res, issues, opts), issues };
+}
+
+/** Same as loadWebAclFiles for already-parsed documents (tests, API use). */
+export function loadWebAcl(
+  docs: unknown[],
+  opts: { bodyLimit?: number; aclName?: string } = {},
+): { acl?: WebAcl; issues: FileIssue[] } {
+  const res: Resources = emptyResources();
+  const issues: FileIssue[] = [];
+  const acls: { json: Record<string, unknown>; path: string; file: string }[] = [];
+  docs.forEach((doc, i) => {
+    const local: LoadIssue[] = [];
+    for (const a of collectDocument(doc, res, local)) acls.push({ ...a, file: `#${i}` });
+    for (const x of local) issues.push({ file: `#${i}`, ...x });
+  });
+  return { ...compileFirst(acls, res, issues, opts), issues };
+}
+
+function compileFirst(
+  acls: { json: Record<string, unknown>; path: string; file: string }[],
+  res: Resources,
+  issues: FileIssue[],
+  opts: { bodyLimit?: number; aclName?: string },
+): { acl?: WebAcl } {
+  const chosen = opts.aclName === undefined ? acls : acls.filter((a) => a.json.Name === opts.aclName);
+  if (chosen.length === 0) {
+    issues.push({
+      file: '-',
+      path: '$',
+      message: opts.aclName ? `no web ACL named ${opts.aclName}` : 'no web ACL found in the inputs',
+    });
+    return {};
+  }
+  if (chosen.length > 1) {
+    issues.push({
+      file: chosen[1]!.file,
+      path: chosen[1]!.path || '$',
+      message: 'several web ACLs given; choose one by name',
+    });
+    return {};
+  }
+  const a = chosen[0]!;
+  const local: LoadIssue[] = [];
+  const compileOpts: { bodyLimit?: number } = {};
+  if (opts.bodyLimit !== undefined) compileOpts.bodyLimit = opts.bodyLimit;
+  const acl = compileWebAcl(a.json, a.path, res, local, compileOpts);
+  for (const i of local) issues.push({ file: a.file, ...i });
+  return acl ? { acl } : {};
+}
