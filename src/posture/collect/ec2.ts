@@ -1,0 +1,144 @@
+import {
+  DescribeAddressesCommand,
+  DescribeFlowLogsCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  DescribeSubnetsCommand,
+  DescribeVolumesCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  GetEbsEncryptionByDefaultCommand,
+} from '@aws-sdk/client-ec2';
+import { emptyCi } from '../model.js';
+import { type Collection, lowerCamel, tagMap } from './context.js';
+
+type Obj = Record<string, unknown>;
+
+/** EC2 in one region. Returns EBS encryption-by-default for the account facts. */
+export async function collectEc2(col: Collection, region: string): Promise<boolean | undefined> {
+  const ec2 = new EC2Client(col.clientConfig(region));
+  const S = 'ec2';
+  const acct = () => col.accountId ?? 'unknown';
+  const base = (
+    type: string,
+    id: string,
+    tags: { Key?: string; Value?: string }[] | undefined,
+    cfg: unknown,
+    arnPath: string,
+  ) =>
+    emptyCi({
+      resourceType: type,
+      resourceId: id,
+      awsRegion: region,
+      awsAccountId: acct(),
+      arn: `arn:aws:ec2:${region}:${acct()}:${arnPath}`,
+      tags: tagMap(tags),
+      configuration: lowerCamel(cfg) as Obj,
+    });
+
+  const sgs = await col.call(S, region, 'DescribeSecurityGroups', (abortSignal) =>
+    ec2.send(new DescribeSecurityGroupsCommand({}), { abortSignal }),
+  );
+  if (sgs) {
+    // The owner of the security groups is the account being collected (no STS client needed).
+    col.accountId ??= sgs.SecurityGroups?.find((g) => g.OwnerId)?.OwnerId;
+    col.collectedTypes.add('AWS::EC2::SecurityGroup');
+    for (const g of sgs.SecurityGroups ?? []) {
+      const ci = base('AWS::EC2::SecurityGroup', g.GroupId!, g.Tags, g, `security-group/${g.GroupId}`);
+      ci.resourceName = g.GroupName;
+      if (g.VpcId)
+        ci.relationships.push({
+          resourceType: 'AWS::EC2::VPC',
+          resourceId: g.VpcId,
+          relationshipName: 'Is contained in Vpc',
+        });
+      col.add(ci);
+    }
+  }
+
+  const [vpcs, subnets, flows, addrs, vols, snaps, insts, ebs] = await Promise.all([
+    col.call(S, region, 'DescribeVpcs', (abortSignal) => ec2.send(new DescribeVpcsCommand({}), { abortSignal })),
+    col.call(S, region, 'DescribeSubnets', (abortSignal) => ec2.send(new DescribeSubnetsCommand({}), { abortSignal })),
+    col.call(S, region, 'DescribeFlowLogs', (abortSignal) =>
+      ec2.send(new DescribeFlowLogsCommand({}), { abortSignal }),
+    ),
+    col.call(S, region, 'DescribeAddresses', (abortSignal) =>
+      ec2.send(new DescribeAddressesCommand({}), { abortSignal }),
+    ),
+    col.call(S, region, 'DescribeVolumes', (abortSignal) => ec2.send(new DescribeVolumesCommand({}), { abortSignal })),
+    col.call(S, region, 'DescribeSnapshots', (abortSignal) =>
+      ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }), { abortSignal }),
+    ),
+    col.call(S, region, 'DescribeInstances', (abortSignal) =>
+      ec2.send(new DescribeInstancesCommand({}), { abortSignal }),
+    ),
+    col.call(S, region, 'GetEbsEncryptionByDefault', (abortSignal) =>
+      ec2.send(new GetEbsEncryptionByDefaultCommand({}), { abortSignal }),
+    ),
+  ]);
+  if (vpcs) {
+    col.collectedTypes.add('AWS::EC2::VPC');
+    for (const v of vpcs.Vpcs ?? []) {
+      const ci = base('AWS::EC2::VPC', v.VpcId!, v.Tags, v, `vpc/${v.VpcId}`);
+      if (flows)
+        ci.supplementaryConfiguration.FlowLogs = (flows.FlowLogs ?? [])
+          .filter((f) => f.ResourceId === v.VpcId)
+          .map(lowerCamel);
+      col.add(ci);
+    }
+  }
+  if (flows) {
+    col.collectedTypes.add('AWS::EC2::FlowLog');
+    for (const f of flows.FlowLogs ?? [])
+      col.add(base('AWS::EC2::FlowLog', f.FlowLogId!, f.Tags, f, `vpc-flow-log/${f.FlowLogId}`));
+  }
+  if (subnets) {
+    col.collectedTypes.add('AWS::EC2::Subnet');
+    for (const s of subnets.Subnets ?? [])
+      col.add(base('AWS::EC2::Subnet', s.SubnetId!, s.Tags, s, `subnet/${s.SubnetId}`));
+  }
+  if (addrs) {
+    col.collectedTypes.add('AWS::EC2::EIP');
+    for (const a of addrs.Addresses ?? []) {
+      const ci = base('AWS::EC2::EIP', a.AllocationId ?? a.PublicIp!, a.Tags, a, `elastic-ip/${a.AllocationId}`);
+      col.add(ci);
+    }
+  }
+  if (vols) {
+    col.collectedTypes.add('AWS::EC2::Volume');
+    for (const v of vols.Volumes ?? [])
+      col.add(base('AWS::EC2::Volume', v.VolumeId!, v.Tags, v, `volume/${v.VolumeId}`));
+  }
+  if (snaps) {
+    col.collectedTypes.add('AWS::EC2::Snapshot');
+    const list = snaps.Snapshots ?? [];
+    // One attribute call per snapshot: the permissions are not in DescribeSnapshots.
+    const perms = await Promise.all(
+      list.map((s) =>
+        col.call(S, region, 'DescribeSnapshotAttribute', (abortSignal) =>
+          ec2.send(
+            new DescribeSnapshotAttributeCommand({ SnapshotId: s.SnapshotId, Attribute: 'createVolumePermission' }),
+            {
+              abortSignal,
+            },
+          ),
+        ),
+      ),
+    );
+    list.forEach((s, i) => {
+      const ci = base('AWS::EC2::Snapshot', s.SnapshotId!, s.Tags, s, `snapshot/${s.SnapshotId}`);
+      const p = perms[i];
+      if (p) ci.supplementaryConfiguration.CreateVolumePermissions = lowerCamel(p.CreateVolumePermissions ?? []);
+      col.add(ci);
+    });
+  }
+  if (insts) {
+    col.collectedTypes.add('AWS::EC2::Instance');
+    for (const r of insts.Reservations ?? [])
+      for (const i of r.Instances ?? [])
+        col.add(base('AWS::EC2::Instance', i.InstanceId!, i.Tags, i, `instance/${i.InstanceId}`));
+  }
+  return ebs?.EbsEncryptionByDefault;
+}

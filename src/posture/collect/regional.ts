@@ -1,0 +1,213 @@
+/** Regional services other than EC2: CloudTrail, KMS, DynamoDB, RDS, GuardDuty. */
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetAdministratorAccountCommand,
+  GetDetectorCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
+import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { emptyCi } from '../model.js';
+import { type Collection, lowerCamel } from './context.js';
+
+type Obj = Record<string, unknown>;
+const acct = (col: Collection) => col.accountId ?? 'unknown';
+
+export async function collectCloudTrail(col: Collection, region: string): Promise<void> {
+  const ct = new CloudTrailClient(col.clientConfig(region));
+  const S = 'cloudtrail';
+  // Shadow trails of multi-region trails are excluded: each trail is reported once, in its home region.
+  const res = await col.call(S, region, 'DescribeTrails', (abortSignal) =>
+    ct.send(new DescribeTrailsCommand({ includeShadowTrails: false }), { abortSignal }),
+  );
+  if (!res) return;
+  col.collectedTypes.add('AWS::CloudTrail::Trail');
+  await Promise.all(
+    (res.trailList ?? []).map(async (t) => {
+      const [status, sel] = await Promise.all([
+        col.call(S, region, 'GetTrailStatus', (abortSignal) =>
+          ct.send(new GetTrailStatusCommand({ Name: t.TrailARN }), { abortSignal }),
+        ),
+        col.call(S, region, 'GetEventSelectors', (abortSignal) =>
+          ct.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN }), { abortSignal }),
+        ),
+      ]);
+      const ci = emptyCi({
+        resourceType: 'AWS::CloudTrail::Trail',
+        resourceId: t.Name!,
+        resourceName: t.Name,
+        arn: t.TrailARN,
+        awsRegion: region,
+        awsAccountId: acct(col),
+        configuration: lowerCamel(t) as Obj,
+      });
+      ci.configuration.trailARN = t.TrailARN;
+      ci.configuration.snsTopicARN = t.SnsTopicARN;
+      if (status) ci.supplementaryConfiguration.TrailStatus = lowerCamel(status);
+      if (sel) {
+        ci.supplementaryConfiguration.EventSelectors = lowerCamel(sel.EventSelectors ?? []);
+        ci.supplementaryConfiguration.AdvancedEventSelectors = lowerCamel(sel.AdvancedEventSelectors ?? []);
+      }
+      col.add(ci);
+    }),
+  );
+}
+
+export async function collectKms(col: Collection, region: string): Promise<void> {
+  const kms = new KMSClient(col.clientConfig(region));
+  const S = 'kms';
+  const res = await col.call(S, region, 'ListKeys', (abortSignal) =>
+    kms.send(new ListKeysCommand({ Limit: 1000 }), { abortSignal }),
+  );
+  if (!res) return;
+  col.collectedTypes.add('AWS::KMS::Key');
+  await Promise.all(
+    (res.Keys ?? []).map(async (k) => {
+      const d = await col.call(S, region, 'DescribeKey', (abortSignal) =>
+        kms.send(new DescribeKeyCommand({ KeyId: k.KeyId }), { abortSignal }),
+      );
+      const meta = d?.KeyMetadata;
+      const customerSymmetric = meta?.KeyManager === 'CUSTOMER' && meta.KeySpec === 'SYMMETRIC_DEFAULT';
+      // Rotation status exists only for customer managed symmetric keys; asking for others is an error.
+      const rot = customerSymmetric
+        ? await col.call(S, region, 'GetKeyRotationStatus', (abortSignal) =>
+            kms.send(new GetKeyRotationStatusCommand({ KeyId: k.KeyId }), { abortSignal }),
+          )
+        : undefined;
+      const ci = emptyCi({
+        resourceType: 'AWS::KMS::Key',
+        resourceId: k.KeyId!,
+        arn: k.KeyArn,
+        awsRegion: region,
+        awsAccountId: meta?.AWSAccountId ?? acct(col),
+        configuration: (lowerCamel(meta ?? {}) as Obj) ?? {},
+      });
+      if (meta) {
+        ci.configuration.keyManager = meta.KeyManager;
+        ci.configuration.keySpec = meta.KeySpec;
+      }
+      if (rot) ci.supplementaryConfiguration.KeyRotationStatus = rot.KeyRotationEnabled === true;
+      col.add(ci);
+    }),
+  );
+}
+
+export async function collectDynamoDb(col: Collection, region: string): Promise<void> {
+  const ddb = new DynamoDBClient(col.clientConfig(region));
+  const S = 'dynamodb';
+  const res = await col.call(S, region, 'ListTables', (abortSignal) =>
+    ddb.send(new ListTablesCommand({}), { abortSignal }),
+  );
+  if (!res) return;
+  col.collectedTypes.add('AWS::DynamoDB::Table');
+  await Promise.all(
+    (res.TableNames ?? []).map(async (TableName) => {
+      const [d, cb] = await Promise.all([
+        col.call(S, region, 'DescribeTable', (abortSignal) =>
+          ddb.send(new DescribeTableCommand({ TableName }), { abortSignal }),
+        ),
+        col.call(S, region, 'DescribeContinuousBackups', (abortSignal) =>
+          ddb.send(new DescribeContinuousBackupsCommand({ TableName }), { abortSignal }),
+        ),
+      ]);
+      const ci = emptyCi({
+        resourceType: 'AWS::DynamoDB::Table',
+        resourceId: TableName,
+        resourceName: TableName,
+        arn: d?.Table?.TableArn,
+        awsRegion: region,
+        awsAccountId: acct(col),
+        configuration: (lowerCamel(d?.Table ?? { tableName: TableName }) as Obj) ?? {},
+      });
+      if (cb?.ContinuousBackupsDescription)
+        ci.supplementaryConfiguration.ContinuousBackupsDescription = lowerCamel(cb.ContinuousBackupsDescription);
+      col.add(ci);
+    }),
+  );
+}
+
+export async function collectRds(col: Collection, region: string): Promise<void> {
+  const rds = new RDSClient(col.clientConfig(region));
+  const S = 'rds';
+  const [inst, clus] = await Promise.all([
+    col.call(S, region, 'DescribeDBInstances', (abortSignal) =>
+      rds.send(new DescribeDBInstancesCommand({}), { abortSignal }),
+    ),
+    col.call(S, region, 'DescribeDBClusters', (abortSignal) =>
+      rds.send(new DescribeDBClustersCommand({}), { abortSignal }),
+    ),
+  ]);
+  if (inst) {
+    col.collectedTypes.add('AWS::RDS::DBInstance');
+    for (const i of inst.DBInstances ?? [])
+      col.add(
+        emptyCi({
+          resourceType: 'AWS::RDS::DBInstance',
+          resourceId: i.DBInstanceIdentifier!,
+          resourceName: i.DBInstanceIdentifier,
+          arn: i.DBInstanceArn,
+          awsRegion: region,
+          awsAccountId: acct(col),
+          configuration: lowerCamel(i) as Obj,
+        }),
+      );
+  }
+  if (clus) {
+    col.collectedTypes.add('AWS::RDS::DBCluster');
+    for (const c of clus.DBClusters ?? [])
+      col.add(
+        emptyCi({
+          resourceType: 'AWS::RDS::DBCluster',
+          resourceId: c.DBClusterIdentifier!,
+          resourceName: c.DBClusterIdentifier,
+          arn: c.DBClusterArn,
+          awsRegion: region,
+          awsAccountId: acct(col),
+          configuration: lowerCamel(c) as Obj,
+        }),
+      );
+  }
+}
+
+export async function collectGuardDuty(col: Collection, region: string): Promise<void> {
+  const gd = new GuardDutyClient(col.clientConfig(region));
+  const S = 'guardduty';
+  const res = await col.call(S, region, 'ListDetectors', (abortSignal) =>
+    gd.send(new ListDetectorsCommand({}), { abortSignal }),
+  );
+  if (!res) return;
+  col.collectedTypes.add('AWS::GuardDuty::Detector');
+  await Promise.all(
+    (res.DetectorIds ?? []).map(async (DetectorId) => {
+      const [d, admin] = await Promise.all([
+        col.call(S, region, 'GetDetector', (abortSignal) =>
+          gd.send(new GetDetectorCommand({ DetectorId }), { abortSignal }),
+        ),
+        col.call(S, region, 'GetAdministratorAccount', (abortSignal) =>
+          gd.send(new GetAdministratorAccountCommand({ DetectorId }), { abortSignal }),
+        ),
+      ]);
+      const ci = emptyCi({
+        resourceType: 'AWS::GuardDuty::Detector',
+        resourceId: DetectorId,
+        awsRegion: region,
+        awsAccountId: acct(col),
+        configuration: (lowerCamel(d ?? {}) as Obj) ?? {},
+      });
+      if (admin?.Administrator) ci.supplementaryConfiguration.Administrator = lowerCamel(admin.Administrator);
+      col.add(ci);
+    }),
+  );
+}
