@@ -5,6 +5,7 @@ import { InventoryBuilder } from '../../src/posture/inputs.js';
 import { ALL_RULES } from '../../src/posture/rules/index.js';
 import { hasCommand, integrationAvailable } from '../helpers/integration.js';
 import { type MotoServer, startMoto } from '../helpers/moto.js';
+import { vigil } from './cli-harness.js';
 import { buildFixture, CREDENTIALS, type Fixture, REGION } from './moto-fixture.js';
 
 const available = integrationAvailable('moto_server', hasCommand('moto_server', ['--help']));
@@ -114,6 +115,31 @@ describe.skipIf(!available)('collector against moto_server → rules', () => {
     );
     expect(status('rds-instance-public-access-check', 'db-no-backup')).toBe('NON_COMPLIANT');
     expect(status('guardduty-enabled-centralized', '123456789012')).toBe('COMPLIANT');
+  });
+
+  it('vigil posture scan --live against the endpoint gates with --fail-on', async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'testing';
+    process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+    const r = await vigil([
+      'posture',
+      'scan',
+      '--live',
+      '--endpoint-url',
+      moto.endpoint,
+      '--region',
+      REGION,
+      '--services',
+      'ec2',
+      '--rules',
+      'restricted-ssh',
+      '-f',
+      'json',
+      '--fail-on',
+      'HIGH',
+    ]);
+    expect(r.code).toBe(1);
+    const open = JSON.parse(r.stdout).evaluations.find((e: { resourceId: string }) => e.resourceId === fx.sgOpenSsh);
+    expect(open.complianceType).toBe('NON_COMPLIANT');
   });
 
   it('a failing endpoint is a recorded partial failure, not a crash', async () => {

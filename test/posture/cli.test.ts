@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { vigil } from './cli-harness.js';
+import { account, ci } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-posture-cli-'));
+const snap = join(dir, 'snap.json');
+writeFileSync(
+  snap,
+  JSON.stringify({
+    vigilSnapshot: 1,
+    collectedAt: '2026-11-01T00:00:00.000Z',
+    collectedTypes: ['AWS::EC2::SecurityGroup', 'AWS::::Account', 'AWS::S3::Bucket'],
+    errors: [],
+    configurationItems: [
+      ci('AWS::EC2::SecurityGroup', 'sg-open', {
+        configuration: {
+          groupName: 'open',
+          ipPermissions: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: ['0.0.0.0/0'] }],
+        },
+      }),
+      ci('AWS::EC2::SecurityGroup', 'sg-ok', { configuration: { groupName: 'ok', ipPermissions: [] } }),
+      ci('AWS::S3::Bucket', 'logs', {
+        supplementaryConfiguration: { BucketVersioningConfiguration: { status: 'Off' } },
+      }),
+      account({ passwordPolicy: null }),
+    ],
+  }),
+);
+const bad = join(dir, 'bad.jsonl');
+writeFileSync(bad, '{"messageType":"ConfigurationItemChangeNotification"}\nnot json\n');
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('vigil posture scan', () => {
+  it('json: evaluations with configRuleName, resourceType, resourceId, complianceType, annotation, severity', async () => {
+    const r = await vigil([
+      'posture',
+      'scan',
+      snap,
+      '--rules',
+      'restricted-ssh,INCOMING_SSH_DISABLED',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.summary.byCompliance).toMatchObject({ NON_COMPLIANT: 1, COMPLIANT: 1 });
+    expect(doc.evaluations[0]).toMatchObject({
+      configRuleName: 'restricted-ssh',
+      resourceType: 'AWS::EC2::SecurityGroup',
+      resourceId: 'sg-open',
+      complianceType: 'NON_COMPLIANT',
+      annotation: 'ingress tcp port 22 from 0.0.0.0/0 includes SSH port 22',
+      severity: 'HIGH',
+    });
+  });
+  it('--fail-on gates on severity: HIGH fails, CRITICAL passes', async () => {
+    expect((await vigil(['posture', 'scan', snap, '--rules', 'restricted-ssh', '--fail-on', 'high'])).code).toBe(1);
+    expect((await vigil(['posture', 'scan', snap, '--rules', 'restricted-ssh', '--fail-on', 'CRITICAL'])).code).toBe(0);
+  });
+  it('table output with summary; --status filters the rows only', async () => {
+    const r = await vigil(['posture', 'scan', snap, '--status', 'NON_COMPLIANT']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /NON_COMPLIANT\s+MEDIUM\s+iam-password-policy\s+AWS::::Account\s+111122223333\s+the account has no password policy/,
+    );
+    expect(r.stdout).not.toMatch(/^COMPLIANT/m);
+    expect(r.stdout).toMatch(/44 rules, \d+ resources/);
+  });
+  it('--param overrides a rule parameter', async () => {
+    const r = await vigil([
+      'posture',
+      'scan',
+      snap,
+      '--rules',
+      'restricted-common-ports',
+      '--param',
+      'restricted-common-ports:blockedPort1=22',
+      '-f',
+      'jsonl',
+    ]);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.find((e) => e.resourceId === 'sg-open').annotation).toMatch(/blocked port 22/);
+  });
+  it('bad input files are reported with file and line; evaluation continues', async () => {
+    const r = await vigil(['posture', 'scan', bad, snap, '--rules', 'restricted-ssh', '-f', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`vigil: ${bad}:1: change notification without configurationItem`);
+    expect(r.stderr).toContain(`vigil: ${bad}:2: invalid JSON`);
+    expect(JSON.parse(r.stdout).evaluations).toHaveLength(2);
+  });
+  it('usage errors exit 2 with one clear line', async () => {
+    expect((await vigil(['posture', 'scan', snap, '--rules', 'nope'])).stderr).toBe(
+      'vigil: unknown rule "nope" (see vigil posture rules)\n',
+    );
+    expect((await vigil(['posture', 'scan', snap, '--fail-on', 'urgent'])).code).toBe(2);
+    expect((await vigil(['posture', 'scan'])).stderr).toMatch(/exactly one of them/);
+    const p = await vigil([
+      'posture',
+      'scan',
+      snap,
+      '--rules',
+      'access-keys-rotated',
+      '--param',
+      'access-keys-rotated:maxAccessKeyAge=abc',
+    ]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toBe('vigil: access-keys-rotated: parameter maxAccessKeyAge must be an integer, got "abc"\n');
+  });
+  it('posture rules lists the catalogue', async () => {
+    const r = await vigil(['posture', 'rules', '-f', 'json']);
+    const metas = JSON.parse(r.stdout);
+    expect(metas).toHaveLength(44);
+    expect(metas.find((m: { name: string }) => m.name === 'restricted-ssh').identifier).toBe('INCOMING_SSH_DISABLED');
+  });
+});
