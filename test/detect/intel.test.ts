@@ -11,6 +11,7 @@ import {
 import { parseAwsIpRanges } from '../../src/detect/ip-ranges.js';
 import { ipv4ToInt, isPublicIp } from '../../src/detect/ipv4.js';
 import { NetContext } from '../../src/detect/net.js';
+import { loadIntel } from '../../src/detect/run.js';
 
 describe('threat intel lists', () => {
   it('plain text: IPs, CIDRs, domains, comments; bad lines reported with line numbers', () => {
@@ -57,6 +58,10 @@ describe('threat intel lists', () => {
     const forced = new ThreatIntel();
     loadIntelText(forced, 'ip,category\n192.0.2.9,Whatever\n', 'x', 'x.csv', 'tor');
     expect(forced.lookupIp('192.0.2.9')?.[0]?.category).toBe('tor');
+  });
+
+  it('an unreadable --intel file is a usage error naming it', () => {
+    expect(() => loadIntel(['tor:/nonexistent/exits.txt'])).toThrow(/--intel \/nonexistent\/exits.txt: cannot read/);
   });
 
   it('helpers: CSV quoting, category mapping, --intel spec', () => {
