@@ -421,7 +421,8 @@ export function detectSqli(input: string, high = false): SqliResult {
         match: true,
         context: q,
         fingerprint: fingerprint(toks.slice(0, 5)),
-        matchedData: toks.slice(at, at + 5).map((t) => t.value),
+        // AWS logs the head of the token list (e.g. ["10","AND","1"] for `10 AND 1=1`)
+        matchedData: (at <= 2 ? toks.slice(0, at + 2) : toks.slice(at, at + 5)).map((t) => t.value),
         rule: lastRule,
       };
     }

@@ -1,0 +1,178 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { type Command, Option } from 'commander';
+import { UsageError, VigilError } from '../../core/errors.js';
+import { ingestAll } from '../../ingest/run.js';
+import type { LogRecord } from '../../ingest/types.js';
+import { type FileIssue, loadWebAclFiles, WafEngine, wafLogRecord } from '../../waf/index.js';
+import type { WebAcl } from '../../waf/model.js';
+import { type Replayed, requestFromJson, requestFromRecord } from '../../waf/replay.js';
+import { emptySummary, formatSummary, resultLine, testOne } from '../../waf/tester.js';
+import { writeOut } from '../stdout.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function loadAcl(files: string[], name: string | undefined): WebAcl {
+  if (files.length === 0) throw new UsageError('--web-acl FILE is required');
+  const opts: { aclName?: string } = {};
+  if (name !== undefined) opts.aclName = name;
+  const { acl, issues } = loadWebAclFiles(files, opts);
+  if (!acl) throw new VigilError(`invalid web ACL:\n${issues.map(fmtIssue).join('\n')}`);
+  return acl;
+}
+
+function fmtIssue(i: FileIssue): string {
+  return `  ${i.file}: ${i.path}: ${i.message}`;
+}
+
+/** `vigil waf …`: validate a WebACL and test it offline against HTTP logs or JSONL requests. */
+export function registerWaf(program: Command): void {
+  const waf = program.command('waf').description('WAFv2-compatible web ACL evaluation (validate, offline test)');
+
+  waf
+    .command('validate')
+    .description('load a web ACL with its IP sets, regex pattern sets and rule groups; print WCU and rules')
+    .option(
+      '--web-acl <file>',
+      'ACL JSON (get-web-acl output, WebACL or CloudFormation); repeat for referenced sets',
+      collect,
+      [],
+    )
+    .option('--acl <file>', 'alias of --web-acl', collect, [])
+    .option('--name <name>', 'choose the web ACL by name when the inputs hold several')
+    .action(async (o: { webAcl: string[]; acl: string[]; name?: string }) => {
+      const acl = loadAcl([...o.webAcl, ...o.acl], o.name);
+      const lines = [
+        `web ACL ${acl.name}: ${acl.rules.length} rules, ${acl.capacity} WCU, default ${acl.defaultAction.type}`,
+      ];
+      for (const r of acl.rules) {
+        const act = r.action?.type ?? `OverrideAction ${r.override}`;
+        lines.push(`  ${String(r.priority).padStart(5)}  ${r.name}  ${r.kind}  ${act}  ${r.wcu} WCU`);
+      }
+      await writeOut(`${lines.join('\n')}\n`);
+    });
+
+  waf
+    .command('test')
+    .description('replay WAF / ALB / CloudFront logs (or JSONL requests) against a web ACL and report what it would do')
+    .argument('<inputs...>', 'log files, directories, .gz, - for stdin, s3://…; JSONL requests with --requests')
+    .option(
+      '--web-acl <file>',
+      'ACL JSON; repeat for referenced IP sets, regex pattern sets and rule groups',
+      collect,
+      [],
+    )
+    .option('--acl <file>', 'alias of --web-acl', collect, [])
+    .option('--name <name>', 'choose the web ACL by name when the inputs hold several')
+    .option('--requests', 'inputs are JSONL requests {method,url,headers,body,clientIp,country,time}')
+    .option('--all', 'print every request, not only those not allowed or changed versus the logged decision')
+    .addOption(
+      new Option('-f, --format <format>', 'text or json (JSON lines + a summary object)')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option('--log-out <file>', 'write an AWS WAF log record (waf.md §9) per evaluated request to this file')
+    .action(
+      async (
+        inputs: string[],
+        o: {
+          webAcl: string[];
+          acl: string[];
+          name?: string;
+          requests?: boolean;
+          all?: boolean;
+          format: string;
+          logOut?: string;
+        },
+      ) => {
+        const acl = loadAcl([...o.webAcl, ...o.acl], o.name);
+        const engine = new WafEngine(acl);
+        const summary = emptySummary();
+        const json = o.format === 'json';
+        let logOut: WriteStream | undefined;
+        if (o.logOut) logOut = createWriteStream(o.logOut);
+        const pending: string[] = [];
+        const handle = (source: string, rep: Replayed) => {
+          if ('skip' in rep) {
+            summary.skipped++;
+            return;
+          }
+          if ('error' in rep) {
+            summary.errors++;
+            process.stderr.write(`${source}: ${rep.error}\n`);
+            return;
+          }
+          const d = testOne(engine, rep.req, summary, rep.logged);
+          if (logOut) logOut.write(`${JSON.stringify(wafLogRecord(acl, rep.req, d))}\n`);
+          const changed = rep.logged !== undefined && rep.logged.action !== '' && rep.logged.action !== d.action;
+          if (o.all || d.action !== 'ALLOW' || changed) {
+            const line = resultLine(source, rep.req, d, rep.logged);
+            pending.push(json ? JSON.stringify(line) : textLine(line));
+          }
+        };
+        const flush = async () => {
+          if (pending.length === 0) return;
+          const text = `${pending.join('\n')}\n`;
+          pending.length = 0;
+          await writeOut(text);
+        };
+        if (o.requests) {
+          for (const file of inputs) {
+            const stream = file === '-' ? process.stdin : createReadStream(file);
+            const done = new Promise<void>((resolve) => {
+              stream.on('error', (err: NodeJS.ErrnoException) => {
+                summary.errors++;
+                process.stderr.write(`${file}: cannot read: ${err.code ?? err.message}\n`);
+                resolve();
+              });
+              const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+              let n = 0;
+              rl.on('line', (line) => {
+                n++;
+                if (line.trim() === '') return;
+                let v: unknown;
+                try {
+                  v = JSON.parse(line);
+                } catch (err) {
+                  handle(`${file}:${n}`, { error: `invalid JSON: ${(err as Error).message}` });
+                  return;
+                }
+                handle(`${file}:${n}`, requestFromJson(v));
+              });
+              rl.on('close', () => resolve());
+            });
+            await done;
+            await flush();
+          }
+        } else {
+          await ingestAll(
+            inputs,
+            {},
+            {
+              record: (r: LogRecord) => handle(`${r.origin.file}:${r.origin.line}`, requestFromRecord(r)),
+              error: (e) => {
+                summary.errors++;
+                process.stderr.write(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.reason}\n`);
+              },
+              drain: () => flush(),
+            },
+            { job: 'records', workers: 1 },
+          );
+          await flush();
+        }
+        if (logOut) await new Promise<void>((resolve) => logOut.end(resolve));
+        await writeOut(json ? `${JSON.stringify({ summary })}\n` : formatSummary(summary));
+      },
+    );
+}
+
+function textLine(l: Record<string, unknown>): string {
+  const m = (l.matches as { location?: string; fieldName?: string; matchedData?: string[] }[] | undefined)?.[0];
+  const why = m
+    ? ` [${m.location ?? ''}${m.fieldName ? `:${m.fieldName}` : ''} ${JSON.stringify(m.matchedData ?? [])}]`
+    : '';
+  const logged = l.logged as { action: string; terminatingRuleId: string } | undefined;
+  const was = logged ? ` (logged ${logged.action} by ${logged.terminatingRuleId})` : '';
+  const grp = l.terminatingGroupRule ? `/${l.terminatingGroupRule}` : '';
+  return `${l.source} ${l.action} ${l.terminatingRuleId}${grp}${why} ${l.method} ${l.uri} from ${l.clientIp}${was}`;
+}
