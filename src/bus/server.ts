@@ -224,6 +224,11 @@ export class BusApi {
     return out;
   }
 
+  /** Save the control plane now (after loading rules from a config file). */
+  persist(): void {
+    this.store?.save(snapshotRegistry(this.runtime.registry, this.tags));
+  }
+
   /** Tags apply to buses and rules that exist (AWS: ResourceNotFoundException otherwise). */
   private resource(arn: string): string {
     const reg = this.runtime.registry;

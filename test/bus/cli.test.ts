@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EventBridgeClient, ListRulesCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, CREDS, REGION, recordedException } from './harness.js';
+import { ACCOUNT, CREDS, REGION, recordedException, waitForLines } from './harness.js';
 
 const ENTRY = resolve(import.meta.dirname, 'fixtures/cli-entry.ts');
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bus-cli-'));
@@ -13,15 +13,18 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-function start(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   children.push(child);
   return child;
 }
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = start(args);
+    const child = start(args, env);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -71,7 +74,7 @@ describe('vigil bus test-pattern', () => {
 });
 
 describe('vigil bus serve', () => {
-  async function serve(state: string): Promise<{ child: ChildProcess; url: string }> {
+  async function serve(state: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
     const child = start([
       'bus',
       'serve',
@@ -83,6 +86,7 @@ describe('vigil bus serve', () => {
       creds,
       '--account-id',
       ACCOUNT,
+      ...extra,
     ]);
     const url = await new Promise<string>((ok, fail) => {
       let out = '';
@@ -117,5 +121,73 @@ describe('vigil bus serve', () => {
     expect((await again.send(new ListRulesCommand({}))).Rules?.map((r) => r.Name)).toEqual(['persisted']);
     again.destroy();
     b.child.kill('SIGTERM');
+  });
+
+  it('loads rules from --rules YAML; vigil bus put-events delivers through them', async () => {
+    const out = join(dir, 'from-rules.jsonl');
+    const rules = join(dir, 'vigil.yaml');
+    writeFileSync(
+      rules,
+      [
+        'bus:',
+        '  rules:',
+        '    - Name: high',
+        '      EventPattern: { detail: { severity: [{ numeric: [">=", 7] }] } }',
+        `      Targets: [{ Id: f, Arn: "file://${out}", InputPath: "$.detail" }]`,
+        '    - Name: bad',
+        '      EventPattern: { a: 1 }',
+      ].join('\n'),
+    );
+    const s = await serve(join(dir, 'rules.db'), ['--rules', rules]);
+    let stderr = '';
+    s.child.stderr?.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      AWS_REGION: REGION,
+      AWS_CONFIG_FILE: join(dir, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    };
+    const sent = await run(
+      [
+        'bus',
+        'put-events',
+        '--endpoint-url',
+        s.url,
+        '--source',
+        'vigil.test',
+        '--detail-type',
+        'Finding',
+        '--detail',
+        '{"severity": 9}',
+      ],
+      env,
+    );
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+    expect(await waitForLines(out, 1)).toEqual([{ severity: 9 }]);
+    const failed = await run(
+      [
+        'bus',
+        'put-events',
+        '--endpoint-url',
+        s.url,
+        '--entries',
+        '[{"Source": "s", "DetailType": "d", "Detail": "[1]"}]',
+      ],
+      env,
+    );
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout).Entries).toEqual([
+      { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' },
+    ]);
+    expect(stderr).toContain(
+      `${rules}:6: bus.rules[1] rule bad: Event pattern is not valid. Reason: "a" must be an object or an array`,
+    );
+    expect(stderr).toContain('0 buses, 1 rules, 1 targets loaded, 1 rejected');
+    s.child.kill('SIGTERM');
   });
 });

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type Command, Option } from 'commander';
+import { loadBusConfig } from '../../bus/config.js';
 import { Outbox } from '../../bus/outbox.js';
 import { compilePattern, explain, type Pattern, PatternError, parseEvent } from '../../bus/pattern/index.js';
 import { EventBusRegistry } from '../../bus/registry.js';
@@ -29,6 +31,7 @@ export function registerBus(program: Command): void {
       '--credentials <file>',
       'access keys (YAML/JSON or AWS credentials INI, as vigil kms serve); without it any signature is accepted',
     )
+    .option('--rules <file>', 'load buses, rules and targets from YAML (vigil.yaml bus: section; see docs/bus.md)')
     .option('--region <region>', 'region in bus and rule ARNs and event envelopes', 'us-east-1')
     .option('--account-id <id>', 'account in bus and rule ARNs and event envelopes', '000000000000')
     .option('--allow-unauthenticated', 'allow dev mode (no --credentials) on a non-loopback address')
@@ -42,6 +45,75 @@ export function registerBus(program: Command): void {
     .requiredOption('--event <json>', 'the event, as JSON text or @file')
     .option('--explain', 'also print why it matched or which field failed and why')
     .action(async (o: TestPatternOptions) => testPattern(o));
+
+  bus
+    .command('put-events')
+    .description('send events to an EventBridge API (vigil bus serve or AWS); prints the PutEvents response')
+    .option('--entries <json>', 'PutEvents entries (a JSON list, as the AWS CLI), as JSON text or @file')
+    .option('--source <source>', 'one entry: its Source')
+    .option('--detail-type <type>', 'one entry: its DetailType')
+    .option('--detail <json>', 'one entry: its Detail (JSON object text or @file)')
+    .option('--resources <arns>', 'one entry: comma-separated resource ARNs')
+    .option('--event-bus-name <name>', 'bus name or ARN (default: default)')
+    .option('--endpoint-url <url>', 'API endpoint (e.g. http://127.0.0.1:8088 for vigil bus serve)')
+    .option('--region <region>', 'region to sign for (default: AWS_REGION or us-east-1)')
+    .action(async (o: PutEventsOptions) => putEvents(o));
+}
+
+interface PutEventsOptions {
+  entries?: string;
+  source?: string;
+  detailType?: string;
+  detail?: string;
+  resources?: string;
+  eventBusName?: string;
+  endpointUrl?: string;
+  region?: string;
+}
+
+async function putEvents(o: PutEventsOptions): Promise<void> {
+  let entries: PutEventsRequestEntry[];
+  if (o.entries !== undefined) {
+    if (o.source || o.detailType || o.detail)
+      throw new UsageError('use either --entries or --source/--detail-type/--detail');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readArg('--entries', o.entries));
+    } catch (e) {
+      throw new UsageError(`--entries is not JSON: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(parsed)) throw new UsageError('--entries must be a JSON list of PutEvents entries');
+    entries = parsed as PutEventsRequestEntry[];
+    if (o.eventBusName) for (const e of entries) e.EventBusName ??= o.eventBusName;
+  } else {
+    if (!o.source || !o.detailType || o.detail === undefined) {
+      throw new UsageError('give --entries, or --source, --detail-type and --detail');
+    }
+    entries = [
+      {
+        Source: o.source,
+        DetailType: o.detailType,
+        Detail: readArg('--detail', o.detail),
+        ...(o.resources ? { Resources: o.resources.split(',').filter(Boolean) } : {}),
+        ...(o.eventBusName ? { EventBusName: o.eventBusName } : {}),
+      },
+    ];
+  }
+  const client = new EventBridgeClient({
+    region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+    maxAttempts: 3,
+  });
+  try {
+    const r = await client.send(new PutEventsCommand({ Entries: entries }));
+    await writeOut(`${JSON.stringify({ FailedEntryCount: r.FailedEntryCount, Entries: r.Entries }, null, 2)}\n`);
+    if ((r.FailedEntryCount ?? 0) > 0) process.exitCode = 1;
+  } catch (e) {
+    const err = e as Error & { name: string };
+    throw new VigilError(`PutEvents failed: ${err.name}: ${err.message}`);
+  } finally {
+    client.destroy();
+  }
 }
 
 interface ServeOptions {
@@ -49,6 +121,7 @@ interface ServeOptions {
   host: string;
   state?: string;
   credentials?: string;
+  rules?: string;
   region: string;
   accountId: string;
   allowUnauthenticated?: boolean;
@@ -117,6 +190,19 @@ async function serve(o: ServeOptions): Promise<void> {
   const err = (text: string) => process.stderr.write(`vigil bus: ${text}\n`);
   const api = new BusApi(runtime, new ControlPlaneStore(outbox.db));
   for (const p of api.restoreProblems) err(`${o.state}: not restored: ${p}`);
+  if (o.rules) {
+    let text: string;
+    try {
+      text = readFileSync(o.rules, 'utf8');
+    } catch (e) {
+      outbox.close();
+      throw new VigilError(`--rules ${o.rules}: cannot read: ${(e as Error).message}`);
+    }
+    const r = loadBusConfig(runtime.registry, text, o.rules);
+    for (const issue of r.issues) err(`${issue.where}: ${issue.reason}`);
+    err(`${o.rules}: ${r.buses} buses, ${r.rules} rules, ${r.targets} targets loaded, ${r.issues.length} rejected`);
+    api.persist();
+  }
   let running: Awaited<ReturnType<typeof startBusServer>>;
   try {
     running = await startBusServer(
