@@ -79,6 +79,8 @@ const WATERMARK_META = 'maxTimes';
 export class DetectionEngine {
   private readonly running: Running[] = [];
   private readonly byType = new Map<LogType, Running[]>();
+  /** CloudTrail detectors that only look at some event names, by event name. */
+  private readonly byEventName = new Map<string, Running[]>();
   private readonly maxTime = new Map<LogType, number>();
   private readonly lastExpiry = new Map<LogType, number>();
   private readonly lateness: number;
@@ -158,6 +160,16 @@ export class DetectionEngine {
       const running: Running = { detector, instance: detector.create(ctx), params, windows };
       this.running.push(running);
       for (const t of detector.meta.dataSources) {
+        if (t === 'cloudtrail' && detector.eventNames) {
+          for (const name of detector.eventNames) {
+            let byName = this.byEventName.get(name);
+            if (!byName) this.byEventName.set(name, (byName = []));
+            byName.push(running);
+          }
+          // Keep the type present so watermarks and routing see CloudTrail records.
+          if (!this.byType.has(t)) this.byType.set(t, []);
+          continue;
+        }
         let list = this.byType.get(t);
         if (!list) this.byType.set(t, (list = []));
         list.push(running);
@@ -195,6 +207,16 @@ export class DetectionEngine {
         }
       } else if (t < max - this.lateness) st.lateRecords++;
     }
+    this.dispatch(list, r);
+    if (r.type === 'cloudtrail' && this.byEventName.size > 0) {
+      const name = r.fields.eventName;
+      const named = typeof name === 'string' ? this.byEventName.get(name) : undefined;
+      if (named) this.dispatch(named, r);
+    }
+    this.current = undefined;
+  }
+
+  private dispatch(list: Running[], r: LogRecord): void {
     for (let i = 0; i < list.length; i++) {
       const run = list[i]!;
       this.current = run;
@@ -202,6 +224,7 @@ export class DetectionEngine {
         run.instance.onRecord(r);
       } catch (err) {
         // A detector bug must not stop the run; it is reported with the record that triggered it.
+        const st = this.stats;
         if (st.detectorErrors.length < 100)
           st.detectorErrors.push({
             detector: run.detector.meta.id,
@@ -211,7 +234,6 @@ export class DetectionEngine {
           });
       }
     }
-    this.current = undefined;
   }
 
   private onSignal(sig: Signal): void {

@@ -285,6 +285,7 @@ interface LastLogin {
 }
 
 export const consoleLoginImpossibleTravel: Detector = {
+  eventNames: ['ConsoleLogin'],
   meta: {
     id: 'console-login-impossible-travel',
     title: 'Console sign-ins from distant places at about the same time',

@@ -27,6 +27,7 @@ export function ctRule(meta: DetectorMeta, events: string[], check: Check): Dete
   const names = new Set(events);
   return {
     meta,
+    eventNames: events,
     create(ctx) {
       return {
         onRecord(r) {
@@ -254,6 +255,7 @@ export const rootCredentialUsage = ctRule(
   () => undefined,
 );
 // Root usage applies to every event name: replace the name filter with a type check.
+rootCredentialUsage.eventNames = undefined;
 rootCredentialUsage.create = (ctx) => ({
   onRecord(r) {
     const u = obj(r.fields.userIdentity);
