@@ -134,4 +134,54 @@ describe.skipIf(!available)('aws events … --endpoint-url (awscli)', () => {
       `An error occurred (${recorded.Code}) when calling the TestEventPattern operation: ${recorded.MessageRaw}`,
     );
   });
+
+  it('create-archive, put-events, start-replay, describe-replay, tag-resource', async () => {
+    const busArn = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/cli-bus`;
+    const archive = await ok(['create-archive', '--archive-name', 'cli-archive', '--event-source-arn', busArn]);
+    expect(archive).toMatchObject({
+      ArchiveArn: `arn:aws:events:${REGION}:${ACCOUNT}:archive/cli-archive`,
+      State: 'ENABLED',
+    });
+    const entries = JSON.stringify([
+      {
+        EventBusName: 'cli-bus',
+        Source: 'aws.guardduty',
+        DetailType: 'GuardDuty Finding',
+        Time: '2026-11-28T12:01:00Z',
+        Detail: '{"severity": 9, "type": "Recon"}',
+      },
+    ]);
+    expect((await ok(['put-events', '--entries', entries])).FailedEntryCount).toBe(0);
+    const replay = await ok([
+      'start-replay',
+      '--replay-name',
+      'cli-replay',
+      '--event-source-arn',
+      archive.ArchiveArn as string,
+      '--event-start-time',
+      '2026-11-28T12:00:00Z',
+      '--event-end-time',
+      '2026-11-28T13:00:00Z',
+      '--destination',
+      JSON.stringify({ Arn: busArn }),
+    ]);
+    expect(replay.State).toBe('STARTING');
+    await Promise.all(t.api.archives.running);
+    const described = await ok(['describe-replay', '--replay-name', 'cli-replay']);
+    expect(described).toMatchObject({
+      ReplayName: 'cli-replay',
+      State: 'COMPLETED',
+      EventSourceArn: archive.ArchiveArn,
+    });
+    // The original event and its replay (with replay-name) both reached the rule's file target.
+    const lines = await waitForLines(join(t.dir, 'cli-alerts.jsonl'), 3);
+    expect(lines.slice(1)).toEqual([
+      { severity: 9, type: 'Recon', rule: 'guardduty-high' },
+      { severity: 9, type: 'Recon', rule: 'guardduty-high' },
+    ]);
+    await ok(['tag-resource', '--resource-arn', busArn, '--tags', 'Key=team,Value=secops']);
+    expect(await ok(['list-tags-for-resource', '--resource-arn', busArn])).toEqual({
+      Tags: [{ Key: 'team', Value: 'secops' }],
+    });
+  });
 });
