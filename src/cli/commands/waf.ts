@@ -4,10 +4,12 @@ import { type Command, Option } from 'commander';
 import { UsageError, VigilError } from '../../core/errors.js';
 import { ingestAll } from '../../ingest/run.js';
 import type { LogRecord } from '../../ingest/types.js';
+import { startWafProxy } from '../../waf/http.js';
 import { type FileIssue, loadWebAclFiles, WafEngine, wafLogRecord } from '../../waf/index.js';
 import type { WebAcl } from '../../waf/model.js';
 import { type Replayed, requestFromJson, requestFromRecord } from '../../waf/replay.js';
 import { emptySummary, formatSummary, resultLine, testOne } from '../../waf/tester.js';
+import { intArg } from '../options.js';
 import { writeOut } from '../stdout.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -51,6 +53,8 @@ export function registerWaf(program: Command): void {
       }
       await writeOut(`${lines.join('\n')}\n`);
     });
+
+  registerProxy(waf);
 
   waf
     .command('test')
@@ -162,6 +166,54 @@ export function registerWaf(program: Command): void {
         }
         if (logOut) await new Promise<void>((resolve) => logOut.end(resolve));
         await writeOut(json ? `${JSON.stringify({ summary })}\n` : formatSummary(summary));
+      },
+    );
+}
+
+function registerProxy(waf: Command): void {
+  waf
+    .command('proxy')
+    .description('reverse proxy that evaluates every request with the web ACL before forwarding it')
+    .option('--web-acl <file>', 'ACL JSON; repeat for referenced sets and rule groups', collect, [])
+    .option('--acl <file>', 'alias of --web-acl', collect, [])
+    .option('--name <name>', 'choose the web ACL by name when the inputs hold several')
+    .requiredOption('--upstream <url>', 'where allowed requests go, e.g. http://127.0.0.1:3000')
+    .addOption(
+      new Option('--listen <port>', 'TCP port to listen on (0 = any free port)').default(8080).argParser(intArg),
+    )
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--fail-open', 'let requests through when evaluation fails internally (default: 503)')
+    .option('--client-ip-header <name>', 'take the client IP from this header (first address), e.g. x-forwarded-for')
+    .option('--log-out <file>', 'append an AWS WAF log record per request to this file')
+    .action(
+      async (o: {
+        webAcl: string[];
+        acl: string[];
+        name?: string;
+        upstream: string;
+        listen: number;
+        host: string;
+        failOpen?: boolean;
+        clientIpHeader?: string;
+        logOut?: string;
+      }) => {
+        const acl = loadAcl([...o.webAcl, ...o.acl], o.name);
+        try {
+          new URL(o.upstream);
+        } catch {
+          throw new UsageError(`--upstream must be a URL, got ${JSON.stringify(o.upstream)}`);
+        }
+        const log = o.logOut ? createWriteStream(o.logOut, { flags: 'a' }) : undefined;
+        const opts: Parameters<typeof startWafProxy>[1] = { upstream: o.upstream, port: o.listen, host: o.host };
+        if (o.failOpen) opts.failOpen = true;
+        if (o.clientIpHeader) opts.clientIpHeader = o.clientIpHeader;
+        if (log) opts.onLog = (r) => log.write(`${JSON.stringify(r)}\n`);
+        const { port } = await startWafProxy(new WafEngine(acl), opts).catch((err: Error) => {
+          throw new VigilError(`cannot listen on ${o.host}:${o.listen}: ${err.message}`);
+        });
+        process.stderr.write(
+          `vigil waf proxy: ${acl.name} (${acl.capacity} WCU) on http://${o.host}:${port} -> ${o.upstream}\n`,
+        );
       },
     );
 }

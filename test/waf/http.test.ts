@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWafProxy, wafMiddleware } from '../../src/waf/http.js';
+import { loadWebAcl, WafEngine } from '../../src/waf/index.js';
+
+const vis = { SampledRequestsEnabled: false, CloudWatchMetricsEnabled: false, MetricName: 'x' };
+const doc = {
+  WebACL: {
+    Name: 'http-acl',
+    ARN: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/http-acl/1',
+    DefaultAction: { Allow: { CustomRequestHandling: { InsertHeaders: [{ Name: 'checked', Value: 'yes' }] } } },
+    VisibilityConfig: vis,
+    CustomResponseBodies: { denied: { ContentType: 'TEXT_PLAIN', Content: 'denied by vigil' } },
+    Rules: [
+      {
+        Name: 'sqli-body',
+        Priority: 0,
+        Action: { Block: { CustomResponse: { ResponseCode: 406, CustomResponseBodyKey: 'denied' } } },
+        VisibilityConfig: vis,
+        Statement: {
+          SqliMatchStatement: {
+            FieldToMatch: { Body: { OversizeHandling: 'CONTINUE' } },
+            TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
+          },
+        },
+      },
+      {
+        Name: 'xss-args',
+        Priority: 1,
+        Action: { Block: {} },
+        VisibilityConfig: vis,
+        Statement: {
+          XssMatchStatement: {
+            FieldToMatch: { AllQueryArguments: {} },
+            TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
+          },
+        },
+      },
+      {
+        Name: 'challenge-login',
+        Priority: 2,
+        Action: { Challenge: {} },
+        VisibilityConfig: vis,
+        Statement: {
+          ByteMatchStatement: {
+            SearchString: '/login',
+            FieldToMatch: { UriPath: {} },
+            TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+            PositionalConstraint: 'EXACTLY',
+          },
+        },
+      },
+    ],
+  },
+};
+
+function listen(server: Server): Promise<number> {
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+}
+
+let upstream: Server;
+let proxy: Server;
+let mw: Server;
+let proxyPort = 0;
+let mwPort = 0;
+const logs: Record<string, unknown>[] = [];
+const seen: { headers: IncomingMessage['headers']; body: string }[] = [];
+
+beforeAll(async () => {
+  const { acl } = loadWebAcl([doc]);
+  const engine = new WafEngine(acl!);
+  upstream = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`upstream ok ${req.url}`);
+    });
+  });
+  const upPort = await listen(upstream);
+  const p = await startWafProxy(engine, {
+    upstream: `http://127.0.0.1:${upPort}`,
+    port: 0,
+    onLog: (r) => logs.push(r),
+  });
+  proxy = p.server;
+  proxyPort = p.port;
+  const handler = wafMiddleware(engine);
+  mw = createServer((req, res) =>
+    handler(req, res, () => {
+      res.writeHead(200);
+      res.end(`app ${req.headers['x-amzn-waf-checked']}`);
+    }),
+  );
+  mwPort = await listen(mw);
+});
+afterAll(() => {
+  for (const s of [upstream, proxy, mw]) s?.close();
+});
+
+describe('reverse proxy (waf.md §13)', () => {
+  it('forwards allowed requests with x-amzn-waf- headers and the full body', async () => {
+    const r = await fetch(`http://127.0.0.1:${proxyPort}/hello?q=1`, { method: 'POST', body: 'name=alice' });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe('upstream ok /hello?q=1');
+    const last = seen.at(-1)!;
+    expect(last.headers['x-amzn-waf-checked']).toBe('yes');
+    expect(last.body).toBe('name=alice');
+  });
+  it('blocks with the custom response and writes a WAF log record', async () => {
+    const r = await fetch(`http://127.0.0.1:${proxyPort}/form`, { method: 'POST', body: "user=x'%20OR%20'1'%3D'1" });
+    expect(r.status).toBe(406);
+    expect(await r.text()).toBe('denied by vigil');
+    expect(logs.at(-1)).toMatchObject({ action: 'BLOCK', terminatingRuleId: 'sqli-body', responseCodeSent: 406 });
+  });
+  it('answers a Challenge without token with 202', async () => {
+    const r = await fetch(`http://127.0.0.1:${proxyPort}/login`);
+    expect(r.status).toBe(202);
+  });
+});
+
+describe('Node http middleware', () => {
+  it('blocks XSS in query arguments with 403 and passes clean requests', async () => {
+    const bad = await fetch(`http://127.0.0.1:${mwPort}/?q=%3Cscript%3Ealert(1)%3C/script%3E`);
+    expect(bad.status).toBe(403);
+    const ok = await fetch(`http://127.0.0.1:${mwPort}/?q=hello`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('app yes');
+  });
+});
