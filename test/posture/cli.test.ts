@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ALL_RULES } from '../../src/posture/rules/index.js';
 import { vigil } from './cli-harness.js';
 import { account, ci } from './helpers.js';
 
@@ -70,7 +71,7 @@ describe('vigil posture scan', () => {
       /NON_COMPLIANT\s+MEDIUM\s+iam-password-policy\s+AWS::::Account\s+111122223333\s+the account has no password policy/,
     );
     expect(r.stdout).not.toMatch(/^COMPLIANT/m);
-    expect(r.stdout).toMatch(/44 rules, \d+ resources/);
+    expect(r.stdout).toContain(`${ALL_RULES.length} rules, `);
   });
   it('--param overrides a rule parameter', async () => {
     const r = await vigil([
@@ -118,7 +119,7 @@ describe('vigil posture scan', () => {
   it('posture rules lists the catalogue', async () => {
     const r = await vigil(['posture', 'rules', '-f', 'json']);
     const metas = JSON.parse(r.stdout);
-    expect(metas).toHaveLength(44);
+    expect(metas).toHaveLength(ALL_RULES.length);
     expect(metas.find((m: { name: string }) => m.name === 'restricted-ssh').identifier).toBe('INCOMING_SSH_DISABLED');
   });
 });

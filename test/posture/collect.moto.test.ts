@@ -79,6 +79,10 @@ describe.skipIf(!available)('collector against moto_server → rules', () => {
       evals.some((e) => e.configRuleName === 'vpc-flow-logs-enabled' && e.complianceType === 'NON_COMPLIANT'),
     ).toBe(true);
     expect(status('ec2-ebs-encryption-by-default', '123456789012')).toBe('NON_COMPLIANT');
+    // The default network ACLs allow all traffic from 0.0.0.0/0 (rule 100).
+    const nacl = evals.filter((e) => e.configRuleName === 'nacl-no-unrestricted-ssh-rdp');
+    expect(nacl.length).toBeGreaterThan(0);
+    expect(nacl[0]!.annotation).toBe('entry 100 allows port 22 from 0.0.0.0/0');
   });
 
   it('S3 buckets', () => {

@@ -11,7 +11,11 @@ describe('docs/posture.md rule catalogue', () => {
     const doc = readFileSync(DOC, 'utf8');
     const fresh = embedCatalogue(doc);
     if (process.env.VIGIL_UPDATE_DOCS === '1' && fresh !== doc) writeFileSync(DOC, fresh);
-    else expect(doc, 'docs/posture.md catalogue is stale: run VIGIL_UPDATE_DOCS=1 npx vitest run test/posture/docs.test.ts').toBe(fresh);
+    else
+      expect(
+        doc,
+        'docs/posture.md catalogue is stale: run VIGIL_UPDATE_DOCS=1 npx vitest run test/posture/docs.test.ts',
+      ).toBe(fresh);
   });
   it('lists every rule with identifier and defaults', () => {
     const md = renderCatalogue();

@@ -2,6 +2,7 @@ import {
   DescribeAddressesCommand,
   DescribeFlowLogsCommand,
   DescribeInstancesCommand,
+  DescribeNetworkAclsCommand,
   DescribeSecurityGroupsCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
@@ -58,7 +59,7 @@ export async function collectEc2(col: Collection, region: string): Promise<boole
     }
   }
 
-  const [vpcs, subnets, flows, addrs, vols, snaps, insts, ebs] = await Promise.all([
+  const [vpcs, subnets, flows, addrs, vols, snaps, insts, ebs, nacls] = await Promise.all([
     col.call(S, region, 'DescribeVpcs', (abortSignal) => ec2.send(new DescribeVpcsCommand({}), { abortSignal })),
     col.call(S, region, 'DescribeSubnets', (abortSignal) => ec2.send(new DescribeSubnetsCommand({}), { abortSignal })),
     col.call(S, region, 'DescribeFlowLogs', (abortSignal) =>
@@ -77,7 +78,15 @@ export async function collectEc2(col: Collection, region: string): Promise<boole
     col.call(S, region, 'GetEbsEncryptionByDefault', (abortSignal) =>
       ec2.send(new GetEbsEncryptionByDefaultCommand({}), { abortSignal }),
     ),
+    col.call(S, region, 'DescribeNetworkAcls', (abortSignal) =>
+      ec2.send(new DescribeNetworkAclsCommand({}), { abortSignal }),
+    ),
   ]);
+  if (nacls) {
+    col.collectedTypes.add('AWS::EC2::NetworkAcl');
+    for (const n of nacls.NetworkAcls ?? [])
+      col.add(base('AWS::EC2::NetworkAcl', n.NetworkAclId!, n.Tags, n, `network-acl/${n.NetworkAclId}`));
+  }
   if (vpcs) {
     col.collectedTypes.add('AWS::EC2::VPC');
     for (const v of vpcs.Vpcs ?? []) {
