@@ -339,6 +339,10 @@ export class ArchiveStore {
   private async run(name: string): Promise<void> {
     const r = this.db.prepare('SELECT * FROM replays WHERE name = ?').get(name) as ReplayRow;
     const setState = this.db.prepare('UPDATE replays SET state = ?, replay_end = ?, last_replayed = ? WHERE name = ?');
+    if (r.state === 'CANCELLING') {
+      setState.run('CANCELLED', this.now(), null, name);
+      return;
+    }
     if (r.state !== 'STARTING') return;
     this.db.prepare("UPDATE replays SET state = 'RUNNING' WHERE name = ?").run(name);
     const dest = JSON.parse(r.destination) as { Arn: string; FilterArns?: string[] };

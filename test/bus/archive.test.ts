@@ -237,4 +237,36 @@ describe('archives and replays (AWS-recorded shapes and messages)', () => {
       'detail',
     ]);
   });
+
+  it('cancels a running replay between pages (CANCELLING → CANCELLED) and one not yet started', async () => {
+    const api = t.api;
+    api.call('CreateArchive', { ArchiveName: 'bulk', EventSourceArn: BUS_ARN, EventPattern: '{"source": ["bulk"]}' });
+    for (let i = 0; i < 120; i++) {
+      const Entries = Array.from({ length: 10 }, (_, k) => ({
+        EventBusName: 'orders',
+        Source: 'bulk',
+        DetailType: 'n',
+        Detail: JSON.stringify({ n: i * 10 + k }),
+        Time: Date.UTC(2026, 10, 28, 12) / 1000 + i,
+      }));
+      api.call('PutEvents', { Entries });
+    }
+    expect(api.call('DescribeArchive', { ArchiveName: 'bulk' })).toMatchObject({ EventCount: 1200 });
+    const window = { EventStartTime: Date.UTC(2026, 10, 28) / 1000, EventEndTime: Date.UTC(2026, 10, 29) / 1000 };
+    const source = `arn:aws:events:${REGION}:${ACCOUNT}:archive/bulk`;
+    api.call('StartReplay', { ReplayName: 'early', EventSourceArn: source, Destination: { Arn: BUS_ARN }, ...window });
+    expect(api.call('CancelReplay', { ReplayName: 'early' })).toMatchObject({ State: 'CANCELLING' });
+    api.call('StartReplay', { ReplayName: 'mid', EventSourceArn: source, Destination: { Arn: BUS_ARN }, ...window });
+    // RUNNING is set just before the first page (500 events) goes out; the replay then yields: cancel there.
+    while ((api.call('DescribeReplay', { ReplayName: 'mid' }) as { State: string }).State !== 'RUNNING') {
+      await new Promise((r) => setImmediate(r));
+    }
+    api.call('CancelReplay', { ReplayName: 'mid' });
+    await Promise.all(api.archives.running);
+    expect(api.call('DescribeReplay', { ReplayName: 'early' })).toMatchObject({ State: 'CANCELLED' });
+    const mid = api.call('DescribeReplay', { ReplayName: 'mid' }) as { State: string; EventLastReplayedTime?: Date };
+    expect(mid.State).toBe('CANCELLED');
+    // 10 events per second: the first page ends with the events of 12:00:49.
+    expect(mid.EventLastReplayedTime).toEqual(new Date(Date.UTC(2026, 10, 28, 12, 0, 49)));
+  });
 });
