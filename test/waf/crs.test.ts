@@ -1,0 +1,125 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadWebAcl, makeRequest, WafEngine, type WafRequest } from '../../src/waf/index.js';
+import { CORPORA, corpusAvailable } from '../helpers/corpus.js';
+
+const DIR = join(CORPORA, 'waf/crs-regression');
+const vis = { SampledRequestsEnabled: false, CloudWatchMetricsEnabled: false, MetricName: 'x' };
+const DECODE = [
+  { Priority: 0, Type: 'URL_DECODE_UNI' },
+  { Priority: 1, Type: 'HTML_ENTITY_DECODE' },
+];
+const FIELDS = [
+  { UriPath: {} },
+  { AllQueryArguments: {} },
+  { Body: { OversizeHandling: 'CONTINUE' } },
+  { Cookies: { MatchPattern: { All: {} }, MatchScope: 'VALUE', OversizeHandling: 'CONTINUE' } },
+  {
+    Headers: {
+      MatchPattern: { ExcludedHeaders: ['host', 'accept', 'user-agent', 'content-type', 'cookie'] },
+      MatchScope: 'VALUE',
+      OversizeHandling: 'CONTINUE',
+    },
+  },
+];
+
+/** One ACL per family: SqliMatch (LOW) or XssMatch on every user-controlled field, URL + entity decoded. */
+function engineFor(kind: 'SqliMatchStatement' | 'XssMatchStatement'): WafEngine {
+  const rules = FIELDS.map((f, i) => ({
+    Name: `r${i}`,
+    Priority: i,
+    Action: { Block: {} },
+    VisibilityConfig: vis,
+    Statement: { [kind]: { FieldToMatch: f, TextTransformations: DECODE } },
+  }));
+  const { acl, issues } = loadWebAcl([
+    { Name: kind, DefaultAction: { Allow: {} }, VisibilityConfig: vis, Rules: rules },
+  ]);
+  expect(issues).toEqual([]);
+  return new WafEngine(acl!);
+}
+
+interface Stage {
+  input: {
+    method?: string;
+    uri?: string;
+    headers?: Record<string, string>;
+    data?: string | string[];
+    encoded_request?: string;
+  };
+  output: { log?: { expect_ids?: number[]; no_expect_ids?: number[] } };
+}
+
+/** Body of a form POST is split into arguments by the application, so form values are inspected as the body. */
+function toRequest(input: Stage['input']): WafRequest | undefined {
+  if (input.encoded_request) {
+    const raw = Buffer.from(input.encoded_request, 'base64').toString('latin1');
+    const [head = '', ...rest] = raw.split('\r\n\r\n');
+    const [line = '', ...hl] = head.split('\r\n');
+    const m = /^(\S+) (\S+)/.exec(line);
+    if (!m) return undefined;
+    const headers = hl.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1).trim()] as [string, string]);
+    const r = makeRequest({ url: m[2]!, method: m[1]!, headers });
+    r.body = rest.join('\r\n\r\n');
+    return r;
+  }
+  const data = Array.isArray(input.data) ? input.data.join('\n') : input.data;
+  const init: Parameters<typeof makeRequest>[0] = {
+    url: input.uri ?? '/',
+    method: input.method ?? 'GET',
+    headers: Object.entries(input.headers ?? {}).map(([k, v]) => [k, String(v)]),
+  };
+  if (data !== undefined) init.body = String(data);
+  try {
+    return makeRequest(init);
+  } catch {
+    return undefined;
+  }
+}
+
+function measure(folder: string, engine: WafEngine) {
+  let attacks = 0;
+  let caught = 0;
+  let benign = 0;
+  let fp = 0;
+  for (const f of readdirSync(join(DIR, folder)).filter((x) => x.endsWith('.yaml'))) {
+    const doc = parse(readFileSync(join(DIR, folder, f), 'utf8')) as { rule_id: number; tests: { stages: Stage[] }[] };
+    for (const t of doc.tests ?? []) {
+      const st = t.stages?.[0];
+      if (!st) continue;
+      const req = toRequest(st.input);
+      if (!req) continue;
+      const blocked = engine.evaluate(req).action === 'BLOCK';
+      if (st.output.log?.expect_ids?.includes(doc.rule_id)) {
+        attacks++;
+        if (blocked) caught++;
+      } else if (st.output.log?.no_expect_ids?.includes(doc.rule_id)) {
+        benign++;
+        if (blocked) fp++;
+      }
+    }
+  }
+  return { attacks, caught, benign, fp };
+}
+
+// Floors documented in docs/waf.md. CRS tests target rules of every paranoia level (1–4) while AWS's SqliMatch /
+// XssMatch are one fixed detector, so recall here is far below the libinjection corpus; the numbers are reported as
+// measured, not tuned to CRS.
+describe.skipIf(!corpusAvailable())('CRS regression corpus (waf/crs-regression)', () => {
+  it('SQLi family (942) through SqliMatchStatement', () => {
+    const r = measure('REQUEST-942-APPLICATION-ATTACK-SQLI', engineFor('SqliMatchStatement'));
+    console.log(`CRS 942 SQLi: caught ${r.caught}/${r.attacks}, false positives ${r.fp}/${r.benign}`);
+    expect(r.attacks).toBeGreaterThan(100);
+    expect(r.caught / r.attacks).toBeGreaterThanOrEqual(FLOOR.sqli);
+  });
+  it('XSS family (941) through XssMatchStatement', () => {
+    const r = measure('REQUEST-941-APPLICATION-ATTACK-XSS', engineFor('XssMatchStatement'));
+    console.log(`CRS 941 XSS: caught ${r.caught}/${r.attacks}, false positives ${r.fp}/${r.benign}`);
+    expect(r.attacks).toBeGreaterThan(50);
+    expect(r.caught / r.attacks).toBeGreaterThanOrEqual(FLOOR.xss);
+  });
+});
+
+const FLOOR = { sqli: 0.27, xss: 0.44 };
