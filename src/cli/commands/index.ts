@@ -5,8 +5,11 @@ import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
 import { registerKms } from './kms.js';
 import { registerLogs } from './logs.js';
+import { registerNetfw } from './netfw.js';
+import { registerPosture } from './posture.js';
 import { registerSigma } from './sigma.js';
 import { registerTrail } from './trail.js';
+import { registerWaf } from './waf.js';
 
 /**
  * Every CLI command group registers itself here. A command module parses options, calls the library and formats
@@ -18,8 +21,11 @@ export const commands: Register[] = [
   registerDemo,
   registerLogs,
   registerDetect,
+  registerPosture,
   registerSigma,
   registerBus,
+  registerWaf,
+  registerNetfw,
   registerKms,
   registerTrail,
   registerConfig,
