@@ -1,0 +1,407 @@
+/**
+ * Evaluation of Network Firewall policies and Suricata rules on log observations (issue 13 §3). Stateless groups
+ * apply to flows (first match by priority); stateful rules apply to the observation kind their buffers and
+ * protocol need. Rules that need what no log carries are reported as not evaluable, with the reason.
+ */
+import { parseAddrAtom } from './address.js';
+import { type BufferMatcher, compileBuffer } from './match.js';
+import type { RuleOrder } from './nfw-lint.js';
+import type { Observation } from './observe.js';
+import type { StatelessRule } from './rule-group.js';
+import type { SuricataRule } from './types.js';
+import {
+  type AddrSet,
+  addrSetHas,
+  portSetHas,
+  type Ranges,
+  type RuleVars,
+  resolveAddress,
+  resolvePorts,
+} from './vars.js';
+
+type Kind = Observation['kind'];
+
+const BUFFER_FIELD: Readonly<Record<string, [Kind, string]>> = {
+  'dns.query': ['dns', 'query'],
+  'tls.sni': ['tls', 'sni'],
+  'http.uri': ['http', 'uri'],
+  'http.uri.raw': ['http', 'uri'],
+  'http.method': ['http', 'method'],
+  'http.host': ['http', 'host'],
+  'http.host.raw': ['http', 'host'],
+  'http.user_agent': ['http', 'userAgent'],
+};
+
+const APP_PROTO_KIND: Readonly<Record<string, Kind>> = { dns: 'dns', tls: 'tls', http: 'http', http1: 'http' };
+const L4: Readonly<Record<string, number[] | undefined>> = {
+  tcp: [6],
+  udp: [17],
+  icmp: [1, 58],
+  ip: undefined,
+  any: undefined,
+};
+
+/** Keywords that cannot be decided from logs. */
+const BLOCKING = new Set([
+  'dsize',
+  'byte_test',
+  'byte_jump',
+  'byte_extract',
+  'byte_math',
+  'isdataat',
+  'stream_size',
+  'flags',
+  'itype',
+  'icode',
+  'ttl',
+  'flowint',
+  'xbits',
+  'hostbits',
+  'ja3.hash',
+  'ja3s.hash',
+  'ja3.string',
+  'ja3_hash',
+  'app-layer-event',
+  'base64_decode',
+  'base64_data',
+  'asn1',
+  'tls.version',
+  'ip_proto',
+  'icmp_id',
+  'icmp_seq',
+  'seq',
+  'ack',
+  'window',
+  'id',
+  'fragbits',
+  'sameip',
+  'detection_filter',
+]);
+
+export interface CompiledRule {
+  rule: SuricataRule;
+  group: string;
+  order: number;
+  kind: Kind;
+  src: AddrSet;
+  dst: AddrSet;
+  srcPorts: Ranges<number>;
+  dstPorts: Ranges<number>;
+  bidirectional: boolean;
+  protos?: number[];
+  buffers: [string, string, BufferMatcher][];
+  priority: number;
+}
+
+export interface NotEvaluable {
+  group: string;
+  sid: number;
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** Compile rules for evaluation; `notEvaluable` explains every rule left out. */
+export function compileForEval(
+  rules: readonly SuricataRule[],
+  vars: RuleVars,
+  group: string,
+): { compiled: CompiledRule[]; notEvaluable: NotEvaluable[] } {
+  const compiled: CompiledRule[] = [];
+  const notEvaluable: NotEvaluable[] = [];
+  rules.forEach((rule, order) => {
+    const r = compileOne(rule, vars, group, order);
+    if (typeof r === 'string') notEvaluable.push({ group, sid: rule.sid, file: rule.file, line: rule.line, reason: r });
+    else compiled.push(r);
+  });
+  return { compiled, notEvaluable };
+}
+
+function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: number): CompiledRule | string {
+  for (const o of rule.options) {
+    if (BLOCKING.has(o.name)) return `${o.name} cannot be decided from logs`;
+    // threshold type limit only caps repeated alerts (the match is decidable); the counting types are not.
+    if (o.name === 'threshold' && !/type\s+limit/.test(o.value ?? '')) return 'threshold counting is not evaluated';
+    if (o.name === 'flowbits' && !/^\s*(set|setx|unset|noalert)\b/.test(o.value ?? ''))
+      return `flowbits:${o.value} needs flow state from earlier packets`;
+    if (o.name === 'ssl_state' && o.value !== 'client_hello') return `ssl_state:${o.value} is not visible in logs`;
+    if (o.name.startsWith('tls.cert') || o.name.startsWith('tls_cert'))
+      return `${o.name} needs certificates no log carries`;
+  }
+  if (rule.flow?.toClient) return 'flow:to_client needs responses; logs show requests';
+  const kinds = new Set<Kind>();
+  for (const b of rule.buffers) {
+    const f = BUFFER_FIELD[b];
+    if (!f)
+      return b === 'pkt_data' ? 'needs payload bytes no log carries' : `buffer ${b} is not in any log Vigil reads`;
+    kinds.add(f[0]);
+  }
+  if (kinds.size > 1) return `mixes buffers of ${[...kinds].join(' and ')}`;
+  const proto = rule.proto.toLowerCase();
+  let kind: Kind;
+  let protos: number[] | undefined;
+  if (kinds.size === 1) {
+    kind = [...kinds][0] as Kind;
+    const app = APP_PROTO_KIND[proto];
+    if (app !== undefined && app !== kind) return `protocol ${proto} with ${kind} buffers`;
+    if (app === undefined && !(proto in L4)) return `protocol ${proto} is not visible in logs`;
+  } else if (APP_PROTO_KIND[proto]) kind = APP_PROTO_KIND[proto] as Kind;
+  else if (proto in L4) {
+    kind = 'flow';
+    protos = L4[proto];
+  } else return `protocol ${proto} is not visible in logs`;
+  const cache = headerCache(vars);
+  const src = cached(cache, `a${rule.sourceAddr}`, () => resolveAddress(rule.src, vars));
+  const dst = cached(cache, `a${rule.destAddr}`, () => resolveAddress(rule.dst, vars));
+  const sp = cached(cache, `p${rule.sourcePort}`, () => resolvePorts(rule.srcPorts, vars));
+  const dp = cached(cache, `p${rule.destPort}`, () => resolvePorts(rule.dstPorts, vars));
+  for (const x of [src, dst, sp, dp]) if (!x.ok) return x.reason;
+  const byBuffer = new Map<string, SuricataRule['matches']>();
+  for (const m of rule.matches) byBuffer.set(m.buffer, [...(byBuffer.get(m.buffer) ?? []), m]);
+  const buffers: CompiledRule['buffers'] = [];
+  for (const [b, ms] of byBuffer) {
+    const c = compileBuffer(ms);
+    if (!c.ok) return c.reason;
+    buffers.push([b, (BUFFER_FIELD[b] as [Kind, string])[1], c.value]);
+  }
+  return {
+    rule,
+    group,
+    order,
+    kind,
+    src: (src as { set: AddrSet }).set,
+    dst: (dst as { set: AddrSet }).set,
+    srcPorts: (sp as { set: Ranges<number> }).set,
+    dstPorts: (dp as { set: Ranges<number> }).set,
+    bidirectional: rule.direction === '<>',
+    ...(protos ? { protos } : {}),
+    buffers,
+    priority: rule.priority ?? 255,
+  };
+}
+
+/** Header texts repeat across thousands of rules ($HOME_NET, any): resolve each once per variable set. */
+const HEADER_CACHE = new WeakMap<RuleVars, Map<string, unknown>>();
+function headerCache(vars: RuleVars): Map<string, unknown> {
+  let m = HEADER_CACHE.get(vars);
+  if (!m) {
+    m = new Map();
+    HEADER_CACHE.set(vars, m);
+  }
+  return m;
+}
+function cached<T>(m: Map<string, unknown>, key: string, f: () => T): T {
+  if (m.has(key)) return m.get(key) as T;
+  const v = f();
+  m.set(key, v);
+  return v;
+}
+
+/** Unknown fields (a log that does not record them) do not exclude a match; the verdict notes say so. */
+function headerMatches(c: CompiledRule, o: Observation, reverse: boolean): boolean {
+  const src = reverse ? o.dst : o.src;
+  const dst = reverse ? o.src : o.dst;
+  const sp = reverse ? o.dstPort : o.srcPort;
+  const dp = reverse ? o.srcPort : o.dstPort;
+  if (src !== undefined && !addrSetHas(c.src, src)) return false;
+  if (dst !== undefined && !addrSetHas(c.dst, dst)) return false;
+  if (sp !== undefined && !portSetHas(c.srcPorts, sp)) return false;
+  if (dp !== undefined && !portSetHas(c.dstPorts, dp)) return false;
+  return true;
+}
+
+export function ruleMatches(c: CompiledRule, o: Observation): boolean {
+  if (c.kind !== o.kind) return false;
+  if (c.protos && o.proto !== undefined && !c.protos.includes(o.proto)) return false;
+  if (!headerMatches(c, o, false) && !(c.bidirectional && headerMatches(c, o, true))) return false;
+  for (const [, field, m] of c.buffers) {
+    const v = (o as unknown as Record<string, unknown>)[field];
+    if (typeof v !== 'string' || !m(v)) return false;
+  }
+  return true;
+}
+
+export type Action = 'pass' | 'drop' | 'reject' | 'alert';
+
+export interface AlertHit {
+  sid: number;
+  rev: number;
+  msg: string;
+  classtype?: string;
+  priority?: number;
+  group: string;
+  action: string;
+}
+
+export interface Decision {
+  verdict: Action;
+  /** What decided: `sid 2025535 (group)`, `stateless priority 10 (group)`, or a default action. */
+  decidedBy: string;
+  sid?: number;
+  alerts: AlertHit[];
+  /** Header fields the log did not record (not used to exclude rules). */
+  unknown: string[];
+}
+
+export interface StatefulGroup {
+  label: string;
+  rules: CompiledRule[];
+  dropToAlert?: boolean;
+}
+
+export interface StatelessGroup {
+  label: string;
+  rules: StatelessRule[];
+}
+
+export interface EvalPolicy {
+  statelessGroups: StatelessGroup[];
+  statelessDefault: string[];
+  statefulGroups: StatefulGroup[];
+  ruleOrder: RuleOrder;
+  statefulDefault: string[];
+}
+
+const RANK: Record<string, number> = { pass: 0, drop: 1, reject: 2, alert: 3 };
+
+function hit(c: CompiledRule, action: string): AlertHit {
+  const r = c.rule;
+  return {
+    sid: r.sid,
+    rev: r.rev,
+    msg: r.msg,
+    ...(r.classtype ? { classtype: r.classtype } : {}),
+    ...(r.priority !== undefined ? { priority: r.priority } : {}),
+    group: c.group,
+    action,
+  };
+}
+
+function statelessMatch(r: StatelessRule, o: Observation): boolean {
+  if (r.protocols.length > 0 && (o.proto === undefined || !r.protocols.includes(o.proto))) return false;
+  const inCidrs = (cidrs: string[], ip: string | undefined) =>
+    cidrs.length === 0 || (ip !== undefined && cidrs.some((c) => cidrHas(c, ip)));
+  if (!inCidrs(r.sources, o.src) || !inCidrs(r.destinations, o.dst)) return false;
+  const inPorts = (ranges: { from: number; to: number }[], p: number | undefined) =>
+    ranges.length === 0 || (p !== undefined && ranges.some((x) => p >= x.from && p <= x.to));
+  if (!inPorts(r.sourcePorts, o.srcPort) || !inPorts(r.destinationPorts, o.dstPort)) return false;
+  if (r.tcpFlags.length > 0) {
+    const f = o.kind === 'flow' ? o.tcpFlags : undefined;
+    if (f === undefined || !r.tcpFlags.some((t) => (f & t.masks) === t.flags)) return false;
+  }
+  return true;
+}
+
+const cidrCache = new Map<string, AddrSet>();
+const EMPTY_VARS: RuleVars = { address: {}, port: {} };
+
+/** Stateless AddressDefinitions are validated CIDRs; an unparsable one matches nothing. */
+function cidrHas(cidr: string, ip: string): boolean {
+  let set = cidrCache.get(cidr);
+  if (!set) {
+    const a = parseAddrAtom(cidr);
+    const r = typeof a === 'string' ? undefined : resolveAddress(a, EMPTY_VARS);
+    set = r?.ok ? r.set : { v4: [], v6: [] };
+    cidrCache.set(cidr, set);
+  }
+  return addrSetHas(set, ip);
+}
+
+/** Verdict of the policy for one observation, with the deciding rule and every alert. */
+export function decide(p: EvalPolicy, o: Observation): Decision {
+  const unknown: string[] = [];
+  for (const k of ['src', 'srcPort', 'dst', 'dstPort'] as const) if (o[k] === undefined) unknown.push(k);
+  if (o.kind === 'flow') {
+    for (const g of p.statelessGroups)
+      for (const r of g.rules)
+        if (statelessMatch(r, o)) {
+          const std = r.actions.find((a) => a === 'aws:pass' || a === 'aws:drop' || a === 'aws:forward_to_sfe');
+          if (std === 'aws:pass' || std === 'aws:drop')
+            return {
+              verdict: std === 'aws:pass' ? 'pass' : 'drop',
+              decidedBy: `stateless priority ${r.priority} (${g.label})`,
+              alerts: [],
+              unknown,
+            };
+          return stateful(p, o, unknown);
+        }
+    const d = p.statelessDefault.find((a) => a.startsWith('aws:'));
+    if (d === 'aws:pass' || d === 'aws:drop')
+      return {
+        verdict: d === 'aws:pass' ? 'pass' : 'drop',
+        decidedBy: `StatelessDefaultActions ${d}`,
+        alerts: [],
+        unknown,
+      };
+  }
+  return stateful(p, o, unknown);
+}
+
+function stateful(p: EvalPolicy, o: Observation, unknown: string[]): Decision {
+  const alerts: AlertHit[] = [];
+  if (p.ruleOrder === 'STRICT_ORDER') {
+    for (const g of p.statefulGroups)
+      for (const c of g.rules) {
+        if (!ruleMatches(c, o)) continue;
+        let action = c.rule.action;
+        if (g.dropToAlert && (action === 'drop' || action === 'reject')) action = 'alert';
+        if (action !== 'pass' && !c.rule.noalert) alerts.push(hit(c, action));
+        if (action !== 'alert')
+          return {
+            verdict: action as Action,
+            decidedBy: `sid ${c.rule.sid} (${g.label})`,
+            sid: c.rule.sid,
+            alerts,
+            unknown,
+          };
+      }
+    return strictDefault(p, o, alerts, unknown);
+  }
+  // Action order: pass > drop > reject > alert across all groups; within one action the priority keyword, then order.
+  let best: { c: CompiledRule; action: string; gi: number } | undefined;
+  p.statefulGroups.forEach((g, gi) => {
+    for (const c of g.rules) {
+      if (!ruleMatches(c, o)) continue;
+      let action = c.rule.action;
+      if (g.dropToAlert && (action === 'drop' || action === 'reject')) action = 'alert';
+      if (
+        !best ||
+        (RANK[action] as number) < (RANK[best.action] as number) ||
+        (action === best.action && (c.priority < best.c.priority || (c.priority === best.c.priority && gi < best.gi)))
+      )
+        best = { c, action, gi };
+      if (action !== 'pass' && !c.rule.noalert) alerts.push(hit(c, action));
+    }
+  });
+  if (!best)
+    return { verdict: 'pass', decidedBy: 'no stateful rule matched (default action order passes)', alerts, unknown };
+  const b = best as { c: CompiledRule; action: string; gi: number };
+  // A pass match stops inspection of the flow: no alert from other rules is raised.
+  if (b.action === 'pass')
+    return { verdict: 'pass', decidedBy: `sid ${b.c.rule.sid} (${b.c.group})`, sid: b.c.rule.sid, alerts: [], unknown };
+  return {
+    verdict: b.action as Action,
+    decidedBy: `sid ${b.c.rule.sid} (${b.c.group})`,
+    sid: b.c.rule.sid,
+    alerts,
+    unknown,
+  };
+}
+
+function strictDefault(p: EvalPolicy, o: Observation, alerts: AlertHit[], unknown: string[]): Decision {
+  const drop = p.statefulDefault.find((a) => a.startsWith('aws:drop'));
+  const alert = p.statefulDefault.find((a) => a.startsWith('aws:alert'));
+  // drop_established lets handshakes through: a flow that only carried a SYN never became established.
+  const handshakeOnly = o.kind === 'flow' && o.tcpFlags !== undefined && (o.tcpFlags & 0x12) === 0x02;
+  const drops = drop === 'aws:drop_strict' || (drop !== undefined && !handshakeOnly);
+  const verdict: Action = drops ? 'drop' : alert ? 'alert' : 'pass';
+  return {
+    verdict,
+    decidedBy:
+      drops || alert
+        ? `StatefulDefaultActions ${drops ? drop : alert}`
+        : 'no rule matched (no stateful default action)',
+    alerts,
+    unknown,
+  };
+}
