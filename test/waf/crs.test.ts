@@ -69,7 +69,7 @@ function toRequest(input: Stage['input']): WafRequest | undefined {
   const init: Parameters<typeof makeRequest>[0] = {
     url: input.uri ?? '/',
     method: input.method ?? 'GET',
-    headers: Object.entries(input.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    headers: Object.entries(input.headers ?? {}).map(([k, v]) => [k, String(v)] as [string, string]),
   };
   if (data !== undefined) init.body = String(data);
   try {
