@@ -57,6 +57,12 @@ export const configSchema = z
       })
       .strict()
       .default({ format: 'table', quiet: false }),
+    bus: z
+      .looseObject({})
+      .optional()
+      .describe(
+        'Event bus rules and targets in the EventBridge API vocabulary (read by vigil bus serve; see docs/bus.md).',
+      ),
   })
   .strict();
 
