@@ -30,6 +30,25 @@ export interface RuleSelection {
   params?: Record<string, unknown>;
   /** ConfigRuleName when a pack renames the rule; defaults to the managed-rule name. */
   configRuleName?: string;
+  /** AWS Config rule Scope: narrows the resources evaluated. */
+  scope?: RuleScope;
+}
+
+export interface RuleScope {
+  resourceTypes?: string[];
+  resourceId?: string;
+  tagKey?: string;
+  tagValue?: string;
+}
+
+function inScope(ci: ConfigItem, s: RuleScope | undefined): boolean {
+  if (!s) return true;
+  if (s.resourceId !== undefined && ci.resourceId !== s.resourceId) return false;
+  if (s.tagKey !== undefined) {
+    const v = ci.tags[s.tagKey];
+    if (v === undefined || (s.tagValue !== undefined && v !== s.tagValue)) return false;
+  }
+  return true;
 }
 
 export interface EvaluateResult {
@@ -93,8 +112,12 @@ export function evaluate(inv: Inventory, selections: RuleSelection[], opts: { no
       continue;
     }
     const name = sel.configRuleName ?? meta.name;
-    for (const type of meta.resourceTypes)
+    const types = sel.scope?.resourceTypes?.length
+      ? meta.resourceTypes.filter((t) => sel.scope!.resourceTypes!.includes(t))
+      : meta.resourceTypes;
+    for (const type of types)
       for (const ci of ctx.itemsOf(type)) {
+        if (!inScope(ci, sel.scope)) continue;
         let d: ReturnType<Rule['evaluate']>;
         try {
           d = sel.rule.evaluate(ci, resolved.params, ctx);

@@ -116,6 +116,30 @@ describe('vigil posture scan', () => {
     expect(p.code).toBe(2);
     expect(p.stderr).toBe('vigil: access-keys-rotated: parameter maxAccessKeyAge must be an integer, got "abc"\n');
   });
+  it('--pack cis-aws-4.0.1 adds per-control results and a score; conformance-pack files accepted', async () => {
+    const r = await vigil(['posture', 'scan', snap, '--pack', 'cis-aws-4.0.1', '-f', 'json']);
+    const doc = JSON.parse(r.stdout);
+    const c53 = doc.packs[0].controls.find((c: { id: string }) => c.id === '5.3');
+    expect(c53).toMatchObject({ status: 'NON_COMPLIANT', nonCompliant: 1 });
+    expect(doc.packs[0].controls.find((c: { id: string }) => c.id === '1.8').status).toBe('NON_COMPLIANT');
+    const t = await vigil(['posture', 'scan', snap, '--pack', 'cis-aws-4.0.1']);
+    expect(t.stdout).toMatch(/cis-aws-4\.0\.1: score \d+(\.\d)?%/);
+    const cp = join(dir, 'pack.yaml');
+    writeFileSync(
+      cp,
+      'Resources:\n  R:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      ConfigRuleName: ssh\n      Source: { Owner: AWS, SourceIdentifier: INCOMING_SSH_DISABLED }\n',
+    );
+    const y = await vigil(['posture', 'scan', snap, '--pack', cp, '-f', 'json', '--fail-on', 'HIGH']);
+    expect(y.code).toBe(1);
+    expect(JSON.parse(y.stdout).evaluations.map((e: { configRuleName: string }) => e.configRuleName)).toEqual([
+      'ssh',
+      'ssh',
+    ]);
+    expect((await vigil(['posture', 'scan', snap, '--pack', 'nope'])).stderr).toMatch(
+      /no built-in pack or file named "nope"/,
+    );
+  });
+
   it('posture rules lists the catalogue', async () => {
     const r = await vigil(['posture', 'rules', '-f', 'json']);
     const metas = JSON.parse(r.stdout);

@@ -1,10 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { collect, SERVICES } from '../../posture/collect/index.js';
-import { evaluate } from '../../posture/engine.js';
+import { evaluate, type RuleSelection } from '../../posture/engine.js';
 import { InventoryBuilder } from '../../posture/inputs.js';
 import type { Inventory } from '../../posture/model.js';
+import { parseConformancePack } from '../../posture/packs/conformance.js';
+import { PACKS, type PackPlan, type PackResult, planPack, rollUp } from '../../posture/packs/index.js';
 import { ALL_RULES } from '../../posture/rules/index.js';
 import { failing, parseSeverity, selectRules, sortEvaluations, summarize } from '../../posture/scan.js';
 import { ErrorPrinter, progressEnabled } from '../report-errors.js';
@@ -77,6 +79,10 @@ export function registerPosture(program: Command): void {
       )
       .option('--live', 'collect through the AWS SDK instead of reading files')
       .option('--rules <list>', 'comma-separated rule names or identifiers (default: all)')
+      .option(
+        '--pack <pack>',
+        `built-in pack (${Object.keys(PACKS).join(', ')}) or an AWS conformance-pack template file`,
+      )
       .option('--param <specs...>', 'rule parameter override, rule:name=value (repeatable)')
       .option('-f, --format <format>', 'table, json or jsonl', 'table')
       .option('--status <list>', 'only show these compliance types (comma-separated), e.g. NON_COMPLIANT')
@@ -103,13 +109,29 @@ export function registerPosture(program: Command): void {
       const now = o.now ? Date.parse(o.now) : undefined;
       if (o.now && Number.isNaN(now)) throw new UsageError(`--now is not a valid time: "${o.now}"`);
       const statuses = o.status?.split(',').map((s) => s.trim().toUpperCase());
-      const selections = selectRules(
-        o.rules
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        o.param,
-      );
+      let selections: RuleSelection[];
+      let plan: PackPlan | undefined;
+      if (o.pack) {
+        if (o.rules || o.param) throw new UsageError('--pack cannot be combined with --rules or --param');
+        if (PACKS[o.pack]) {
+          plan = planPack(PACKS[o.pack]!);
+          selections = plan.selections;
+        } else if (existsSync(o.pack)) {
+          const r = parseConformancePack(readFileSync(o.pack, 'utf8'), o.pack);
+          for (const issue of r.issues) process.stderr.write(`vigil: ${issue}\n`);
+          selections = r.selections;
+        } else
+          throw new UsageError(
+            `--pack: no built-in pack or file named "${o.pack}" (built-in: ${Object.keys(PACKS).join(', ')})`,
+          );
+      } else
+        selections = selectRules(
+          o.rules
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          o.param,
+        );
       let inv: Inventory;
       if (o.live) {
         const res = await runCollect(o);
@@ -128,7 +150,9 @@ export function registerPosture(program: Command): void {
       const all = sortEvaluations(result.evaluations);
       const shown = statuses ? all.filter((e) => statuses.includes(e.complianceType)) : all;
       const summary = summarize(all, selections.length);
-      if (o.format === 'json') await writeOut(`${JSON.stringify({ summary, evaluations: shown }, null, 2)}\n`);
+      const packs: PackResult[] = plan ? [rollUp(plan, all)] : [];
+      if (o.format === 'json')
+        await writeOut(`${JSON.stringify({ summary, ...(plan ? { packs } : {}), evaluations: shown }, null, 2)}\n`);
       else if (o.format === 'jsonl') for (const e of shown) await writeOut(`${JSON.stringify(e)}\n`);
       else {
         await writeOut(
@@ -149,6 +173,15 @@ export function registerPosture(program: Command): void {
           `\n${summary.rules} rules, ${summary.resources} resources, ${summary.evaluations} evaluations: ` +
             `${c.NON_COMPLIANT} NON_COMPLIANT, ${c.COMPLIANT} COMPLIANT, ${c.INSUFFICIENT_DATA} INSUFFICIENT_DATA, ${c.NOT_APPLICABLE} NOT_APPLICABLE\n`,
         );
+        for (const p of packs) {
+          await writeOut(`\n${p.pack}: score ${p.score === null ? 'n/a' : `${p.score}%`}\n`);
+          await writeOut(
+            renderTable(
+              ['control', 'status', 'failing', 'title'],
+              p.controls.map((x) => [x.id, x.status, x.nonCompliant, x.note ? `${x.title} (${x.note})` : x.title]),
+            ),
+          );
+        }
       }
       if (threshold && failing(all, threshold).length > 0) process.exitCode = 1;
     },
