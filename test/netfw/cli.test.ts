@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { registerNetfw } from '../../src/cli/commands/netfw.js';
+import { ELASTIC } from '../helpers/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-netfw-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -102,6 +103,53 @@ describe('vigil netfw lint', () => {
   it('rejects a bad --rule-order', async () => {
     await expect(vigil('netfw', 'lint', '--rule-order', 'X', 'a.rules')).rejects.toThrow(
       '--rule-order must be DEFAULT_ACTION_ORDER or STRICT_ORDER, got "X"',
+    );
+  });
+});
+
+describe('vigil netfw eval', () => {
+  const R53 = join(ELASTIC, 'route53_resolver_logs/test-route53.log');
+  it.skipIf(!existsSync(R53))(
+    'Suricata DNS rules on Route 53 Resolver query logs (elastic fixture), jsonl',
+    async () => {
+      const rules = write(
+        'dns.rules',
+        'alert dns $HOME_NET any -> any any (msg:"lookup of example.com names"; dns.query; dotprefix; content:".example.com"; nocase; endswith; classtype:policy-violation; sid:100; rev:1;)\n' +
+          'drop dns any any -> any any (msg:"ntp pool"; dns.query; content:"pool.ntp.org"; endswith; sid:101; rev:2;)\n' +
+          'alert dns any any -> any any (msg:"needs payload"; content:"|00 01|"; sid:102;)\n',
+      );
+      const r = await vigil('netfw', 'eval', '--rules', rules, '--format', 'jsonl', '--hits', '-q', R53);
+      expect(r.code).toBe(0);
+      const docs = r.out
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as { verdict: string; sid: number; observation: { query: string }; log: { line: number } },
+        );
+      expect(docs.map((d) => [d.log.line, d.verdict, d.sid, d.observation.query])).toEqual([
+        [3, 'alert', 100, 'does-not-exist.example.com'],
+        [22, 'drop', 101, '1.amazon.pool.ntp.org'],
+        [23, 'drop', 101, '2.amazon.pool.ntp.org'],
+        [24, 'drop', 101, '0.amazon.pool.ntp.org'],
+        [25, 'drop', 101, '0.amazon.pool.ntp.org'],
+        [26, 'drop', 101, '1.amazon.pool.ntp.org'],
+        [27, 'drop', 101, '2.amazon.pool.ntp.org'],
+        [29, 'alert', 100, 'test.example.com'],
+        [30, 'alert', 100, 'test.example.com'],
+        [32, 'alert', 100, 'abcd.example.com'],
+      ]);
+      expect(docs[0]).toMatchObject({
+        alerts: [
+          { sid: 100, rev: 1, msg: 'lookup of example.com names', classtype: 'policy-violation', action: 'alert' },
+        ],
+      });
+    },
+  );
+
+  it('requires some rules', async () => {
+    await expect(vigil('netfw', 'eval', 'x.log')).rejects.toThrow(
+      'give --policy with --rule-group files, or --rule-group / --rules',
     );
   });
 });
