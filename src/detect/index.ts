@@ -1,5 +1,6 @@
 /** Public library surface of threat detection. */
 export { renderDetectorDocs } from './catalogue.js';
+export { type DetectConfig, detectConfigSchema } from './config.js';
 export { ALL_DETECTORS, allFindingTypes } from './detectors/index.js';
 export { DetectionEngine, type DetectResult, type DetectStats, detectRecords, type EngineOptions } from './engine.js';
 export { type GeoInfo, type GeoLookup, openGeo } from './geo.js';

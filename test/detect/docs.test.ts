@@ -43,3 +43,22 @@ describe('detector metadata and catalogue', () => {
     expect(sev.get('Impact:IAMUser/AnomalousBehavior')).toBe(8);
   });
 });
+
+describe('detect config section (vigil.yaml detect:)', () => {
+  it('accepts catalogue parameters and rejects unknown detectors, parameters and wrong types with their path', async () => {
+    const { detectConfigSchema } = await import('../../src/detect/config.js');
+    const ok = detectConfigSchema.parse({ detectors: { 'ec2-brute-force': { minAttempts: 30 } }, failOn: 'high' });
+    expect(ok.detectors['ec2-brute-force']).toEqual({ minAttempts: 30 });
+    expect(ok.lateness).toBe('1h');
+    const bad = detectConfigSchema.safeParse({
+      detectors: { 'no-such': {}, 'ec2-brute-force': { minAttemptz: 3, windowMinutes: 'ten' } },
+    });
+    expect(bad.success).toBe(false);
+    const messages = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(messages).toEqual([
+      'detectors.no-such: unknown detector "no-such" (see docs/detectors.md)',
+      'detectors.ec2-brute-force.minAttemptz: detector ec2-brute-force has no parameter "minAttemptz"',
+      'detectors.ec2-brute-force.windowMinutes: must be a number',
+    ]);
+  });
+});
