@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { findingIdFor } from '../../src/detect/finding.js';
 import { KeyedState } from '../../src/detect/keyed.js';
 import { SqliteStateStore } from '../../src/detect/state.js';
 import { archivingRule, parseFilter } from '../../src/detect/suppress.js';
-import { ct, flows, MIN, T0, types } from './helpers.js';
+import { ct, dns, flows, MIN, T0, types } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-detect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -186,6 +187,51 @@ describe('persistent state (--state)', () => {
     );
     // The brute-force window straddled the split: it only reached its threshold because windows were persisted.
     expect(second.map((f) => f.type)).toContain('UnauthorizedAccess:EC2/SSHBruteForce');
+  });
+
+  it('windows of every kind (pair aggregates, TCP flood windows, DNS windows) survive a split', () => {
+    const scan = flows(
+      Array.from({ length: 30 }, (_, i) => ({
+        src: '10.0.0.20',
+        dst: '203.0.113.9',
+        sport: 50000 + i,
+        dport: 1 + i,
+        at: T0 + i * 1000,
+        packets: 1,
+      })),
+    );
+    const syn = flows(
+      Array.from({ length: 30 }, (_, i) => ({
+        src: `198.51.100.${i + 1}`,
+        dst: '10.0.0.20',
+        sport: 40000 + i,
+        dport: 443,
+        packets: 1,
+        bytes: 40,
+        flags: 2,
+        at: T0 + i * 100,
+      })),
+    );
+    const exfil = dns(
+      Array.from({ length: 30 }, (_, i) => ({
+        name: `${createHash('sha1').update(String(i)).digest('hex')}.x.exfil-example.com`,
+        at: T0 + i * 1000,
+      })),
+    );
+    const params = { 'ddos-flow': { minSources: 10, minSynRecords: 20 } };
+    const all = [...scan, ...syn, ...exfil];
+    const single = detectRecords(all, { params }).findings;
+    expect(single.map((f) => f.type).sort()).toEqual([
+      'DDoS:EC2/SYN_FLOOD',
+      'Recon:EC2/Portscan',
+      'Trojan:EC2/DNSDataExfiltration',
+    ]);
+    const path = join(dir, 'split-kinds.db');
+    const firstHalf = [...scan.slice(0, 15), ...syn.slice(0, 15), ...exfil.slice(0, 15)];
+    const secondHalf = [...scan.slice(15), ...syn.slice(15), ...exfil.slice(15)];
+    expect(detectRecords(firstHalf, { params, store: new SqliteStateStore(path) }).findings).toEqual([]);
+    const second = detectRecords(secondHalf, { params, store: new SqliteStateStore(path) }).findings;
+    expect(second).toEqual(single);
   });
 
   it('rejects a file that is not a state database with a clear error', () => {

@@ -303,6 +303,40 @@ describe('denial of service', () => {
     }));
     expect(types(run(flows([...normal, ...syns(25)]), { params: p }))).toEqual([]);
   });
+  it('ACK flood and plain UDP traffic floods', () => {
+    const p = { 'ddos-flow': { minSources: 10, minSynRecords: 20, minBytes: 100_000 } };
+    const acks = (n: number) =>
+      range(n, (i) => ({
+        src: `198.51.100.${i + 1}`,
+        dst: ME,
+        sport: 40000 + i,
+        dport: 443,
+        packets: 1,
+        bytes: 40,
+        flags: 16,
+        at: T0 + i * 100,
+      }));
+    expect(types(run(flows(acks(20)), { params: p }))).toEqual(['DDoS:EC2/ACK_FLOOD']);
+    expect(types(run(flows(acks(19)), { params: p }))).toEqual([]);
+    const udp = (n: number, bytes: number) =>
+      flows(
+        range(n, (i) => ({
+          src: `198.51.100.${i + 1}`,
+          dst: ME,
+          sport: 40000 + i,
+          dport: 5060,
+          proto: 17,
+          packets: 100,
+          bytes,
+          at: T0 + i * 100,
+        })),
+      );
+    const f = only(run(udp(10, 10_000), { params: p }), 'DDoS:EC2/UDP_TRAFFIC');
+    expect(f.explanation.reason).toBe('100000 bytes of UDP (≥ 100000) from 10 sources (≥ 10)');
+    expect(types(run(udp(10, 9_999), { params: p }))).toEqual([]);
+    expect(types(run(udp(9, 20_000), { params: p }))).toEqual([]);
+  });
+
   it('UDP reflection named by the reflector port; fragments', () => {
     const p = { 'ddos-flow': { minSources: 5, minBytes: 100_000, minBytesPerPacket: 400 } };
     const refl = (sport: number, n: number, bpp = 1000) =>

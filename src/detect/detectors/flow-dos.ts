@@ -4,6 +4,7 @@
  * attack vectors (netfw.md §11): SYN floods, UDP reflection/amplification by reflector source port, UDP fragments.
  */
 import { isPublicIp } from '../ipv4.js';
+import { registerReviver } from '../keyed.js';
 import type { Detector, MitreRef } from '../types.js';
 import { keep, type Pair, pairOf, pairTable } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
@@ -142,7 +143,43 @@ export const REFLECTION_VECTORS: Record<number, string> = {
   11211: 'MEMCACHED_REFLECTION',
 };
 
-const VECTORS = ['SYN_FLOOD', 'UDP_FRAGMENT', ...new Set(Object.values(REFLECTION_VECTORS))];
+const VECTORS = [
+  'SYN_FLOOD',
+  'ACK_FLOOD',
+  'UDP_TRAFFIC',
+  'UDP_FRAGMENT',
+  ...new Set(Object.values(REFLECTION_VECTORS)),
+];
+
+/** TCP records to one target port in the current window: all, SYN-only and ACK-only, with their sources. */
+class TcpWin {
+  start: number;
+  last: number;
+  n = 0;
+  syn = 0;
+  ack = 0;
+  synSources = new Set<string | number>();
+  ackSources = new Set<string | number>();
+  fired = 0;
+  o: import('../../ingest/types.js').RecordOrigin[] = [];
+  constructor(t: number) {
+    this.start = t;
+    this.last = t;
+  }
+  reset(t: number): void {
+    this.start = t;
+    this.last = t;
+    this.n = this.syn = this.ack = this.fired = 0;
+    this.synSources = new Set();
+    this.ackSources = new Set();
+    this.o = [];
+  }
+  toJSON(): Record<string, unknown> {
+    return { $kind: 'tcpwin', ...(this as unknown as Record<string, unknown>) };
+  }
+}
+registerReviver('tcpwin', (v) => Object.assign(new TcpWin(v.start as number), { ...v, $kind: undefined }));
+const newTcpWin = (t: number) => new TcpWin(t);
 
 export const inboundDdos: Detector = {
   meta: {
@@ -151,7 +188,7 @@ export const inboundDdos: Detector = {
     dataSources: ['vpcflow'],
     kind: 'windowed',
     trigger:
-      'Per local address and window: SYN_FLOOD — at least minSynRecords inbound TCP records with tcp-flags exactly SYN (2) and ≤ 3 packets from at least minSources sources, making up at least synRatio of the TCP records; *_REFLECTION — inbound UDP from a reflector source port (DNS 53, NTP 123, SSDP 1900, memcached 11211, CLDAP 389, CharGEN 19 …) from at least minSources sources with at least minBytes and minBytesPerPacket on average; UDP_FRAGMENT — inbound UDP with ports 0/0 totalling minBytes.',
+      'Per local address and window: SYN_FLOOD / ACK_FLOOD — at least minSynRecords inbound TCP records to one port with tcp-flags exactly SYN (2) / ACK (16) and ≤ 3 packets from at least minSources sources, making up at least synRatio of the TCP records; UDP_TRAFFIC — inbound UDP (not from a reflector port) of at least minBytes from at least minSources sources; *_REFLECTION — inbound UDP from a reflector source port (DNS 53, NTP 123, SSDP 1900, memcached 11211, CLDAP 389, CharGEN 19 …) from at least minSources sources with at least minBytes and minBytesPerPacket on average; UDP_FRAGMENT — inbound UDP with ports 0/0 totalling minBytes.',
     params: {
       windowMinutes: { default: 1, description: 'event-time window (flow logs aggregate over 1–10 minutes)' },
       minSources: { default: 50, description: 'distinct source addresses' },
@@ -169,11 +206,14 @@ export const inboundDdos: Detector = {
     findings: VECTORS.map((v) => ({
       type: `DDoS:EC2/${v}`,
       severity: 8,
-      mitre: v === 'SYN_FLOOD' || v === 'UDP_FRAGMENT' ? DOS_MITRE : AMPLIFICATION,
+      mitre:
+        v === 'SYN_FLOOD' || v === 'ACK_FLOOD' || v === 'UDP_FRAGMENT' || v === 'UDP_TRAFFIC'
+          ? DOS_MITRE
+          : AMPLIFICATION,
     })),
   },
   create(ctx) {
-    const syn = ctx.windows.create<Win>('syn');
+    const tcp = ctx.windows.create<TcpWin>('tcp');
     const udp = ctx.windows.create<Win>('udp');
     const p = ctx.params;
     const windowMs = (p.windowMinutes as number) * 60_000;
@@ -187,24 +227,41 @@ export const inboundDdos: Detector = {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.direction !== 'INBOUND' || v.dst !== v.localIp || Number.isNaN(r.time)) return;
         if (v.proto === 6) {
-          const key = `${v.localIp}|${v.localPort}|SYN_FLOOD`;
-          const w = windowAt(syn, key, r.time, windowMs);
+          // One window per target port counts SYN-only and ACK-only records (and their sources) among all TCP records.
+          const key = `${v.localIp}|${v.localPort}`;
+          const t = r.time;
+          const w = tcp.upsert(key, t, newTcpWin);
+          if (t - w.start >= windowMs) w.reset(t);
+          else if (t < w.start) w.start = t;
+          if (t > w.last) w.last = t;
           w.n++;
-          if (v.flags === 2 && v.packets <= 3) {
-            w.packets++; // SYN-only records
-            w.distinct.add(v.remoteIp);
-            addOrigin(w, r.origin);
+          if (v.packets <= 3 && (v.flags === 2 || v.flags === 16)) {
+            const synOnly = v.flags === 2;
+            if (synOnly) {
+              w.syn++;
+              w.synSources.add(v.remoteIp);
+            } else {
+              w.ack++;
+              w.ackSources.add(v.remoteIp);
+            }
+            if (w.o.length < 20) w.o.push(r.origin);
           }
-          if (w.fired === 0 && w.packets >= minSyn && w.distinct.size >= minSources && w.packets / w.n >= ratio) {
-            w.fired = 1;
+          for (const vector of ['SYN_FLOOD', 'ACK_FLOOD'] as const) {
+            const syn = vector === 'SYN_FLOOD';
+            const count = syn ? w.syn : w.ack;
+            const sources = syn ? w.synSources.size : w.ackSources.size;
+            const bit = syn ? 1 : 2;
+            if ((w.fired & bit) !== 0 || count < minSyn || sources < minSources || count / w.n < ratio) continue;
+            w.fired |= bit;
+            const what = syn ? 'SYN-only' : 'ACK-only';
             emitDdos(
               ctx,
               v,
               r,
-              'SYN_FLOOD',
-              key,
-              w,
-              `${w.packets} SYN-only records (≥ ${minSyn}) from ${w.distinct.size} sources (≥ ${minSources}), ${((100 * w.packets) / w.n).toFixed(0)}% of ${w.n} TCP records (≥ ${ratio * 100}%)`,
+              vector,
+              `${key}|${vector}`,
+              { start: w.start, last: w.last, bytes: 0, distinct: syn ? w.synSources : w.ackSources, origins: w.o },
+              `${count} ${what} records (≥ ${minSyn}) from ${sources} sources (≥ ${minSources}), ${((100 * count) / w.n).toFixed(0)}% of ${w.n} TCP records (≥ ${ratio * 100}%)`,
               { minSynRecords: minSyn, minSources, synRatio: ratio },
             );
           }
@@ -213,8 +270,7 @@ export const inboundDdos: Detector = {
         if (v.proto !== 17) return;
         let vector: string | undefined;
         if (v.srcPort === 0 && v.dstPort === 0) vector = 'UDP_FRAGMENT';
-        else vector = REFLECTION_VECTORS[v.remotePort];
-        if (!vector) return;
+        else vector = REFLECTION_VECTORS[v.remotePort] ?? 'UDP_TRAFFIC';
         const key = `${v.localIp}|${vector}`;
         const w = windowAt(udp, key, r.time, windowMs);
         w.packets += v.packets;
@@ -223,7 +279,9 @@ export const inboundDdos: Detector = {
         addOrigin(w, r.origin);
         const bpp = w.packets > 0 ? w.bytes / w.packets : 0;
         const fragments = vector === 'UDP_FRAGMENT';
-        if (w.fired === 0 && w.bytes >= minBytes && bpp >= minBpp && (fragments || w.distinct.size >= minSources)) {
+        // Plain UDP floods need no amplification (any packet size); reflection needs large answers.
+        const sizeOk = vector === 'UDP_TRAFFIC' || bpp >= minBpp;
+        if (w.fired === 0 && w.bytes >= minBytes && sizeOk && (fragments || w.distinct.size >= minSources)) {
           w.fired = 1;
           emitDdos(
             ctx,
@@ -232,7 +290,9 @@ export const inboundDdos: Detector = {
             vector,
             key,
             w,
-            `${w.bytes} bytes (≥ ${minBytes}) averaging ${bpp.toFixed(0)} bytes/packet (≥ ${minBpp})${fragments ? '' : ` from ${w.distinct.size} sources on reflector port ${v.remotePort} (≥ ${minSources})`}`,
+            vector === 'UDP_TRAFFIC'
+              ? `${w.bytes} bytes of UDP (≥ ${minBytes}) from ${w.distinct.size} sources (≥ ${minSources})`
+              : `${w.bytes} bytes (≥ ${minBytes}) averaging ${bpp.toFixed(0)} bytes/packet (≥ ${minBpp})${fragments ? '' : ` from ${w.distinct.size} sources on reflector port ${v.remotePort} (≥ ${minSources})`}`,
             { minBytes, minBytesPerPacket: minBpp, minSources },
           );
         }
@@ -241,13 +301,21 @@ export const inboundDdos: Detector = {
   },
 };
 
+interface WindowLike {
+  start: number;
+  last: number;
+  bytes: number;
+  distinct: Set<string | number>;
+  origins: import('../../ingest/types.js').RecordOrigin[];
+}
+
 function emitDdos(
   ctx: import('../types.js').DetectorContext,
   v: import('./util.js').FlowView,
   r: import('../../ingest/types.js').LogRecord,
   vector: string,
   key: string,
-  w: Win,
+  w: WindowLike,
   reason: string,
   thresholds: Record<string, number>,
 ): void {
