@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { collectDocument, compileWebAcl, emptyResources, type LoadIssue, type Resources } from './load.js';
+import { addManagedEmulations } from './managed.js';
 import type { WebAcl } from './model.js';
 
 export type { Decision, EngineOptions, MatchDetail } from './evaluate.js';
@@ -73,6 +74,7 @@ function compileFirst(
   issues: FileIssue[],
   opts: { bodyLimit?: number; aclName?: string },
 ): { acl?: WebAcl } {
+  addManagedEmulations(res);
   const chosen = opts.aclName === undefined ? acls : acls.filter((a) => a.json.Name === opts.aclName);
   if (chosen.length === 0) {
     issues.push({

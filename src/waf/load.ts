@@ -782,10 +782,12 @@ class Ctx {
     let prefix: string;
     let groupPath: string;
     let unknownOverridesAreErrors = true;
+    let declared: unknown;
     if (kind === 'GROUP') {
       const g = this.ref(b.ARN, join(p, 'ARN'), this.res.ruleGroups, 'rule group');
       if (!g) return undefined;
       rulesJson = g.json.Rules;
+      declared = g.json.Capacity;
       id = typeof g.json.ARN === 'string' ? g.json.ARN : g.name;
       prefix = `awswaf:${g.account}:rulegroup:${g.name}:`;
       groupPath = join(g.path, 'Rules');
@@ -800,6 +802,7 @@ class Ctx {
         return undefined;
       }
       rulesJson = g.json.Rules;
+      declared = g.json.Capacity;
       id = name;
       prefix =
         g.json.LabelNamespace === undefined
@@ -851,10 +854,8 @@ class Ctx {
       const sd = this.statement(b.ScopeDownStatement, join(p, 'ScopeDownStatement'));
       if (sd) ref.scopeDown = sd;
     }
-    const capacity =
-      kind === 'GROUP' && typeof this.res.ruleGroups.get(String(b.ARN))?.json.Capacity === 'number'
-        ? (this.res.ruleGroups.get(String(b.ARN))!.json.Capacity as number)
-        : rules.reduce((s, r) => s + r.wcu, 0);
+    // a group costs its declared capacity (fixed at creation / by the vendor), not the sum of its rules
+    const capacity = typeof declared === 'number' ? declared : rules.reduce((s, r) => s + r.wcu, 0);
     return { ref, wcu: capacity + (ref.scopeDown ? this.wcuOf(ref.scopeDown) : 0) };
   }
 
