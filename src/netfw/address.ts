@@ -154,10 +154,25 @@ function parseExpr<T extends AddrNode | PortNode>(text: string, atom: (t: string
   return r;
 }
 
+/** Header fields repeat across thousands of rules ($HOME_NET, any); parsed trees are immutable, so share them. */
+const ADDR_CACHE = new Map<string, Parsed<AddrNode>>();
+const PORT_CACHE = new Map<string, Parsed<PortNode>>();
+const CACHE_MAX = 50_000;
+
 export function parseAddress(text: string): Parsed<AddrNode> {
-  return parseExpr<AddrNode>(text, parseAddrAtom);
+  let r = ADDR_CACHE.get(text);
+  if (!r) {
+    r = parseExpr<AddrNode>(text, parseAddrAtom);
+    if (ADDR_CACHE.size < CACHE_MAX) ADDR_CACHE.set(text, r);
+  }
+  return r;
 }
 
 export function parsePorts(text: string): Parsed<PortNode> {
-  return parseExpr<PortNode>(text, parsePortAtom);
+  let r = PORT_CACHE.get(text);
+  if (!r) {
+    r = parseExpr<PortNode>(text, parsePortAtom);
+    if (PORT_CACHE.size < CACHE_MAX) PORT_CACHE.set(text, r);
+  }
+  return r;
 }

@@ -38,8 +38,13 @@ const UNSUPPORTED: ReadonlyArray<[string, string]> = [
   ['quic.', 'QUIC/HTTP3 detection keywords are not supported by Network Firewall'],
 ];
 
+const EXACT = new Map(UNSUPPORTED.filter(([k]) => !k.endsWith('.')));
+const PREFIXES = UNSUPPORTED.filter(([k]) => k.endsWith('.'));
+
 function unsupportedReason(name: string): string | undefined {
-  for (const [k, why] of UNSUPPORTED) if (k.endsWith('.') ? name.startsWith(k) : name === k) return why;
+  const why = EXACT.get(name);
+  if (why !== undefined || !name.includes('.')) return why;
+  for (const [k, w] of PREFIXES) if (name.startsWith(k)) return w;
   return undefined;
 }
 

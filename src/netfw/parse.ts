@@ -100,26 +100,43 @@ function headerTokens(line: string, start: number, end: number): { text: string;
   return out;
 }
 
+/** Keyword characters: letters, digits, `_`, `.`, `-`. */
+function isKeywordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
 /** Split `name[:value];` options between `start` and `end` (exclusive); `\` escapes the next character. */
 function splitOptions(line: string, start: number, end: number, out: RuleOption[]): Fail | undefined {
   let i = start;
   for (;;) {
-    while (i < end && (line[i] === ' ' || line[i] === '\t')) i++;
+    while (i < end && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
     if (i >= end) return undefined;
     const nameStart = i;
-    while (i < end && line[i] !== ':' && line[i] !== ';') i++;
-    const name = line.slice(nameStart, i).trim();
+    while (i < end && isKeywordChar(line.charCodeAt(i))) i++;
+    const nameEnd = i;
+    while (i < end && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    const c = line.charCodeAt(i);
+    const name = line.slice(nameStart, nameEnd);
+    if (i < end && c !== 58 /* : */ && c !== 59 /* ; */) {
+      let j = i;
+      while (j < end && line.charCodeAt(j) !== 58 && line.charCodeAt(j) !== 59) j++;
+      const bad = line.slice(nameStart, j).trim();
+      return { reason: bad === '' ? 'empty option' : `invalid keyword "${bad}"`, offset: nameStart };
+    }
     if (name === '') return { reason: 'empty option', offset: nameStart };
-    if (!/^[a-z0-9_.-]+$/i.test(name)) return { reason: `invalid keyword "${name}"`, offset: nameStart };
     if (i >= end) return { reason: `option "${name}" is not terminated by ";"`, offset: nameStart, keyword: name };
-    if (line[i] === ';') {
+    if (c === 59) {
       out.push({ name, value: undefined, column: nameStart + 1 });
       i++;
       continue;
     }
     i++; // ':'
     const valueStart = i;
-    while (i < end && line[i] !== ';') i += line[i] === '\\' ? 2 : 1;
+    while (i < end) {
+      const ch = line.charCodeAt(i);
+      if (ch === 59) break;
+      i += ch === 92 /* \ */ ? 2 : 1;
+    }
     if (i >= end) return { reason: `option "${name}" is not terminated by ";"`, offset: nameStart, keyword: name };
     out.push({ name, value: line.slice(valueStart, i).trim(), column: nameStart + 1 });
     i++;

@@ -33,6 +33,8 @@ function hexVal(c: number): number {
   return -1;
 }
 
+const PLAIN = /^[^|\\";\u0080-\uffff]*$/;
+
 /**
  * Content value: `!`? `"…"` with `|hex bytes|` sections and `\"`, `\;`, `\\` escapes → latin1 byte string.
  * Text outside hex sections is UTF-8 encoded, as Suricata takes the rule bytes literally.
@@ -45,6 +47,9 @@ export function decodeContent(value: string): Decoded<{ negated: boolean; bytes:
     v = v.slice(1).trimStart();
   }
   if (v.length < 2 || v[0] !== '"' || v[v.length - 1] !== '"') return { error: 'content must be a quoted string' };
+  // Fast path: plain ASCII text without hex, escapes or stray quotes is its own byte string.
+  const inner = v.slice(1, -1);
+  if (inner.length > 0 && PLAIN.test(inner)) return { negated, bytes: inner };
   let out = '';
   let hex = false;
   let nibble = -1;
