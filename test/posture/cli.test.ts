@@ -140,6 +140,20 @@ describe('vigil posture scan', () => {
     );
   });
 
+  it('--format ocsf prints one Compliance Finding per line; asff a JSON array', async () => {
+    const r = await vigil(['posture', 'scan', snap, '--rules', 'restricted-ssh', '-f', 'ocsf']);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.class_uid, l.compliance.status])).toEqual([
+      [2003, 'Fail'],
+      [2003, 'Pass'],
+    ]);
+    const a = JSON.parse((await vigil(['posture', 'scan', snap, '--rules', 'restricted-ssh', '-f', 'asff'])).stdout);
+    expect(a.map((x: { Compliance: { Status: string } }) => x.Compliance.Status)).toEqual(['FAILED', 'PASSED']);
+  });
+
   it('posture rules lists the catalogue', async () => {
     const r = await vigil(['posture', 'rules', '-f', 'json']);
     const metas = JSON.parse(r.stdout);

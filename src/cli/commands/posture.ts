@@ -7,11 +7,13 @@ import { InventoryBuilder } from '../../posture/inputs.js';
 import type { Inventory } from '../../posture/model.js';
 import { parseConformancePack } from '../../posture/packs/conformance.js';
 import { PACKS, type PackPlan, type PackResult, planPack, rollUp } from '../../posture/packs/index.js';
+import { toAsff, toOcsf } from '../../posture/report/index.js';
 import { ALL_RULES } from '../../posture/rules/index.js';
 import { failing, parseSeverity, selectRules, sortEvaluations, summarize } from '../../posture/scan.js';
 import { ErrorPrinter, progressEnabled } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
 import { renderTable } from '../tables.js';
+import { VERSION } from '../version.js';
 
 interface LiveOptions {
   region?: string[];
@@ -84,7 +86,11 @@ export function registerPosture(program: Command): void {
         `built-in pack (${Object.keys(PACKS).join(', ')}) or an AWS conformance-pack template file`,
       )
       .option('--param <specs...>', 'rule parameter override, rule:name=value (repeatable)')
-      .option('-f, --format <format>', 'table, json or jsonl', 'table')
+      .option(
+        '-f, --format <format>',
+        'table, json, jsonl, ocsf (Compliance Finding 2003, JSON Lines) or asff (JSON array)',
+        'table',
+      )
       .option('--status <list>', 'only show these compliance types (comma-separated), e.g. NON_COMPLIANT')
       .option('--fail-on <severity>', 'exit 1 on NON_COMPLIANT at or above INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL')
       .option('--now <time>', 'evaluation clock (ISO 8601); default: snapshot capture time'),
@@ -94,6 +100,7 @@ export function registerPosture(program: Command): void {
       o: LiveOptions & {
         live?: boolean;
         rules?: string;
+        pack?: string;
         param?: string[];
         format: string;
         status?: string;
@@ -101,8 +108,8 @@ export function registerPosture(program: Command): void {
         now?: string;
       },
     ) => {
-      if (!['table', 'json', 'jsonl'].includes(o.format))
-        throw new UsageError(`--format must be table, json or jsonl, got "${o.format}"`);
+      if (!['table', 'json', 'jsonl', 'ocsf', 'asff'].includes(o.format))
+        throw new UsageError(`--format must be table, json, jsonl, ocsf or asff, got "${o.format}"`);
       if (Boolean(o.live) === inputs.length > 0)
         throw new UsageError('give snapshot files or --live (exactly one of them)');
       const threshold = o.failOn ? parseSeverity(o.failOn) : undefined;
@@ -154,6 +161,8 @@ export function registerPosture(program: Command): void {
       if (o.format === 'json')
         await writeOut(`${JSON.stringify({ summary, ...(plan ? { packs } : {}), evaluations: shown }, null, 2)}\n`);
       else if (o.format === 'jsonl') for (const e of shown) await writeOut(`${JSON.stringify(e)}\n`);
+      else if (o.format === 'ocsf') for (const e of shown) await writeOut(`${JSON.stringify(toOcsf(e, VERSION))}\n`);
+      else if (o.format === 'asff') await writeOut(`${JSON.stringify(shown.map(toAsff), null, 2)}\n`);
       else {
         await writeOut(
           renderTable(
