@@ -200,12 +200,13 @@ function cmdLine(s: string): string {
   return out;
 }
 
-const ENTITY_NAMES: Record<string, number> = { quot: 34, nbsp: 0xa0, lt: 60, gt: 62, amp: 38 };
+// waf.md §7: only these named entities (ModSecurity-style); &amp; is deliberately not decoded.
+const ENTITY_NAMES: Record<string, number> = { quot: 34, nbsp: 0xa0, lt: 60, gt: 62 };
 
-/** ModSecurity htmlEntityDecode: named quot/nbsp/lt/gt/amp and numeric entities; `;` optional for numerics. */
+/** HTML_ENTITY_DECODE: named quot/nbsp/lt/gt and numeric entities (`;` optional for numerics), per waf.md §7. */
 function htmlEntityDecode(s: string): string {
   if (s.indexOf('&') < 0) return s;
-  return s.replace(/&(?:#[xX]([0-9a-fA-F]{1,8});?|#([0-9]{1,10});?|(quot|nbsp|lt|gt|amp);)/g, (m, hx, dec, name) => {
+  return s.replace(/&(?:#[xX]([0-9a-fA-F]{1,8});?|#([0-9]{1,10});?|(quot|nbsp|lt|gt);)/g, (m, hx, dec, name) => {
     if (hx !== undefined) return String.fromCharCode(Number.parseInt(hx, 16) & 0xff);
     if (dec !== undefined) return String.fromCharCode(Number(dec) & 0xff);
     const v = ENTITY_NAMES[(name as string).toLowerCase()];

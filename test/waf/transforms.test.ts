@@ -23,7 +23,7 @@ describe('text transformations (waf.md §7)', () => {
     ['COMPRESS_WHITE_SPACE', 'a\t\n\r\v\f\xa0  b', 'a b'],
     ['URL_DECODE', '%3Cscript%3E+x%zz', '<script> x%zz'],
     ['URL_DECODE_UNI', '%u003c%uFF1Cx', '<<x'],
-    ['HTML_ENTITY_DECODE', '&lt;&gt;&quot;&#65;&#x42;&nbsp;&eacute;', '<>"AB\xa0&eacute;'],
+    ['HTML_ENTITY_DECODE', '&lt;&gt;&quot;&#65;&#x42;&nbsp;&eacute;&amp;', '<>"AB\xa0&eacute;&amp;'],
     ['CMD_LINE', 'C^md.exe /C "Dir" , x;y  z ( a', 'cmd.exe/c dir x y z( a'],
     ['BASE64_DECODE', 'PHNjcmlwdD4=', '<script>'],
     ['BASE64_DECODE_EXT', 'PHNj.cmlw!dD4', '<script>'],
