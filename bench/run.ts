@@ -3,13 +3,14 @@
  * same bytes (plain JSON.parse, plain split, plain sha256, a reference matcher), so ratios stay meaningful on noisy or
  * slower machines.
  * Environment: BENCH_STREAM_MB (default 2048; 0 skips the large streaming run), BENCH_ONLY (comma list of sections:
- * ingest, sigma, bus, trail).
+ * ingest, detect, sigma, bus, trail).
  */
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { measurePatternThroughput } from '../src/bus/pattern/measure.js';
 import { measureSigmaThroughput } from '../src/sigma/measure.js';
+import { benchDetect } from './detect.js';
 import { benchIngest } from './ingest.js';
 import { benchTrail } from './trail.js';
 
@@ -21,6 +22,7 @@ const result: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
 };
 if (want('ingest')) result.ingest = await benchIngest({ streamMB: Number(process.env.BENCH_STREAM_MB ?? 2048) });
+if (want('detect')) result.detect = await benchDetect();
 if (want('sigma')) {
   const stratus = join(CORPORA, 'cloudtrail/stratus');
   result.sigma = measureSigmaThroughput({
