@@ -130,7 +130,17 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
   }
   if (rule.flow?.toClient) return 'flow:to_client needs responses; logs show requests';
   const kinds = new Set<Kind>();
+  // `http.header_names; content:"|0d 0a|"; startswith;` (the HTTP allow-list catch-all) holds for every request.
+  const headerNames = rule.matches.filter((m) => m.buffer === 'http.header_names');
+  const anyRequest =
+    headerNames.length === 1 &&
+    headerNames[0]?.kind === 'content' &&
+    headerNames[0].bytes === '\r\n' &&
+    headerNames[0].startswith &&
+    !headerNames[0].negated;
+  if (anyRequest) kinds.add('http');
   for (const b of rule.buffers) {
+    if (anyRequest && b === 'http.header_names') continue;
     const f = BUFFER_FIELD[b];
     if (!f)
       return b === 'pkt_data' ? 'needs payload bytes no log carries' : `buffer ${b} is not in any log Vigil reads`;
@@ -157,7 +167,9 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
   const dp = cached(cache, `p${rule.destPort}`, () => resolvePorts(rule.dstPorts, vars));
   for (const x of [src, dst, sp, dp]) if (!x.ok) return x.reason;
   const byBuffer = new Map<string, SuricataRule['matches']>();
-  for (const m of rule.matches) byBuffer.set(m.buffer, [...(byBuffer.get(m.buffer) ?? []), m]);
+  for (const m of rule.matches)
+    if (!(anyRequest && m.buffer === 'http.header_names'))
+      byBuffer.set(m.buffer, [...(byBuffer.get(m.buffer) ?? []), m]);
   const buffers: CompiledRule['buffers'] = [];
   for (const [b, ms] of byBuffer) {
     const c = compileBuffer(ms);
@@ -341,7 +353,7 @@ function stateful(p: EvalPolicy, o: Observation, unknown: string[]): Decision {
   const alerts: AlertHit[] = [];
   if (p.ruleOrder === 'STRICT_ORDER') {
     for (const g of p.statefulGroups)
-      for (const c of g.rules) {
+      for (const c of candidates(g, o)) {
         if (!ruleMatches(c, o)) continue;
         let action = c.rule.action;
         if (g.dropToAlert && (action === 'drop' || action === 'reject')) action = 'alert';
@@ -360,7 +372,7 @@ function stateful(p: EvalPolicy, o: Observation, unknown: string[]): Decision {
   // Action order: pass > drop > reject > alert across all groups; within one action the priority keyword, then order.
   let best: { c: CompiledRule; action: string; gi: number } | undefined;
   p.statefulGroups.forEach((g, gi) => {
-    for (const c of g.rules) {
+    for (const c of candidates(g, o)) {
       if (!ruleMatches(c, o)) continue;
       let action = c.rule.action;
       if (g.dropToAlert && (action === 'drop' || action === 'reject')) action = 'alert';
@@ -404,4 +416,84 @@ function strictDefault(p: EvalPolicy, o: Observation, alerts: AlertHit[], unknow
     alerts,
     unknown,
   };
+}
+
+/**
+ * Domain index (reversed-label lookups): rules whose only match is one positive content on a name buffer
+ * (`tls.sni`, `dns.query`, `http.host`) anchored as an exact name (`startswith … endswith`) or a `dotprefix`
+ * suffix are found by looking up the observed name and each of its parent domains, instead of scanning every rule.
+ * Candidates are re-checked with `ruleMatches`, so the index only skips rules that cannot match.
+ */
+interface GroupIndex {
+  exact: Map<string, CompiledRule[]>;
+  suffix: Map<string, CompiledRule[]>;
+  field: Map<CompiledRule, string>;
+  rest: CompiledRule[];
+}
+
+const NAME_BUFFERS: Readonly<Record<string, string>> = { 'tls.sni': 'sni', 'dns.query': 'query', 'http.host': 'host' };
+const INDEXES = new WeakMap<StatefulGroup, GroupIndex>();
+/** Below this many rules a scan is as fast as the index. */
+const INDEX_MIN_RULES = 32;
+
+function indexKey(c: CompiledRule): { key: string; suffix: boolean } | undefined {
+  const ms = c.rule.matches;
+  if (ms.length !== 1 || c.buffers.length !== 1) return undefined;
+  const m = ms[0];
+  if (m?.kind !== 'content' || m.negated || !NAME_BUFFERS[m.buffer] || !m.endswith) return undefined;
+  if (m.offset !== undefined || m.depth !== undefined || m.distance !== undefined || m.within !== undefined)
+    return undefined;
+  // Case-sensitive rules would need the observed case; keep them out of the (lower-case) index.
+  if (!m.nocase && m.bytes !== m.bytes.toLowerCase()) return undefined;
+  const t = m.transforms;
+  if (t.length === 1 && t[0] === 'dotprefix' && m.bytes.startsWith('.') && !m.startswith)
+    return { key: m.bytes.slice(1).toLowerCase(), suffix: true };
+  if (t.length === 0 && m.startswith) return { key: m.bytes.toLowerCase(), suffix: false };
+  return undefined;
+}
+
+function buildIndex(g: StatefulGroup): GroupIndex {
+  const ix: GroupIndex = { exact: new Map(), suffix: new Map(), field: new Map(), rest: [] };
+  for (const c of g.rules) {
+    const k = indexKey(c);
+    if (!k) {
+      ix.rest.push(c);
+      continue;
+    }
+    const map = k.suffix ? ix.suffix : ix.exact;
+    const list = map.get(k.key);
+    if (list) list.push(c);
+    else map.set(k.key, [c]);
+    ix.field.set(c, NAME_BUFFERS[(c.rule.matches[0] as { buffer: string }).buffer] as string);
+  }
+  return ix;
+}
+
+/** Rules of `g` that could match `o`, in rule order (exported for the equivalence test). */
+export function candidates(g: StatefulGroup, o: Observation): readonly CompiledRule[] {
+  if (g.rules.length < INDEX_MIN_RULES) return g.rules;
+  let ix = INDEXES.get(g);
+  if (!ix) {
+    ix = buildIndex(g);
+    INDEXES.set(g, ix);
+  }
+  const name = o.kind === 'tls' ? o.sni : o.kind === 'dns' ? o.query : o.kind === 'http' ? o.host : undefined;
+  if (name === undefined || (ix.exact.size === 0 && ix.suffix.size === 0))
+    return ix.rest.length === g.rules.length ? g.rules : ix.rest;
+  const lower = name.toLowerCase();
+  const found: CompiledRule[] = [];
+  const add = (list: CompiledRule[] | undefined) => {
+    if (list) for (const c of list) if (c.kind === o.kind) found.push(c);
+  };
+  add(ix.exact.get(lower));
+  // The name itself and every parent domain: "a.b.c" → "a.b.c", "b.c", "c".
+  let i = -1;
+  for (;;) {
+    add(ix.suffix.get(i < 0 ? lower : lower.slice(i + 1)));
+    i = lower.indexOf('.', i + 1);
+    if (i < 0) break;
+  }
+  if (found.length === 0) return ix.rest;
+  const all = ix.rest.length > 0 ? [...ix.rest, ...found] : found;
+  return all.sort((a, b) => a.order - b.order);
 }

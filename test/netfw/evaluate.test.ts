@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/ingest/types.js';
-import { compileForEval, decide, type EvalPolicy } from '../../src/netfw/evaluate.js';
+import { candidates, compileForEval, decide, type EvalPolicy, ruleMatches } from '../../src/netfw/evaluate.js';
 import { compileBuffer } from '../../src/netfw/match.js';
 import { type Observation, observationsOf } from '../../src/netfw/observe.js';
 import { parseRules } from '../../src/netfw/parse.js';
@@ -313,5 +313,64 @@ describe.skipIf(!existsSync(DIR))('ET Open evaluability', () => {
     // Spec §9: ≈1,200 header-only IP-list rules; request-side DNS/TLS/HTTP rules evaluable on logs.
     expect(kinds).toEqual({ flow: 1192, http: 8204, dns: 3796, tls: 1656 });
     expect(notEvaluable).toBe(24827 - 1192 - 8204 - 3796 - 1656);
+  });
+});
+
+describe('domain index', () => {
+  it('finds exactly the rules a full scan matches, in rule order (10,000-domain allow list + ET-style rules)', () => {
+    const targets: string[] = [];
+    for (let i = 0; i < 5000; i++) targets.push(`host${i}.example${i % 97}.com`, `.zone${i}.test`);
+    const g = loadRuleGroup(
+      {
+        RulesSource: {
+          RulesSourceList: { Targets: targets, TargetTypes: ['TLS_SNI', 'HTTP_HOST'], GeneratedRulesType: 'ALLOWLIST' },
+        },
+      },
+      'big.json',
+    );
+    const extra = rules(
+      'alert tls any any -> any any (tls.sni; content:"Zone7.test"; endswith; sid:900001;)\n' +
+        'alert dns any any -> any any (dns.query; dotprefix; content:".zone9.test"; nocase; endswith; sid:900002;)\n' +
+        'alert tls any any -> any any (tls.sni; content:"host1.example1.com"; startswith; endswith; sid:900003;)\n',
+    );
+    const compiled = compileForEval([...g.parsed!.rules, ...extra], vars, 'big').compiled;
+    expect(compiled).toHaveLength(20_005);
+    const group = { label: 'big', rules: compiled };
+    const names = [
+      'host1.example1.com',
+      'HOST1.example1.com',
+      'a.b.zone7.test',
+      'zone7.test',
+      'Zone7.test',
+      'x.zone9.test',
+      'zone70.test',
+      'example1.com',
+      'nothing.invalid',
+    ];
+    const observations: Observation[] = names.flatMap((n) => [
+      obs.tls(n),
+      obs.dns(n),
+      {
+        kind: 'http',
+        host: n.toLowerCase(),
+        uri: '/',
+        src: '10.0.1.5',
+        proto: 6,
+        time: 0,
+        origin,
+        logType: 'alb',
+      } as Observation,
+    ]);
+    for (const o of observations) {
+      const scan = compiled.filter((c) => ruleMatches(c, o)).map((c) => c.rule.sid);
+      const viaIndex = candidates(group, o)
+        .filter((c) => ruleMatches(c, o))
+        .map((c) => c.rule.sid);
+      expect(viaIndex).toEqual(scan);
+    }
+    // host1.example1.com (TLS): its exact allow rule (sid 3), the case-sensitive extra rule, and nothing else.
+    expect(compiled.filter((c) => ruleMatches(c, obs.tls('host1.example1.com'))).map((c) => c.rule.sid)).toEqual([
+      3, 10001, 900003,
+    ]);
   });
 });
