@@ -93,6 +93,28 @@ export class Collection {
   }
 
   /**
+   * A paginated list: follows the token until the API stops returning one (each page is one counted call). A failure
+   * on any page makes the whole list unknown (undefined), so a partial list never passes for a complete one.
+   */
+  async pages<T>(
+    service: string,
+    region: string,
+    operation: string,
+    fetchPage: (token: string | undefined, signal: AbortSignal) => Promise<[T[], string | undefined]>,
+  ): Promise<T[] | undefined> {
+    const out: T[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 10_000; page++) {
+      const r = await this.call(service, region, operation, (signal) => fetchPage(token, signal));
+      if (!r) return undefined;
+      out.push(...r[0]);
+      token = r[1];
+      if (!token) return out;
+    }
+    return out;
+  }
+
+  /**
    * A call whose "not found" error is an answer (no password policy, no login profile, no bucket policy …):
    * returns null for those error names, undefined (recorded) for real failures.
    */

@@ -39,14 +39,15 @@ export async function collectEc2(col: Collection, region: string): Promise<boole
       configuration: lowerCamel(cfg) as Obj,
     });
 
-  const sgs = await col.call(S, region, 'DescribeSecurityGroups', (abortSignal) =>
-    ec2.send(new DescribeSecurityGroupsCommand({}), { abortSignal }),
-  );
+  const sgs = await col.pages(S, region, 'DescribeSecurityGroups', async (NextToken, abortSignal) => {
+    const r = await ec2.send(new DescribeSecurityGroupsCommand({ NextToken }), { abortSignal });
+    return [r.SecurityGroups ?? [], r.NextToken];
+  });
   if (sgs) {
     // The owner of the security groups is the account being collected (no STS client needed).
-    col.accountId ??= sgs.SecurityGroups?.find((g) => g.OwnerId)?.OwnerId;
+    col.accountId ??= sgs.find((g) => g.OwnerId)?.OwnerId;
     col.collectedTypes.add('AWS::EC2::SecurityGroup');
-    for (const g of sgs.SecurityGroups ?? []) {
+    for (const g of sgs) {
       const ci = base('AWS::EC2::SecurityGroup', g.GroupId!, g.Tags, g, `security-group/${g.GroupId}`);
       ci.resourceName = g.GroupName;
       if (g.VpcId)
@@ -60,53 +61,61 @@ export async function collectEc2(col: Collection, region: string): Promise<boole
   }
 
   const [vpcs, subnets, flows, addrs, vols, snaps, insts, ebs, nacls] = await Promise.all([
-    col.call(S, region, 'DescribeVpcs', (abortSignal) => ec2.send(new DescribeVpcsCommand({}), { abortSignal })),
-    col.call(S, region, 'DescribeSubnets', (abortSignal) => ec2.send(new DescribeSubnetsCommand({}), { abortSignal })),
-    col.call(S, region, 'DescribeFlowLogs', (abortSignal) =>
-      ec2.send(new DescribeFlowLogsCommand({}), { abortSignal }),
-    ),
+    col.pages(S, region, 'DescribeVpcs', async (NextToken, abortSignal) => {
+      const r = await ec2.send(new DescribeVpcsCommand({ NextToken }), { abortSignal });
+      return [r.Vpcs ?? [], r.NextToken];
+    }),
+    col.pages(S, region, 'DescribeSubnets', async (NextToken, abortSignal) => {
+      const r = await ec2.send(new DescribeSubnetsCommand({ NextToken }), { abortSignal });
+      return [r.Subnets ?? [], r.NextToken];
+    }),
+    col.pages(S, region, 'DescribeFlowLogs', async (NextToken, abortSignal) => {
+      const r = await ec2.send(new DescribeFlowLogsCommand({ NextToken }), { abortSignal });
+      return [r.FlowLogs ?? [], r.NextToken];
+    }),
     col.call(S, region, 'DescribeAddresses', (abortSignal) =>
       ec2.send(new DescribeAddressesCommand({}), { abortSignal }),
     ),
-    col.call(S, region, 'DescribeVolumes', (abortSignal) => ec2.send(new DescribeVolumesCommand({}), { abortSignal })),
-    col.call(S, region, 'DescribeSnapshots', (abortSignal) =>
-      ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }), { abortSignal }),
-    ),
-    col.call(S, region, 'DescribeInstances', (abortSignal) =>
-      ec2.send(new DescribeInstancesCommand({}), { abortSignal }),
-    ),
+    col.pages(S, region, 'DescribeVolumes', async (NextToken, abortSignal) => {
+      const r = await ec2.send(new DescribeVolumesCommand({ NextToken }), { abortSignal });
+      return [r.Volumes ?? [], r.NextToken];
+    }),
+    col.pages(S, region, 'DescribeSnapshots', async (NextToken, abortSignal) => {
+      const r = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], NextToken }), { abortSignal });
+      return [r.Snapshots ?? [], r.NextToken];
+    }),
+    col.pages(S, region, 'DescribeInstances', async (NextToken, abortSignal) => {
+      const r = await ec2.send(new DescribeInstancesCommand({ NextToken }), { abortSignal });
+      return [r.Reservations ?? [], r.NextToken];
+    }),
     col.call(S, region, 'GetEbsEncryptionByDefault', (abortSignal) =>
       ec2.send(new GetEbsEncryptionByDefaultCommand({}), { abortSignal }),
     ),
-    col.call(S, region, 'DescribeNetworkAcls', (abortSignal) =>
-      ec2.send(new DescribeNetworkAclsCommand({}), { abortSignal }),
-    ),
+    col.pages(S, region, 'DescribeNetworkAcls', async (NextToken, abortSignal) => {
+      const r = await ec2.send(new DescribeNetworkAclsCommand({ NextToken }), { abortSignal });
+      return [r.NetworkAcls ?? [], r.NextToken];
+    }),
   ]);
   if (nacls) {
     col.collectedTypes.add('AWS::EC2::NetworkAcl');
-    for (const n of nacls.NetworkAcls ?? [])
+    for (const n of nacls)
       col.add(base('AWS::EC2::NetworkAcl', n.NetworkAclId!, n.Tags, n, `network-acl/${n.NetworkAclId}`));
   }
   if (vpcs) {
     col.collectedTypes.add('AWS::EC2::VPC');
-    for (const v of vpcs.Vpcs ?? []) {
+    for (const v of vpcs) {
       const ci = base('AWS::EC2::VPC', v.VpcId!, v.Tags, v, `vpc/${v.VpcId}`);
-      if (flows)
-        ci.supplementaryConfiguration.FlowLogs = (flows.FlowLogs ?? [])
-          .filter((f) => f.ResourceId === v.VpcId)
-          .map(lowerCamel);
+      if (flows) ci.supplementaryConfiguration.FlowLogs = flows.filter((f) => f.ResourceId === v.VpcId).map(lowerCamel);
       col.add(ci);
     }
   }
   if (flows) {
     col.collectedTypes.add('AWS::EC2::FlowLog');
-    for (const f of flows.FlowLogs ?? [])
-      col.add(base('AWS::EC2::FlowLog', f.FlowLogId!, f.Tags, f, `vpc-flow-log/${f.FlowLogId}`));
+    for (const f of flows) col.add(base('AWS::EC2::FlowLog', f.FlowLogId!, f.Tags, f, `vpc-flow-log/${f.FlowLogId}`));
   }
   if (subnets) {
     col.collectedTypes.add('AWS::EC2::Subnet');
-    for (const s of subnets.Subnets ?? [])
-      col.add(base('AWS::EC2::Subnet', s.SubnetId!, s.Tags, s, `subnet/${s.SubnetId}`));
+    for (const s of subnets) col.add(base('AWS::EC2::Subnet', s.SubnetId!, s.Tags, s, `subnet/${s.SubnetId}`));
   }
   if (addrs) {
     col.collectedTypes.add('AWS::EC2::EIP');
@@ -117,12 +126,11 @@ export async function collectEc2(col: Collection, region: string): Promise<boole
   }
   if (vols) {
     col.collectedTypes.add('AWS::EC2::Volume');
-    for (const v of vols.Volumes ?? [])
-      col.add(base('AWS::EC2::Volume', v.VolumeId!, v.Tags, v, `volume/${v.VolumeId}`));
+    for (const v of vols) col.add(base('AWS::EC2::Volume', v.VolumeId!, v.Tags, v, `volume/${v.VolumeId}`));
   }
   if (snaps) {
     col.collectedTypes.add('AWS::EC2::Snapshot');
-    const list = snaps.Snapshots ?? [];
+    const list = snaps;
     // One attribute call per snapshot: the permissions are not in DescribeSnapshots.
     const perms = await Promise.all(
       list.map((s) =>
@@ -145,7 +153,7 @@ export async function collectEc2(col: Collection, region: string): Promise<boole
   }
   if (insts) {
     col.collectedTypes.add('AWS::EC2::Instance');
-    for (const r of insts.Reservations ?? [])
+    for (const r of insts)
       for (const i of r.Instances ?? [])
         col.add(base('AWS::EC2::Instance', i.InstanceId!, i.Tags, i, `instance/${i.InstanceId}`));
   }

@@ -38,7 +38,10 @@ export async function collectIam(col: Collection, facts: AccountFacts): Promise<
   const send = <T>(op: string, fn: (signal: AbortSignal) => Promise<T>) => col.call(S, 'global', op, fn);
 
   const [users, summary, pw, policies] = await Promise.all([
-    send('ListUsers', (abortSignal) => iam.send(new ListUsersCommand({ MaxItems: 1000 }), { abortSignal })),
+    col.pages(S, 'global', 'ListUsers', async (Marker, abortSignal) => {
+      const r = await iam.send(new ListUsersCommand({ Marker, MaxItems: 1000 }), { abortSignal });
+      return [r.Users ?? [], r.IsTruncated ? r.Marker : undefined];
+    }),
     send('GetAccountSummary', (abortSignal) => iam.send(new GetAccountSummaryCommand({}), { abortSignal })),
     col.callOptional(
       S,
@@ -47,9 +50,10 @@ export async function collectIam(col: Collection, facts: AccountFacts): Promise<
       (abortSignal) => iam.send(new GetAccountPasswordPolicyCommand({}), { abortSignal }),
       NOT_FOUND,
     ),
-    send('ListPolicies', (abortSignal) =>
-      iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 1000 }), { abortSignal }),
-    ),
+    col.pages(S, 'global', 'ListPolicies', async (Marker, abortSignal) => {
+      const r = await iam.send(new ListPoliciesCommand({ Scope: 'Local', Marker, MaxItems: 1000 }), { abortSignal });
+      return [r.Policies ?? [], r.IsTruncated ? r.Marker : undefined];
+    }),
   ]);
   if (pw !== undefined)
     facts.passwordPolicy = pw === null ? null : ((pw.PasswordPolicy ?? null) as Record<string, unknown> | null);
@@ -71,7 +75,7 @@ export async function collectIam(col: Collection, facts: AccountFacts): Promise<
   if (users) {
     col.collectedTypes.add('AWS::IAM::User');
     await Promise.all(
-      (users.Users ?? []).map(async (u) => {
+      users.map(async (u) => {
         const UserName = u.UserName!;
         col.accountId ??= /^arn:aws[\w-]*:iam::(\d{12}):/.exec(u.Arn ?? '')?.[1];
         const [keys, mfa, login, inline, attached] = await Promise.all([
@@ -132,7 +136,7 @@ export async function collectIam(col: Collection, facts: AccountFacts): Promise<
   if (policies) {
     col.collectedTypes.add('AWS::IAM::Policy');
     await Promise.all(
-      (policies.Policies ?? []).map(async (p) => {
+      policies.map(async (p) => {
         const v = await send('GetPolicyVersion', (abortSignal) =>
           iam.send(new GetPolicyVersionCommand({ PolicyArn: p.Arn, VersionId: p.DefaultVersionId }), { abortSignal }),
         );

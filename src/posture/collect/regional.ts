@@ -68,13 +68,14 @@ export async function collectCloudTrail(col: Collection, region: string): Promis
 export async function collectKms(col: Collection, region: string): Promise<void> {
   const kms = new KMSClient(col.clientConfig(region));
   const S = 'kms';
-  const res = await col.call(S, region, 'ListKeys', (abortSignal) =>
-    kms.send(new ListKeysCommand({ Limit: 1000 }), { abortSignal }),
-  );
+  const res = await col.pages(S, region, 'ListKeys', async (Marker, abortSignal) => {
+    const r = await kms.send(new ListKeysCommand({ Limit: 1000, Marker }), { abortSignal });
+    return [r.Keys ?? [], r.Truncated ? r.NextMarker : undefined];
+  });
   if (!res) return;
   col.collectedTypes.add('AWS::KMS::Key');
   await Promise.all(
-    (res.Keys ?? []).map(async (k) => {
+    res.map(async (k) => {
       const d = await col.call(S, region, 'DescribeKey', (abortSignal) =>
         kms.send(new DescribeKeyCommand({ KeyId: k.KeyId }), { abortSignal }),
       );
@@ -107,13 +108,14 @@ export async function collectKms(col: Collection, region: string): Promise<void>
 export async function collectDynamoDb(col: Collection, region: string): Promise<void> {
   const ddb = new DynamoDBClient(col.clientConfig(region));
   const S = 'dynamodb';
-  const res = await col.call(S, region, 'ListTables', (abortSignal) =>
-    ddb.send(new ListTablesCommand({}), { abortSignal }),
-  );
+  const res = await col.pages(S, region, 'ListTables', async (ExclusiveStartTableName, abortSignal) => {
+    const r = await ddb.send(new ListTablesCommand({ ExclusiveStartTableName }), { abortSignal });
+    return [r.TableNames ?? [], r.LastEvaluatedTableName];
+  });
   if (!res) return;
   col.collectedTypes.add('AWS::DynamoDB::Table');
   await Promise.all(
-    (res.TableNames ?? []).map(async (TableName) => {
+    res.map(async (TableName) => {
       const [d, cb] = await Promise.all([
         col.call(S, region, 'DescribeTable', (abortSignal) =>
           ddb.send(new DescribeTableCommand({ TableName }), { abortSignal }),
@@ -142,16 +144,18 @@ export async function collectRds(col: Collection, region: string): Promise<void>
   const rds = new RDSClient(col.clientConfig(region));
   const S = 'rds';
   const [inst, clus] = await Promise.all([
-    col.call(S, region, 'DescribeDBInstances', (abortSignal) =>
-      rds.send(new DescribeDBInstancesCommand({}), { abortSignal }),
-    ),
-    col.call(S, region, 'DescribeDBClusters', (abortSignal) =>
-      rds.send(new DescribeDBClustersCommand({}), { abortSignal }),
-    ),
+    col.pages(S, region, 'DescribeDBInstances', async (Marker, abortSignal) => {
+      const r = await rds.send(new DescribeDBInstancesCommand({ Marker }), { abortSignal });
+      return [r.DBInstances ?? [], r.Marker];
+    }),
+    col.pages(S, region, 'DescribeDBClusters', async (Marker, abortSignal) => {
+      const r = await rds.send(new DescribeDBClustersCommand({ Marker }), { abortSignal });
+      return [r.DBClusters ?? [], r.Marker];
+    }),
   ]);
   if (inst) {
     col.collectedTypes.add('AWS::RDS::DBInstance');
-    for (const i of inst.DBInstances ?? [])
+    for (const i of inst)
       col.add(
         emptyCi({
           resourceType: 'AWS::RDS::DBInstance',
@@ -166,7 +170,7 @@ export async function collectRds(col: Collection, region: string): Promise<void>
   }
   if (clus) {
     col.collectedTypes.add('AWS::RDS::DBCluster');
-    for (const c of clus.DBClusters ?? [])
+    for (const c of clus)
       col.add(
         emptyCi({
           resourceType: 'AWS::RDS::DBCluster',
