@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type CliOverrides, type ResolvedConfig, resolveConfig } from '../config/load.js';
-import { UsageError } from '../core/errors.js';
+import { describeError, UsageError } from '../core/errors.js';
 import { parseTimeBound } from '../core/time.js';
-import type { IngestOptions } from '../ingest/pipeline.js';
+import { compileWherePattern, type IngestOptions } from '../ingest/pipeline.js';
 import { parseLogType } from '../ingest/registry.js';
 
 /** Options shared by every command that reads logs. */
@@ -11,6 +12,7 @@ export function addIngestOptions(cmd: Command): Command {
     .option('-t, --type <type>', 'parse every input as this log type instead of sniffing')
     .option('--since <time>', 'keep records at or after this event time (ISO, epoch seconds, or 15m/36h/7d ago)')
     .option('--until <time>', 'keep records before this event time')
+    .option('--where <pattern>', 'keep records matching an EventBridge event pattern (JSON, or @file)')
     .option('--vpc-flow-format <format>', 'VPC flow log format for files without a header line')
     .option('--cloudfront-fields <fields>', 'CloudFront #Fields list for files without a header')
     .addOption(new Option('--max-line-length <n>', 'longest accepted line/record in characters').argParser(intArg))
@@ -53,14 +55,16 @@ export function resolveFromCli(o: Record<string, unknown>): ResolvedConfig {
 }
 
 /** Build library ingest options from the effective config. */
-export function ingestOptionsFrom(resolved: ResolvedConfig): IngestOptions {
+export function ingestOptionsFrom(resolved: ResolvedConfig, cliWhere?: unknown): IngestOptions {
   const { logs, aws } = resolved.config;
   const since = logs.since !== undefined ? timeBound('--since', logs.since) : undefined;
   const until = logs.until !== undefined ? timeBound('--until', logs.until) : undefined;
   if (since !== undefined && until !== undefined && since >= until) {
     throw new UsageError(`--since (${logs.since}) must be before --until (${logs.until})`);
   }
+  const where = typeof cliWhere === 'string' ? readWhere(cliWhere) : undefined;
   return {
+    where,
     type: logs.type !== undefined ? parseLogType(logs.type) : undefined,
     since,
     until,
@@ -68,6 +72,24 @@ export function ingestOptionsFrom(resolved: ResolvedConfig): IngestOptions {
     formatOptions: { vpcFlowFormat: logs.vpcFlowFormat, cloudfrontFields: logs.cloudfrontFields },
     s3: { endpointUrl: aws.endpointUrl, profile: aws.profile, region: aws.region },
   };
+}
+
+/** `--where` text or `@file`, validated now so an invalid pattern is a usage error with AWS's message. */
+function readWhere(value: string): string {
+  let text = value;
+  if (value.startsWith('@')) {
+    try {
+      text = readFileSync(value.slice(1), 'utf8');
+    } catch (err) {
+      throw new UsageError(`--where ${value}: ${describeError(err)}`);
+    }
+  }
+  try {
+    compileWherePattern(text);
+  } catch (err) {
+    throw new UsageError(`--where: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return text;
 }
 
 function timeBound(flag: string, text: string): number {

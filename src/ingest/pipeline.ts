@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { compilePattern } from '../bus/pattern/compile.js';
+import { PatternIndex } from '../bus/pattern/compiled.js';
 import { describeError } from '../core/errors.js';
 import { log } from '../core/log.js';
 import { createTextParser, type TextParser } from './file-parse.js';
@@ -19,6 +21,18 @@ export interface IngestOptions {
   formatOptions?: FormatOptions;
   maxLineLength?: number;
   s3?: S3SourceOptions;
+  /**
+   * EventBridge event pattern (JSON text) matched against each record's native fields: only matching records are
+   * kept. Validate it first with `compileWherePattern` (invalid patterns throw AWS's message).
+   */
+  where?: string;
+}
+
+/** Compile a `--where` pattern into a record filter (throws PatternError with AWS's message when invalid). */
+export function compileWherePattern(text: string): (fields: Record<string, unknown>) => boolean {
+  const index = new PatternIndex<number>();
+  index.add(0, compilePattern(text));
+  return (fields) => index.match(fields).length > 0;
 }
 
 export interface FileReport {
@@ -26,7 +40,7 @@ export interface FileReport {
   /** Sniffed or forced type; undefined when the file was rejected before parsing. */
   type?: LogType;
   records: number;
-  /** Records kept after the time filter. */
+  /** Records kept after the time and --where filters. */
   kept: number;
   errors: number;
   /** Decompressed bytes read. */
@@ -71,10 +85,12 @@ export async function ingestUnit(unit: InputUnit, opts: IngestOptions, sink: Ing
   const since = opts.since ?? Number.NEGATIVE_INFINITY;
   const until = opts.until ?? Number.POSITIVE_INFINITY;
   const filtered = opts.since !== undefined || opts.until !== undefined;
+  const where = opts.where !== undefined ? compileWherePattern(opts.where) : undefined;
   const out: Sink = {
     record(r: LogRecord) {
       report.records++;
       if (filtered && !(r.time >= since && r.time < until)) return;
+      if (where && !where(r.fields)) return;
       report.kept++;
       sink.record(r);
     },

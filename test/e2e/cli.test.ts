@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { vigil } from '../helpers/cli.js';
-import { ELASTIC } from '../helpers/corpus.js';
+import { CORPORA, ELASTIC } from '../helpers/corpus.js';
 
 const R53 = join(ELASTIC, 'route53_resolver_logs/test-route53.log');
 
@@ -82,6 +82,36 @@ describe('vigil CLI contract', () => {
     const strict = await vigil(['logs', 'stats', file, '--strict', '--format', 'json']);
     expect(strict.code).toBe(2);
     expect(JSON.parse(strict.stdout)).toMatchObject({ records: 2, errors: 1 });
+  });
+
+  it("--where filters any log with an EventBridge pattern; an invalid pattern is exit 2 with AWS's message", async () => {
+    const stratus = join(CORPORA, 'cloudtrail/stratus');
+    const r = await vigil(['logs', 'cat', stratus, '--where', '{"eventName":["StopLogging","DeleteTrail"]}']);
+    expect(r.code).toBe(0);
+    const names = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { eventName: string }).eventName)
+      .sort();
+    expect(names).toEqual(['DeleteTrail', 'StopLogging']);
+    const flows = await vigil([
+      'logs',
+      'stats',
+      R53,
+      '--where',
+      '{"rcode":["NXDOMAIN"],"query_type":[{"anything-but":"PTR"}]}',
+      '--format',
+      'json',
+    ]);
+    const expected = readFileSync(R53, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { rcode: string; query_type: string })
+      .filter((x) => x.rcode === 'NXDOMAIN' && x.query_type !== 'PTR').length;
+    expect(JSON.parse(flows.stdout)).toMatchObject({ records: 34, kept: expected });
+    const bad = await vigil(['logs', 'cat', R53, '--where', '{"x":[]}']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--where: Event pattern is not valid. Reason: Empty arrays are not allowed');
   });
 
   it('config show names the source of each value: cli > env > file > default', async () => {

@@ -98,7 +98,7 @@ export function registerDetect(program: Command): void {
     const format = o.format as Format;
     // --format here has more values than the generic output.format config key: keep it out of the config layer.
     const resolved = resolveFromCli({ ...o, format: undefined });
-    const ingest = ingestOptionsFrom(resolved);
+    const ingest = ingestOptionsFrom(resolved, o.where);
     const quiet = resolved.config.output.quiet;
     const printer = new ErrorPrinter(format === 'table' ? 20 : 100);
     let params: Record<string, Record<string, unknown>> = {};

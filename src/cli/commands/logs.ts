@@ -17,7 +17,7 @@ export function registerLogs(program: Command): void {
       .argument('<inputs...>', 'files, directories, .gz, - for stdin, or s3://bucket/prefix'),
   ).action(async (inputs: string[], o: Record<string, unknown>) => {
     const resolved = resolveFromCli(o);
-    const opts = ingestOptionsFrom(resolved);
+    const opts = ingestOptionsFrom(resolved, o.where);
     const printer = new ErrorPrinter();
     // Deterministic order by default; parallel only when --workers is given explicitly.
     const workers = o.workers === undefined ? 1 : resolved.config.logs.workers;
@@ -46,7 +46,7 @@ export function registerLogs(program: Command): void {
     const format = resolved.config.output.format;
     if (format !== 'table' && format !== 'json')
       throw new UsageError(`--format must be table or json, got "${format}"`);
-    const opts = ingestOptionsFrom(resolved);
+    const opts = ingestOptionsFrom(resolved, o.where);
     const printer = new ErrorPrinter(format === 'json' ? 0 : 20);
     const { stats, errorSamples } = await ingestAll(
       inputs,

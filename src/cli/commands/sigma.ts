@@ -139,7 +139,7 @@ async function runSigma(rulePaths: string[], inputs: string[], o: Record<string,
   const pending: Promise<void>[] = [];
   const { stats } = await ingestAll(
     inputs,
-    ingestOptionsFrom(resolved),
+    ingestOptionsFrom(resolved, o.where),
     {
       record: (r) => {
         const events = stream.push(r);
