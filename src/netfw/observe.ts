@@ -95,27 +95,33 @@ export function observationsOf(r: LogRecord): Observation[] {
       const out: Observation[] = [];
       const hb = { ...base, ...opt('src', c.ip), ...opt('srcPort', c.port), proto: 6 };
       if (req) {
-        const m = /^(\S+) (\S+?)(?: (HTTP\/[\d.]+))?$/.exec(req);
-        if (m) {
-          let host: string | undefined;
-          let uri = m[2] as string;
-          let dstPort: number | undefined;
-          const u = /^[a-z]+:\/\/([^/:]+)(?::(\d+))?(\/.*)?$/i.exec(uri);
-          if (u) {
-            host = u[1]?.toLowerCase();
-            dstPort = u[2] ? Number(u[2]) : undefined;
-            uri = u[3] ?? '/';
-          }
-          out.push({
-            ...hb,
-            kind: 'http',
-            method: m[1] as string,
-            uri: wire(uri),
-            ...opt('host', host),
-            ...opt('dstPort', dstPort),
-            ...opt('userAgent', s(f.user_agent) && wire(s(f.user_agent) as string)),
-          });
+        // "METHOD URL PROTOCOL"; the URL may hold spaces (ALB logs malformed requests as written) and a
+        // malformed request has "-" for the method.
+        const sp = req.indexOf(' ');
+        const method = sp > 0 ? req.slice(0, sp) : req;
+        let url = sp > 0 ? req.slice(sp + 1) : '';
+        const proto = / HTTP\/[\d.]+$/.exec(url);
+        if (proto) url = url.slice(0, proto.index);
+        url = url.trim();
+        let host: string | undefined;
+        let uri = url;
+        let dstPort: number | undefined;
+        const u = /^[a-z]+:\/\/([^/:\s]+)(?::(\d+))?(.*)$/is.exec(url);
+        if (u) {
+          host = u[1]?.toLowerCase();
+          dstPort = u[2] ? Number(u[2]) : undefined;
+          uri = u[3] || '/';
         }
+        const ua = s(f.user_agent);
+        out.push({
+          ...hb,
+          kind: 'http',
+          ...opt('method', method !== '-' ? method : undefined),
+          uri: wire(uri),
+          ...opt('host', host),
+          ...opt('dstPort', dstPort),
+          ...opt('userAgent', ua && wire(ua)),
+        });
       }
       const sni = s(f.domain_name);
       if (sni) out.push({ ...hb, kind: 'tls', sni: wire(sni.toLowerCase()), dstPort: 443 });

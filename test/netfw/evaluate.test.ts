@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestAll } from '../../src/ingest/run.js';
 import type { LogRecord } from '../../src/ingest/types.js';
 import { candidates, compileForEval, decide, type EvalPolicy, ruleMatches } from '../../src/netfw/evaluate.js';
 import { compileBuffer } from '../../src/netfw/match.js';
@@ -8,7 +9,7 @@ import { type Observation, observationsOf } from '../../src/netfw/observe.js';
 import { parseRules } from '../../src/netfw/parse.js';
 import { loadRuleGroup } from '../../src/netfw/rule-group.js';
 import { defaultVars } from '../../src/netfw/vars.js';
-import { CORPORA } from '../helpers/corpus.js';
+import { CORPORA, ELASTIC } from '../helpers/corpus.js';
 
 const vars = defaultVars({ address: { HOME_NET: '[10.0.0.0/16]' } });
 const origin = { file: 'x.log', line: 1 };
@@ -373,4 +374,37 @@ describe('domain index', () => {
       3, 10001, 900003,
     ]);
   });
+});
+
+describe('observations from ingested logs (elastic fixtures through ingestAll)', () => {
+  const files = ['elb_logs/test-alb.log', 'waf/test-waf.log', 'route53_resolver_logs/test-route53.log'].map((f) =>
+    join(ELASTIC, f),
+  );
+  it.skipIf(!files.every((f) => existsSync(f)))(
+    'every ALB/WAF/Route 53 record yields an observation of its kind',
+    async () => {
+      const byType: Record<string, Record<string, number>> = {};
+      const records: Record<string, number> = {};
+      await ingestAll(
+        files,
+        {},
+        {
+          record: (r) => {
+            records[r.type] = (records[r.type] ?? 0) + 1;
+            for (const o of observationsOf(r)) {
+              const t = (byType[r.type] ??= {});
+              t[o.kind] = (t[o.kind] ?? 0) + 1;
+            }
+          },
+        },
+      );
+      // The ELB fixture also holds NLB and ALB connection-log lines, which carry no request.
+      expect(Object.keys(records).sort()).toEqual(['alb', 'albconnection', 'nlb', 'route53resolver', 'waf']);
+      expect(byType.nlb).toBeUndefined();
+      // One HTTP observation per ALB/WAF request, one DNS per query.
+      expect(byType.alb?.http).toBe(records.alb);
+      expect(byType.waf?.http).toBe(records.waf);
+      expect(byType.route53resolver?.dns).toBe(records.route53resolver);
+    },
+  );
 });
