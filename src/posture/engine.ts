@@ -22,6 +22,12 @@ export interface Evaluation {
   severity: Severity;
   evidence: Evidence[];
   orderingTimestamp: string;
+  /** The resource's tags (shared with the CI, not copied), for suppressions by tag. */
+  tags: Record<string, string>;
+  /** Set when a suppression matched (reason required). */
+  suppressed?: { reason: string; expires?: string };
+  /** Set when the evaluation's fingerprint is in the baseline. */
+  baseline?: boolean;
 }
 
 export interface RuleSelection {
@@ -142,6 +148,7 @@ export function evaluate(inv: Inventory, selections: RuleSelection[], opts: { no
           severity: meta.severity,
           evidence: d.evidence,
           orderingTimestamp: stamp,
+          tags: ci.tags,
         });
       }
   }

@@ -42,7 +42,10 @@ export function parseSeverity(s: string): Severity {
 /** NON_COMPLIANT evaluations at or above the threshold. */
 export function failing(evals: Evaluation[], threshold: Severity): Evaluation[] {
   const min = SEVERITIES.indexOf(threshold);
-  return evals.filter((e) => e.complianceType === 'NON_COMPLIANT' && SEVERITIES.indexOf(e.severity) >= min);
+  return evals.filter(
+    (e) =>
+      e.complianceType === 'NON_COMPLIANT' && !e.suppressed && !e.baseline && SEVERITIES.indexOf(e.severity) >= min,
+  );
 }
 
 export interface ScanSummary {

@@ -154,6 +154,59 @@ describe('vigil posture scan', () => {
     expect(a.map((x: { Compliance: { Status: string } }) => x.Compliance.Status)).toEqual(['FAILED', 'PASSED']);
   });
 
+  it('--suppressions and --baseline flag evaluations and stop them gating', async () => {
+    const sup = join(dir, 'sup.yaml');
+    writeFileSync(sup, 'suppressions:\n  - rule: restricted-ssh\n    resource: sg-open\n    reason: jump host\n');
+    const r = await vigil([
+      'posture',
+      'scan',
+      snap,
+      '--rules',
+      'restricted-ssh',
+      '--suppressions',
+      sup,
+      '--fail-on',
+      'LOW',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/NON_COMPLIANT \(suppressed\)\s+HIGH\s+restricted-ssh/);
+    const base = join(dir, 'baseline.json');
+    expect(
+      (
+        await vigil([
+          'posture',
+          'scan',
+          snap,
+          '--rules',
+          'restricted-ssh',
+          '--create-baseline',
+          base,
+          '--fail-on',
+          'LOW',
+        ])
+      ).code,
+    ).toBe(1);
+    const b = await vigil([
+      'posture',
+      'scan',
+      snap,
+      '--rules',
+      'restricted-ssh',
+      '--baseline',
+      base,
+      '--fail-on',
+      'LOW',
+      '-f',
+      'json',
+    ]);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).evaluations[0]).toMatchObject({ resourceId: 'sg-open', baseline: true });
+    writeFileSync(sup, 'suppressions:\n  - rule: restricted-ssh\n');
+    expect((await vigil(['posture', 'scan', snap, '--suppressions', sup])).stderr).toMatch(
+      /suppressions\[0\]: "reason" is required/,
+    );
+  });
+
   it('posture rules lists the catalogue', async () => {
     const r = await vigil(['posture', 'rules', '-f', 'json']);
     const metas = JSON.parse(r.stdout);

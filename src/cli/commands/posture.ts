@@ -10,6 +10,13 @@ import { PACKS, type PackPlan, type PackResult, planPack, rollUp } from '../../p
 import { toAsff, toOcsf } from '../../posture/report/index.js';
 import { ALL_RULES } from '../../posture/rules/index.js';
 import { failing, parseSeverity, selectRules, sortEvaluations, summarize } from '../../posture/scan.js';
+import {
+  applyBaseline,
+  applySuppressions,
+  type Baseline,
+  createBaseline,
+  parseSuppressions,
+} from '../../posture/suppress.js';
 import { ErrorPrinter, progressEnabled } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
 import { renderTable } from '../tables.js';
@@ -93,6 +100,12 @@ export function registerPosture(program: Command): void {
       )
       .option('--status <list>', 'only show these compliance types (comma-separated), e.g. NON_COMPLIANT')
       .option('--fail-on <severity>', 'exit 1 on NON_COMPLIANT at or above INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL')
+      .option(
+        '--suppressions <file>',
+        'YAML/JSON suppressions (rule, resource glob, tag, account, region, reason, expires)',
+      )
+      .option('--baseline <file>', 'fingerprints of known failures: they are flagged and do not gate')
+      .option('--create-baseline <file>', 'write the current NON_COMPLIANT fingerprints to this file')
       .option('--now <time>', 'evaluation clock (ISO 8601); default: snapshot capture time'),
   ).action(
     async (
@@ -101,6 +114,9 @@ export function registerPosture(program: Command): void {
         live?: boolean;
         rules?: string;
         pack?: string;
+        suppressions?: string;
+        baseline?: string;
+        createBaseline?: string;
         param?: string[];
         format: string;
         status?: string;
@@ -154,6 +170,34 @@ export function registerPosture(program: Command): void {
       }
       const result = evaluate(inv, selections, { now });
       if (result.errors.length > 0) throw new UsageError(result.errors.join('; '));
+      const clock = now ?? (inv.capturedAt ? Date.parse(inv.capturedAt) : Date.now());
+      if (o.suppressions) {
+        let text: string;
+        try {
+          text = readFileSync(o.suppressions, 'utf8');
+        } catch (e) {
+          throw new UsageError(`--suppressions: cannot read ${o.suppressions}: ${(e as Error).message}`);
+        }
+        const p = parseSuppressions(text, o.suppressions);
+        if (p.issues.length > 0) throw new UsageError(p.issues.join('; '));
+        const { expired } = applySuppressions(result.evaluations, p.suppressions, clock);
+        for (const x of expired)
+          process.stderr.write(
+            `vigil: suppression for ${x.rule} expired on ${x.expires} and no longer applies (${x.reason})\n`,
+          );
+      }
+      if (o.baseline) {
+        let b: Baseline;
+        try {
+          b = JSON.parse(readFileSync(o.baseline, 'utf8')) as Baseline;
+          if (!Array.isArray(b.fingerprints)) throw new Error('no "fingerprints" list');
+        } catch (e) {
+          throw new UsageError(`--baseline ${o.baseline}: ${(e as Error).message}`);
+        }
+        applyBaseline(result.evaluations, b);
+      }
+      if (o.createBaseline)
+        writeFileSync(o.createBaseline, `${JSON.stringify(createBaseline(result.evaluations), null, 2)}\n`);
       const all = sortEvaluations(result.evaluations);
       const shown = statuses ? all.filter((e) => statuses.includes(e.complianceType)) : all;
       const summary = summarize(all, selections.length);
@@ -168,7 +212,7 @@ export function registerPosture(program: Command): void {
           renderTable(
             ['compliance', 'severity', 'rule', 'resource type', 'resource', 'annotation'],
             shown.map((e) => [
-              e.complianceType,
+              `${e.complianceType}${e.suppressed ? ' (suppressed)' : e.baseline ? ' (baseline)' : ''}`,
               e.severity,
               e.configRuleName,
               e.resourceType,
