@@ -46,8 +46,9 @@ export function parseClfTime(text: string): number {
 
 /** Unix seconds (number or numeric string) to epoch ms. */
 export function fromUnixSeconds(value: number | string): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n * 1000 : Number.NaN;
+  const ms = (typeof value === 'number' ? value : Number(value)) * 1000;
+  // Finite input can still overflow to ±Infinity once scaled to milliseconds.
+  return Number.isFinite(ms) ? ms : Number.NaN;
 }
 
 /** Epoch ms to ISO string, or undefined for NaN. */
