@@ -1,3 +1,4 @@
+import { clip } from '../json-line.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
 
 /**
@@ -225,8 +226,4 @@ function epochColumn(cols: string[], n: number, index: number, scale: number): n
   if (v === '-' || v === '') return Number.NaN;
   const num = Number(v);
   return Number.isFinite(num) ? num * scale : undefined;
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

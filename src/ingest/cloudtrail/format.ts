@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { clip } from '../json-line.js';
 import type { FileParser, JsonValueContext, LogFormat, LogRecord, Sink, SniffInput } from '../types.js';
 import { cloudtrailActor, cloudtrailSourceIp, cloudtrailTime } from './helpers.js';
 
@@ -435,10 +436,6 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return `a string ${clip(JSON.stringify(v))}`;
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${clip(String(v))}`;
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

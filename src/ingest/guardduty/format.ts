@@ -1,4 +1,5 @@
 import { parseIsoTime } from '../../core/time.js';
+import { clip } from '../json-line.js';
 import type { JsonValueContext, LogFormat, LogRecord, Sink } from '../types.js';
 
 /**
@@ -195,8 +196,4 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'string' ? `a string ${clip(JSON.stringify(v))}` : `${typeof v} ${clip(String(v))}`;
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -1,4 +1,5 @@
 import { fromUnixSeconds, parseIsoTime } from '../../core/time.js';
+import { clip, parseJsonObjectLine } from '../json-line.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
 
 /**
@@ -26,18 +27,8 @@ export const networkFirewallFormat: LogFormat = {
   open({ file }) {
     return {
       line(text: string, lineNo: number, out: Sink) {
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (err) {
-          out.error({ file, line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
-          return;
-        }
-        if (!isObject(value)) {
-          out.error({ file, line: lineNo, reason: 'expected a JSON object (Network Firewall log record)' });
-          return;
-        }
-        const fields = value;
+        const fields = parseJsonObjectLine(text, file, lineNo, out, 'Network Firewall log record');
+        if (!fields) return;
         const event = fields.event;
         if (!isObject(event) || (fields.firewall_name === undefined && fields.event_timestamp === undefined)) {
           out.error({
@@ -74,8 +65,4 @@ const EPOCH = /^\d+(\.\d+)?$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -1,4 +1,5 @@
 import { parseIsoTime } from '../../core/time.js';
+import { parseJsonObjectLine } from '../json-line.js';
 import type { LogFormat, Sink } from '../types.js';
 
 /**
@@ -16,18 +17,8 @@ export const route53ResolverFormat: LogFormat = {
   open({ file }) {
     return {
       line(text: string, lineNo: number, out: Sink) {
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (err) {
-          out.error({ file, line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
-          return;
-        }
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          out.error({ file, line: lineNo, reason: 'expected a JSON object (Route 53 Resolver query log record)' });
-          return;
-        }
-        const fields = value as Record<string, unknown>;
+        const fields = parseJsonObjectLine(text, file, lineNo, out, 'Route 53 Resolver query log record');
+        if (!fields) return;
         if (typeof fields.query_name !== 'string' || typeof fields.query_timestamp !== 'string') {
           out.error({
             file,

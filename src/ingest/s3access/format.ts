@@ -1,4 +1,5 @@
 import { parseClfTime, parseIsoTime } from '../../core/time.js';
+import { clip, parseJsonObjectLine } from '../json-line.js';
 import { tokenizeQuoted } from '../tokenize.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
 
@@ -126,18 +127,8 @@ function parseTextLine(text: string, file: string, lineNo: number, out: Sink): v
 
 /** CloudWatch Logs delivery: one structured JSON object per record, JSON null for "not available". */
 function parseJsonLine(text: string, file: string, lineNo: number, out: Sink): void {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    out.error({ file, line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
-    return;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    out.error({ file, line: lineNo, reason: 'expected a JSON object (S3 server access log record)' });
-    return;
-  }
-  const fields = value as Record<string, unknown>;
+  const fields = parseJsonObjectLine(text, file, lineNo, out, 'S3 server access log record');
+  if (!fields) return;
   const requestTime = fields.request_time;
   if (typeof requestTime !== 'string') {
     out.error({
@@ -167,8 +158,4 @@ function sniffJson(firstLine: string): number {
     // A first line cut at the sniff limit: the key markers alone are a weaker signal.
   }
   return firstLine.includes('"bucket_name"') ? 0.7 : 0;
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -1,3 +1,4 @@
+import { clip, parseJsonObjectLine } from '../json-line.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
 
 /**
@@ -23,18 +24,8 @@ export const wafFormat: LogFormat = {
   open({ file }) {
     return {
       line(text: string, lineNo: number, out: Sink) {
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (err) {
-          out.error({ file, line: lineNo, reason: `invalid JSON: ${(err as Error).message}` });
-          return;
-        }
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          out.error({ file, line: lineNo, reason: 'expected a JSON object (AWS WAF log record)' });
-          return;
-        }
-        const fields = value as Record<string, unknown>;
+        const fields = parseJsonObjectLine(text, file, lineNo, out, 'AWS WAF log record');
+        if (!fields) return;
         const ts = fields.timestamp;
         if (ts === undefined || fields.webaclId === undefined) {
           out.error({ file, line: lineNo, reason: 'not an AWS WAF log record: missing timestamp or webaclId' });
@@ -70,8 +61,4 @@ function isWafShape(v: Record<string, unknown>): boolean {
     v.httpRequest !== null &&
     typeof v.httpRequest === 'object'
   );
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
