@@ -41,3 +41,27 @@ export class ErrorPrinter {
 export function progressEnabled(quiet: boolean): boolean {
   return !quiet && process.stderr.isTTY === true && !process.env.CI;
 }
+
+/** A one-line "N files, M records" counter on stderr, shown only when progressEnabled(); cleared by done(). */
+export class FileProgress {
+  private files = 0;
+  private records = 0;
+  private readonly enabled: boolean;
+  constructor(quiet: boolean) {
+    this.enabled = progressEnabled(quiet);
+  }
+
+  /** A `fileDone` handler for ingestion, or undefined when progress is off. */
+  get onFile(): ((r: { records: number }) => void) | undefined {
+    if (!this.enabled) return undefined;
+    return (r) => {
+      this.files++;
+      this.records += r.records;
+      process.stderr.write(`\r${this.files} files, ${this.records} records…`);
+    };
+  }
+
+  done(): void {
+    if (this.enabled && this.files > 0) process.stderr.write('\r\x1b[K');
+  }
+}

@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { ingestAll } from '../../ingest/run.js';
 import { statsToJson } from '../../ingest/stats.js';
 import { addIngestOptions, ingestOptionsFrom, resolveFromCli } from '../options.js';
-import { ErrorPrinter, progressEnabled } from '../report-errors.js';
+import { ErrorPrinter, FileProgress } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
 import { formatStatsTable } from '../tables.js';
 
@@ -19,15 +19,16 @@ export function registerLogs(program: Command): void {
     const resolved = resolveFromCli(o);
     const opts = ingestOptionsFrom(resolved, o.where);
     const printer = new ErrorPrinter();
+    const progress = new FileProgress(resolved.config.output.quiet);
     // Deterministic order by default; parallel only when --workers is given explicitly.
     const workers = o.workers === undefined ? 1 : resolved.config.logs.workers;
     const { stats } = await ingestAll(
       inputs,
       opts,
-      { ndjson: writeOut, error: printer.issue, fileDone: progress(resolved.config.output.quiet) },
+      { ndjson: writeOut, error: printer.issue, fileDone: progress.onFile },
       { job: 'ndjson', workers },
     );
-    clearProgress(resolved.config.output.quiet);
+    progress.done();
     printer.finish();
     if (stats.errors > 0 && !resolved.config.output.quiet) {
       process.stderr.write(`vigil: ${stats.kept} records written, ${stats.errors} rejected\n`);
@@ -48,13 +49,14 @@ export function registerLogs(program: Command): void {
       throw new UsageError(`--format must be table or json, got "${format}"`);
     const opts = ingestOptionsFrom(resolved, o.where);
     const printer = new ErrorPrinter(format === 'json' ? 0 : 20);
+    const progress = new FileProgress(resolved.config.output.quiet);
     const { stats, errorSamples } = await ingestAll(
       inputs,
       opts,
-      { error: printer.issue, fileDone: progress(resolved.config.output.quiet) },
+      { error: printer.issue, fileDone: progress.onFile },
       { job: 'stats', workers: resolved.config.logs.workers },
     );
-    clearProgress(resolved.config.output.quiet);
+    progress.done();
     if (format === 'json') {
       await writeOut(`${JSON.stringify(statsToJson(stats, errorSamples), null, 2)}\n`);
     } else {
@@ -63,18 +65,4 @@ export function registerLogs(program: Command): void {
     }
     if (resolved.config.logs.strict && stats.errors > 0) process.exitCode = 2;
   });
-}
-
-let files = 0;
-let records = 0;
-function progress(quiet: boolean) {
-  if (!progressEnabled(quiet)) return undefined;
-  return (r: { records: number }) => {
-    files++;
-    records += r.records;
-    process.stderr.write(`\r${files} files, ${records} records…`);
-  };
-}
-function clearProgress(quiet: boolean): void {
-  if (progressEnabled(quiet) && files > 0) process.stderr.write('\r\x1b[K');
 }
