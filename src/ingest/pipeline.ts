@@ -8,7 +8,7 @@ import { log } from '../core/log.js';
 import { createTextParser, type TextParser } from './file-parse.js';
 import { formatFor, sniffFormat } from './registry.js';
 import type { S3SourceOptions } from './sources.js';
-import { expandInputs, type InputUnit } from './sources.js';
+import { expandInputs, type InputUnit, READ_CHUNK } from './sources.js';
 import type { FormatOptions, LogFormat, LogRecord, LogType, ParseIssue, Sink } from './types.js';
 
 export interface IngestOptions {
@@ -210,7 +210,7 @@ async function* decompressed(raw: Readable, report: FileReport): AsyncGenerator<
   }
   if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
     report.compressed = true;
-    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+    const gunzip = createGunzip({ chunkSize: READ_CHUNK });
     const source = Readable.from(all(), { objectMode: false });
     source.on('error', (err) => gunzip.destroy(err));
     source.pipe(gunzip);

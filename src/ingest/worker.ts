@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ParallelJob, ToMain, ToWorker } from './parallel.js';
 import { ingestUnit } from './pipeline.js';
 import { recordToJsonLine } from './serialize.js';
+import { READ_CHUNK } from './sources.js';
 import { addFile, addRecord, emptyStats } from './stats.js';
 
 const port = parentPort;
@@ -45,7 +46,7 @@ async function runFile(path: string, opts: import('./pipeline.js').IngestOptions
     batch = '';
   };
   const report = await ingestUnit(
-    { name: path, localPath: path, open: async () => createReadStream(path, { highWaterMark: 1 << 20 }) },
+    { name: path, localPath: path, open: async () => createReadStream(path, { highWaterMark: READ_CHUNK }) },
     opts,
     {
       record(r) {
