@@ -1,6 +1,6 @@
 /** S3 bucket CI readers shared by the S3 rules: ACL grants, bucket policy, block public access (bucket + account). */
 import { ACCOUNT_TYPE, type AccountFacts, type ConfigItem } from '../model.js';
-import type { EvalContext } from '../rule.js';
+import { compliant, type EvalContext, insufficient, nonCompliant } from '../rule.js';
 import {
   actionMatches,
   arr,
@@ -103,3 +103,47 @@ export function publicStatement(
 }
 
 export { stmtLabel };
+
+const PUBLIC_GRANTEES = new Set(['AllUsers', 'AuthenticatedUsers']);
+
+/**
+ * The shared check behind s3-bucket-public-read-prohibited and s3-bucket-public-write-prohibited: ACL grants and
+ * bucket policy, each overridden by bucket- or account-level Block Public Access (config-rules.md §5).
+ */
+export function publicAccessCheck(access: 'read' | 'write') {
+  const perms = new Set([access, 'fullcontrol']);
+  const actions = access === 'read' ? READ_ACTIONS : WRITE_ACTIONS;
+  return (ci: ConfigItem, _p: unknown, ctx: EvalContext) => {
+    const block = effectiveBlock(ci, ctx);
+    if (!block.ignorePublicAcls) {
+      const g = aclGrants(ci).find((x) => PUBLIC_GRANTEES.has(x.grantee) && perms.has(x.permission));
+      if (g)
+        return nonCompliant(`ACL grants ${g.permission} to ${g.grantee}`, {
+          path: 'supplementaryConfiguration.AccessControlList',
+          value: g,
+        });
+    }
+    const pol = bucketPolicy(ci);
+    if (pol.statements === undefined)
+      return insufficient('bucket policy could not be parsed', {
+        path: 'supplementaryConfiguration.BucketPolicy',
+        value: pol.text,
+      });
+    if (!block.restrictPublicBuckets) {
+      const hit = publicStatement(pol.statements, actions);
+      if (hit)
+        return nonCompliant(
+          `bucket policy ${stmtLabel(hit.stmt)} allows ${hit.action} to Principal "*" without a restricting condition`,
+          {
+            path: `supplementaryConfiguration.BucketPolicy.policyText.Statement[${hit.stmt.index}]`,
+            value: { Action: hit.stmt.actions, Principal: hit.stmt.principal },
+          },
+        );
+    }
+    return compliant(
+      block.source
+        ? `no effective public ${access} access (block public access: ${block.source})`
+        : `no public ${access} grant in ACL or policy`,
+    );
+  };
+}
