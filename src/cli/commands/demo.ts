@@ -34,7 +34,7 @@ export function registerDemo(program: Command): void {
       await writeOut(formatStatsTable(stats));
       const findings = visibleFindings(run.result.findings);
       await writeOut(
-        `\nGuardDuty-style findings (${findings.length}); \`vigil detect examples --format json\` shows each one's explanation:\n\n`,
+        `\nGuardDuty-style findings (${findings.length}); \`vigil detect examples/AWSLogs examples/exports --explain\` shows why each one fired:\n\n`,
       );
       await writeOut(formatFindingsTable(findings));
       if (errorSamples.length > 0) {
