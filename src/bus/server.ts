@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../core/http.js';
 import type { CredentialStore } from '../kms/credentials.js';
 import { KmsError } from '../kms/errors.js';
 import { verifySigV4 } from '../kms/sigv4.js';
@@ -292,23 +293,6 @@ function send(res: ServerResponse, status: number, body: string, requestId: stri
   res.end(body);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on('end', () =>
-      size > limit
-        ? reject(new BusApiError('SerializationException', `Request body is larger than ${limit} bytes`, 413))
-        : resolve(Buffer.concat(chunks)),
-    );
-    req.on('error', reject);
-  });
-}
-
 function authenticate(req: IncomingMessage, body: Buffer, opts: BusServerOptions): void {
   const creds = opts.credentials;
   if (!creds) return;
@@ -345,7 +329,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, api: BusApi, op
       done(200);
       return;
     }
-    const body = await readBody(req, opts.maxBodyBytes ?? 2 * 1024 * 1024);
+    const limit = opts.maxBodyBytes ?? 2 * 1024 * 1024;
+    const body = await readBody(
+      req,
+      limit,
+      () => new BusApiError('SerializationException', `Request body is larger than ${limit} bytes`, 413),
+    );
     const target = req.headers['x-amz-target'];
     if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
       throw new BusApiError('UnknownOperationException', '');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../core/http.js';
 import type { CredentialStore } from './credentials.js';
 import { KmsError } from './errors.js';
 import { type Principal, principalFromArn } from './principal.js';
@@ -68,24 +69,6 @@ function sendError(res: ServerResponse, err: KmsError, requestId: string): void 
   send(res, err.status, JSON.stringify({ __type: err.type, message: err.message }), requestId, err.type);
 }
 
-/** Read the body; past the limit the rest is drained (not kept) so the client still gets its 413 answer. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on('end', () =>
-      size > limit
-        ? reject(new KmsError('SerializationException', `Request body is larger than ${limit} bytes`, 413))
-        : resolve(Buffer.concat(chunks)),
-    );
-    req.on('error', reject);
-  });
-}
-
 /** Resolve the caller: verified SigV4 credentials, or dev mode's account root. */
 function authenticate(
   req: IncomingMessage,
@@ -128,7 +111,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: KmsServer
       done(200);
       return;
     }
-    const body = await readBody(req, opts.maxBodyBytes ?? 1024 * 1024);
+    const limit = opts.maxBodyBytes ?? 1024 * 1024;
+    const body = await readBody(
+      req,
+      limit,
+      () => new KmsError('SerializationException', `Request body is larger than ${limit} bytes`, 413),
+    );
     const target = req.headers['x-amz-target'];
     if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
       throw new KmsError('UnknownOperationException', '');
