@@ -1,3 +1,4 @@
+import { DEFAULT_V2_FIELDS } from '../../src/ingest/vpcflow/layout.js';
 import { BASE_TIME, END_TIME, keyStamp, MINUTE, SECOND, unixSeconds, WINDOW, windowStart } from './clock.js';
 import { awsLogsDir, type Ctx, groupBy } from './context.js';
 import { ephemeralPort } from './http.js';
@@ -27,22 +28,8 @@ import type { Tagged } from './writer.js';
 export const FLOW_LOG_APP = 'fl-0d2a4c6e8f0a1b3c5';
 export const FLOW_LOG_BATCH = 'fl-07e9b1d3f5a7c9e1b';
 
-export const V2_FIELDS = [
-  'version',
-  'account-id',
-  'interface-id',
-  'srcaddr',
-  'dstaddr',
-  'srcport',
-  'dstport',
-  'protocol',
-  'packets',
-  'bytes',
-  'start',
-  'end',
-  'action',
-  'log-status',
-] as const;
+/** The default v2 format, as the parser defines it (the same list AWS documents). */
+export const V2_FIELDS = DEFAULT_V2_FIELDS;
 
 /** The batch VPC's custom format: every v2–v5 field (29), resource IDs first, as an operator might choose. */
 export const V5_CUSTOM_FIELDS = [
