@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '../src/core/random.js';
 
 /** Time `fn` a few times after a warm-up and keep the best run (least disturbed by other load). */
 export function best(fn: () => number, runs = 5): { ms: number; result: number } {
@@ -58,16 +59,7 @@ export async function bestAsync(fn: () => Promise<number>, runs = 3): Promise<{ 
   return { ms, result };
 }
 
-/** Deterministic PRNG for synthetic inputs (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for synthetic inputs. */
+export const rng = mulberry32;
 
 export const round = (n: number, digits = 3) => Number(n.toFixed(digits));

@@ -7,6 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '../core/random.js';
 import type { LogRecord } from '../ingest/types.js';
 import { loadSigmaPaths } from './collection.js';
 import { SigmaEngine } from './engine.js';
@@ -58,16 +59,7 @@ export interface SigmaMeasureResult {
   generated: SigmaMeasureRow[];
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const SERVICES = [
   'ec2',

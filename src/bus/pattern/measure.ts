@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../core/random.js';
 import { compilePattern } from './compile.js';
 import { PatternIndex } from './compiled.js';
 import { allLeaves, subPatternMatches } from './reference.js';
@@ -57,17 +58,7 @@ export interface ThroughputReport {
   rows: ThroughputRow[];
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const STREETS = [
   'MISSION',
