@@ -3,8 +3,8 @@
  * LoginProfile) or, failing that, the account's credential report row. Unknown stays undefined.
  */
 import { ACCOUNT_TYPE, type AccountFacts, type ConfigItem } from '../model.js';
-import type { EvalContext } from '../rule.js';
-import { arr, field } from './util.js';
+import { type Decision, type EvalContext, insufficient, notApplicable } from '../rule.js';
+import { arr, bool, field, parsePolicy, type Statement } from './util.js';
 
 export interface AccessKey {
   id: string;
@@ -71,4 +71,31 @@ export function userCredentials(ci: ConfigItem, ctx: EvalContext): UserCredentia
     mfa: r.mfa_active === 'true',
     keys,
   };
+}
+
+/**
+ * The statements of a customer managed policy's default version, or the decision that ends the check early: AWS
+ * managed policies and (with `excludePermissionBoundaryPolicy`) boundary-only policies are NOT_APPLICABLE; a missing
+ * or unparsable document is INSUFFICIENT_DATA.
+ */
+export function customerPolicyStatements(
+  ci: ConfigItem,
+  p: { excludePermissionBoundaryPolicy?: unknown },
+): { stmts: Statement[] } | { decision: Decision } {
+  const c = ci.configuration;
+  const arn = String(field(c, 'arn') ?? ci.arn ?? '');
+  if (arn.startsWith('arn:aws:iam::aws:')) return { decision: notApplicable('AWS managed policy') };
+  if (
+    p.excludePermissionBoundaryPolicy === true &&
+    Number(field(c, 'permissionsBoundaryUsageCount') ?? 0) > 0 &&
+    Number(field(c, 'attachmentCount') ?? 0) === 0
+  )
+    return { decision: notApplicable('used only as a permissions boundary') };
+  const versions = arr(field(c, 'policyVersionList'));
+  const def = versions.find((v) => bool(field(v, 'isDefaultVersion')) === true) ?? versions[0];
+  const doc = field(def, 'document') ?? field(c, 'document');
+  if (doc === undefined) return { decision: insufficient('default policy version document not recorded') };
+  const stmts = parsePolicy(doc);
+  if (!stmts) return { decision: insufficient('policy document could not be parsed') };
+  return { stmts };
 }

@@ -1,5 +1,6 @@
-import { compliant, defineRule, insufficient, nonCompliant, notApplicable } from '../../rule.js';
-import { arr, bool, field, parsePolicy, stmtLabel } from '../util.js';
+import { compliant, defineRule, nonCompliant } from '../../rule.js';
+import { customerPolicyStatements } from '../iam.js';
+import { stmtLabel } from '../util.js';
 
 export const rule = defineRule(
   {
@@ -21,21 +22,9 @@ export const rule = defineRule(
     frameworks: ['cis-aws-4.0.1:1.16'],
   },
   (ci, p) => {
-    const c = ci.configuration;
-    const arn = String(field(c, 'arn') ?? ci.arn ?? '');
-    if (arn.startsWith('arn:aws:iam::aws:')) return notApplicable('AWS managed policy');
-    if (
-      p.excludePermissionBoundaryPolicy === true &&
-      Number(field(c, 'permissionsBoundaryUsageCount') ?? 0) > 0 &&
-      Number(field(c, 'attachmentCount') ?? 0) === 0
-    )
-      return notApplicable('used only as a permissions boundary');
-    const versions = arr(field(c, 'policyVersionList'));
-    const def = versions.find((v) => bool(field(v, 'isDefaultVersion')) === true) ?? versions[0];
-    const doc = field(def, 'document') ?? field(c, 'document');
-    if (doc === undefined) return insufficient('default policy version document not recorded');
-    const stmts = parsePolicy(doc);
-    if (!stmts) return insufficient('policy document could not be parsed');
+    const policy = customerPolicyStatements(ci, p);
+    if ('decision' in policy) return policy.decision;
+    const stmts = policy.stmts;
     for (const s of stmts)
       if (s.effect === 'Allow' && s.actions.includes('*') && s.resources.includes('*'))
         return nonCompliant(`${stmtLabel(s)} allows Action "*" on Resource "*"`, {
