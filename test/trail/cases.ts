@@ -119,7 +119,9 @@ export const CASES: TrailCase[] = [
     spec: {},
     tamper: (c) =>
       editDigest(c, c.digests[4]!, (d) => {
-        d.previousDigestSignature = `00${String(d.previousDigestSignature).slice(2)}`;
+        // Always a real change (a signature may already start with 00: 1 run in 256 would pass unedited).
+        const sig = String(d.previousDigestSignature);
+        d.previousDigestSignature = `${sig.startsWith('00') ? 'ff' : '00'}${sig.slice(2)}`;
       }),
     expect: (c) => ({
       code: 1,
