@@ -1,13 +1,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { collect, SERVICES } from '../../posture/collect/index.js';
-import { evaluate, type RuleSelection } from '../../posture/engine.js';
+import { type Evaluation, evaluate, type RuleSelection } from '../../posture/engine.js';
+import { ComplianceStateStore, complianceChangeEvent, complianceChanges, publishToBus } from '../../posture/events.js';
 import { InventoryBuilder } from '../../posture/inputs.js';
 import type { Inventory } from '../../posture/model.js';
 import { parseConformancePack } from '../../posture/packs/conformance.js';
-import { PACKS, type PackPlan, type PackResult, planPack, rollUp } from '../../posture/packs/index.js';
+import { PACKS, type PackPlan, planPack, rollUp } from '../../posture/packs/index.js';
+import { toCsv } from '../../posture/report/csv.js';
+import { renderHtmlReport } from '../../posture/report/html.js';
 import { toAsff, toOcsf } from '../../posture/report/index.js';
+import { packScore, ruleRows, tally } from '../../posture/report/score.js';
 import { ALL_RULES } from '../../posture/rules/index.js';
 import { failing, parseSeverity, selectRules, sortEvaluations, summarize } from '../../posture/scan.js';
 import {
@@ -71,33 +76,42 @@ async function runCollect(o: LiveOptions) {
   return res;
 }
 
-export function registerPosture(program: Command): void {
-  const posture = program
-    .command('posture')
-    .description(
-      'Config-style posture rules over AWS Config snapshots, history files, notifications or live collection',
-    );
+const FORMATS = ['table', 'json', 'jsonl', 'ocsf', 'asff', 'csv', 'html'] as const;
 
-  addLiveOptions(
-    posture
-      .command('scan')
-      .description('evaluate rules; exit 1 when a NON_COMPLIANT evaluation is at or above --fail-on')
-      .argument(
-        '[inputs...]',
-        'Config snapshot/history files, change notifications (JSON or JSON Lines), Vigil snapshots',
-      )
-      .option('--live', 'collect through the AWS SDK instead of reading files')
+interface AuditOptions extends LiveOptions {
+  snapshot?: string[];
+  collect?: boolean;
+  rules?: string;
+  pack?: string;
+  suppressions?: string;
+  baseline?: string;
+  createBaseline?: string;
+  param?: string[];
+  format: string;
+  delimiter: string;
+  output?: string;
+  status?: string;
+  failOn?: string;
+  now?: string;
+  state?: string;
+  publish?: boolean;
+  busConfig?: string;
+  eventBusName?: string;
+}
+
+/** The options `vigil audit` and `vigil posture scan` share (one implementation behind both). */
+function addAuditOptions(cmd: Command): Command {
+  return addLiveOptions(
+    cmd
       .option('--rules <list>', 'comma-separated rule names or identifiers (default: all)')
       .option(
         '--pack <pack>',
         `built-in pack (${Object.keys(PACKS).join(', ')}) or an AWS conformance-pack template file`,
       )
       .option('--param <specs...>', 'rule parameter override, rule:name=value (repeatable)')
-      .option(
-        '-f, --format <format>',
-        'table, json, jsonl, ocsf (Compliance Finding 2003, JSON Lines) or asff (JSON array)',
-        'table',
-      )
+      .option('-f, --format <format>', `${FORMATS.join(', ')}`, 'table')
+      .option('--delimiter <char>', 'CSV delimiter', ',')
+      .option('-o, --output <file>', 'write the report here instead of stdout (- = stdout)')
       .option('--status <list>', 'only show these compliance types (comma-separated), e.g. NON_COMPLIANT')
       .option('--fail-on <severity>', 'exit 1 on NON_COMPLIANT at or above INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL')
       .option(
@@ -106,138 +120,270 @@ export function registerPosture(program: Command): void {
       )
       .option('--baseline <file>', 'fingerprints of known failures: they are flagged and do not gate')
       .option('--create-baseline <file>', 'write the current NON_COMPLIANT fingerprints to this file')
-      .option('--now <time>', 'evaluation clock (ISO 8601); default: snapshot capture time'),
-  ).action(
-    async (
-      inputs: string[],
-      o: LiveOptions & {
-        live?: boolean;
-        rules?: string;
-        pack?: string;
-        suppressions?: string;
-        baseline?: string;
-        createBaseline?: string;
-        param?: string[];
-        format: string;
-        status?: string;
-        failOn?: string;
-        now?: string;
-      },
-    ) => {
-      if (!['table', 'json', 'jsonl', 'ocsf', 'asff'].includes(o.format))
-        throw new UsageError(`--format must be table, json, jsonl, ocsf or asff, got "${o.format}"`);
-      if (Boolean(o.live) === inputs.length > 0)
-        throw new UsageError('give snapshot files or --live (exactly one of them)');
-      const threshold = o.failOn ? parseSeverity(o.failOn) : undefined;
-      const now = o.now ? Date.parse(o.now) : undefined;
-      if (o.now && Number.isNaN(now)) throw new UsageError(`--now is not a valid time: "${o.now}"`);
-      const statuses = o.status?.split(',').map((s) => s.trim().toUpperCase());
-      let selections: RuleSelection[];
-      let plan: PackPlan | undefined;
-      if (o.pack) {
-        if (o.rules || o.param) throw new UsageError('--pack cannot be combined with --rules or --param');
-        if (PACKS[o.pack]) {
-          plan = planPack(PACKS[o.pack]!);
-          selections = plan.selections;
-        } else if (existsSync(o.pack)) {
-          const r = parseConformancePack(readFileSync(o.pack, 'utf8'), o.pack);
-          for (const issue of r.issues) process.stderr.write(`vigil: ${issue}\n`);
-          selections = r.selections;
-        } else
-          throw new UsageError(
-            `--pack: no built-in pack or file named "${o.pack}" (built-in: ${Object.keys(PACKS).join(', ')})`,
-          );
-      } else
-        selections = selectRules(
-          o.rules
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          o.param,
-        );
-      let inv: Inventory;
-      if (o.live) {
-        const res = await runCollect(o);
-        const b = new InventoryBuilder(() => {});
-        b.addDocument(JSON.parse(JSON.stringify(res.snapshot)), '<live>');
-        inv = b.build();
-      } else {
-        const printer = new ErrorPrinter();
-        const b = new InventoryBuilder(printer.issue);
-        for (const f of inputs) b.addFile(f);
-        printer.finish();
-        inv = b.build();
-      }
-      const result = evaluate(inv, selections, { now });
-      if (result.errors.length > 0) throw new UsageError(result.errors.join('; '));
-      const clock = now ?? (inv.capturedAt ? Date.parse(inv.capturedAt) : Date.now());
-      if (o.suppressions) {
-        let text: string;
-        try {
-          text = readFileSync(o.suppressions, 'utf8');
-        } catch (e) {
-          throw new UsageError(`--suppressions: cannot read ${o.suppressions}: ${(e as Error).message}`);
-        }
-        const p = parseSuppressions(text, o.suppressions);
-        if (p.issues.length > 0) throw new UsageError(p.issues.join('; '));
-        const { expired } = applySuppressions(result.evaluations, p.suppressions, clock);
-        for (const x of expired)
-          process.stderr.write(
-            `vigil: suppression for ${x.rule} expired on ${x.expires} and no longer applies (${x.reason})\n`,
-          );
-      }
-      if (o.baseline) {
-        let b: Baseline;
-        try {
-          b = JSON.parse(readFileSync(o.baseline, 'utf8')) as Baseline;
-          if (!Array.isArray(b.fingerprints)) throw new Error('no "fingerprints" list');
-        } catch (e) {
-          throw new UsageError(`--baseline ${o.baseline}: ${(e as Error).message}`);
-        }
-        applyBaseline(result.evaluations, b);
-      }
-      if (o.createBaseline)
-        writeFileSync(o.createBaseline, `${JSON.stringify(createBaseline(result.evaluations), null, 2)}\n`);
-      const all = sortEvaluations(result.evaluations);
-      const shown = statuses ? all.filter((e) => statuses.includes(e.complianceType)) : all;
-      const summary = summarize(all, selections.length);
-      const packs: PackResult[] = plan ? [rollUp(plan, all)] : [];
-      if (o.format === 'json')
-        await writeOut(`${JSON.stringify({ summary, ...(plan ? { packs } : {}), evaluations: shown }, null, 2)}\n`);
-      else if (o.format === 'jsonl') for (const e of shown) await writeOut(`${JSON.stringify(e)}\n`);
-      else if (o.format === 'ocsf') for (const e of shown) await writeOut(`${JSON.stringify(toOcsf(e, VERSION))}\n`);
-      else if (o.format === 'asff') await writeOut(`${JSON.stringify(shown.map(toAsff), null, 2)}\n`);
-      else {
-        await writeOut(
+      .option('--now <time>', 'evaluation clock (ISO 8601); default: snapshot capture time')
+      .option('--state <file>', 'SQLite file with the previous results: compliance changes are computed against it')
+      .option(
+        '--publish',
+        'publish each compliance change as a "Config Rules Compliance Change" event (needs --bus-config)',
+      )
+      .option('--bus-config <file>', 'bus rules and targets (YAML, as vigil bus serve --rules); implies --publish')
+      .option('--event-bus-name <name>', 'bus to publish on (default: default)'),
+  );
+}
+
+function readText(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** A conformance-pack file as a plan: one control per ConfigRuleName, so it scores like a built-in pack. */
+function conformancePlan(file: string, selections: RuleSelection[]): PackPlan {
+  const controls = selections.map((s) => ({
+    id: s.configRuleName ?? s.rule.meta.name,
+    title: s.rule.meta.title,
+    automated: true,
+    rules: [],
+  }));
+  const rulesOf = new Map(controls.map((c) => [c.id, [c.id]]));
+  const controlsOf = new Map(controls.map((c) => [c.id, [c.id]]));
+  return { pack: { id: basename(file), title: file, controls }, selections, rulesOf, controlsOf, errors: [] };
+}
+
+function chooseRules(o: AuditOptions): { selections: RuleSelection[]; plans: PackPlan[]; chosen: boolean } {
+  if (o.pack) {
+    if (o.rules || o.param) throw new UsageError('--pack cannot be combined with --rules or --param');
+    if (PACKS[o.pack]) {
+      const plan = planPack(PACKS[o.pack]!);
+      return { selections: plan.selections, plans: [plan], chosen: true };
+    }
+    if (existsSync(o.pack)) {
+      const r = parseConformancePack(readText('--pack', o.pack), o.pack);
+      for (const issue of r.issues) process.stderr.write(`vigil: ${issue}\n`);
+      return { selections: r.selections, plans: [conformancePlan(o.pack, r.selections)], chosen: true };
+    }
+    throw new UsageError(
+      `--pack: no built-in pack or file named "${o.pack}" (built-in: ${Object.keys(PACKS).join(', ')})`,
+    );
+  }
+  const selections = selectRules(
+    o.rules
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    o.param,
+  );
+  // Without --pack, every built-in pack is scored from the evaluations of its rules that ran.
+  return { selections, plans: Object.values(PACKS).map(planPack), chosen: false };
+}
+
+async function loadInputs(o: AuditOptions): Promise<Inventory> {
+  if (o.collect) {
+    const res = await runCollect(o);
+    const b = new InventoryBuilder(() => {});
+    b.addDocument(JSON.parse(JSON.stringify(res.snapshot)), '<live>');
+    return b.build();
+  }
+  const printer = new ErrorPrinter();
+  const b = new InventoryBuilder(printer.issue);
+  for (const f of o.snapshot ?? []) b.addFile(f);
+  printer.finish();
+  return b.build();
+}
+
+/** The list `--format json` prints: the evaluation fields of issue 6 §3 (plus the suppression/baseline flags). */
+function jsonEvaluation(e: Evaluation): Record<string, unknown> {
+  return {
+    configRuleName: e.configRuleName,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId,
+    complianceType: e.complianceType,
+    annotation: e.annotation,
+    severity: e.severity,
+    ...(e.suppressed ? { suppressed: e.suppressed } : {}),
+    ...(e.baseline ? { baseline: true } : {}),
+  };
+}
+
+const fmtScore = (s: number | null) => (s === null ? 'n/a' : `${s}%`);
+
+async function audit(o: AuditOptions): Promise<void> {
+  if (!(FORMATS as readonly string[]).includes(o.format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${o.format}"`);
+  if (Boolean(o.collect) === (o.snapshot?.length ?? 0) > 0)
+    throw new UsageError('give snapshot files or --collect (exactly one of them)');
+  if (o.delimiter.length !== 1 || /["\r\n]/.test(o.delimiter))
+    throw new UsageError(`--delimiter must be one character other than a quote or newline, got "${o.delimiter}"`);
+  if (o.publish && !o.busConfig)
+    throw new UsageError('--publish needs --bus-config FILE (the bus rules and targets to route the events through)');
+  const publishing = Boolean(o.busConfig);
+  const busText = o.busConfig ? readText('--bus-config', o.busConfig) : undefined;
+  const threshold = o.failOn ? parseSeverity(o.failOn) : undefined;
+  const now = o.now ? Date.parse(o.now) : undefined;
+  if (o.now && Number.isNaN(now)) throw new UsageError(`--now is not a valid time: "${o.now}"`);
+  const statuses = o.status?.split(',').map((s) => s.trim().toUpperCase());
+  const { selections, plans, chosen } = chooseRules(o);
+  const invokedAt = new Date().toISOString();
+  const inv = await loadInputs(o);
+  const result = evaluate(inv, selections, { now });
+  if (result.errors.length > 0) throw new UsageError(result.errors.join('; '));
+  const clock = now ?? (inv.capturedAt ? Date.parse(inv.capturedAt) : Date.now());
+  if (o.suppressions) {
+    const p = parseSuppressions(readText('--suppressions', o.suppressions), o.suppressions);
+    if (p.issues.length > 0) throw new UsageError(p.issues.join('; '));
+    const { expired } = applySuppressions(result.evaluations, p.suppressions, clock);
+    for (const x of expired)
+      process.stderr.write(
+        `vigil: suppression for ${x.rule} expired on ${x.expires} and no longer applies (${x.reason})\n`,
+      );
+  }
+  if (o.baseline) {
+    let b: Baseline;
+    try {
+      b = JSON.parse(readText('--baseline', o.baseline)) as Baseline;
+      if (!Array.isArray(b.fingerprints)) throw new Error('no "fingerprints" list');
+    } catch (e) {
+      throw new UsageError(`--baseline ${o.baseline}: ${(e as Error).message}`);
+    }
+    applyBaseline(result.evaluations, b);
+  }
+  if (o.createBaseline)
+    writeFileSync(o.createBaseline, `${JSON.stringify(createBaseline(result.evaluations), null, 2)}\n`);
+  const all = sortEvaluations(result.evaluations);
+  if (o.state || publishing) await reportChanges(o, all, invokedAt, busText);
+  const shown = statuses ? all.filter((e) => statuses.includes(e.complianceType)) : all;
+  const summary = summarize(all, selections.length);
+  const packs = plans.map((p) => packScore(p, all)).filter((p) => chosen || p.rulesEvaluated > 0);
+  const toFile = o.output !== undefined && o.output !== '-';
+  const chunks: string[] = [];
+  const emit = async (text: string) => {
+    if (toFile) chunks.push(text);
+    else await writeOut(text);
+  };
+  if (o.format === 'json') await emit(`${JSON.stringify(shown.map(jsonEvaluation), null, 2)}\n`);
+  else if (o.format === 'jsonl') for (const e of shown) await emit(`${JSON.stringify(e)}\n`);
+  else if (o.format === 'ocsf') for (const e of shown) await emit(`${JSON.stringify(toOcsf(e, VERSION))}\n`);
+  else if (o.format === 'asff') await emit(`${JSON.stringify(shown.map(toAsff), null, 2)}\n`);
+  else if (o.format === 'csv') await emit(toCsv(shown, o.delimiter));
+  else if (o.format === 'html')
+    await emit(
+      renderHtmlReport({
+        title: 'Vigil posture report',
+        generatedAt: new Date().toISOString(),
+        version: VERSION,
+        sources: o.collect ? ['live collection'] : (o.snapshot ?? []),
+        evaluations: shown,
+        overall: tally(all),
+        packs,
+        rules: ruleRows(all),
+      }),
+    );
+  else {
+    await emit(
+      renderTable(
+        ['compliance', 'severity', 'rule', 'resource type', 'resource', 'annotation'],
+        shown.map((e) => [
+          `${e.complianceType}${e.suppressed ? ' (suppressed)' : e.baseline ? ' (baseline)' : ''}`,
+          e.severity,
+          e.configRuleName,
+          e.resourceType,
+          e.resourceName ?? e.resourceId,
+          e.annotation,
+        ]),
+      ),
+    );
+    const c = summary.byCompliance;
+    await emit(
+      `\n${summary.rules} rules, ${summary.resources} resources, ${summary.evaluations} evaluations: ` +
+        `${c.NON_COMPLIANT} NON_COMPLIANT, ${c.COMPLIANT} COMPLIANT, ${c.INSUFFICIENT_DATA} INSUFFICIENT_DATA, ${c.NOT_APPLICABLE} NOT_APPLICABLE; ` +
+        `score ${fmtScore(tally(all).score)}\n`,
+    );
+    for (const p of packs) {
+      const ctl = chosen ? rollUp(plans[0]!, all) : undefined;
+      await emit(
+        `\n${p.pack}: score ${fmtScore(p.score)} (${p.compliant} compliant, ${p.nonCompliant} non-compliant evaluations; ` +
+          `${p.rulesEvaluated} of ${p.rules} rules evaluated)${ctl ? `; controls passing ${fmtScore(ctl.score)}` : ''}\n`,
+      );
+      if (chosen)
+        await emit(
           renderTable(
-            ['compliance', 'severity', 'rule', 'resource type', 'resource', 'annotation'],
-            shown.map((e) => [
-              `${e.complianceType}${e.suppressed ? ' (suppressed)' : e.baseline ? ' (baseline)' : ''}`,
-              e.severity,
-              e.configRuleName,
-              e.resourceType,
-              e.resourceName ?? e.resourceId,
-              e.annotation,
-            ]),
+            ['control', 'status', 'failing', 'title'],
+            p.controls.map((x) => [x.id, x.status, x.nonCompliant, x.note ? `${x.title} (${x.note})` : x.title]),
           ),
         );
-        const c = summary.byCompliance;
-        await writeOut(
-          `\n${summary.rules} rules, ${summary.resources} resources, ${summary.evaluations} evaluations: ` +
-            `${c.NON_COMPLIANT} NON_COMPLIANT, ${c.COMPLIANT} COMPLIANT, ${c.INSUFFICIENT_DATA} INSUFFICIENT_DATA, ${c.NOT_APPLICABLE} NOT_APPLICABLE\n`,
-        );
-        for (const p of packs) {
-          await writeOut(`\n${p.pack}: score ${p.score === null ? 'n/a' : `${p.score}%`}\n`);
-          await writeOut(
-            renderTable(
-              ['control', 'status', 'failing', 'title'],
-              p.controls.map((x) => [x.id, x.status, x.nonCompliant, x.note ? `${x.title} (${x.note})` : x.title]),
-            ),
-          );
-        }
-      }
-      if (threshold && failing(all, threshold).length > 0) process.exitCode = 1;
-    },
+    }
+  }
+  if (toFile) {
+    try {
+      writeFileSync(o.output!, chunks.join(''));
+    } catch (e) {
+      throw new UsageError(`--output: cannot write ${o.output}: ${(e as Error).message}`);
+    }
+  }
+  if (o.format !== 'table' || toFile) {
+    const c = summary.byCompliance;
+    process.stderr.write(
+      `vigil: ${summary.rules} rules, ${summary.resources} resources, ${summary.evaluations} evaluations: ` +
+        `${c.NON_COMPLIANT} NON_COMPLIANT, ${c.COMPLIANT} COMPLIANT, ${c.INSUFFICIENT_DATA} INSUFFICIENT_DATA, ${c.NOT_APPLICABLE} NOT_APPLICABLE\n`,
+    );
+  }
+  if (threshold && failing(all, threshold).length > 0) process.exitCode = 1;
+}
+
+/** Compare with --state, publish the changes when a bus is configured, then record this run as the new state. */
+async function reportChanges(o: AuditOptions, all: Evaluation[], invokedAt: string, busText?: string): Promise<void> {
+  const store = o.state ? new ComplianceStateStore(o.state) : undefined;
+  try {
+    const times = { invokedAt, recordedAt: new Date().toISOString() };
+    const changes = complianceChanges((k) => store?.get(k), all, times);
+    let line = `vigil: ${changes.length} compliance changes${store ? ` since the previous run in ${o.state}` : ''}`;
+    if (busText !== undefined) {
+      const events = changes.map((c) => complianceChangeEvent(c));
+      const r = await publishToBus({ text: busText, file: o.busConfig! }, events, { busName: o.eventBusName });
+      for (const i of r.issues) process.stderr.write(`vigil: ${i}\n`);
+      for (const f of r.failures.slice(0, 20)) process.stderr.write(`vigil: delivery failed: ${f}\n`);
+      line += `; published ${r.events} events: ${r.routed} deliveries, ${r.delivered} delivered, ${r.failed} failed, ${r.pending} still pending`;
+    }
+    process.stderr.write(`${line}\n`);
+    store?.record(all, times);
+  } finally {
+    store?.close();
+  }
+}
+
+export function registerPosture(program: Command): void {
+  addAuditOptions(
+    program
+      .command('audit')
+      .description(
+        'evaluate Config rules on snapshots or a live collection; exit 1 when a NON_COMPLIANT evaluation is at or above --fail-on',
+      )
+      .option(
+        '--snapshot <files...>',
+        'Config snapshot/history files, change notifications (JSON or JSON Lines), Vigil snapshots',
+      )
+      .option('--collect', 'collect through the AWS SDK (same options as vigil collect) instead of reading files'),
+  ).action(async (o: AuditOptions) => audit(o));
+
+  const posture = program
+    .command('posture')
+    .description(
+      'Config-style posture rules over AWS Config snapshots, history files, notifications or live collection',
+    );
+
+  addAuditOptions(
+    posture
+      .command('scan')
+      .description('same as vigil audit, with the inputs as arguments (--live = --collect)')
+      .argument(
+        '[inputs...]',
+        'Config snapshot/history files, change notifications (JSON or JSON Lines), Vigil snapshots',
+      )
+      .option('--live', 'collect through the AWS SDK instead of reading files'),
+  ).action(async (inputs: string[], o: AuditOptions & { live?: boolean }) =>
+    audit({ ...o, snapshot: inputs, collect: o.live }),
   );
 
   posture
