@@ -155,12 +155,32 @@ export function evaluate(inv: Inventory, selections: RuleSelection[], opts: { no
   return { evaluations, errors };
 }
 
-/** AWS's rule-level status: NON_COMPLIANT if any resource is; COMPLIANT if any is and none fail. */
+/**
+ * AWS's rule-level status: NON_COMPLIANT if any resource is; COMPLIANT if any is and none fail; INSUFFICIENT_DATA
+ * when nothing was decided and some data was missing (or nothing was evaluated); NOT_APPLICABLE otherwise.
+ */
 export function ruleCompliance(evals: Evaluation[]): ComplianceType {
   let sawCompliant = false;
+  let sawInsufficient = false;
   for (const e of evals) {
     if (e.complianceType === 'NON_COMPLIANT') return 'NON_COMPLIANT';
     if (e.complianceType === 'COMPLIANT') sawCompliant = true;
+    else if (e.complianceType === 'INSUFFICIENT_DATA') sawInsufficient = true;
   }
-  return sawCompliant ? 'COMPLIANT' : evals.length > 0 ? 'NOT_APPLICABLE' : 'INSUFFICIENT_DATA';
+  if (sawCompliant) return 'COMPLIANT';
+  // Unknown data is never reported as "nothing to check".
+  return sawInsufficient || evals.length === 0 ? 'INSUFFICIENT_DATA' : 'NOT_APPLICABLE';
+}
+
+/**
+ * Resource types present in the inventory that no selected rule evaluates (unknown or unsupported types), with
+ * their counts: reported so that "no finding" is never mistaken for "checked and fine".
+ */
+export function unevaluatedTypes(inv: Inventory, selections: RuleSelection[]): Map<string, number> {
+  const covered = new Set<string>();
+  for (const s of selections) for (const t of s.rule.meta.resourceTypes) covered.add(t);
+  const out = new Map<string, number>();
+  for (const ci of inv.items)
+    if (!covered.has(ci.resourceType)) out.set(ci.resourceType, (out.get(ci.resourceType) ?? 0) + 1);
+  return out;
 }
