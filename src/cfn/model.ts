@@ -66,6 +66,20 @@ export interface ResolvedResource {
   locate(path: readonly (string | number)[]): SourceLocation;
   /** For resources that came from a nested stack or a transform: the chain of logical ids that produced them. */
   origin?: string[];
+  /**
+   * Properties as written (long-form intrinsics, before resolution; for transform-generated resources: the source
+   * resource's). Lets a scanner see provenance that resolution erases, e.g. `{Ref: DbPassword}` to a NoEcho parameter.
+   */
+  rawProperties?: Record<string, unknown>;
+}
+
+/** A declared parameter and where its value came from. */
+export interface ParameterDeclaration {
+  type: string;
+  noEcho: boolean;
+  /** `override` (--parameter), `file` (parameters file), `parent` (nested stack), `default`, or `none` (Unknown). */
+  source: 'override' | 'file' | 'parent' | 'default' | 'none';
+  location: SourceLocation;
 }
 
 export interface ResolvedTemplate {
@@ -78,4 +92,8 @@ export interface ResolvedTemplate {
   /** Nested stacks (AWS::CloudFormation::Stack with a local TemplateURL), resolved with their Parameters. */
   nested: { logicalId: string; template: ResolvedTemplate }[];
   issues: TemplateIssue[];
+  /** Declared parameters (type, NoEcho, value source). Optional so hand-built templates stay valid. */
+  parameterDeclarations?: Record<string, ParameterDeclaration>;
+  /** Transforms the template declares (e.g. `AWS::Serverless-2016-10-31`). */
+  transforms?: string[];
 }
