@@ -1,8 +1,9 @@
-/** The rule catalogue in Markdown, generated from rule metadata (docs/posture.md embeds it between markers). */
+/**
+ * The rule catalogue in Markdown, generated from rule metadata: docs/rules.md (scripts/gen-rules-docs.ts;
+ * test/posture/docs.test.ts checks it is current).
+ */
+import { PACKS } from './packs/index.js';
 import { ALL_RULES } from './rules/index.js';
-
-export const CATALOGUE_BEGIN = '<!-- BEGIN RULE CATALOGUE (generated from rule metadata; do not edit) -->';
-export const CATALOGUE_END = '<!-- END RULE CATALOGUE -->';
 
 const esc = (s: string) => s.replaceAll('|', '\\|');
 
@@ -34,14 +35,61 @@ export function renderCatalogue(): string {
       );
     out.push(`- Risk: ${m.risk}`);
     out.push(`- Remediation: ${m.remediation}${m.runbook ? ` (runbook \`${m.runbook}\`)` : ''}`);
+    if (m.frameworks.length > 0) out.push(`- Frameworks: ${m.frameworks.join(', ')}`);
   }
   return `${out.join('\n')}\n`;
 }
 
-/** Replace the catalogue between the markers of `doc`. */
-export function embedCatalogue(doc: string): string {
-  const a = doc.indexOf(CATALOGUE_BEGIN);
-  const b = doc.indexOf(CATALOGUE_END);
-  if (a < 0 || b < a) return doc;
-  return `${doc.slice(0, a + CATALOGUE_BEGIN.length)}\n\n${renderCatalogue()}\n${doc.slice(b)}`;
+/** Which pack controls use each rule (by managed-rule name), from the pack data. */
+function packUses(): Map<string, string[]> {
+  const uses = new Map<string, string[]>();
+  for (const pack of Object.values(PACKS))
+    for (const c of pack.controls)
+      for (const ref of c.rules) {
+        const list = uses.get(ref.rule) ?? [];
+        list.push(`${pack.id} ${c.id}`);
+        uses.set(ref.rule, list);
+      }
+  return uses;
+}
+
+/** The whole of docs/rules.md. */
+export function renderRulesDoc(): string {
+  const uses = packUses();
+  const packs = Object.values(PACKS)
+    .map((p) => {
+      const automated = p.controls.filter((c) => c.automated).length;
+      const mapped = p.controls.filter((c) => c.rules.length > 0).length;
+      return `| \`${p.id}\` | ${esc(p.title)} | ${p.controls.length} | ${automated} | ${mapped} |`;
+    })
+    .join('\n');
+  const usedBy = [...ALL_RULES]
+    .sort((a, b) => a.meta.name.localeCompare(b.meta.name))
+    .filter((r) => uses.has(r.meta.name) || uses.has(r.meta.identifier))
+    .map(
+      (r) =>
+        `| ${r.meta.name} | ${[...(uses.get(r.meta.name) ?? []), ...(uses.get(r.meta.identifier) ?? [])].join(', ')} |`,
+    )
+    .join('\n');
+  return [
+    '# Posture rules',
+    '',
+    '<!-- Generated from rule and pack metadata by scripts/gen-rules-docs.ts (npx tsx scripts/gen-rules-docs.ts); do not edit. -->',
+    '',
+    'Equivalents of AWS Config managed rules: same names, identifiers (`SourceIdentifier`), resource types, parameters',
+    'and defaults. Run them with `vigil audit` (see [posture.md](posture.md)); `vigil posture rules -f json` prints the',
+    'same metadata as data.',
+    '',
+    '## Packs',
+    '',
+    '| Pack | Title | Controls | Automated | Mapped to rules |',
+    '|---|---|---|---|---|',
+    packs,
+    '',
+    usedBy ? `| Rule | Used by pack controls |\n|---|---|\n${usedBy}` : 'No rule is used by a pack.',
+    '',
+    '## Rules',
+    '',
+    renderCatalogue(),
+  ].join('\n');
 }
