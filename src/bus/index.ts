@@ -28,4 +28,13 @@ export {
   testEventPattern,
 } from './server.js';
 export { type ControlPlaneSnapshot, ControlPlaneStore, restoreRegistry, snapshotRegistry } from './state.js';
-export { createInvoker, type InvokeContext, type InvokeResult, type TargetInvoker } from './targets.js';
+export {
+  createInvoker,
+  type InvokeContext,
+  type InvokeResult,
+  type InvokerDeps,
+  registerTargetFactory,
+  type TargetFactory,
+  type TargetInvoker,
+  type TargetMatcher,
+} from './targets.js';

@@ -14,7 +14,8 @@ import type { TargetSpec } from './registry.js';
  * - `https://…` / `http://…` — an HTTP endpoint with API-destination semantics (see HttpTarget);
  * - `slack:https://hooks.slack.com/…` — a Slack incoming webhook with a concise Block Kit summary;
  * - `arn:aws:events:<region>:<account>:event-bus/<name>` — another bus of this Vigil.
- * SQS, SNS and Lambda ARNs are not supported yet (see docs/bus.md).
+ * - SQS and SNS ARNs (see aws-targets.ts);
+ * - kinds registered by other capabilities with `registerTargetFactory` (consulted first).
  */
 
 export interface InvokeContext {
@@ -259,8 +260,56 @@ export interface InvokerDeps {
   slack?: (url: string) => TargetInvoker;
 }
 
+/**
+ * Extension point: lets another capability add a target kind without editing the bus. A registered factory is
+ * consulted before the built-in schemes (latest registration first), so it may also claim an ARN shape the bus would
+ * otherwise handle. `create` returns the invoker, or a string saying why the target cannot be invoked (the delivery
+ * is then dead-lettered with NO_RESOURCE and that message). Example (remediation actions as targets):
+ *
+ *   registerTargetFactory(
+ *     (spec) => spec.Arn.startsWith('vigil:remediation:'),
+ *     (spec, deps) => new RemediationTarget(spec.Arn.slice('vigil:remediation:'.length), deps),
+ *   );
+ *
+ * Returns a function that removes the registration (for tests and plug-in unloading). `matches` must not throw;
+ * if it does, the factory is skipped for that spec.
+ */
+export type TargetMatcher = (spec: TargetSpec) => boolean;
+export type TargetFactory = (spec: TargetSpec, deps: InvokerDeps) => TargetInvoker | string;
+
+const factories: { matches: TargetMatcher; create: TargetFactory }[] = [];
+
+export function registerTargetFactory(matches: TargetMatcher, create: TargetFactory): () => void {
+  const entry = { matches, create };
+  factories.unshift(entry);
+  return () => {
+    const i = factories.indexOf(entry);
+    if (i >= 0) factories.splice(i, 1);
+  };
+}
+
+function registered(spec: TargetSpec, deps: InvokerDeps): TargetInvoker | string | undefined {
+  for (const f of factories) {
+    let hit = false;
+    try {
+      hit = f.matches(spec);
+    } catch {
+      hit = false;
+    }
+    if (!hit) continue;
+    try {
+      return f.create(spec, deps);
+    } catch (err) {
+      return `target ${spec.Arn}: ${(err as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
 /** The invoker for a target spec, or why it cannot be invoked. */
 export function createInvoker(spec: TargetSpec, deps: InvokerDeps): TargetInvoker | string {
+  const custom = registered(spec, deps);
+  if (custom !== undefined) return custom;
   const arn = spec.Arn;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(deps.cwd ?? process.cwd(), p));
   if (arn.startsWith('file:')) {
