@@ -61,11 +61,17 @@ export interface EvaluateResult {
   evaluations: Evaluation[];
   /** Parameter problems; the rule is skipped. */
   errors: string[];
+  /** Resource types the rules evaluated or looked up through the context (trails read by account rules, …). */
+  typesUsed: Set<string>;
 }
 
 const NO_ITEMS: readonly ConfigItem[] = [];
 
-export function buildContext(inv: Inventory, now: number): EvalContext & { accounts: ConfigItem[] } {
+export function buildContext(
+  inv: Inventory,
+  now: number,
+  used?: Set<string>,
+): EvalContext & { accounts: ConfigItem[] } {
   const byType = new Map<string, ConfigItem[]>();
   const byId = new Map<string, ConfigItem>();
   for (const ci of inv.items) {
@@ -94,8 +100,14 @@ export function buildContext(inv: Inventory, now: number): EvalContext & { accou
   return {
     now,
     accounts,
-    itemsOf: (t) => byType.get(t) ?? NO_ITEMS,
-    find: (t, id) => byId.get(`${t}|${id}`),
+    itemsOf: (t) => {
+      used?.add(t);
+      return byType.get(t) ?? NO_ITEMS;
+    },
+    find: (t, id) => {
+      used?.add(t);
+      return byId.get(`${t}|${id}`);
+    },
     known: (t) => collected === undefined || collected.has(t) || byType.has(t),
   };
 }
@@ -106,7 +118,8 @@ function clip(s: string): string {
 
 export function evaluate(inv: Inventory, selections: RuleSelection[], opts: { now?: number } = {}): EvaluateResult {
   const now = opts.now ?? (inv.capturedAt ? Date.parse(inv.capturedAt) : Date.now());
-  const ctx = buildContext(inv, now);
+  const typesUsed = new Set<string>();
+  const ctx = buildContext(inv, now, typesUsed);
   const stamp = new Date(now).toISOString();
   const evaluations: Evaluation[] = [];
   const errors: string[] = [];
@@ -152,7 +165,7 @@ export function evaluate(inv: Inventory, selections: RuleSelection[], opts: { no
         });
       }
   }
-  return { evaluations, errors };
+  return { evaluations, errors, typesUsed };
 }
 
 /**
@@ -173,14 +186,13 @@ export function ruleCompliance(evals: Evaluation[]): ComplianceType {
 }
 
 /**
- * Resource types present in the inventory that no selected rule evaluates (unknown or unsupported types), with
- * their counts: reported so that "no finding" is never mistaken for "checked and fine".
+ * Resource types present in the inventory that no rule evaluated or looked at (unknown or unsupported types, or
+ * types the selected rules do not cover), with their counts: reported so that "no finding" is never mistaken for
+ * "checked and fine".
  */
-export function unevaluatedTypes(inv: Inventory, selections: RuleSelection[]): Map<string, number> {
-  const covered = new Set<string>();
-  for (const s of selections) for (const t of s.rule.meta.resourceTypes) covered.add(t);
+export function unusedTypes(inv: Inventory, used: ReadonlySet<string>): Map<string, number> {
   const out = new Map<string, number>();
   for (const ci of inv.items)
-    if (!covered.has(ci.resourceType)) out.set(ci.resourceType, (out.get(ci.resourceType) ?? 0) + 1);
+    if (!used.has(ci.resourceType)) out.set(ci.resourceType, (out.get(ci.resourceType) ?? 0) + 1);
   return out;
 }

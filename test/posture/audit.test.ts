@@ -72,7 +72,9 @@ describe('vigil audit', () => {
     });
     // The summary goes to stderr so stdout stays machine-readable; unknown types are named, not silently dropped.
     expect(r.stderr).toContain('vigil: 1 rules, 3 resources, 3 evaluations: 2 NON_COMPLIANT, 1 COMPLIANT');
-    expect(r.stderr).toContain('vigil: not evaluated (no rule covers these resource types): AWS::Foo::Widget ×1');
+    expect(r.stderr).toContain(
+      'vigil: not evaluated (no selected rule covers these resource types): AWS::::Account ×1, AWS::Foo::Widget ×1',
+    );
   });
 
   it('is the same implementation as posture scan (identical output)', async () => {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { collect, SERVICES } from '../../posture/collect/index.js';
-import { type Evaluation, evaluate, type RuleSelection, unevaluatedTypes } from '../../posture/engine.js';
+import { type Evaluation, evaluate, type RuleSelection, unusedTypes } from '../../posture/engine.js';
 import { ComplianceStateStore, complianceChangeEvent, complianceChanges, publishToBus } from '../../posture/events.js';
 import { InventoryBuilder } from '../../posture/inputs.js';
 import type { Inventory } from '../../posture/model.js';
@@ -229,13 +229,10 @@ async function audit(o: AuditOptions): Promise<void> {
   const inv = await loadInputs(o);
   const result = evaluate(inv, selections, { now });
   if (result.errors.length > 0) throw new UsageError(result.errors.join('; '));
-  const skipped = unevaluatedTypes(
-    inv,
-    ALL_RULES.map((rule) => ({ rule })),
-  );
+  const skipped = unusedTypes(inv, result.typesUsed);
   if (skipped.size > 0)
     process.stderr.write(
-      `vigil: not evaluated (no rule covers these resource types): ${[...skipped]
+      `vigil: not evaluated (no selected rule covers these resource types): ${[...skipped]
         .sort((a, b) => a[0].localeCompare(b[0]))
         .map(([t, n]) => `${t} ×${n}`)
         .join(', ')}\n`,
