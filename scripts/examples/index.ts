@@ -5,6 +5,7 @@ import { type BadFile, generateBad } from './bad.js';
 import { BASE_TIME, END_TIME, isoSeconds } from './clock.js';
 import { cdnTraffic, generateCloudFront } from './cloudfront.js';
 import { generateCloudTrail } from './cloudtrail.js';
+import { generateConfigSnapshot } from './config-snapshot.js';
 import type { Ctx } from './context.js';
 import { generateDns } from './dns.js';
 import { generateElb } from './elb.js';
@@ -73,6 +74,7 @@ export function generateExamples(): Generated {
   for (const s of manifest.scenarios) if (s.evidence.length === 0) throw new Error(`scenario ${s.id} has no records`);
   writer.doc('scenarios.json', `${JSON.stringify(manifest, null, 2)}\n`);
   writer.doc('README.md', renderReadme(manifest));
+  generateConfigSnapshot(writer);
   return { files: writer.files, manifest };
 }
 
