@@ -12,7 +12,17 @@ export type ActionCategory = 'network' | 'identity' | 'data' | 'logging' | 'back
 export interface PlannedCall {
   /** IAM action name, e.g. `ec2:RevokeSecurityGroupIngress`. */
   action: string;
-  /** The request parameters as passed to the SDK command (PascalCase, as the API takes them). */
+  /**
+   * The API operation (`service:Operation`) when it differs from the IAM action name — e.g. IAM
+   * `s3:PutEncryptionConfiguration` is the API `s3:PutBucketEncryption`. Absent when they are the same.
+   * Generic actions use `http:POST` (no IAM action).
+   */
+  api?: string;
+  /**
+   * The request parameters as passed to the SDK command (PascalCase, as the API takes them). A value
+   * `{ "$from": { "call": i, "path": "GroupId" } }` is filled at apply time from the response of call `i` of the same
+   * plan (e.g. the id of an isolation security group created by an earlier call).
+   */
   params: Record<string, unknown>;
   /** Why this call, in one sentence (e.g. "rule tcp/22 from 0.0.0.0/0 is open to the world"). */
   reason: string;
