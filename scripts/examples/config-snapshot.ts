@@ -46,7 +46,8 @@ function item(s: ItemSpec): Obj {
     relationships: (s.relationships ?? []).map((r) => ({ ...r, resourceName: null })),
     configuration,
     supplementaryConfiguration: s.supplementaryConfiguration ?? {},
-    tags: s.tags ?? {},
+    // Tagged for cost allocation unless the spec says otherwise (required-tags checks CostCenter).
+    tags: s.tags ?? { CostCenter: 'shop' },
     configurationItemVersion: '1.3',
     configurationItemCaptureTime: CAPTURE,
     configurationStateId: Number.parseInt(digest(`${s.arn}|state`, 12), 16),
@@ -72,7 +73,7 @@ function securityGroup(id: string, name: string, rules: [number, number, string]
     resourceName: name,
     arn: ec2Arn('security-group', id),
     createdDaysAgo,
-    tags: { env: 'prod', owner: 'platform' },
+    tags: { env: 'prod', owner: 'platform', CostCenter: 'platform' },
     relationships: [{ resourceType: 'AWS::EC2::VPC', resourceId: VPC_APP.id, name: 'Is contained in Vpc' }],
     configuration: {
       description: name === 'default' ? 'default VPC security group' : `${name} security group`,
@@ -103,6 +104,7 @@ function securityGroup(id: string, name: string, rules: [number, number, string]
       tags: [
         { key: 'env', value: 'prod' },
         { key: 'owner', value: 'platform' },
+        { key: 'CostCenter', value: 'platform' },
       ],
     },
   });
@@ -144,6 +146,8 @@ const sslOnly = (name: string) => ({
 
 function volume(id: string, encrypted: boolean, instanceId: string | undefined, createdDaysAgo: number): Obj {
   return item({
+    // The forgotten, unattached volume was never tagged.
+    tags: instanceId ? undefined : {},
     resourceType: 'AWS::EC2::Volume',
     resourceId: id,
     arn: ec2Arn('volume', id),
@@ -325,7 +329,7 @@ export function configSnapshot(): Obj {
           restrictPublicBuckets: true,
         },
       },
-      { env: 'prod', owner: 'shop' },
+      { env: 'prod', owner: 'shop', CostCenter: 'shop' },
     ),
     bucket(
       'example-shop-public-uploads',

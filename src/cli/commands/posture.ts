@@ -361,6 +361,43 @@ async function reportChanges(o: AuditOptions, all: Evaluation[], invokedAt: stri
   }
 }
 
+/**
+ * `vigil demo`'s posture section: audit the bundled AWS Config snapshot with every rule and print the failures, the
+ * counts and the pack scores (the same evaluation path as vigil audit).
+ */
+export async function writePostureDemo(snapshotFile: string): Promise<void> {
+  const printer = new ErrorPrinter();
+  const b = new InventoryBuilder(printer.issue);
+  b.addFile(snapshotFile);
+  printer.finish();
+  const inv = b.build();
+  const selections = selectRules(undefined);
+  const all = sortEvaluations(evaluate(inv, selections).evaluations);
+  const failures = all.filter((e) => e.complianceType === 'NON_COMPLIANT');
+  const t = tally(all);
+  await writeOut(
+    `\nPosture: ${selections.length} AWS Config rules on the example Config snapshot (${inv.items.length} resources); ` +
+      `\`vigil audit --snapshot ${snapshotFile} -f html -o report.html\` writes the full report:\n\n`,
+  );
+  await writeOut(
+    renderTable(
+      ['severity', 'rule', 'resource type', 'resource', 'annotation'],
+      failures.map((e) => [e.severity, e.configRuleName, e.resourceType, e.resourceName ?? e.resourceId, e.annotation]),
+    ),
+  );
+  await writeOut(
+    `\n${t.nonCompliant} NON_COMPLIANT, ${t.compliant} COMPLIANT, ${t.insufficientData} INSUFFICIENT_DATA, ` +
+      `${t.notApplicable} NOT_APPLICABLE; score ${fmtScore(t.score)}\n`,
+  );
+  for (const plan of Object.values(PACKS).map(planPack)) {
+    const p = packScore(plan, all);
+    if (p.rulesEvaluated > 0)
+      await writeOut(
+        `${p.pack}: score ${fmtScore(p.score)} over the ${p.rulesEvaluated} of its ${p.rules} rules that ran\n`,
+      );
+  }
+}
+
 export function registerPosture(program: Command): void {
   addAuditOptions(
     program
