@@ -116,8 +116,9 @@ function expectedShape(t: PropertyType): 'object' | 'list' | 'scalar' | 'any' {
 function checkValue(r: ResolvedResource, v: unknown, t: PropertyType, path: (string | number)[], warn: Warn): void {
   if (v === undefined || v === null || isUnknown(v)) return;
   if (t.type === 'union') {
-    // Accept when any member matches the shape; walk the first structured member that does.
-    const m = t.types.find((x) => expectedShape(x) === shape(v) || expectedShape(x) === 'any');
+    // Accept when any member matches the shape; descend only when exactly one does (else the member is ambiguous).
+    const ms = t.types.filter((x) => expectedShape(x) === shape(v) || expectedShape(x) === 'any');
+    const m = ms[0];
     if (!m) {
       warn(
         r.locate(path),
@@ -126,6 +127,7 @@ function checkValue(r: ResolvedResource, v: unknown, t: PropertyType, path: (str
       );
       return;
     }
+    if (ms.length > 1) return;
     if (m.type !== 'union') checkValue(r, v, m, path, warn);
     return;
   }

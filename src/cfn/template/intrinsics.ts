@@ -393,7 +393,15 @@ function findInMap(ctx: Ctx, arg: unknown, off: number, expr: unknown): unknown 
     top && typeof top === 'object' && Object.hasOwn(top, k2) ? (top as Record<string, unknown>)[k2] : undefined;
   if (val === undefined) {
     if (def.has) return resolve(ctx, def.node, off);
-    issue(ctx, off, 'bad-findinmap', `FindInMap: mapping ${m} has no value for [${k1}][${k2}]`);
+    // Keyed by the configured region: only wrong for that region, so a warning that says how to change it.
+    const byRegion = k1 === ctx.region || k2 === ctx.region;
+    issue(
+      ctx,
+      off,
+      'bad-findinmap',
+      `FindInMap: mapping ${m} has no value for [${k1}][${k2}]${byRegion ? ` (region ${ctx.region}; set the region option to check another)` : ''}`,
+      byRegion ? 'warning' : 'error',
+    );
     return unknown(`FindInMap ${m}[${k1}][${k2}] does not exist`, expr);
   }
   return resolve(ctx, val, off);

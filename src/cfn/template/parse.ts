@@ -4,7 +4,18 @@
  * that any resolved property can be mapped back to its line. JSON goes through the same YAML parser (JSON is YAML
  * 1.2 flow syntax), so positions come for free. Never throws: problems become located issues.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+} from 'yaml';
 import type { SourceLocation, TemplateIssue } from '../model.js';
 
 /** Offsets (into the template text) of an object or list and of its keys / items. */
@@ -112,6 +123,18 @@ export function parseTemplateText(text: string, file: string): ParsedText {
   const err = (off: number, code: string, message: string) =>
     issues.push({ location: position(off), severity: 'error', code, message });
 
+  /** A scalar's value as CloudFormation reads it. */
+  const scalar = (n: Scalar): unknown => {
+    const v = n.value;
+    const text = () => (n.range ? src.slice(n.range[0], n.range[1]).trim() : String(v));
+    // YAML 1.1 timestamps (AWSTemplateFormatVersion: 2010-09-09) stay the text CloudFormation sees.
+    if (v instanceof Date) return text();
+    if (typeof v === 'bigint') return Number(v);
+    // yaml's 1.1 schema reads y/n as booleans; CloudFormation's parser (like PyYAML/SnakeYAML) keeps them strings.
+    if (typeof v === 'boolean' && n.type === 'PLAIN' && /^[yYnN]$/.test(text())) return text();
+    return v;
+  };
+
   const conv = (node: unknown, depth: number): unknown => {
     if (node === null || node === undefined) return null;
     if (depth > 500) {
@@ -131,10 +154,7 @@ export function parseTemplateText(text: string, file: string): ParsedText {
     const off = n.range?.[0] ?? 0;
     let v: unknown;
     if (isScalar(n)) {
-      v = n.value;
-      // YAML 1.1 timestamps (AWSTemplateFormatVersion: 2010-09-09) stay the text CloudFormation sees.
-      if (v instanceof Date && n.range) v = src.slice(n.range[0], n.range[1]).trim();
-      else if (typeof v === 'bigint') v = Number(v);
+      v = scalar(n);
     } else if (isMap(n)) {
       const obj: Record<string, unknown> = {};
       const keys = new Map<string, number>();
@@ -143,7 +163,7 @@ export function parseTemplateText(text: string, file: string): ParsedText {
         if (!isPair(pair)) continue;
         const k = pair.key as Node | null;
         const koff = (k as Node | null)?.range?.[0] ?? off;
-        const kv = isScalar(k) ? k.value : k;
+        const kv = isScalar(k) ? scalar(k) : k;
         if (typeof kv === 'symbol' || (kv === '<<' && isScalar(k) && k.type === 'PLAIN' && format === 'yaml')) {
           (merges ??= []).push(conv(pair.value, depth + 1));
           continue;

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { codes, res, tpl } from './helpers.js';
+
+const YAML = `AWSTemplateFormatVersion: 2010-09-09
+Parameters:
+  Open: {Type: String, Default: 'true'}
+Conditions:
+  IsOpen: !Equals [!Ref Open, 'true']
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 10.0.0.0/8
+        - !If
+          - IsOpen
+          - IpProtocol: tcp
+            FromPort: 443
+            ToPort: 443
+            CidrIp: 0.0.0.0/0
+          - !Ref AWS::NoValue
+      Tags:
+        - Key: Name
+          Value: !Sub '\${AWS::StackName}-sg'
+`;
+
+const JSON_TEXT = `{
+  "Resources": {
+    "Bucket": {
+      "Type": "AWS::S3::Bucket",
+      "DeletionPolicy": "Retain",
+      "Properties": {
+        "BucketName": {"Fn::Join": ["-", ["logs", {"Ref": "AWS::Region"}]]},
+        "VersioningConfiguration": {
+          "Status": "Enabled"
+        }
+      }
+    }
+  }
+}`;
+
+describe('source positions', () => {
+  it('YAML: locate() returns each property line, through Fn::If branches and list items', () => {
+    const t = tpl(YAML);
+    const sg = res(t, 'Sg');
+    expect(sg.location).toEqual({ file: 'test.yaml', line: 7, column: 3 });
+    expect(sg.locate([])).toMatchObject({ line: 9 });
+    expect(sg.locate(['GroupDescription'])).toMatchObject({ line: 10, column: 7 });
+    expect(sg.locate(['SecurityGroupIngress'])).toMatchObject({ line: 11 });
+    expect(sg.locate(['SecurityGroupIngress', 0, 'FromPort'])).toMatchObject({ line: 13, column: 11 });
+    // Item 1 came from the true branch of !If: its properties keep their own lines.
+    expect(sg.locate(['SecurityGroupIngress', 1, 'CidrIp'])).toMatchObject({ line: 21, column: 13 });
+    expect(sg.locate(['Tags', 0, 'Value'])).toMatchObject({ line: 25 });
+    // Missing paths fall back to the nearest located ancestor.
+    expect(sg.locate(['SecurityGroupIngress', 0, 'Nope'])).toMatchObject({ line: 12 });
+    expect(sg.locate(['Nope', 3])).toMatchObject({ line: 9 });
+    expect(sg.properties.SecurityGroupIngress).toEqual([
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8' },
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' },
+    ]);
+    expect(sg.properties.Tags).toEqual([{ Key: 'Name', Value: 'test-sg' }]);
+  });
+
+  it('NoValue-removed list items do not shift the positions of the remaining items', () => {
+    const t = tpl(YAML, { parameters: { Open: 'false' } });
+    const sg = res(t, 'Sg');
+    expect(sg.properties.SecurityGroupIngress).toHaveLength(1);
+    expect(sg.locate(['SecurityGroupIngress', 0, 'CidrIp'])).toMatchObject({ line: 15 });
+    expect(sg.locate(['SecurityGroupIngress', 1, 'CidrIp'])).toMatchObject({ line: 11 });
+  });
+
+  it('JSON: positions come from the same parser', () => {
+    const t = tpl(JSON_TEXT, {}, 't.json');
+    const b = res(t, 'Bucket');
+    expect(b.location).toEqual({ file: 't.json', line: 3, column: 5 });
+    expect(b.deletionPolicy).toBe('Retain');
+    expect(b.properties.BucketName).toBe('logs-us-east-1');
+    expect(b.locate(['BucketName'])).toMatchObject({ line: 7, column: 9 });
+    expect(b.locate(['VersioningConfiguration', 'Status'])).toMatchObject({ line: 9, column: 11 });
+  });
+
+  it('AWSTemplateFormatVersion stays a string (not a YAML 1.1 date); y/n stay strings; yes/no are booleans', () => {
+    const t = tpl(
+      'Resources:\n  R:\n    Type: AWS::Test::Thing\n    Properties: {A: y, B: n, C: yes, D: off, E: 0755}\n',
+    );
+    expect(res(t, 'R').properties).toEqual({ A: 'y', B: 'n', C: true, D: false, E: 493 });
+    expect(codes(tpl(YAML))).toEqual([]);
+  });
+});
+
+describe('located errors for bad templates', () => {
+  it('syntax errors, duplicate keys, null keys, unknown tags', () => {
+    const t = tpl(
+      'Resources:\n  A:\n    Type: AWS::S3::Bucket\n  A:\n    Type: AWS::S3::Bucket\n  ? null\n  : x\n  B: !Bogus 1\n',
+    );
+    expect(t.issues.map((i) => `${i.code}@${i.location.line}:${i.location.column}`)).toEqual([
+      'duplicate-key@4:3',
+      'null-key@6:5',
+      'unknown-tag@8:13',
+      'bad-resource@8:3',
+    ]);
+    const s = tpl('Resources:\n  A: [unclosed\n');
+    expect(s.issues[0]).toMatchObject({ code: 'yaml-syntax', severity: 'error' });
+    expect(s.issues[0]?.location.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('JSON syntax errors and BOM/CRLF input', () => {
+    const bad = tpl('{\n  "Resources": {\n    "A": {"Type": "AWS::S3::Bucket",}\n  }\n', {}, 'x.json');
+    expect(bad.issues.length).toBeGreaterThan(0);
+    expect(bad.issues[0]?.location.file).toBe('x.json');
+    const ok = tpl('\uFEFF{\r\n  "Resources": {\r\n    "A": {"Type": "AWS::S3::Bucket"}\r\n  }\r\n}\r\n', {}, 'y.json');
+    expect(ok.issues).toEqual([]);
+    expect(res(ok, 'A').location).toMatchObject({ line: 3, column: 5 });
+  });
+
+  it('empty files, multi-document YAML, non-mappings and missing Resources are rejected cleanly', () => {
+    expect(codes(tpl(''))).toEqual(['missing-resources']);
+    expect(codes(tpl('Resources: {}\n---\nResources: {}\n'))).toEqual(['multiple-documents']);
+    expect(codes(tpl('- a\n- b\n'))).toEqual(['not-a-template']);
+    expect(codes(tpl('Description: x\n'))).toEqual(['missing-resources']);
+  });
+
+  it('resource-level problems: bad logical id, missing Type, DependsOn to nothing, Serverless without transform', () => {
+    const t = tpl(`Resources:
+  my-bucket:
+    Type: AWS::S3::Bucket
+  NoType:
+    Properties: {}
+  Dep:
+    Type: AWS::S3::Bucket
+    DependsOn: [NoType, Ghost]
+  Fn:
+    Type: AWS::Serverless::Function
+`);
+    expect(t.issues.map((i) => `${i.code}@${i.location.line}`)).toEqual([
+      'bad-logical-id@2',
+      'bad-resource@4',
+      'unresolved-ref@8',
+      'unresolved-ref@8',
+      'missing-transform@9',
+    ]);
+  });
+
+  it('anchors, aliases and merge keys work', () => {
+    const t = tpl(`Resources:
+  A:
+    Type: AWS::S3::Bucket
+    Properties: &p
+      BucketName: shared
+      Tags: [{Key: a, Value: b}]
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      <<: *p
+      BucketName: own
+`);
+    expect(res(t, 'B').properties).toEqual({ BucketName: 'own', Tags: [{ Key: 'a', Value: 'b' }] });
+    expect(res(t, 'B').locate(['BucketName'])).toMatchObject({ line: 11 });
+  });
+});
