@@ -3,7 +3,7 @@
  * same bytes (plain JSON.parse, plain split, plain sha256, a reference matcher), so ratios stay meaningful on noisy or
  * slower machines.
  * Environment: BENCH_STREAM_MB (default 2048; 0 skips the large streaming run), BENCH_ONLY (comma list of sections:
- * ingest, detect, sigma, bus, trail).
+ * ingest, detect, sigma, bus, trail, posture).
  */
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,6 +12,7 @@ import { measurePatternThroughput } from '../src/bus/pattern/measure.js';
 import { measureSigmaThroughput } from '../src/sigma/measure.js';
 import { benchDetect } from './detect.js';
 import { benchIngest } from './ingest.js';
+import { benchPosture } from './posture.js';
 import { benchTrail } from './trail.js';
 
 const CORPORA = resolve(import.meta.dirname, '../../shared/corpora');
@@ -37,4 +38,5 @@ if (want('sigma')) {
 }
 if (want('bus')) result.busPatterns = await measurePatternThroughput([1, 100, 1000, 10000]);
 if (want('trail')) result.trail = await benchTrail();
+if (want('posture')) result.posture = await benchPosture();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
