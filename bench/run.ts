@@ -12,6 +12,7 @@ import { measurePatternThroughput } from '../src/bus/pattern/measure.js';
 import { measureSigmaThroughput } from '../src/sigma/measure.js';
 import { benchDetect } from './detect.js';
 import { benchIngest } from './ingest.js';
+import { benchNetfw } from './netfw.js';
 import { benchPosture } from './posture.js';
 import { benchTrail } from './trail.js';
 
@@ -38,5 +39,6 @@ if (want('sigma')) {
 }
 if (want('bus')) result.busPatterns = await measurePatternThroughput([1, 100, 1000, 10000]);
 if (want('trail')) result.trail = await benchTrail();
+if (want('netfw')) result.netfw = benchNetfw();
 if (want('posture')) result.posture = await benchPosture();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -289,11 +289,78 @@ function hit(c: CompiledRule, action: string): AlertHit {
   };
 }
 
-function statelessMatch(r: StatelessRule, o: Observation): boolean {
+/** A stateless rule with its CIDR lists resolved once to numeric ranges (undefined = any). */
+interface CompiledStateless {
+  r: StatelessRule;
+  src?: AddrSet;
+  dst?: AddrSet;
+}
+
+/**
+ * Stateless groups are first-match by priority. Rules that name a few destination ports are indexed by port, the
+ * rest stay in one list; a flow's candidates are the merge of its port's list and the rest, both in priority order,
+ * so the first match found is the one a linear scan would find.
+ */
+interface StatelessIndex {
+  byPort: Map<number, number[]>;
+  rest: number[];
+  rules: CompiledStateless[];
+}
+
+const STATELESS_INDEXES = new WeakMap<StatelessGroup, StatelessIndex>();
+/** A rule listing more destination ports than this goes to the unindexed list. */
+const MAX_INDEXED_PORTS = 64;
+const EMPTY_VARS: RuleVars = { address: {}, port: {} };
+
+function cidrSet(cidrs: string[]): AddrSet | undefined {
+  if (cidrs.length === 0) return undefined;
+  const set: AddrSet = { v4: [], v6: [] };
+  for (const c of cidrs) {
+    // Stateless AddressDefinitions are validated CIDRs; an unparsable one matches nothing.
+    const a = parseAddrAtom(c);
+    const r = typeof a === 'string' ? undefined : resolveAddress(a, EMPTY_VARS);
+    if (r?.ok) {
+      set.v4.push(...r.set.v4);
+      set.v6.push(...r.set.v6);
+    }
+  }
+  set.v4.sort((x, y) => x[0] - y[0]);
+  set.v6.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return set;
+}
+
+function statelessIndex(g: StatelessGroup): StatelessIndex {
+  let ix = STATELESS_INDEXES.get(g);
+  if (ix) return ix;
+  ix = { byPort: new Map(), rest: [], rules: [] };
+  g.rules.forEach((r, i) => {
+    const src = cidrSet(r.sources);
+    const dst = cidrSet(r.destinations);
+    (ix as StatelessIndex).rules.push({ r, ...(src ? { src } : {}), ...(dst ? { dst } : {}) });
+    const ports = r.destinationPorts.reduce((n, p) => n + p.to - p.from + 1, 0);
+    if (r.destinationPorts.length === 0 || ports > MAX_INDEXED_PORTS) {
+      (ix as StatelessIndex).rest.push(i);
+      return;
+    }
+    for (const p of r.destinationPorts)
+      for (let port = p.from; port <= p.to; port++) {
+        const list = (ix as StatelessIndex).byPort.get(port);
+        if (list) list.push(i);
+        else (ix as StatelessIndex).byPort.set(port, [i]);
+      }
+  });
+  STATELESS_INDEXES.set(g, ix);
+  return ix;
+}
+
+function inSet(set: AddrSet | undefined, ip: string | undefined): boolean {
+  return set === undefined || (ip !== undefined && addrSetHas(set, ip));
+}
+
+function statelessMatch(c: CompiledStateless, o: Observation): boolean {
+  const r = c.r;
   if (r.protocols.length > 0 && (o.proto === undefined || !r.protocols.includes(o.proto))) return false;
-  const inCidrs = (cidrs: string[], ip: string | undefined) =>
-    cidrs.length === 0 || (ip !== undefined && cidrs.some((c) => cidrHas(c, ip)));
-  if (!inCidrs(r.sources, o.src) || !inCidrs(r.destinations, o.dst)) return false;
+  if (!inSet(c.src, o.src) || !inSet(c.dst, o.dst)) return false;
   const inPorts = (ranges: { from: number; to: number }[], p: number | undefined) =>
     ranges.length === 0 || (p !== undefined && ranges.some((x) => p >= x.from && p <= x.to));
   if (!inPorts(r.sourcePorts, o.srcPort) || !inPorts(r.destinationPorts, o.dstPort)) return false;
@@ -304,39 +371,59 @@ function statelessMatch(r: StatelessRule, o: Observation): boolean {
   return true;
 }
 
-const cidrCache = new Map<string, AddrSet>();
-const EMPTY_VARS: RuleVars = { address: {}, port: {} };
-
-/** Stateless AddressDefinitions are validated CIDRs; an unparsable one matches nothing. */
-function cidrHas(cidr: string, ip: string): boolean {
-  let set = cidrCache.get(cidr);
-  if (!set) {
-    const a = parseAddrAtom(cidr);
-    const r = typeof a === 'string' ? undefined : resolveAddress(a, EMPTY_VARS);
-    set = r?.ok ? r.set : { v4: [], v6: [] };
-    cidrCache.set(cidr, set);
+/** The first rule of `g` (by priority) that matches `o`. */
+export function firstStatelessMatch(g: StatelessGroup, o: Observation): StatelessRule | undefined {
+  const ix = statelessIndex(g);
+  const ported = o.dstPort === undefined ? undefined : ix.byPort.get(o.dstPort);
+  const rest = ix.rest;
+  let i = 0;
+  let j = 0;
+  const n = ported?.length ?? 0;
+  while (i < n || j < rest.length) {
+    const a = i < n ? (ported as number[])[i] : Number.POSITIVE_INFINITY;
+    const b = j < rest.length ? rest[j] : Number.POSITIVE_INFINITY;
+    let k: number;
+    if ((a as number) < (b as number)) {
+      k = a as number;
+      i++;
+    } else {
+      k = b as number;
+      j++;
+    }
+    const c = ix.rules[k] as CompiledStateless;
+    if (statelessMatch(c, o)) return c.r;
   }
-  return addrSetHas(set, ip);
+  return undefined;
 }
 
 /** Verdict of the policy for one observation, with the deciding rule and every alert. */
-export function decide(p: EvalPolicy, o: Observation): Decision {
+const NONE_UNKNOWN: readonly string[] = Object.freeze([]);
+
+function unknownFields(o: Observation): string[] {
+  if (o.src !== undefined && o.srcPort !== undefined && o.dst !== undefined && o.dstPort !== undefined)
+    return NONE_UNKNOWN as string[];
   const unknown: string[] = [];
   for (const k of ['src', 'srcPort', 'dst', 'dstPort'] as const) if (o[k] === undefined) unknown.push(k);
+  return unknown;
+}
+
+export function decide(p: EvalPolicy, o: Observation): Decision {
+  const unknown = unknownFields(o);
   if (o.kind === 'flow') {
-    for (const g of p.statelessGroups)
-      for (const r of g.rules)
-        if (statelessMatch(r, o)) {
-          const std = r.actions.find((a) => a === 'aws:pass' || a === 'aws:drop' || a === 'aws:forward_to_sfe');
-          if (std === 'aws:pass' || std === 'aws:drop')
-            return {
-              verdict: std === 'aws:pass' ? 'pass' : 'drop',
-              decidedBy: `stateless priority ${r.priority} (${g.label})`,
-              alerts: [],
-              unknown,
-            };
-          return stateful(p, o, unknown);
-        }
+    for (const g of p.statelessGroups) {
+      const r = firstStatelessMatch(g, o);
+      if (r) {
+        const std = r.actions.find((a) => a === 'aws:pass' || a === 'aws:drop' || a === 'aws:forward_to_sfe');
+        if (std === 'aws:pass' || std === 'aws:drop')
+          return {
+            verdict: std === 'aws:pass' ? 'pass' : 'drop',
+            decidedBy: `stateless priority ${r.priority} (${g.label})`,
+            alerts: [],
+            unknown,
+          };
+        return stateful(p, o, unknown);
+      }
+    }
     const d = p.statelessDefault.find((a) => a.startsWith('aws:'));
     if (d === 'aws:pass' || d === 'aws:drop')
       return {
@@ -371,7 +458,8 @@ function stateful(p: EvalPolicy, o: Observation, unknown: string[]): Decision {
   }
   // Action order: pass > drop > reject > alert across all groups; within one action the priority keyword, then order.
   let best: { c: CompiledRule; action: string; gi: number } | undefined;
-  p.statefulGroups.forEach((g, gi) => {
+  for (let gi = 0; gi < p.statefulGroups.length; gi++) {
+    const g = p.statefulGroups[gi] as StatefulGroup;
     for (const c of candidates(g, o)) {
       if (!ruleMatches(c, o)) continue;
       let action = c.rule.action;
@@ -384,7 +472,7 @@ function stateful(p: EvalPolicy, o: Observation, unknown: string[]): Decision {
         best = { c, action, gi };
       if (action !== 'pass' && !c.rule.noalert) alerts.push(hit(c, action));
     }
-  });
+  }
   if (!best)
     return { verdict: 'pass', decidedBy: 'no stateful rule matched (default action order passes)', alerts, unknown };
   const b = best as { c: CompiledRule; action: string; gi: number };
@@ -424,10 +512,14 @@ function strictDefault(p: EvalPolicy, o: Observation, alerts: AlertHit[], unknow
  * suffix are found by looking up the observed name and each of its parent domains, instead of scanning every rule.
  * Candidates are re-checked with `ruleMatches`, so the index only skips rules that cannot match.
  */
-interface GroupIndex {
+interface KindIndex {
   exact: Map<string, CompiledRule[]>;
   suffix: Map<string, CompiledRule[]>;
-  field: Map<CompiledRule, string>;
+}
+
+interface GroupIndex {
+  /** Per observation kind (tls / dns / http), so a lookup never meets rules of another kind. */
+  byKind: Partial<Record<Kind, KindIndex>>;
   rest: CompiledRule[];
 }
 
@@ -453,20 +545,24 @@ function indexKey(c: CompiledRule): { key: string; suffix: boolean } | undefined
 }
 
 function buildIndex(g: StatefulGroup): GroupIndex {
-  const ix: GroupIndex = { exact: new Map(), suffix: new Map(), field: new Map(), rest: [] };
+  const ix: GroupIndex = { byKind: {}, rest: [] };
   for (const c of g.rules) {
     const k = indexKey(c);
     if (!k) {
       ix.rest.push(c);
       continue;
     }
-    const map = k.suffix ? ix.suffix : ix.exact;
+    const kind = (ix.byKind[c.kind] ??= { exact: new Map(), suffix: new Map() });
+    const map = k.suffix ? kind.suffix : kind.exact;
     const list = map.get(k.key);
     if (list) list.push(c);
     else map.set(k.key, [c]);
-    ix.field.set(c, NAME_BUFFERS[(c.rule.matches[0] as { buffer: string }).buffer] as string);
   }
   return ix;
+}
+
+function nameOf(o: Observation): string | undefined {
+  return o.kind === 'tls' ? o.sni : o.kind === 'dns' ? o.query : o.kind === 'http' ? o.host : undefined;
 }
 
 /** Rules of `g` that could match `o`, in rule order (exported for the equivalence test). */
@@ -477,23 +573,31 @@ export function candidates(g: StatefulGroup, o: Observation): readonly CompiledR
     ix = buildIndex(g);
     INDEXES.set(g, ix);
   }
-  const name = o.kind === 'tls' ? o.sni : o.kind === 'dns' ? o.query : o.kind === 'http' ? o.host : undefined;
-  if (name === undefined || (ix.exact.size === 0 && ix.suffix.size === 0))
-    return ix.rest.length === g.rules.length ? g.rules : ix.rest;
+  const kind = ix.byKind[o.kind];
+  const name = kind === undefined ? undefined : nameOf(o);
+  if (name === undefined) return ix.rest;
   const lower = name.toLowerCase();
-  const found: CompiledRule[] = [];
-  const add = (list: CompiledRule[] | undefined) => {
-    if (list) for (const c of list) if (c.kind === o.kind) found.push(c);
-  };
-  add(ix.exact.get(lower));
+  // Usually at most one list matches (the name or one parent domain): return it as is, without copying.
+  let one: CompiledRule[] | undefined = (kind as KindIndex).exact.get(lower);
+  let more: CompiledRule[] | undefined;
   // The name itself and every parent domain: "a.b.c" → "a.b.c", "b.c", "c".
-  let i = -1;
-  for (;;) {
-    add(ix.suffix.get(i < 0 ? lower : lower.slice(i + 1)));
-    i = lower.indexOf('.', i + 1);
-    if (i < 0) break;
-  }
-  if (found.length === 0) return ix.rest;
-  const all = ix.rest.length > 0 ? [...ix.rest, ...found] : found;
+  const suffix = (kind as KindIndex).suffix;
+  if (suffix.size > 0)
+    for (let i = -1; ; ) {
+      const list = suffix.get(i < 0 ? lower : lower.slice(i + 1));
+      if (list) {
+        if (!one) one = list;
+        else {
+          more ??= [...one];
+          for (const c of list) more.push(c);
+        }
+      }
+      i = lower.indexOf('.', i + 1);
+      if (i < 0) break;
+    }
+  if (!one) return ix.rest;
+  if (!more && ix.rest.length === 0) return one;
+  const all = more ?? [...one];
+  for (const c of ix.rest) all.push(c);
   return all.sort((a, b) => a.order - b.order);
 }

@@ -204,10 +204,26 @@ function inRanges<T extends number | bigint>(r: Ranges<T>, x: T): boolean {
 
 /** Is the textual IP in the set? Invalid IPs are in no set. */
 export function addrSetHas(set: AddrSet, ip: string): boolean {
-  const v4 = parseIpv4(ip);
-  if (v4 !== undefined) return inRanges(set.v4, v4);
-  const v6 = parseIpv6(ip);
-  return v6 !== undefined && inRanges(set.v6, v6);
+  const n = ipNumber(ip);
+  if (typeof n === 'number') return inRanges(set.v4, n);
+  return n !== null && inRanges(set.v6, n);
+}
+
+/**
+ * Observations repeat the same few addresses and each is tested against many rule headers: parse each text once.
+ * Bounded (cleared when full) so a long run over many distinct addresses does not grow without limit.
+ */
+const IP_CACHE = new Map<string, number | bigint | null>();
+const IP_CACHE_MAX = 1 << 16;
+
+export function ipNumber(ip: string): number | bigint | null {
+  let n = IP_CACHE.get(ip);
+  if (n === undefined) {
+    n = parseIpv4(ip) ?? parseIpv6(ip) ?? null;
+    if (IP_CACHE.size >= IP_CACHE_MAX) IP_CACHE.clear();
+    IP_CACHE.set(ip, n);
+  }
+  return n;
 }
 
 export function portSetHas(set: Ranges<number>, port: number): boolean {

@@ -1,0 +1,210 @@
+/**
+ * Network Firewall / Suricata throughput (issue 13 §5), each figure beside a baseline from the same run:
+ *  - parse + compile the whole ET Open corpus (target <= 0.5 s); baseline: Debian suricata-update's own parser
+ *    (`suricata.update.rule.parse_fileobj`) on the same files, timed inside Python (its interpreter start excluded);
+ *  - DNS / TLS SNI lookups through `decide` against a 10,000-domain deny list (target >= 1M/s);
+ *  - flows through `decide` against a 1,000-rule stateless group (target >= 500k/s).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { compileForEval, decide, type EvalPolicy } from '../src/netfw/evaluate.js';
+import type { Observation } from '../src/netfw/observe.js';
+import { parseRules } from '../src/netfw/parse.js';
+import { loadRuleGroup } from '../src/netfw/rule-group.js';
+import { defaultVars } from '../src/netfw/vars.js';
+import { best, rng, round } from './util.js';
+
+const ET = resolve(import.meta.dirname, '../../shared/corpora/netfw/et-open');
+const PY = '/usr/bin/python3';
+const RULE_PY = '/usr/lib/python3/dist-packages/suricata/update/rule.py';
+
+function suricataUpdateSeconds(files: string[]): number | undefined {
+  if (!existsSync(PY) || !existsSync(RULE_PY)) return undefined;
+  const script = `
+import sys, time
+sys.path.insert(0, "/usr/lib/python3/dist-packages")
+from suricata.update import rule as R
+files = sys.argv[1:]
+best = None
+for _ in range(3):
+    t0 = time.perf_counter(); n = 0
+    for f in files:
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            n += len(R.parse_fileobj(fh))
+    dt = time.perf_counter() - t0
+    best = dt if best is None or dt < best else best
+print(best, n)
+`;
+  const out = execFileSync(PY, ['-c', script, ...files], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return Number(out.trim().split(/\s+/)[0]);
+}
+
+export function benchParse() {
+  const files = readdirSync(ET)
+    .filter((f) => f.endsWith('.rules'))
+    .map((f) => join(ET, f));
+  const texts = files.map((f) => [f, readFileSync(f, 'utf8')] as const);
+  const vars = defaultVars({});
+  let rules = 0;
+  const run = best(() => {
+    rules = 0;
+    for (const [f, t] of texts) {
+      const p = parseRules(t, f);
+      rules += p.rules.length;
+      compileForEval(p.rules, vars, f);
+    }
+    return rules;
+  }, 3);
+  const ref = suricataUpdateSeconds(files);
+  return {
+    files: files.length,
+    rules,
+    seconds: round(run.ms / 1000, 3),
+    target: 0.5,
+    suricataUpdateSeconds: ref === undefined ? null : round(ref, 3),
+    vsSuricataUpdate: ref === undefined ? null : round(ref / (run.ms / 1000), 2),
+  };
+}
+
+function domain(r: () => number, i: number): string {
+  const tlds = ['com', 'net', 'org', 'io', 'example'];
+  return `d${i}-${Math.floor(r() * 1e6).toString(36)}.${tlds[i % tlds.length]}`;
+}
+
+export function benchLookups() {
+  const r = rng(13);
+  const targets: string[] = [];
+  for (let i = 0; i < 10_000; i++) targets.push(i % 4 === 0 ? `.${domain(r, i)}` : domain(r, i));
+  const g = loadRuleGroup(
+    {
+      RuleGroupName: 'bench-deny',
+      Type: 'STATEFUL',
+      Capacity: 30_000,
+      RuleGroup: {
+        RulesSource: {
+          RulesSourceList: { Targets: targets, TargetTypes: ['TLS_SNI', 'HTTP_HOST'], GeneratedRulesType: 'DENYLIST' },
+        },
+      },
+    },
+    'bench-deny.json',
+  );
+  const c = compileForEval(g.parsed?.rules ?? [], defaultVars({}), 'bench-deny');
+  const policy: EvalPolicy = {
+    statelessGroups: [],
+    statelessDefault: ['aws:forward_to_sfe'],
+    statefulGroups: [{ label: 'bench-deny', rules: c.compiled }],
+    ruleOrder: 'DEFAULT_ACTION_ORDER',
+    statefulDefault: [],
+  };
+  const origin = { file: 'bench', line: 0 };
+  const obs: Observation[] = [];
+  for (let i = 0; i < 4096; i++) {
+    const t = targets[Math.floor(r() * targets.length)] as string;
+    // A third hit exactly, a third hit a subdomain (only suffix targets match it), a third miss.
+    const name = i % 3 === 0 ? t.replace(/^\./, '') : i % 3 === 1 ? `www.${t.replace(/^\./, '')}` : domain(r, 99_999);
+    const common = { time: 0, src: `10.0.${i & 255}.${(i >> 8) & 255}`, srcPort: 40_000 + (i & 1023), origin };
+    obs.push(
+      i % 2 === 0
+        ? { ...common, kind: 'dns', query: name, dst: '10.0.0.2', dstPort: 53, proto: 17, logType: 'route53resolver' }
+        : { ...common, kind: 'tls', sni: name, dst: '198.51.100.7', dstPort: 443, proto: 6, logType: 'alb' },
+    );
+  }
+  const N = 400_000;
+  let drops = 0;
+  const cpu0 = process.cpuUsage();
+  const run = best(() => {
+    drops = 0;
+    for (let i = 0; i < N; i++) if (decide(policy, obs[i & 4095] as Observation).verdict === 'drop') drops++;
+    return drops;
+  }, 3);
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    rules: c.compiled.length,
+    lookups: N,
+    perSecond: Math.round(N / (run.ms / 1000)),
+    perCpuSecond: Math.round((4 * N) / ((cpu.user + cpu.system) / 1e6)),
+    target: 1_000_000,
+    dropped: drops,
+  };
+}
+
+function benchFlows() {
+  const r = rng(7);
+  const rules = [];
+  for (let i = 0; i < 1000; i++) {
+    const a = 1 + Math.floor(r() * 200);
+    rules.push({
+      Priority: i + 1,
+      RuleDefinition: {
+        MatchAttributes: {
+          Sources: [{ AddressDefinition: `10.${a}.${Math.floor(r() * 256)}.0/24` }],
+          Destinations: [{ AddressDefinition: '0.0.0.0/0' }],
+          DestinationPorts: [{ FromPort: 1 + (i % 1000), ToPort: 1 + (i % 1000) }],
+          Protocols: [6],
+        },
+        Actions: [i % 2 ? 'aws:drop' : 'aws:pass'],
+      },
+    });
+  }
+  const g = loadRuleGroup(
+    {
+      RuleGroupName: 'bench-stateless',
+      Type: 'STATELESS',
+      Capacity: 30_000,
+      RuleGroup: { RulesSource: { StatelessRulesAndCustomActions: { StatelessRules: rules } } },
+    },
+    'bench-stateless.json',
+  );
+  const policy: EvalPolicy = {
+    statelessGroups: [{ label: 'bench-stateless', rules: g.stateless }],
+    statelessDefault: ['aws:pass'],
+    statefulGroups: [],
+    ruleOrder: 'DEFAULT_ACTION_ORDER',
+    statefulDefault: [],
+  };
+  const origin = { file: 'bench', line: 0 };
+  const obs: Observation[] = [];
+  for (let i = 0; i < 4096; i++) {
+    // Half the flows come from a rule's source network to its port (a hit), half are random (mostly misses).
+    const rule = rules[Math.floor(r() * rules.length)] as (typeof rules)[number];
+    const hit = i % 2 === 0;
+    const net = rule.RuleDefinition.MatchAttributes.Sources[0]?.AddressDefinition.replace(/\.0\/24$/, '');
+    obs.push({
+      kind: 'flow',
+      time: 0,
+      src: hit
+        ? `${net}.${1 + (i & 127)}`
+        : `10.${1 + Math.floor(r() * 200)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`,
+      srcPort: 40_000 + (i & 1023),
+      dst: `203.0.113.${i & 255}`,
+      dstPort: hit
+        ? (rule.RuleDefinition.MatchAttributes.DestinationPorts[0]?.FromPort as number)
+        : 1 + Math.floor(r() * 1200),
+      proto: 6,
+      origin,
+      logType: 'vpcflow',
+    });
+  }
+  const N = 200_000;
+  let drops = 0;
+  const run = best(() => {
+    drops = 0;
+    for (let i = 0; i < N; i++) if (decide(policy, obs[i & 4095] as Observation).verdict === 'drop') drops++;
+    return drops;
+  }, 3);
+  return {
+    rules: g.stateless.length,
+    flows: N,
+    perSecond: Math.round(N / (run.ms / 1000)),
+    target: 500_000,
+    dropped: drops,
+  };
+}
+
+export function benchNetfw() {
+  const t0 = performance.now();
+  const out = { parse: benchParse(), lookups: benchLookups(), flows: benchFlows() };
+  return { ...out, wallSeconds: round((performance.now() - t0) / 1000, 1) };
+}
