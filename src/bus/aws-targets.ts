@@ -16,6 +16,14 @@ export interface AwsCredentials {
   sessionToken?: string;
 }
 
+/** AWS settings of a bus (the `aws:` section of its config): where SQS/SNS/Lambda targets and SQS DLQs are called. */
+export interface BusAwsSettings {
+  /** Endpoint for every AWS service the bus calls (e.g. a moto_server or LocalStack); overrides the environment. */
+  endpoint?: string;
+  /** Lambda function ARN (with or without qualifier) → a local target (`module:…#handler`, `command:…`) for offline use. */
+  lambdaHandlers?: Record<string, string>;
+}
+
 export interface AwsClientConfig {
   credentials?: AwsCredentials;
   /** Endpoint override per service (`sqs`, `sns`) or for all. */
@@ -26,7 +34,7 @@ export interface AwsClientConfig {
   timeoutMs?: number;
 }
 
-function envCredentials(env: NodeJS.ProcessEnv): AwsCredentials | undefined {
+export function envCredentials(env: NodeJS.ProcessEnv): AwsCredentials | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey) return undefined;

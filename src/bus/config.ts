@@ -1,3 +1,4 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { EventBusRegistry, TargetSpec } from './registry.js';
 
@@ -14,6 +15,15 @@ import type { EventBusRegistry, TargetSpec } from './registry.js';
  *         EventPattern: { source: [aws.guardduty], detail: { severity: [{ numeric: [">=", 7] }] } }
  *         Targets:
  *           - { Id: alerts, Arn: "file:///var/log/vigil/alerts.jsonl", InputPath: "$.detail" }
+ *
+ * An optional `aws:` mapping sets where AWS targets are called and maps Lambda functions to local handlers for
+ * offline use (relative `module:` paths are relative to the config file):
+ *
+ *   bus:
+ *     aws:
+ *       endpoint: http://127.0.0.1:5000
+ *       lambdaHandlers:
+ *         "arn:aws:lambda:us-east-1:123456789012:function:quarantine": "module:./handlers/quarantine.js#handler"
  *
  * Every item goes through the registry's API validation; a bad item is reported with its file and line (and AWS's
  * message) and the rest are still loaded.
@@ -69,6 +79,7 @@ export function loadBusConfig(registry: EventBusRegistry, text: string, file: st
       where: `${file}:${lineOf(node as Node, counter) ?? 1}: bus.${key}[${i}]`,
     }));
   };
+  loadAwsSection(registry, section.get('aws', true) as Node | undefined, file, counter, result);
   for (const { value, where } of items('buses')) {
     try {
       if (!value || typeof value !== 'object') throw new Error('must be a mapping with Name');
@@ -105,4 +116,47 @@ export function loadBusConfig(registry: EventBusRegistry, text: string, file: st
     }
   }
   return result;
+}
+
+function loadAwsSection(
+  registry: EventBusRegistry,
+  node: Node | undefined,
+  file: string,
+  counter: LineCounter,
+  result: BusConfigResult,
+): void {
+  if (node === undefined || node === null) return;
+  const at = (n: Node | undefined) => `${file}:${lineOf(n ?? node, counter) ?? 1}`;
+  if (!isMap(node)) {
+    result.issues.push({ where: at(node), reason: 'bus.aws must be a mapping' });
+    return;
+  }
+  const endpoint = node.get('endpoint', true) as Node | undefined;
+  if (endpoint !== undefined) {
+    const value = endpoint.toJSON() as unknown;
+    if (typeof value === 'string' && /^https?:\/\/./.test(value)) registry.aws.endpoint = value;
+    else result.issues.push({ where: `${at(endpoint)}: bus.aws.endpoint`, reason: 'must be an http(s) URL' });
+  }
+  const handlers = node.get('lambdaHandlers', true) as Node | undefined;
+  if (handlers === undefined) return;
+  if (!isMap(handlers)) {
+    result.issues.push({ where: `${at(handlers)}: bus.aws.lambdaHandlers`, reason: 'must be a mapping' });
+    return;
+  }
+  const base = dirname(resolve(file));
+  const map: Record<string, string> = { ...registry.aws.lambdaHandlers };
+  for (const pair of handlers.items) {
+    const key = (pair.key as Node | null)?.toJSON?.() ?? pair.key;
+    const value = (pair.value as Node | null)?.toJSON?.() ?? pair.value;
+    const where = `${at((pair.key as Node) ?? handlers)}: bus.aws.lambdaHandlers`;
+    if (typeof key !== 'string' || !/^arn:[^:]+:lambda:[^:]+:[^:]+:function:/.test(key)) {
+      result.issues.push({ where, reason: `${String(key)} is not a Lambda function ARN` });
+    } else if (typeof value !== 'string' || !/^(module|command|file):./.test(value)) {
+      result.issues.push({ where, reason: `${key} must map to a local target (module:, command: or file:)` });
+    } else {
+      const rest = value.slice(7);
+      map[key] = value.startsWith('module:') && !isAbsolute(rest) ? `module:${resolve(base, rest)}` : value;
+    }
+  }
+  registry.aws.lambdaHandlers = map;
 }

@@ -1,3 +1,4 @@
+import type { BusAwsSettings } from './aws-targets.js';
 import {
   alreadyExists,
   BusApiError,
@@ -109,6 +110,8 @@ export function page<T>(
 export class EventBusRegistry {
   readonly account: string;
   readonly region: string;
+  /** Where AWS targets (SQS, SNS, Lambda) and SQS dead-letter queues are called; set from the bus config. */
+  aws: BusAwsSettings = {};
   private readonly buses = new Map<string, Bus>();
   private readonly opts: Required<Omit<RegistryOptions, 'account' | 'region'>>;
 

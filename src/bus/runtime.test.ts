@@ -272,7 +272,7 @@ describe('built-in targets', () => {
   });
 
   it('unsupported target ARNs fail without retry and say why', async () => {
-    const { runtime } = setup([{ Id: 'fn', Arn: 'arn:aws:lambda:eu-west-1:123456789012:function:f' }]);
+    const { runtime } = setup([{ Id: 'sfn', Arn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:f' }]);
     runtime.putEvents([entry()]);
     await runtime.drain();
     expect(runtime.outbox.deliveriesOf()[0]).toMatchObject({ state: 'dropped', lastErrorCode: 'NO_RESOURCE' });

@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sqsDeadLetter } from './aws-targets.js';
+import { type BusAwsSettings, sqsDeadLetter } from './aws-targets.js';
 import { httpTargetFor, SlackTarget } from './http-target.js';
 import type { DeliveryContext } from './input.js';
 import { type Delivery, type NewDelivery, Outbox } from './outbox.js';
@@ -188,6 +188,7 @@ export class BusRuntime {
               this.publish(busName, event);
             },
             http: (s, url) => httpTargetFor(s, url),
+            aws: this.registry.aws,
             slack: (url) => new SlackTarget(url),
           });
       this.invokers.set(key, inv);
@@ -286,7 +287,7 @@ export class BusRuntime {
       RETRY_ATTEMPTS: String(retries),
       ...(condition ? { EXHAUSTED_RETRY_CONDITION: condition } : {}),
     };
-    const sent = await sendToDeadLetter(d.deadLetterArn, d.body ?? '', attributes);
+    const sent = await sendToDeadLetter(d.deadLetterArn, d.body ?? '', attributes, this.registry.aws);
     if (sent === true) {
       this.outbox.count('InvocationsSentToDLQ', d.ruleArn, d.targetId);
       this.outbox.complete(d.id, 'dead-lettered', attempts, error);
@@ -345,8 +346,9 @@ export async function sendToDeadLetter(
   arn: string,
   body: string,
   attributes: DeadLetterAttributes,
+  aws: BusAwsSettings = {},
 ): Promise<true | string> {
-  if (/^arn:[^:]+:sqs:/.test(arn)) return sqsDeadLetter(arn, body, attributes);
+  if (/^arn:[^:]+:sqs:/.test(arn)) return sqsDeadLetter(arn, body, attributes, { endpoint: aws.endpoint });
   if (!arn.startsWith('file:'))
     return `dead-letter target ${arn} is not supported (use an SQS queue ARN or a file: DLQ)`;
   const path = arn.startsWith('file://') ? fileURLToPath(arn) : arn.slice(5);

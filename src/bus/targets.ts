@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArn, SnsTarget, SqsTarget } from './aws-targets.js';
+import { type BusAwsSettings, parseArn, SnsTarget, SqsTarget } from './aws-targets.js';
+import { LAMBDA_ARN, LambdaTarget } from './lambda-target.js';
 import type { TargetSpec } from './registry.js';
 
 /**
@@ -14,7 +15,8 @@ import type { TargetSpec } from './registry.js';
  * - `https://…` / `http://…` — an HTTP endpoint with API-destination semantics (see HttpTarget);
  * - `slack:https://hooks.slack.com/…` — a Slack incoming webhook with a concise Block Kit summary;
  * - `arn:aws:events:<region>:<account>:event-bus/<name>` — another bus of this Vigil.
- * - SQS and SNS ARNs (see aws-targets.ts);
+ * - SQS and SNS ARNs (see aws-targets.ts), Lambda function ARNs (lambda-target.ts; invoked asynchronously, or mapped
+ *   to a local handler by the bus config's `aws.lambdaHandlers` for offline use);
  * - kinds registered by other capabilities with `registerTargetFactory` (consulted first).
  */
 
@@ -258,6 +260,8 @@ export interface InvokerDeps {
   cwd?: string;
   http?: (spec: TargetSpec, url: string) => TargetInvoker;
   slack?: (url: string) => TargetInvoker;
+  /** AWS endpoint and offline Lambda handlers (the bus config's `aws` section). */
+  aws?: BusAwsSettings;
 }
 
 /**
@@ -336,9 +340,28 @@ export function createInvoker(spec: TargetSpec, deps: InvokerDeps): TargetInvoke
   const bus = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(arn);
   if (bus) return new BusTarget(bus[1], deps.publish);
   const service = parseArn(arn)?.service;
-  if (service === 'sqs') return new SqsTarget(arn, spec.SqsParameters?.MessageGroupId);
-  if (service === 'sns') return new SnsTarget(arn);
-  return `target ${arn} is not supported (supported: file:, command:, module:, https:, slack:, event-bus, SQS and SNS ARNs)`;
+  const cfg = { endpoint: deps.aws?.endpoint };
+  if (service === 'sqs') return new SqsTarget(arn, spec.SqsParameters?.MessageGroupId, cfg);
+  if (service === 'sns') return new SnsTarget(arn, cfg);
+  if (service === 'lambda') {
+    const local = localLambda(arn, deps.aws?.lambdaHandlers);
+    if (local !== undefined) {
+      // One level only: a mapping to another Lambda ARN could loop.
+      return local.startsWith('arn:')
+        ? `aws.lambdaHandlers maps ${arn} to ${local}; it must map to a local target (module:, command:, file:)`
+        : createInvoker({ ...spec, Arn: local }, deps);
+    }
+    return LAMBDA_ARN.test(arn) ? new LambdaTarget(arn, cfg) : `${arn} is not a Lambda function ARN`;
+  }
+  return `target ${arn} is not supported (supported: file:, command:, module:, https:, slack:, event-bus, SQS, SNS and Lambda ARNs)`;
+}
+
+/** The local handler configured for a function ARN, tried with and then without its qualifier. */
+function localLambda(arn: string, handlers: Record<string, string> | undefined): string | undefined {
+  if (!handlers) return undefined;
+  if (Object.hasOwn(handlers, arn)) return handlers[arn];
+  const unqualified = /^(arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+):[^:]+$/.exec(arn)?.[1];
+  return unqualified !== undefined && Object.hasOwn(handlers, unqualified) ? handlers[unqualified] : undefined;
 }
 
 function numberField(spec: TargetSpec, name: string, fallback: number): number {
