@@ -97,6 +97,8 @@ interface AuditOptions extends LiveOptions {
   publish?: boolean;
   busConfig?: string;
   eventBusName?: string;
+  /** posture scan's original JSON: `{summary, packs?, evaluations[]}` with full evaluations (kept stable). */
+  jsonDocument?: boolean;
 }
 
 /** The options `vigil audit` and `vigil posture scan` share (one implementation behind both). */
@@ -270,7 +272,11 @@ async function audit(o: AuditOptions): Promise<void> {
     if (toFile) chunks.push(text);
     else await writeOut(text);
   };
-  if (o.format === 'json') await emit(`${JSON.stringify(shown.map(jsonEvaluation), null, 2)}\n`);
+  if (o.format === 'json' && o.jsonDocument)
+    await emit(
+      `${JSON.stringify({ summary, ...(chosen ? { packs: [rollUp(plans[0]!, all)] } : {}), evaluations: shown }, null, 2)}\n`,
+    );
+  else if (o.format === 'json') await emit(`${JSON.stringify(shown.map(jsonEvaluation), null, 2)}\n`);
   else if (o.format === 'jsonl') for (const e of shown) await emit(`${JSON.stringify(e)}\n`);
   else if (o.format === 'ocsf') for (const e of shown) await emit(`${JSON.stringify(toOcsf(e, VERSION))}\n`);
   else if (o.format === 'asff') await emit(`${JSON.stringify(shown.map(toAsff), null, 2)}\n`);
@@ -421,14 +427,16 @@ export function registerPosture(program: Command): void {
   addAuditOptions(
     posture
       .command('scan')
-      .description('same as vigil audit, with the inputs as arguments (--live = --collect)')
+      .description(
+        'same as vigil audit, with the inputs as arguments (--live = --collect); -f json prints {summary, packs, evaluations}',
+      )
       .argument(
         '[inputs...]',
         'Config snapshot/history files, change notifications (JSON or JSON Lines), Vigil snapshots',
       )
       .option('--live', 'collect through the AWS SDK instead of reading files'),
   ).action(async (inputs: string[], o: AuditOptions & { live?: boolean }) =>
-    audit({ ...o, snapshot: inputs, collect: o.live }),
+    audit({ ...o, snapshot: inputs, collect: o.live, jsonDocument: true }),
   );
 
   posture
