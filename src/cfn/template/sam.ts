@@ -115,7 +115,9 @@ export function expandSam(
       locate: (path) => {
         const head = path[0];
         const m = typeof head === 'string' ? map[head] : undefined;
-        return m ? src.locate([...m, ...path.slice(1)]) : src.location;
+        if (!m) return src.location;
+        // A trailing '' means the generated list does not line up with the SAM one: stop at the SAM property.
+        return m[m.length - 1] === '' ? src.locate(m.slice(0, -1)) : src.locate([...m, ...path.slice(1)]);
       },
       origin: [...(src.origin ?? []), src.logicalId],
       rawProperties: src.rawProperties ?? {},
@@ -195,7 +197,7 @@ export function expandSam(
           AttributeDefinitions: ['PrimaryKey'],
           KeySchema: ['PrimaryKey'],
           ProvisionedThroughput: ['ProvisionedThroughput'],
-          Tags: ['Tags'],
+          Tags: ['Tags', ''],
         });
         break;
       }
@@ -344,7 +346,7 @@ function expandFunction(
     map.DeadLetterConfig = ['DeadLetterQueue'];
   }
   props.Tags = tagList(p.Tags);
-  map.Tags = ['Tags'];
+  map.Tags = ['Tags', ''];
   const roleId = `${id}Role`;
   const ownRole = p.Role === undefined;
   props.Role = ownRole ? arnOf(roleId) : p.Role;
@@ -395,8 +397,8 @@ function expandFunction(
     if (p.PermissionsBoundary !== undefined) role.PermissionsBoundary = p.PermissionsBoundary;
     if (p.RolePath !== undefined) role.Path = p.RolePath;
     gen(r, roleId, 'AWS::IAM::Role', role, {
-      Policies: ['Policies'],
-      ManagedPolicyArns: ['Policies'],
+      Policies: ['Policies', ''],
+      ManagedPolicyArns: ['Policies', ''],
       PermissionsBoundary: ['PermissionsBoundary'],
       Path: ['RolePath'],
       AssumeRolePolicyDocument: ['AssumeRolePolicyDocument'],
@@ -609,6 +611,6 @@ function expandApi(r: ResolvedResource, p: Props, gen: Gen): void {
       StageName: p.StageName ?? stageName,
       ...st.props,
     },
-    { ...st.map, StageName: ['StageName'], Tags: ['Tags'] },
+    { ...st.map, StageName: ['StageName'], Tags: ['Tags', ''] },
   );
 }

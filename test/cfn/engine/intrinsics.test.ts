@@ -165,7 +165,7 @@ describe('Ref and pseudo parameters', () => {
 });
 
 describe('Fn::Sub', () => {
-  it('resolves parameters, pseudo parameters and variables; ${!Literal} stays literal', () => {
+  it('resolves parameters, pseudo parameters and variables; a !-escaped variable stays literal', () => {
     const p = props(
       `      A: !Sub 'arn:\${AWS::Partition}:s3:::\${Env}-logs/\${!NotAVar}'
       B: !Sub ['\${Name}.\${AWS::URLSuffix}', {Name: !Ref Env}]
@@ -174,7 +174,7 @@ describe('Fn::Sub', () => {
         - {}`,
       PARAMS,
     );
-    expect(p.A).toBe('arn:aws:s3:::prod-logs/${NotAVar}');
+    expect(p.A).toBe(`arn:aws:s3:::prod-logs/\${NotAVar}`);
     expect(p.B).toBe('prod.amazonaws.com');
     expect(p.C).toBe('x-443');
   });
@@ -187,9 +187,9 @@ describe('Fn::Sub', () => {
       A: !Sub 'arn:aws:s3:::\${Other}/*'
       B: !Sub '\${Db.Endpoint.Address}:\${AWS::Region}'`);
     const p = res(t, 'R').properties;
-    expect(U(p.A).expr).toEqual({ 'Fn::Sub': 'arn:aws:s3:::${Other}/*' });
+    expect(U(p.A).expr).toEqual({ 'Fn::Sub': `arn:aws:s3:::\${Other}/*` });
     expect(U(p.A).ref).toEqual({ logicalId: 'Other' });
-    expect(U(p.B).expr).toEqual({ 'Fn::Sub': '${Db.Endpoint.Address}:us-east-1' });
+    expect(U(p.B).expr).toEqual({ 'Fn::Sub': `\${Db.Endpoint.Address}:us-east-1` });
     expect(U(p.B).ref).toEqual({ logicalId: 'Db', attribute: 'Endpoint.Address' });
     expect(t.issues).toEqual([]);
   });
