@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { configSchema, type VigilConfig } from './schema.js';
@@ -62,11 +62,31 @@ function unwrap(t: z.ZodType): z.ZodType {
   return cur;
 }
 
-function leafKind(t: z.ZodType): 'number' | 'boolean' | 'string' {
+function leafKind(t: z.ZodType): 'number' | 'boolean' | 'string' | 'array' | 'record' {
   const base = unwrap(t) as z.ZodType & { def: { type: string } };
   if (base.def.type === 'number') return 'number';
   if (base.def.type === 'boolean') return 'boolean';
+  if (base.def.type === 'array') return 'array';
+  if (base.def.type === 'record') return 'record';
   return 'string';
+}
+
+/** Environment text of a list (comma-separated) or map (YAML/JSON flow text) key. */
+function envStructured(name: string, raw: string, kind: 'array' | 'record'): unknown {
+  if (kind === 'array')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  let value: unknown;
+  try {
+    value = parseYaml(raw);
+  } catch (err) {
+    throw new UsageError(`${name}: expected a YAML/JSON map: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`${name}: expected a YAML/JSON map, got "${raw}"`);
+  return value;
 }
 
 /**
@@ -121,7 +141,7 @@ export function resolveConfig(
       if (!/^(1|0|true|false|yes|no)$/i.test(raw))
         throw new UsageError(`${name}: expected true or false, got "${raw}"`);
       value = /^(1|true|yes)$/i.test(raw);
-    }
+    } else if (kind === 'array' || kind === 'record') value = envStructured(name, raw, kind);
     set(key, value, `env:${name}`);
   }
 
@@ -131,9 +151,10 @@ export function resolveConfig(
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.');
-    const source = sources[key] ?? (file ? `file:${file}` : 'config');
+    // Nested keys (detect.detectors.<id>.<param>) take the source of their two-level setting.
+    const source = sources[key] ?? sources[issue.path.slice(0, 2).join('.')] ?? (file ? `file:${file}` : 'config');
     if (source === 'cli') {
-      const flag = `--${String(issue.path.at(-1))
+      const flag = `--${String(issue.path[1] ?? issue.path.at(-1))
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()}`;
       throw new UsageError(`${flag}: ${issue.message}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { detectConfigSchema } from '../detect/config.js';
 import { LOG_TYPES } from '../ingest/types.js';
 
 /**
@@ -57,6 +58,9 @@ export const configSchema = z
       })
       .strict()
       .default({ format: 'table', quiet: false }),
+    detect: detectConfigSchema
+      .prefault({})
+      .describe('vigil detect: every flag of the command (camelCase), plus detector parameters (docs/detect.md).'),
     bus: z
       .looseObject({})
       .optional()

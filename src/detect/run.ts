@@ -3,22 +3,29 @@
  * suppressions and parameters, stream every record through the engine, and return the findings. Used by
  * `vigil detect` and `vigil demo`.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError, VigilError } from '../core/errors.js';
 import type { IngestOptions } from '../ingest/pipeline.js';
 import { ingestAll, type RunResult } from '../ingest/run.js';
 import type { ParseIssue } from '../ingest/types.js';
+import { type Classification, type ClassificationIssue, parseClassification } from '../netfw/eve.js';
+import { type FirewallSetup, loadFirewall } from '../netfw/setup.js';
+import type { RuleIssue } from '../netfw/types.js';
 import { formatFindingsTable } from '../report/table.js';
+import { loadSigmaSetup, type SigmaSetup } from '../sigma/setup.js';
+import type { SigmaIssue } from '../sigma/types.js';
 import { ALL_DETECTORS } from './detectors/index.js';
 import { DetectionEngine, type DetectResult, type EngineOptions } from './engine.js';
 import { openGeo } from './geo.js';
 import { bundledIntel, type IntelIssue, loadIntelText, parseIntelSpec, ThreatIntel } from './intel.js';
 import { loadAwsIpRanges } from './ip-ranges.js';
+import { type SigmaStats, sigmaDetector } from './sources/sigma.js';
+import { type SuricataStats, suricataDetector } from './sources/suricata.js';
 import { openStateStore } from './state.js';
 import { loadSuppressionFile, type SuppressionRule } from './suppress.js';
-import { type Finding, type ParamValue, SEVERITY_FLOOR, type SeverityLabel } from './types.js';
+import { type Detector, type Finding, type ParamValue, SEVERITY_FLOOR, type SeverityLabel } from './types.js';
 
 export interface DetectRunOptions {
   /** `[category:]path` threat lists (plain text, OTX CSV, Proofpoint/FireEye CSV). */
@@ -43,12 +50,42 @@ export interface DetectRunOptions {
   allowedLatenessMs?: number;
   maxKeys?: number;
   ingest?: IngestOptions;
+  /** Run the built-in detectors (default true; false runs only Sigma / Suricata rules). */
+  builtin?: boolean;
+  /** Sigma rule files or directories: matches and correlations become findings. */
+  sigma?: string[];
+  sigmaPlaceholders?: string;
+  sigmaPipeline?: string[];
+  /** Suricata rules files: alerts on observations derived from the logs become findings. */
+  suricata?: string[];
+  nfwPolicy?: string;
+  nfwRuleGroups?: string[];
+  homeNet?: string[];
+  /** Suricata classification.config (default: the one beside the first rules file, when present). */
+  classification?: string;
+  /** Every Suricata alert as an NFW-wrapped EVE JSON event. */
+  onEve?(event: Record<string, unknown>): void;
   onParseError?(issue: ParseIssue): void;
   onIntelIssue?(issue: IntelIssue): void;
+  onSigmaIssue?(issue: SigmaIssue): void;
+  onRuleIssue?(issue: RuleIssue | ClassificationIssue): void;
+}
+
+/** What the rule-based sources loaded and produced. */
+export interface SourcesReport {
+  sigma?: { rules: number; correlations: number; errors: number; stats: SigmaStats };
+  suricata?: {
+    evaluableRules: number;
+    notEvaluable: number;
+    errors: number;
+    classification?: string;
+    stats: SuricataStats;
+  };
 }
 
 export interface DetectRun {
   result: DetectResult;
+  sources: SourcesReport;
   ingest: RunResult;
   intelIssues: IntelIssue[];
   intelLists: number;
@@ -117,20 +154,104 @@ export function loadParamsFile(file: string): Record<string, Record<string, unkn
   return root as Record<string, Record<string, unknown>>;
 }
 
+/** The classification.config to use: the one given, else one beside the first rules file. */
+function classificationFile(o: DetectRunOptions): string | undefined {
+  if (o.classification) return o.classification;
+  for (const f of [...(o.suricata ?? []), ...(o.nfwRuleGroups ?? [])]) {
+    const c = join(dirname(f), 'classification.config');
+    if (existsSync(c)) return c;
+  }
+  return undefined;
+}
+
+function loadClassification(
+  file: string | undefined,
+  onIssue: DetectRunOptions['onRuleIssue'],
+): Map<string, Classification> {
+  if (!file) return new Map();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new VigilError(`--classification ${file}: cannot read: ${(err as Error).message}`);
+  }
+  const r = parseClassification(text, file);
+  for (const i of r.issues) onIssue?.(i);
+  return r.classes;
+}
+
+/**
+ * Sigma and Suricata sources as extra detectors (loaded and validated once; every problem goes to the callbacks,
+ * a source whose rules all failed still runs with nothing).
+ */
+export function loadRuleSources(o: DetectRunOptions): { detectors: Detector[]; sources: SourcesReport } {
+  const detectors: Detector[] = [];
+  const sources: SourcesReport = {};
+  if (o.sigma && o.sigma.length > 0) {
+    const setup: SigmaSetup = loadSigmaSetup({
+      rules: o.sigma,
+      placeholdersFile: o.sigmaPlaceholders,
+      pipelineFiles: o.sigmaPipeline,
+    });
+    for (const i of setup.issues) o.onSigmaIssue?.(i);
+    const { detector, stats } = sigmaDetector(setup);
+    detectors.push(detector);
+    sources.sigma = {
+      rules: setup.collection.rules.length,
+      correlations: setup.collection.correlations.length,
+      errors: setup.issues.filter((i) => i.severity === 'error').length,
+      stats,
+    };
+  }
+  if ((o.suricata && o.suricata.length > 0) || o.nfwPolicy || (o.nfwRuleGroups && o.nfwRuleGroups.length > 0)) {
+    const fw: FirewallSetup = loadFirewall({
+      ...(o.nfwPolicy ? { policy: o.nfwPolicy } : {}),
+      ruleGroups: o.nfwRuleGroups ?? [],
+      rules: o.suricata ?? [],
+      ...(o.homeNet ? { homeNet: o.homeNet } : {}),
+    });
+    for (const i of fw.issues) o.onRuleIssue?.(i);
+    const file = classificationFile(o);
+    const classes = loadClassification(file, o.onRuleIssue);
+    const { detector, stats } = suricataDetector({
+      firewall: fw,
+      classes,
+      ...(o.onEve ? { onEve: o.onEve } : {}),
+      eve: { availabilityZone: o.region ?? '' },
+    });
+    detectors.push(detector);
+    sources.suricata = {
+      evaluableRules: fw.evaluableRules,
+      notEvaluable: fw.notEvaluable.length,
+      errors: fw.issues.filter((i) => i.severity === 'error').length,
+      ...(file ? { classification: file } : {}),
+      stats,
+    };
+  }
+  return { detectors, sources };
+}
+
 export async function runDetection(inputs: string[], o: DetectRunOptions = {}): Promise<DetectRun> {
   const { intel, issues } = loadIntel(o.intel ?? [], !o.noBundledIntel);
   for (const i of issues) o.onIntelIssue?.(i);
   const suppressions: SuppressionRule[] = (o.suppress ?? [])
     .flatMap(loadSuppressionFile)
     .sort((a, b) => a.rank - b.rank);
+  const rules = loadRuleSources(o);
+  // Built-in detectors are filtered here so that --detectors/--disable never drop the rule-based sources.
+  const builtin =
+    o.builtin === false
+      ? []
+      : ALL_DETECTORS.filter(
+          (d) => (o.enabled === undefined || o.enabled.includes(d.meta.id)) && !(o.disabled ?? []).includes(d.meta.id),
+        );
   const engineOpts: EngineOptions = {
+    detectors: [...builtin, ...rules.detectors],
     intel,
     geo: openGeo(o.geoip ?? [], !o.noBundledGeoip),
     awsRanges: o.awsIpRanges ? loadAwsIpRanges(o.awsIpRanges) : undefined,
     suppressions,
     params: o.params,
-    enabled: o.enabled,
-    disabled: o.disabled,
     localCidrs: o.localCidrs,
     accountId: o.accountId,
     region: o.region,
@@ -152,7 +273,7 @@ export async function runDetection(inputs: string[], o: DetectRunOptions = {}): 
   } finally {
     store.close();
   }
-  return { result, ingest, intelIssues: issues, intelLists: intel.lists.size };
+  return { result, sources: rules.sources, ingest, intelIssues: issues, intelLists: intel.lists.size };
 }
 
 /** Findings shown after `--min-severity` and archive filtering. */

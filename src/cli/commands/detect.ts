@@ -1,6 +1,10 @@
 import { type Command, Option } from 'commander';
+import type { ResolvedConfig } from '../../config/load.js';
+import { resolveConfig } from '../../config/load.js';
 import { UsageError } from '../../core/errors.js';
 import { parseTimeBound } from '../../core/time.js';
+import { DETECT_FORMATS, type DetectConfig } from '../../detect/config.js';
+import { formatRouteSummary, readRouteConfig, routeFindings } from '../../detect/route.js';
 import {
   failsOn,
   loadParamsFile,
@@ -9,24 +13,80 @@ import {
   validateParams,
   visibleFindings,
 } from '../../detect/run.js';
-import { parseSeverityLabel, type SeverityLabel } from '../../detect/types.js';
+import { parseSeverityLabel } from '../../detect/types.js';
+import { formatIssue as formatRuleIssue } from '../../netfw/lint-files.js';
 import { toAsff, toEventBridge, toJsonDocument, toJsonLines, toOcsf } from '../../report/findings.js';
 import { formatFindingsTable } from '../../report/table.js';
-import { addIngestOptions, ingestOptionsFrom, resolveFromCli } from '../options.js';
+import { formatSigmaIssue } from '../../sigma/report.js';
+import { addIngestOptions, cliOverrides, ingestOptionsFrom } from '../options.js';
 import { ErrorPrinter } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
 import { VERSION } from '../version.js';
 
-const FORMATS = ['table', 'json', 'jsonl', 'eventbridge', 'ocsf', 'asff'] as const;
-type Format = (typeof FORMATS)[number];
+type Format = DetectConfig['format'];
+
+/** Commander option → `detect.*` config key (CLI layer of the precedence chain; only flags actually given). */
+const DETECT_KEYS: Record<string, keyof DetectConfig> = {
+  format: 'format',
+  explain: 'explain',
+  showArchived: 'showArchived',
+  source: 'source',
+  intel: 'intel',
+  bundledIntel: 'bundledIntel',
+  geoip: 'geoip',
+  awsIpRanges: 'awsIpRanges',
+  state: 'state',
+  suppress: 'suppress',
+  localCidr: 'localCidrs',
+  accountId: 'accountId',
+  lateness: 'lateness',
+  maxKeys: 'maxKeys',
+  failOn: 'failOn',
+  minSeverity: 'minSeverity',
+  detectors: 'enabled',
+  disable: 'disabled',
+  builtin: 'builtin',
+  params: 'params',
+  sigma: 'sigma',
+  sigmaPlaceholders: 'sigmaPlaceholders',
+  sigmaPipeline: 'sigmaPipeline',
+  suricata: 'suricata',
+  nfwPolicy: 'nfwPolicy',
+  nfwRuleGroup: 'nfwRuleGroups',
+  homeNet: 'homeNet',
+  classification: 'classification',
+  route: 'route',
+  eventBusName: 'eventBusName',
+  routeTimeout: 'routeTimeout',
+};
+
+const idList = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The effective config for a detect invocation: flags given on the command line override env, file, defaults. */
+export function resolveDetectConfig(o: Record<string, unknown>, cmd: Command): ResolvedConfig {
+  const cli: Record<string, unknown> = cliOverrides({ ...o, format: undefined });
+  for (const [opt, key] of Object.entries(DETECT_KEYS)) {
+    if (cmd.getOptionValueSource(opt) !== 'cli') continue;
+    let v = o[opt];
+    if ((opt === 'detectors' || opt === 'disable' || opt === 'homeNet') && typeof v === 'string') v = idList(v);
+    if (opt === 'maxKeys' && typeof v === 'string') v = Number(v);
+    cli[`detect.${key}`] = v;
+  }
+  if (o.onlySigma === true) cli['detect.builtin'] = false;
+  return resolveConfig({ configFile: o.config as string | undefined, cli });
+}
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function severityArg(flag: string) {
-  return (v: string): SeverityLabel => {
+  return (v: string): string => {
     const s = parseSeverityLabel(v);
     if (!s) throw new UsageError(`${flag} must be low, medium, high or critical, got "${v}"`);
-    return s;
+    return s.toLowerCase();
   };
 }
 
@@ -44,10 +104,10 @@ export function registerDetect(program: Command): void {
     program
       .command('detect')
       .description(
-        'GuardDuty-style threat detection on AWS logs (CloudTrail, VPC flow, Route 53 Resolver, S3 access, ALB, CloudFront)',
+        'GuardDuty-style threat detection on AWS logs (CloudTrail, VPC flow, Route 53 Resolver, S3 access, ALB, CloudFront), with Sigma and Suricata rules as extra detectors',
       )
       .argument('<inputs...>', 'files, directories, .gz, - for stdin, or s3://bucket/prefix')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('table'))
+      .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices(DETECT_FORMATS))
       .option(
         '--intel <file>',
         'threat list ([tor:|c2:|mining:|custom:…]path; plain text, OTX or Proofpoint/FireEye CSV); repeatable',
@@ -82,90 +142,132 @@ export function registerDetect(program: Command): void {
       )
       .option('--param <detector.name=value>', 'override a detector parameter; repeatable', collect)
       .option('--params <file>', 'YAML/JSON map of detector id → parameters')
-      .option('--detectors <ids>', 'comma-separated detector ids to run (default: all)')
-      .option('--disable <ids>', 'comma-separated detector ids to skip')
+      .option('--detectors <ids>', 'comma-separated built-in detector ids to run (default: all)')
+      .option('--disable <ids>', 'comma-separated built-in detector ids to skip')
+      .option('--no-builtin', 'run no built-in detector (only --sigma / --suricata rules)')
       .option('--local-cidr <cidr>', 'VPC range that is "ours" (default: private ranges); repeatable', collect)
-      .option('--account-id <id>', 'account for findings whose records carry none', '000000000000')
-      .option('--lateness <duration>', 'how late (event time) a record may arrive and still join its window', '1h')
+      .option('--account-id <id>', 'account for findings whose records carry none (default: 000000000000)')
+      .option('--lateness <duration>', 'how late (event time) a record may arrive and still join its window (1h)')
       .addOption(
         new Option('--max-keys <n>', 'windowed state entries per detector table before LRU eviction').argParser((v) =>
           Number(v),
         ),
       )
-      .option('--source <source>', 'EventBridge source for --format eventbridge', 'aws.guardduty')
-      .option('--explain', 'table: print why each finding fired and its records'),
-  ).action(async (inputs: string[], o: Record<string, unknown>) => {
-    const format = o.format as Format;
-    // --format here has more values than the generic output.format config key: keep it out of the config layer.
-    const resolved = resolveFromCli({ ...o, format: undefined });
+      .option('--source <source>', 'EventBridge source for --format eventbridge and --route (aws.guardduty)')
+      .option('--explain', 'table: print why each finding fired and its records')
+      .option('--sigma <path>', 'Sigma rule file or directory; matches become findings; repeatable', collect)
+      .option('--only-sigma', 'with --sigma: run no built-in detector')
+      .option('--sigma-placeholders <file>', 'YAML map of placeholder name → values for the Sigma expand modifier')
+      .option('--sigma-pipeline <file>', 'extra Sigma processing pipeline (YAML); repeatable', collect)
+      .option(
+        '--suricata <file>',
+        'Suricata rules file; alerts on flows/DNS/HTTP/TLS become findings; repeatable',
+        collect,
+      )
+      .option('--nfw-policy <file>', 'Network Firewall policy JSON/YAML to evaluate (with --nfw-rule-group files)')
+      .option('--nfw-rule-group <file>', 'Network Firewall rule group JSON/YAML; repeatable', collect)
+      .option('--home-net <cidrs>', 'HOME_NET CIDRs for Suricata rules, comma-separated (default: RFC 1918)')
+      .option('--classification <file>', 'Suricata classification.config (default: beside the first rules file)')
+      .option('--route <file>', 'bus config (YAML bus: section): publish every finding as a GuardDuty Finding event')
+      .option('--event-bus-name <name>', 'bus to publish findings on with --route (default: default)')
+      .option('--route-timeout <duration>', 'how long --route retries failed deliveries before giving up (10s)'),
+  ).action(async (inputs: string[], o: Record<string, unknown>, cmd: Command) => {
+    const resolved = resolveDetectConfig(o, cmd);
+    const dc = resolved.config.detect;
+    const format = dc.format as Format;
     const ingest = ingestOptionsFrom(resolved, o.where);
     const quiet = resolved.config.output.quiet;
+    if (o.onlySigma === true && !(dc.sigma && dc.sigma.length > 0))
+      throw new UsageError('--only-sigma needs --sigma <rules> (or detect.sigma in the config)');
+    const hasSuricata = Boolean(dc.suricata?.length || dc.nfwPolicy || dc.nfwRuleGroups?.length);
+    if (format === 'eve' && !hasSuricata)
+      throw new UsageError('--format eve writes Suricata alerts: give --suricata, --nfw-policy or --nfw-rule-group');
+    if (dc.nfwPolicy && !dc.nfwRuleGroups?.length && !dc.suricata?.length)
+      throw new UsageError('--nfw-policy needs the rule groups it references (--nfw-rule-group FILE...)');
     const printer = new ErrorPrinter(format === 'table' ? 20 : 100);
-    let params: Record<string, Record<string, unknown>> = {};
-    if (typeof o.params === 'string') params = loadParamsFile(o.params);
+    let params: Record<string, Record<string, unknown>> = { ...dc.detectors };
+    if (dc.params) {
+      for (const [id, v] of Object.entries(loadParamsFile(dc.params))) params[id] = { ...(params[id] ?? {}), ...v };
+    }
     for (const flag of (o.param as string[] | undefined) ?? []) {
       const [id, name, value] = parseParamFlag(flag);
-      params[id] = { ...(params[id] ?? {}), [name]: value };
+      params = { ...params, [id]: { ...(params[id] ?? {}), [name]: value } };
     }
-    const ids = (v: unknown) =>
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
-    const enabled = ids(o.detectors);
-    const disabled = ids(o.disable);
-    for (const id of [...(enabled ?? []), ...(disabled ?? [])]) validateParams({ [id]: {} }, '--detectors/--disable');
-    if (typeof o.accountId === 'string' && !/^\d{12}$/.test(o.accountId))
-      throw new UsageError(`--account-id must be 12 digits, got "${o.accountId}"`);
-    const maxKeys = o.maxKeys as number | undefined;
-    if (maxKeys !== undefined && (!Number.isInteger(maxKeys) || maxKeys < 1))
-      throw new UsageError('--max-keys must be a positive integer');
+    for (const id of [...(dc.enabled ?? []), ...(dc.disabled ?? [])])
+      validateParams({ [id]: {} }, '--detectors/--disable');
+    const routeText = dc.route ? readRouteConfig(dc.route) : undefined;
+    const eve: string[] = [];
+    let ruleErrors = 0;
 
     const run = await runDetection(inputs, {
-      intel: o.intel as string[] | undefined,
-      noBundledIntel: o.bundledIntel === false,
-      geoip: o.geoip as string[] | undefined,
-      awsIpRanges: o.awsIpRanges as string | undefined,
-      state: o.state as string | undefined,
-      suppress: o.suppress as string[] | undefined,
-      params: validateParams(params, o.params ? `--params ${o.params}` : '--param'),
-      enabled,
-      disabled,
-      localCidrs: o.localCidr as string[] | undefined,
-      accountId: o.accountId as string,
+      intel: dc.intel,
+      noBundledIntel: dc.bundledIntel === false,
+      geoip: dc.geoip,
+      awsIpRanges: dc.awsIpRanges,
+      state: dc.state,
+      suppress: dc.suppress,
+      params: validateParams(params, dc.params ? `--params ${dc.params}` : '--param'),
+      enabled: dc.enabled,
+      disabled: dc.disabled,
+      builtin: dc.builtin,
+      localCidrs: dc.localCidrs,
+      accountId: dc.accountId,
       region: resolved.config.aws.region,
-      allowedLatenessMs: durationMs('--lateness', String(o.lateness)),
-      maxKeys,
+      allowedLatenessMs: durationMs('--lateness', dc.lateness),
+      maxKeys: dc.maxKeys,
+      sigma: dc.sigma,
+      sigmaPlaceholders: dc.sigmaPlaceholders,
+      sigmaPipeline: dc.sigmaPipeline,
+      suricata: dc.suricata,
+      nfwPolicy: dc.nfwPolicy,
+      nfwRuleGroups: dc.nfwRuleGroups,
+      homeNet: dc.homeNet,
+      classification: dc.classification,
+      ...(format === 'eve' ? { onEve: (e: Record<string, unknown>) => void eve.push(JSON.stringify(e)) } : {}),
       ingest,
       onParseError: printer.issue,
       onIntelIssue: (i) => printer.issue({ file: i.file, line: i.line, reason: `intel: ${i.reason}` }),
+      onSigmaIssue: (i) => {
+        if (i.severity === 'error') ruleErrors++;
+        process.stderr.write(`vigil: sigma: ${formatSigmaIssue(i)}\n`);
+      },
+      onRuleIssue: (i) => {
+        if (!('severity' in i) || i.severity === 'error') ruleErrors++;
+        process.stderr.write(
+          `vigil: suricata: ${'severity' in i ? formatRuleIssue(i) : `${i.file}:${i.line}: ${i.reason}`}\n`,
+        );
+      },
     });
     printer.finish();
-    const minSeverity = o.minSeverity as SeverityLabel | undefined;
-    const shown = visibleFindings(run.result.findings, minSeverity, o.showArchived === true);
+    const minSeverity = dc.minSeverity ? parseSeverityLabel(dc.minSeverity) : undefined;
+    const failOn = dc.failOn ? parseSeverityLabel(dc.failOn) : undefined;
+    const shown = visibleFindings(run.result.findings, minSeverity, dc.showArchived);
     const gated = visibleFindings(run.result.findings, minSeverity, false);
     switch (format) {
       case 'table':
-        await writeOut(formatFindingsTable(shown, { explain: o.explain === true }));
+        await writeOut(formatFindingsTable(shown, { explain: dc.explain }));
         break;
       case 'json':
         await writeOut(
-          toJsonDocument(shown, { stats: { ingest: run.ingest.stats.records, detect: run.result.stats } }),
+          toJsonDocument(shown, {
+            stats: { ingest: run.ingest.stats.records, detect: run.result.stats, sources: run.sources },
+          }),
         );
         break;
       case 'jsonl':
         await writeOut(toJsonLines(shown));
         break;
       case 'eventbridge':
-        await writeOut(shown.map((f) => `${JSON.stringify(toEventBridge(f, String(o.source)))}\n`).join(''));
+        await writeOut(shown.map((f) => `${JSON.stringify(toEventBridge(f, dc.source))}\n`).join(''));
         break;
       case 'ocsf':
         await writeOut(shown.map((f) => `${JSON.stringify(toOcsf(f, VERSION))}\n`).join(''));
         break;
       case 'asff':
         await writeOut(`${JSON.stringify({ Findings: shown.map(toAsff) }, null, 2)}\n`);
+        break;
+      case 'eve':
+        await writeOut(eve.map((l) => `${l}\n`).join(''));
         break;
     }
     const st = run.result.stats;
@@ -176,10 +278,46 @@ export function registerDetect(program: Command): void {
           `${run.result.findings.length} findings (${st.newFindings} new, ${st.updatedFindings} updated, ${st.archived} archived)` +
           `${st.lateRecords ? `, ${st.lateRecords} late records` : ''}${ev.lru ? `, ${ev.lru} state entries evicted (memory bound)` : ''}\n`,
       );
+      const sg = run.sources.sigma;
+      if (sg)
+        process.stderr.write(
+          `vigil detect: sigma: ${sg.rules} rules, ${sg.correlations} correlations loaded (${sg.errors} errors); ` +
+            `${sg.stats.matches} matches, ${sg.stats.correlations} correlations fired\n`,
+        );
+      const su = run.sources.suricata;
+      if (su)
+        process.stderr.write(
+          `vigil detect: suricata: ${su.evaluableRules} rules evaluated, ${su.notEvaluable} not evaluable on logs` +
+            `${su.classification ? ` (classification ${su.classification})` : ''}; ${su.stats.observations} observations, ` +
+            `${su.stats.alerts} alerts; verdicts ${Object.entries(su.stats.verdicts)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}\n`,
+        );
       for (const e of st.detectorErrors.slice(0, 10))
         process.stderr.write(`vigil: detector ${e.detector} failed on ${e.file}:${e.line}: ${e.reason}\n`);
     }
-    if (resolved.config.logs.strict && run.ingest.stats.errors > 0) process.exitCode = 2;
-    else if (failsOn(gated, o.failOn as SeverityLabel | undefined)) process.exitCode = 1;
+    let routeFailed = false;
+    if (routeText !== undefined && dc.route) {
+      // Routing publishes what detection found (unarchived, at or above --min-severity), as GuardDuty would.
+      const r = await routeFindings(
+        gated,
+        { text: routeText, file: dc.route },
+        {
+          busName: dc.eventBusName,
+          source: dc.source,
+          budgetMs: durationMs('--route-timeout', dc.routeTimeout),
+          ...(resolved.config.aws.region ? { region: resolved.config.aws.region } : {}),
+          account: dc.accountId,
+        },
+      );
+      for (const i of r.issues) process.stderr.write(`vigil: --route ${i}\n`);
+      for (const f of r.failures.slice(0, 20)) process.stderr.write(`vigil: --route ${f}\n`);
+      process.stderr.write(`${formatRouteSummary(r)}\n`);
+      // A bus config item that did not load is a configuration error; failed deliveries are reported above.
+      routeFailed = r.issues.length > 0;
+    }
+    if (ruleErrors > 0 || routeFailed || (resolved.config.logs.strict && run.ingest.stats.errors > 0))
+      process.exitCode = 2;
+    else if (failsOn(gated, failOn)) process.exitCode = 1;
   });
 }
