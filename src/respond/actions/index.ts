@@ -1,12 +1,25 @@
 /** The remediation action library: every action, looked up by name. */
 import type { Action } from '../action.js';
 import { ec2RevokePublicIngress } from './ec2-revoke-public-ingress.js';
+import { iamAttachDenyAll } from './iam-attach-deny-all.js';
 import { iamDeactivateAccessKey } from './iam-deactivate-access-key.js';
+import { iamDeleteLoginProfile } from './iam-delete-login-profile.js';
+import { iamEnforcePasswordPolicy } from './iam-enforce-password-policy.js';
+import { iamRevokeRoleSessions } from './iam-revoke-role-sessions.js';
 
 export { validateParams } from './define.js';
 export { apiOf, applyCalls } from './sdk.js';
 
-export const ACTIONS: Action[] = [ec2RevokePublicIngress, iamDeactivateAccessKey] as unknown as Action[];
+export const ACTIONS: Action[] = [
+  // network
+  ec2RevokePublicIngress,
+  // identity
+  iamDeactivateAccessKey,
+  iamAttachDenyAll,
+  iamRevokeRoleSessions,
+  iamDeleteLoginProfile,
+  iamEnforcePasswordPolicy,
+] as unknown as Action[];
 
 const BY_NAME = new Map(ACTIONS.map((a) => [a.name, a]));
 

@@ -66,11 +66,13 @@ export async function awsClient<S extends Service>(ctx: ActionContext, service: 
 }
 
 /**
- * S3 Control prefixes the host with the account id (`123456789012.s3-control…`); an emulator endpoint has no such
- * wildcard host, so the prefix is dropped when a custom endpoint is configured.
+ * S3 Control's endpoint rules prefix the host with the account id (`123456789012.s3-control…`), which an emulator
+ * endpoint (`127.0.0.1:port`) cannot take; with a custom endpoint the endpoint is used as given.
  */
 function s3ControlConfig(config: AwsClientConfig): AwsClientConfig {
-  return config.endpoint ? ({ ...config, disableHostPrefix: true } as AwsClientConfig) : config;
+  if (!config.endpoint) return config;
+  const url = new URL(config.endpoint);
+  return { ...config, endpointProvider: () => ({ url }) } as AwsClientConfig;
 }
 
 /** IAM action → API operation, only where they differ (S3's IAM names predate its API names). */

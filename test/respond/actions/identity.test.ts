@@ -1,8 +1,33 @@
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  GetAccountPasswordPolicyCommand,
+  GetLoginProfileCommand,
+  GetRolePolicyCommand,
+  GetUserPolicyCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionContext } from '../../../src/respond/action.js';
+import { iamAttachDenyAll } from '../../../src/respond/actions/iam-attach-deny-all.js';
 import { decideDeactivateKey, iamDeactivateAccessKey } from '../../../src/respond/actions/iam-deactivate-access-key.js';
+import { iamDeleteLoginProfile } from '../../../src/respond/actions/iam-delete-login-profile.js';
+import {
+  decidePasswordPolicy,
+  iamEnforcePasswordPolicy,
+} from '../../../src/respond/actions/iam-enforce-password-policy.js';
+import { iamRevokeRoleSessions } from '../../../src/respond/actions/iam-revoke-role-sessions.js';
+import { DENY_ALL_DOCUMENT, parsePolicyDocument } from '../../../src/respond/actions/policy-doc.js';
 import type { MotoServer } from '../../helpers/moto.js';
+
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
 import { motoAvailable, params, planApplyReplan, type SdkConfig, startMotoContext } from './harness.js';
 
 describe('identity decisions (pure)', () => {
@@ -15,6 +40,14 @@ describe('identity decisions (pure)', () => {
       },
     ]);
     expect(decideDeactivateKey('alice', 'AKIAEXAMPLE000000001', 'Inactive')).toEqual([]);
+  });
+  it('password policy: stricter current settings are kept, weaker ones raised', () => {
+    const p = params(iamEnforcePasswordPolicy, {});
+    const [c] = decidePasswordPolicy(p, { MinimumPasswordLength: 20, MaxPasswordAge: 30, RequireSymbols: false });
+    expect(c!.params).toMatchObject({ MinimumPasswordLength: 20, MaxPasswordAge: 30, RequireSymbols: true });
+    expect(c!.reason).toContain('RequireSymbols false → true');
+    const strict = c!.params as Record<string, unknown>;
+    expect(decidePasswordPolicy(p, strict)).toEqual([]);
   });
 });
 
@@ -56,5 +89,66 @@ describe.skipIf(!motoAvailable())('identity actions against moto_server', () => 
       ctx,
     );
     expect(other.blocked).toBe('user bob has no access key AKIAEXAMPLE000000009');
+  });
+
+  it('iam-attach-deny-all: user and role (GuardDuty userType accepted), read back', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'mallory' }));
+    const { plan } = await planApplyReplan(iamAttachDenyAll, ctx, {
+      principalType: 'IAMUser',
+      principalName: 'mallory',
+    });
+    expect(plan.calls[0]!.action).toBe('iam:PutUserPolicy');
+    const got = await iam.send(new GetUserPolicyCommand({ UserName: 'mallory', PolicyName: 'VigilDenyAll' }));
+    expect(parsePolicyDocument(got.PolicyDocument)).toEqual(DENY_ALL_DOCUMENT);
+
+    await iam.send(new CreateRoleCommand({ RoleName: 'app', AssumeRolePolicyDocument: TRUST }));
+    await planApplyReplan(iamAttachDenyAll, ctx, { principalType: 'role', principalName: 'app', policyName: 'Freeze' });
+    const role = await iam.send(new GetRolePolicyCommand({ RoleName: 'app', PolicyName: 'Freeze' }));
+    expect(parsePolicyDocument(role.PolicyDocument)).toEqual(DENY_ALL_DOCUMENT);
+  });
+
+  it('iam-revoke-role-sessions: AWSRevokeOlderSessions with aws:TokenIssueTime; a later cutoff rewrites', async () => {
+    await iam.send(new CreateRoleCommand({ RoleName: 'ci', AssumeRolePolicyDocument: TRUST }));
+    const t1 = '2026-11-29T06:00:00.000Z';
+    const { plan } = await planApplyReplan(iamRevokeRoleSessions, ctx, { roleName: 'ci', issuedBefore: t1 });
+    expect(plan.calls[0]!.params.PolicyName).toBe('AWSRevokeOlderSessions');
+    const got = await iam.send(new GetRolePolicyCommand({ RoleName: 'ci', PolicyName: 'AWSRevokeOlderSessions' }));
+    expect(parsePolicyDocument(got.PolicyDocument)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': t1 } } },
+      ],
+    });
+    // An earlier cutoff is already covered; a later one is a new revocation.
+    const earlier = await iamRevokeRoleSessions.plan(
+      params(iamRevokeRoleSessions, { roleName: 'ci', issuedBefore: '2026-11-01T00:00:00Z' }),
+      ctx,
+    );
+    expect(earlier.noop).toBe(true);
+    const later = await iamRevokeRoleSessions.plan(params(iamRevokeRoleSessions, { roleName: 'ci' }), ctx);
+    expect(later.calls[0]!.reason).toMatch(/^existing cutoff 2026-11-29T06:00:00.000Z is before /);
+  });
+
+  it('iam-delete-login-profile: console password removed', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'carol' }));
+    await iam.send(new CreateLoginProfileCommand({ UserName: 'carol', Password: 'Sup3r-secret-pw!' }));
+    await planApplyReplan(iamDeleteLoginProfile, ctx, { userName: 'carol' });
+    await expect(iam.send(new GetLoginProfileCommand({ UserName: 'carol' }))).rejects.toThrow();
+  });
+
+  it('iam-enforce-password-policy: CIS defaults written, read back', async () => {
+    const { plan } = await planApplyReplan(iamEnforcePasswordPolicy, ctx, {});
+    expect(plan.calls[0]!.reason).toBe('the account has no password policy');
+    const got = (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy!;
+    expect(got).toMatchObject({
+      MinimumPasswordLength: 14,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: true,
+      MaxPasswordAge: 90,
+      PasswordReusePrevention: 24,
+    });
   });
 });
