@@ -1,0 +1,176 @@
+/**
+ * Remediation (issue 11): the action library, the runner (dryRun / approve / auto, recorded and emitted), the
+ * execution store, bus targets and the least-privilege policy. `registerRemediationTargets` plugs
+ * `vigil:remediation:<action>` targets into every bus runtime of the process.
+ */
+
+import { registerTargetFactory } from '../bus/targets.js';
+import type { Action, ActionContext, AwsClientConfig } from './action.js';
+import { actionByName } from './actions/index.js';
+import { createActionContext } from './context.js';
+import { defaultStatePath, ExecutionStore } from './store.js';
+import { type EventParams, isRemediationTarget, remediationTargetFactory } from './target.js';
+
+export type { Action, ActionCategory, ActionContext, CallResult, Plan, PlannedCall } from './action.js';
+export { ACTIONS, actionByName } from './actions/index.js';
+export { createActionContext } from './context.js';
+export { leastPrivilegePolicy, MANAGED_POLICY_LIMIT, type PolicyDocument, type PolicyResult } from './permissions.js';
+export {
+  type ApproveResult,
+  canonical,
+  classifyCode,
+  classifyError,
+  diffPlans,
+  EVENT_DETAIL_TYPE,
+  EVENT_SOURCE,
+  executionEvent,
+  paramErrors,
+  RemediationRunner,
+  type RunnerOptions,
+  type RunRequest,
+} from './runner.js';
+export {
+  dataDir,
+  defaultStatePath,
+  type Execution,
+  type ExecutionStatus,
+  ExecutionStore,
+  MODES,
+  type Mode,
+  type Trigger,
+} from './store.js';
+export {
+  busOfRule,
+  checkRemediationTargets,
+  type EventParams,
+  invokeResult,
+  isEventEnvelope,
+  isRemediationTarget,
+  parseRemediationTarget,
+  REMEDIATION_ARN_PREFIX,
+  RemediationTarget,
+  type RemediationTargetSettings,
+  remediationTargetFactory,
+} from './target.js';
+
+/** Where and as whom actions run. */
+export interface AwsSettings {
+  region?: string;
+  /** Custom endpoint for every service (moto, LocalStack, a VPC endpoint). */
+  endpoint?: string;
+  /** Named profile from the shared config/credentials files. */
+  profile?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Account id; when unknown it is asked from STS GetCallerIdentity once per region. */
+  accountId?: string;
+  /** SDK attempts per call (the bus's retry policy sits above it; default: the SDK's). */
+  maxAttempts?: number;
+}
+
+/** The region from settings, AWS_REGION / AWS_DEFAULT_REGION, else us-east-1. */
+export function defaultRegion(s: AwsSettings = {}, env: NodeJS.ProcessEnv = process.env): string {
+  return s.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+
+/** The account of the credentials in use (STS GetCallerIdentity). */
+export async function callerAccount(s: AwsSettings, region: string): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const client = new STSClient(clientConfig(s, region));
+  try {
+    const out = await client.send(new GetCallerIdentityCommand({}));
+    if (!out.Account) throw new Error('STS GetCallerIdentity returned no Account');
+    return out.Account;
+  } finally {
+    client.destroy();
+  }
+}
+
+function clientConfig(s: AwsSettings, region: string): AwsClientConfig & { profile?: string } {
+  return {
+    region,
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    ...(s.credentials ? { credentials: s.credentials } : {}),
+    ...(s.profile ? { profile: s.profile } : {}),
+    ...(s.maxAttempts ? { maxAttempts: s.maxAttempts } : {}),
+  };
+}
+
+/**
+ * Contexts per (region, account), cached: the SDK clients of one context are reused across executions. The profile
+ * is passed to every client (the SDK's provider chain reads it from the shared files).
+ */
+export function contextFactory(s: AwsSettings): (region: string, accountId?: string) => Promise<ActionContext> {
+  const contexts = new Map<string, ActionContext>();
+  const accounts = new Map<string, Promise<string>>();
+  return async (region, accountId) => {
+    let account = accountId ?? s.accountId;
+    if (!account) {
+      let p = accounts.get(region);
+      if (!p) {
+        p = callerAccount(s, region);
+        accounts.set(region, p);
+        p.catch(() => accounts.delete(region));
+      }
+      account = await p;
+    }
+    const key = `${region}\u0000${account}`;
+    let ctx = contexts.get(key);
+    if (!ctx) {
+      const inner = createActionContext({
+        region,
+        accountId: account,
+        ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+        ...(s.credentials ? { credentials: s.credentials } : {}),
+        ...(s.maxAttempts ? { maxAttempts: s.maxAttempts } : {}),
+      });
+      const profile = s.profile;
+      ctx = profile
+        ? {
+            ...inner,
+            client: (service, create) => inner.client(service, (c) => create({ ...c, profile } as AwsClientConfig)),
+          }
+        : inner;
+      contexts.set(key, ctx);
+    }
+    return ctx;
+  };
+}
+
+export interface RemediationTargetsOptions extends AwsSettings {
+  /** Store file (default: `$VIGIL_RESPOND_STATE` or `<data dir>/respond.db`), opened on the first delivery. */
+  statePath?: string;
+  store?: ExecutionStore;
+  actions?: (name: string) => Action<unknown> | undefined;
+  /** Parameters from a whole event (default: the finding-type / Config-rule mapping). */
+  eventParams?: EventParams;
+}
+
+/**
+ * Make `vigil:remediation:<action>` targets work in every bus runtime of this process. SDK calls make one attempt
+ * by default: the target's RetryPolicy is the retry (with the bus's backoff, metrics and dead-letter queue).
+ * Returns the unregister function (the store is closed with it when it was opened here).
+ */
+export function registerRemediationTargets(o: RemediationTargetsOptions = {}): () => void {
+  let store = o.store;
+  const own = !o.store;
+  const settings: AwsSettings = { ...o, maxAttempts: o.maxAttempts ?? 1 };
+  const off = registerTargetFactory(
+    isRemediationTarget,
+    remediationTargetFactory({
+      actions: o.actions ?? (actionByName as (name: string) => Action<unknown> | undefined),
+      store: () => {
+        store ??= new ExecutionStore(o.statePath ?? defaultStatePath());
+        return store;
+      },
+      context: contextFactory(settings),
+      region: defaultRegion(o),
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(o.eventParams ? { eventParams: o.eventParams } : {}),
+    }),
+  );
+  return () => {
+    off();
+    if (own) store?.close();
+    store = own ? undefined : store;
+  };
+}
