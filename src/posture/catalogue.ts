@@ -74,7 +74,7 @@ export function renderRulesDoc(): string {
   return [
     '# Posture rules',
     '',
-    '<!-- Generated from rule and pack metadata by scripts/gen-rules-docs.ts (npx tsx scripts/gen-rules-docs.ts); do not edit. -->',
+    '<!-- Generated from rule and pack metadata by scripts/gen-rules-docs.ts (npm run docs:rules); do not edit. -->',
     '',
     'Equivalents of AWS Config managed rules: same names, identifiers (`SourceIdentifier`), resource types, parameters',
     'and defaults. Run them with `vigil audit` (see [posture.md](posture.md)); `vigil posture rules -f json` prints the',

@@ -8,9 +8,7 @@ const DOC = resolve(import.meta.dirname, '../../docs/rules.md');
 
 describe('docs/rules.md (generated from rule metadata)', () => {
   it('is fresh', () => {
-    expect(readFileSync(DOC, 'utf8'), 'docs/rules.md is stale: run npx tsx scripts/gen-rules-docs.ts').toBe(
-      renderRulesDoc(),
-    );
+    expect(readFileSync(DOC, 'utf8'), 'docs/rules.md is stale: run npm run docs:rules').toBe(renderRulesDoc());
   });
   it('lists every rule with identifier, defaults, remediation and pack use', () => {
     const md = renderCatalogue();
