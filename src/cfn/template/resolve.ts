@@ -53,6 +53,29 @@ interface Internal {
 
 const MAX_NESTING = 8;
 
+/** Issues a macro transform can make moot. */
+const MACRO_SOFTENED = new Set([
+  'unknown-resource-attribute',
+  'missing-required-property',
+  'unresolved-ref',
+  'bad-intrinsic',
+  'missing-resources',
+]);
+
+/** Keys CloudFormation accepts on a resource (anything else fails the deployment). */
+const RESOURCE_ATTRIBUTES = new Set([
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'Metadata',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'CreationPolicy',
+  'UpdatePolicy',
+  'Version', // legacy attribute on custom resources, still accepted
+]);
+
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
@@ -314,6 +337,15 @@ export function resolveParsed(
       issue(b.Type === undefined ? off : bOff('Type'), 'bad-resource', `resource ${id} has no Type (string)`);
       continue;
     }
+    for (const k of Object.keys(b)) {
+      if (!RESOURCE_ATTRIBUTES.has(k)) {
+        issue(
+          bOff(k),
+          'unknown-resource-attribute',
+          `${id}: "${k}" is not a resource attribute (Type, Properties, DependsOn, Condition, …)`,
+        );
+      }
+    }
     let condition: ResolvedResource['condition'];
     if (b.Condition !== undefined) {
       if (typeof b.Condition === 'string') {
@@ -406,14 +438,22 @@ export function resolveParsed(
       message: `${r.logicalId} is ${r.type}, which needs "Transform: ${SAM_TRANSFORM}"`,
     });
   }
-  for (const t of transforms) {
-    if (t !== SAM_TRANSFORM && t !== 'AWS::LanguageExtensions') {
-      issue(
-        keyOff('Transform'),
-        'unsupported-transform',
-        `transform ${t} (a macro or AWS::Include) is not expanded offline`,
-        'warning',
-      );
+  const macros = transforms.filter((t) => t !== SAM_TRANSFORM && t !== 'AWS::LanguageExtensions');
+  for (const t of macros) {
+    issue(
+      keyOff('Transform'),
+      'unsupported-transform',
+      `transform ${t} (a macro or AWS::Include) is not expanded offline`,
+      'warning',
+    );
+  }
+  if (macros.length > 0) {
+    // A macro may rewrite anything before CloudFormation sees it: what looks wrong as written is only a warning.
+    for (const i of issues) {
+      if (i.severity === 'error' && MACRO_SOFTENED.has(i.code)) {
+        i.severity = 'warning';
+        i.message += ` (the template uses macro ${macros.join(', ')}, which may rewrite it)`;
+      }
     }
   }
 
