@@ -1,11 +1,14 @@
 /** The remediation action library: every action, looked up by name. */
 import type { Action } from '../action.js';
+import { ec2NaclDenyIp } from './ec2-nacl-deny-ip.js';
+import { ec2QuarantineInstance } from './ec2-quarantine-instance.js';
 import { ec2RevokePublicIngress } from './ec2-revoke-public-ingress.js';
 import { iamAttachDenyAll } from './iam-attach-deny-all.js';
 import { iamDeactivateAccessKey } from './iam-deactivate-access-key.js';
 import { iamDeleteLoginProfile } from './iam-delete-login-profile.js';
 import { iamEnforcePasswordPolicy } from './iam-enforce-password-policy.js';
 import { iamRevokeRoleSessions } from './iam-revoke-role-sessions.js';
+import { wafv2BlockIp } from './wafv2-block-ip.js';
 
 export { validateParams } from './define.js';
 export { apiOf, applyCalls } from './sdk.js';
@@ -13,6 +16,9 @@ export { apiOf, applyCalls } from './sdk.js';
 export const ACTIONS: Action[] = [
   // network
   ec2RevokePublicIngress,
+  ec2QuarantineInstance,
+  ec2NaclDenyIp,
+  wafv2BlockIp,
   // identity
   iamDeactivateAccessKey,
   iamAttachDenyAll,
