@@ -2,6 +2,10 @@ import { compliant, defineRule, nonCompliant, notApplicable } from '../../rule.j
 import { classicListeners, ELB } from '../elb.js';
 import { field } from '../util.js';
 
+/** Config spells it `sslcertificateId`; the SDK's lowerCamel gives `sSLCertificateId`. */
+const cert = (l: Record<string, unknown>) =>
+  String(field(l, 'sslcertificateId') ?? field(l, 'sSLCertificateId') ?? field(l, 'sslCertificateId') ?? '');
+
 export const rule = defineRule(
   {
     name: 'elb-acm-certificate-required',
@@ -19,15 +23,13 @@ export const rule = defineRule(
       ['HTTPS', 'SSL'].includes(String(field(l, 'protocol') ?? '').toUpperCase()),
     );
     if (tls.length === 0) return notApplicable('the load balancer has no SSL/HTTPS listener');
-    const bad = tls.filter(
-      (l) => !String(field(l, 'sSLCertificateId') ?? field(l, 'sslCertificateId') ?? '').startsWith('arn:aws:acm:'),
-    );
+    const bad = tls.filter((l) => !cert(l).startsWith('arn:aws:acm:'));
     if (bad.length > 0)
       return nonCompliant(
         `listener port(s) ${bad.map((l) => String(field(l, 'loadBalancerPort'))).join(', ')} use a non-ACM certificate`,
         {
           path: 'configuration.listenerDescriptions[].listener.sslcertificateId',
-          value: bad.map((l) => field(l, 'sSLCertificateId') ?? field(l, 'sslCertificateId') ?? null),
+          value: bad.map(cert),
         },
       );
     return compliant(`all ${tls.length} SSL/HTTPS listener(s) use ACM certificates`);
