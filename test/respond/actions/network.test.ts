@@ -17,6 +17,7 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSnapshotsCommand,
   EC2Client,
+  type NetworkAclEntry,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
@@ -72,7 +73,7 @@ describe('decidePublicIngressRevocations (pure)', () => {
 
 describe('nacl / waf / quarantine decisions (pure)', () => {
   it('deny rule number: highest free below the lowest allow, per direction', () => {
-    const e = [
+    const e: NetworkAclEntry[] = [
       { RuleNumber: 100, RuleAction: 'allow', Egress: false },
       { RuleNumber: 99, RuleAction: 'deny', Egress: false },
       { RuleNumber: 50, RuleAction: 'allow', Egress: true },
