@@ -192,8 +192,9 @@ export interface PublishResult {
   /** Deliveries routed by matching rules. */
   routed: number;
   delivered: number;
-  /** Dropped or dead-lettered after retries. */
-  failed: number;
+  deadLettered: number;
+  /** Exhausted without a dead-letter queue, or the DLQ itself failed. */
+  dropped: number;
   /** Still waiting for a retry when the time budget ran out. */
   pending: number;
   /** One line per failed delivery: target and error. */
@@ -221,29 +222,32 @@ export async function publishToBus(
     runtime.outbox.close();
     throw new VigilError(`--event-bus-name: ${(err as Error).message}`);
   }
-  const deadline = Date.now() + (opts.budgetMs ?? 10_000);
-  await runtime.drain();
-  for (;;) {
-    const next = runtime.outbox.nextDueAt();
-    if (next === undefined || next > deadline) break;
-    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+  try {
+    const deadline = Date.now() + (opts.budgetMs ?? 10_000);
     await runtime.drain();
+    for (;;) {
+      const next = runtime.outbox.nextDueAt();
+      if (next === undefined || next > deadline) break;
+      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+      await runtime.drain();
+    }
+    const all = runtime.outbox.deliveriesOf();
+    const failed = all.filter((d) => d.state === 'dropped' || d.state === 'dead-lettered');
+    return {
+      issues,
+      events: events.length,
+      routed,
+      delivered: all.filter((d) => d.state === 'delivered').length,
+      deadLettered: all.filter((d) => d.state === 'dead-lettered').length,
+      dropped: all.filter((d) => d.state === 'dropped').length,
+      pending: all.filter((d) => d.state === 'pending').length,
+      failures: failed.map(
+        (d) =>
+          `rule ${d.ruleName} target ${d.targetId} (${d.targetArn}): ${d.state}: ` +
+          `${d.lastErrorCode ?? d.error?.code ?? 'error'}: ${d.lastErrorMessage ?? d.error?.message ?? ''}`,
+      ),
+    };
+  } finally {
+    runtime.outbox.close();
   }
-  const all = runtime.outbox.deliveriesOf();
-  runtime.outbox.close();
-  const failures = all
-    .filter((d) => d.state === 'dropped' || d.state === 'dead-lettered')
-    .map(
-      (d) =>
-        `rule ${d.ruleName} target ${d.targetId} (${d.targetArn}): ${d.lastErrorCode ?? d.error?.code ?? 'error'}: ${d.lastErrorMessage ?? d.error?.message ?? ''}`,
-    );
-  return {
-    issues,
-    events: events.length,
-    routed,
-    delivered: all.filter((d) => d.state === 'delivered').length,
-    failed: failures.length,
-    pending: all.filter((d) => d.state === 'pending').length,
-    failures,
-  };
 }

@@ -187,7 +187,7 @@ describe('vigil audit --state / --bus-config', () => {
     ]);
     expect(r1.code).toBe(0);
     expect(r1.stderr).toContain(
-      `vigil: 2 compliance changes since the previous run in ${state}; published 2 events: 1 deliveries, 1 delivered, 0 failed, 0 still pending`,
+      `vigil: 2 compliance changes since the previous run in ${state}; published 2 events: 1 deliveries, 1 delivered, 0 dead-lettered, 0 dropped, 0 pending`,
     );
     const first = readFileSync(out, 'utf8')
       .trim()
@@ -242,7 +242,7 @@ describe('vigil audit --state / --bus-config', () => {
     });
   });
 
-  it('bad bus configuration is reported with file and line; delivery failures do not change the exit code', async () => {
+  it('bad bus configuration is reported with file and line (exit 2, the valid rules still deliver); delivery failures are listed', async () => {
     const bus = join(dir, 'bad-bus.yaml');
     writeFileSync(
       bus,
@@ -260,10 +260,29 @@ describe('vigil audit --state / --bus-config', () => {
       '--fail-on',
       'CRITICAL',
     ]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('restricted-ssh');
     expect(r.stderr).toMatch(new RegExp(`vigil: ${bus}:7: bus\\.rules\\[1\\] rule bad name!: `));
-    expect(r.stderr).toMatch(/vigil: delivery failed: rule x target t \(ftp:\/\/nowhere\): /);
-    expect(r.stderr).toContain('published 1 events: 1 deliveries, 0 delivered, 1 failed');
+    expect(r.stderr).toMatch(/vigil: delivery failed: rule x target t \(ftp:\/\/nowhere\): dropped: /);
+    expect(r.stderr).toContain('published 1 events: 1 deliveries, 0 delivered, 0 dead-lettered, 1 dropped, 0 pending');
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    // A valid configuration whose target fails: reported, and the exit code is the audit's own.
+    writeFileSync(
+      bus,
+      'bus:\n  rules:\n    - Name: x\n      EventPattern: { source: [aws.config] }\n      Targets:\n        - { Id: t, Arn: "ftp://nowhere" }\n',
+    );
+    const ok = await vigil([
+      'audit',
+      '--snapshot',
+      snap,
+      '--rules',
+      'restricted-ssh',
+      '--bus-config',
+      bus,
+      '--fail-on',
+      'CRITICAL',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('1 dropped');
   });
 });

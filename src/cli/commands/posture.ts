@@ -262,7 +262,7 @@ async function audit(o: AuditOptions): Promise<void> {
   if (o.createBaseline)
     writeFileSync(o.createBaseline, `${JSON.stringify(createBaseline(result.evaluations), null, 2)}\n`);
   const all = sortEvaluations(result.evaluations);
-  if (o.state || publishing) await reportChanges(o, all, invokedAt, busText);
+  const busConfigFailed = o.state || publishing ? await reportChanges(o, all, invokedAt, busText) : false;
   const shown = statuses ? all.filter((e) => statuses.includes(e.complianceType)) : all;
   const summary = summarize(all, selections.length);
   const packs = plans.map((p) => packScore(p, all)).filter((p) => chosen || p.rulesEvaluated > 0);
@@ -344,10 +344,17 @@ async function audit(o: AuditOptions): Promise<void> {
     );
   }
   if (threshold && failing(all, threshold).length > 0) process.exitCode = 1;
+  if (busConfigFailed) process.exitCode = 2;
 }
 
 /** Compare with --state, publish the changes when a bus is configured, then record this run as the new state. */
-async function reportChanges(o: AuditOptions, all: Evaluation[], invokedAt: string, busText?: string): Promise<void> {
+async function reportChanges(
+  o: AuditOptions,
+  all: Evaluation[],
+  invokedAt: string,
+  busText?: string,
+): Promise<boolean> {
+  let busConfigFailed = false;
   const store = o.state ? new ComplianceStateStore(o.state) : undefined;
   try {
     const times = { invokedAt, recordedAt: new Date().toISOString() };
@@ -358,13 +365,16 @@ async function reportChanges(o: AuditOptions, all: Evaluation[], invokedAt: stri
       const r = await publishToBus({ text: busText, file: o.busConfig! }, events, { busName: o.eventBusName });
       for (const i of r.issues) process.stderr.write(`vigil: ${i}\n`);
       for (const f of r.failures.slice(0, 20)) process.stderr.write(`vigil: delivery failed: ${f}\n`);
-      line += `; published ${r.events} events: ${r.routed} deliveries, ${r.delivered} delivered, ${r.failed} failed, ${r.pending} still pending`;
+      line += `; published ${r.events} events: ${r.routed} deliveries, ${r.delivered} delivered, ${r.deadLettered} dead-lettered, ${r.dropped} dropped, ${r.pending} pending`;
+      // As vigil detect --route: a bus config item that did not load is a configuration error (exit 2 at the end).
+      if (r.issues.length > 0) busConfigFailed = true;
     }
     process.stderr.write(`${line}\n`);
     store?.record(all, times);
   } finally {
     store?.close();
   }
+  return busConfigFailed;
 }
 
 /**
