@@ -31,6 +31,8 @@ export const MANAGED_POLICY_LIMIT = 6144;
 
 /** `service:Action` as IAM writes it (service prefix lower-case, action name with optional `*` wildcards). */
 const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+/** Pseudo-services of generic actions (webhook POSTs): no IAM action exists for them. */
+const NOT_IAM = new Set(['http', 'https']);
 
 function sidFor(service: string): string {
   const words = service.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1));
@@ -44,7 +46,7 @@ export function leastPrivilegePolicy(
   const skipped: string[] = [];
   for (const a of actions) {
     for (const p of a.permissions) {
-      if (!IAM_ACTION.test(p)) {
+      if (!IAM_ACTION.test(p) || NOT_IAM.has(p.slice(0, p.indexOf(':')))) {
         skipped.push(`${a.name}: ${p} is not an IAM action`);
         continue;
       }
