@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigItem } from '../../src/posture/model.js';
 import { csvField, toCsv } from '../../src/posture/report/csv.js';
-import { escapeHtml } from '../../src/posture/report/html.js';
+import { escapeHtml, renderHtmlReport } from '../../src/posture/report/html.js';
+import { ruleRows, tally } from '../../src/posture/report/score.js';
 import { vigil } from './cli-harness.js';
 import { account, ci, run } from './helpers.js';
 
@@ -206,5 +207,39 @@ describe('HTML report', () => {
     expect(r.stdout).toContain('<p class="muted">No pack was evaluated.</p>');
     const all = await vigil(['audit', '--snapshot', snap, '-f', 'html']);
     expect(all.stdout).toMatch(/<tr data-pack="cis-aws-4\.0\.1">.*<td>\d+ \/ \d+<\/td><\/tr>/);
+  });
+});
+
+describe('HTML report rendering (library)', () => {
+  it('caps resource rows (failures first) with exact counts kept; pack and control text escaped', () => {
+    const evs = run('restricted-ssh', [sg('sg-a', 22), sg('sg-b', undefined), sg('sg-c', 22)]);
+    const html = renderHtmlReport({
+      title: 'T <x>',
+      generatedAt: '2026-11-01T00:00:00.000Z',
+      version: '1.0.0',
+      sources: ['a&b.json'],
+      evaluations: evs,
+      overall: tally(evs),
+      packs: [
+        {
+          pack: 'p<1>',
+          title: 'Pack "one"',
+          rules: 2,
+          rulesEvaluated: 1,
+          ...tally(evs),
+          controls: [{ id: 'c1', title: '<b>bold</b>', status: 'NON_COMPLIANT', nonCompliant: 2 }],
+        },
+      ],
+      rules: ruleRows(evs),
+      maxRows: 2,
+    });
+    expect(html).toContain('<title>T &lt;x&gt;</title>');
+    expect(html).toContain('from a&amp;b.json.');
+    expect(html).toContain('<b id="overall-score">33.3%</b>');
+    expect(html).toContain('<tr data-pack="p&lt;1&gt;"><td>p&lt;1&gt;</td><td>Pack &quot;one&quot;</td>');
+    expect(html).toContain('<td>&lt;b&gt;bold&lt;/b&gt;</td>');
+    expect(html).toContain('Showing the first 2 of 3 evaluations (failures first)');
+    expect(html.match(/<tr><td class="(NON_COMPLIANT|COMPLIANT)">/g)).toHaveLength(2);
+    expect(html).toContain('<b id="total">3</b>');
   });
 });
