@@ -4,11 +4,13 @@ import {
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
+  GetGroupCommand,
   GetLoginProfileCommand,
   GetPolicyVersionCommand,
   IAMClient,
   ListAccessKeysCommand,
   ListAttachedUserPoliciesCommand,
+  ListGroupsCommand,
   ListMFADevicesCommand,
   ListPoliciesCommand,
   ListUserPoliciesCommand,
@@ -37,7 +39,7 @@ export async function collectIam(col: Collection, facts: AccountFacts): Promise<
   const S = 'iam';
   const send = <T>(op: string, fn: (signal: AbortSignal) => Promise<T>) => col.call(S, 'global', op, fn);
 
-  const [users, summary, pw, policies] = await Promise.all([
+  const [users, summary, pw, policies, groups] = await Promise.all([
     col.pages(S, 'global', 'ListUsers', async (Marker, abortSignal) => {
       const r = await iam.send(new ListUsersCommand({ Marker, MaxItems: 1000 }), { abortSignal });
       return [r.Users ?? [], r.IsTruncated ? r.Marker : undefined];
@@ -53,6 +55,10 @@ export async function collectIam(col: Collection, facts: AccountFacts): Promise<
     col.pages(S, 'global', 'ListPolicies', async (Marker, abortSignal) => {
       const r = await iam.send(new ListPoliciesCommand({ Scope: 'Local', Marker, MaxItems: 1000 }), { abortSignal });
       return [r.Policies ?? [], r.IsTruncated ? r.Marker : undefined];
+    }),
+    col.pages(S, 'global', 'ListGroups', async (Marker, abortSignal) => {
+      const r = await iam.send(new ListGroupsCommand({ Marker, MaxItems: 1000 }), { abortSignal });
+      return [r.Groups ?? [], r.IsTruncated ? r.Marker : undefined];
     }),
   ]);
   if (pw !== undefined)
@@ -131,6 +137,39 @@ export async function collectIam(col: Collection, facts: AccountFacts): Promise<
         col.add(ci);
       }),
     );
+  }
+
+  if (groups) {
+    col.collectedTypes.add('AWS::IAM::Group');
+    // GetGroup gives the members; each user's CI also gets Config's groupList.
+    const groupsOf = new Map<string, string[]>();
+    await Promise.all(
+      groups.map(async (g) => {
+        const members = await col.pages(S, 'global', 'GetGroup', async (Marker, abortSignal) => {
+          const r = await iam.send(new GetGroupCommand({ GroupName: g.GroupName, Marker, MaxItems: 1000 }), {
+            abortSignal,
+          });
+          return [r.Users ?? [], r.IsTruncated ? r.Marker : undefined];
+        });
+        const ci = emptyCi({
+          resourceType: 'AWS::IAM::Group',
+          resourceId: g.GroupId!,
+          resourceName: g.GroupName,
+          arn: g.Arn,
+          awsRegion: 'global',
+          awsAccountId: col.accountId ?? 'unknown',
+          configuration: lowerCamel(g) as Record<string, unknown>,
+        });
+        if (members) {
+          ci.supplementaryConfiguration.Users = members.map((m) => ({ userName: m.UserName, userId: m.UserId }));
+          for (const m of members) groupsOf.set(m.UserName!, [...(groupsOf.get(m.UserName!) ?? []), g.GroupName!]);
+        }
+        col.add(ci);
+      }),
+    );
+    for (const ci of col.items)
+      if (ci.resourceType === 'AWS::IAM::User' && ci.resourceName)
+        ci.configuration.groupList = groupsOf.get(ci.resourceName) ?? [];
   }
 
   if (policies) {

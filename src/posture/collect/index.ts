@@ -4,15 +4,36 @@
  */
 import { VIGIL_SNAPSHOT_VERSION, type VigilSnapshot } from '../inputs.js';
 import { ACCOUNT_TYPE, type AccountFacts, emptyCi } from '../model.js';
+import { collectApps } from './apps-index.js';
+import { collectBackup, collectSsm } from './backup-ssm.js';
 import { Collection, type CollectOptions } from './context.js';
 import { collectEc2 } from './ec2.js';
+import { collectCloudFront, collectElbv2, collectWafv2 } from './edge.js';
 import { collectIam } from './iam.js';
 import { collectCloudTrail, collectDynamoDb, collectGuardDuty, collectKms, collectRds } from './regional.js';
 import { collectS3 } from './s3.js';
 
 export type { CollectError, CollectOptions } from './context.js';
 
-export const SERVICES = ['ec2', 'iam', 's3', 'cloudtrail', 'kms', 'dynamodb', 'rds', 'guardduty'] as const;
+export const SERVICES = [
+  'ec2',
+  'iam',
+  's3',
+  'cloudtrail',
+  'kms',
+  'dynamodb',
+  'rds',
+  'guardduty',
+  'elbv2',
+  'wafv2',
+  'cloudfront',
+  'backup',
+  'ssm',
+  'lambda',
+  'sns',
+  'sqs',
+  'efs',
+] as const;
 
 export interface CollectResult {
   snapshot: VigilSnapshot;
@@ -52,12 +73,32 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const jobs: Promise<unknown>[] = [];
   if (want.has('iam')) jobs.push(progress('iam', 'global', collectIam(col, facts)));
   if (want.has('s3')) jobs.push(progress('s3', 'global', collectS3(col)));
+  if (want.has('cloudfront')) jobs.push(progress('cloudfront', 'global', collectCloudFront(col)));
+  // WAFv2 web ACLs: REGIONAL in every region, CLOUDFRONT once (through us-east-1); the type counts as collected
+  // only when every list succeeded.
+  if (want.has('wafv2')) {
+    const scopes: [string, 'REGIONAL' | 'CLOUDFRONT'][] = opts.regions.map((r) => [r, 'REGIONAL']);
+    scopes.push(['us-east-1', 'CLOUDFRONT']);
+    jobs.push(
+      progress(
+        'wafv2',
+        'all',
+        Promise.all(scopes.map(([r, s]) => collectWafv2(col, r, s))).then((ok) => {
+          if (ok.every(Boolean)) col.collectedTypes.add('AWS::WAFv2::WebACL');
+        }),
+      ),
+    );
+  }
   for (const r of opts.regions) {
     if (want.has('cloudtrail')) jobs.push(progress('cloudtrail', r, collectCloudTrail(col, r)));
     if (want.has('kms')) jobs.push(progress('kms', r, collectKms(col, r)));
     if (want.has('dynamodb')) jobs.push(progress('dynamodb', r, collectDynamoDb(col, r)));
     if (want.has('rds')) jobs.push(progress('rds', r, collectRds(col, r)));
     if (want.has('guardduty')) jobs.push(progress('guardduty', r, collectGuardDuty(col, r)));
+    if (want.has('elbv2')) jobs.push(progress('elbv2', r, collectElbv2(col, r)));
+    if (want.has('backup')) jobs.push(progress('backup', r, collectBackup(col, r)));
+    if (want.has('ssm')) jobs.push(progress('ssm', r, collectSsm(col, r)));
+    for (const [name, fn] of collectApps) if (want.has(name)) jobs.push(progress(name, r, fn(col, r)));
   }
   await Promise.all(jobs);
   const accountId = col.accountId ?? 'unknown';

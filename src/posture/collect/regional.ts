@@ -1,4 +1,4 @@
-/** Regional services other than EC2: CloudTrail, KMS, DynamoDB, RDS, GuardDuty. */
+/** Regional services other than EC2: CloudTrail, KMS, DynamoDB, RDS (instances, clusters, snapshots), GuardDuty. */
 import {
   CloudTrailClient,
   DescribeTrailsCommand,
@@ -18,9 +18,17 @@ import {
   ListDetectorsCommand,
 } from '@aws-sdk/client-guardduty';
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { emptyCi } from '../model.js';
-import { type Collection, lowerCamel } from './context.js';
+import { type Collection, lowerCamel, tagMap } from './context.js';
 
 type Obj = Record<string, unknown>;
 const acct = (col: Collection) => col.accountId ?? 'unknown';
@@ -143,7 +151,7 @@ export async function collectDynamoDb(col: Collection, region: string): Promise<
 export async function collectRds(col: Collection, region: string): Promise<void> {
   const rds = new RDSClient(col.clientConfig(region));
   const S = 'rds';
-  const [inst, clus] = await Promise.all([
+  const [inst, clus, snaps, clusSnaps] = await Promise.all([
     col.pages(S, region, 'DescribeDBInstances', async (Marker, abortSignal) => {
       const r = await rds.send(new DescribeDBInstancesCommand({ Marker }), { abortSignal });
       return [r.DBInstances ?? [], r.Marker];
@@ -151,6 +159,14 @@ export async function collectRds(col: Collection, region: string): Promise<void>
     col.pages(S, region, 'DescribeDBClusters', async (Marker, abortSignal) => {
       const r = await rds.send(new DescribeDBClustersCommand({ Marker }), { abortSignal });
       return [r.DBClusters ?? [], r.Marker];
+    }),
+    col.pages(S, region, 'DescribeDBSnapshots', async (Marker, abortSignal) => {
+      const r = await rds.send(new DescribeDBSnapshotsCommand({ Marker }), { abortSignal });
+      return [r.DBSnapshots ?? [], r.Marker];
+    }),
+    col.pages(S, region, 'DescribeDBClusterSnapshots', async (Marker, abortSignal) => {
+      const r = await rds.send(new DescribeDBClusterSnapshotsCommand({ Marker }), { abortSignal });
+      return [r.DBClusterSnapshots ?? [], r.Marker];
     }),
   ]);
   if (inst) {
@@ -164,6 +180,7 @@ export async function collectRds(col: Collection, region: string): Promise<void>
           arn: i.DBInstanceArn,
           awsRegion: region,
           awsAccountId: acct(col),
+          tags: tagMap(i.TagList),
           configuration: lowerCamel(i) as Obj,
         }),
       );
@@ -179,9 +196,67 @@ export async function collectRds(col: Collection, region: string): Promise<void>
           arn: c.DBClusterArn,
           awsRegion: region,
           awsAccountId: acct(col),
+          tags: tagMap(c.TagList),
           configuration: lowerCamel(c) as Obj,
         }),
       );
+  }
+  if (snaps) {
+    col.collectedTypes.add('AWS::RDS::DBSnapshot');
+    await Promise.all(
+      snaps.map(async (sn) => {
+        const a = await col.call(S, region, 'DescribeDBSnapshotAttributes', (abortSignal) =>
+          rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: sn.DBSnapshotIdentifier }), {
+            abortSignal,
+          }),
+        );
+        const ci = emptyCi({
+          resourceType: 'AWS::RDS::DBSnapshot',
+          resourceId: sn.DBSnapshotIdentifier!,
+          resourceName: sn.DBSnapshotIdentifier,
+          arn: sn.DBSnapshotArn,
+          awsRegion: region,
+          awsAccountId: acct(col),
+          tags: tagMap(sn.TagList),
+          configuration: lowerCamel(sn) as Obj,
+        });
+        if (a)
+          ci.supplementaryConfiguration.DBSnapshotAttributes = lowerCamel(
+            a.DBSnapshotAttributesResult?.DBSnapshotAttributes ?? [],
+          );
+        col.add(ci);
+      }),
+    );
+  }
+  if (clusSnaps) {
+    col.collectedTypes.add('AWS::RDS::DBClusterSnapshot');
+    await Promise.all(
+      clusSnaps.map(async (sn) => {
+        const a = await col.call(S, region, 'DescribeDBClusterSnapshotAttributes', (abortSignal) =>
+          rds.send(
+            new DescribeDBClusterSnapshotAttributesCommand({
+              DBClusterSnapshotIdentifier: sn.DBClusterSnapshotIdentifier,
+            }),
+            { abortSignal },
+          ),
+        );
+        const ci = emptyCi({
+          resourceType: 'AWS::RDS::DBClusterSnapshot',
+          resourceId: sn.DBClusterSnapshotIdentifier!,
+          resourceName: sn.DBClusterSnapshotIdentifier,
+          arn: sn.DBClusterSnapshotArn,
+          awsRegion: region,
+          awsAccountId: acct(col),
+          tags: tagMap(sn.TagList),
+          configuration: lowerCamel(sn) as Obj,
+        });
+        if (a)
+          ci.supplementaryConfiguration.DBClusterSnapshotAttributes = lowerCamel(
+            a.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes ?? [],
+          );
+        col.add(ci);
+      }),
+    );
   }
 }
 

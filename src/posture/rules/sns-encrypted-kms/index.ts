@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
 import { field } from '../util.js';
 
 /** A key reference (ID, ARN, alias name or alias ARN) matches a wanted one by equality or by its trailing ID. */
@@ -20,6 +20,7 @@ export const rule = defineRule(
     remediation: 'aws sns set-topic-attributes --topic-arn ARN --attribute-name KmsMasterKeyId --attribute-value KEY',
   },
   (ci, p) => {
+    if (ci.configurationItemStatus === 'ResourceNotRecorded') return insufficient('topic attributes not recorded');
     const key = String(field(ci.configuration, 'kmsMasterKeyId') ?? '');
     const ev = { path: 'configuration.KmsMasterKeyId', value: key || null };
     if (key === '') return nonCompliant('the topic has no KmsMasterKeyId (not encrypted)', ev);
