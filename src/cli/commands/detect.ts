@@ -144,6 +144,7 @@ export function registerDetect(program: Command): void {
       .option('--params <file>', 'YAML/JSON map of detector id → parameters')
       .option('--detectors <ids>', 'comma-separated built-in detector ids to run (default: all)')
       .option('--disable <ids>', 'comma-separated built-in detector ids to skip')
+      .option('--builtin', 'run the built-in detectors (overrides detect.builtin: false)')
       .option('--no-builtin', 'run no built-in detector (only --sigma / --suricata rules)')
       .option('--local-cidr <cidr>', 'VPC range that is "ours" (default: private ranges); repeatable', collect)
       .option('--account-id <id>', 'account for findings whose records carry none (default: 000000000000)')
