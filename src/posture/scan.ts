@@ -1,6 +1,6 @@
 /**
- * Library side of `vigil audit` / `vigil posture scan`: rule selection (names or identifiers), `rule:param=value` overrides,
- * severity gating and a summary. Errors are returned as UsageError for the CLI to print.
+ * Library side of `vigil audit` / `vigil posture scan`: rule selection (names or identifiers), `rule:param=value`
+ * overrides, severity gating and a summary. Errors are returned as UsageError for the CLI to print.
  */
 import { UsageError } from '../core/errors.js';
 import type { Evaluation, RuleSelection } from './engine.js';
