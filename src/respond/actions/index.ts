@@ -1,5 +1,6 @@
 /** The remediation action library: every action, looked up by name. */
 import type { Action } from '../action.js';
+import { ec2MakeSnapshotPrivate } from './ec2-make-snapshot-private.js';
 import { ec2NaclDenyIp } from './ec2-nacl-deny-ip.js';
 import { ec2QuarantineInstance } from './ec2-quarantine-instance.js';
 import { ec2RevokePublicIngress } from './ec2-revoke-public-ingress.js';
@@ -8,6 +9,12 @@ import { iamDeactivateAccessKey } from './iam-deactivate-access-key.js';
 import { iamDeleteLoginProfile } from './iam-delete-login-profile.js';
 import { iamEnforcePasswordPolicy } from './iam-enforce-password-policy.js';
 import { iamRevokeRoleSessions } from './iam-revoke-role-sessions.js';
+import { rdsMakeSnapshotPrivate } from './rds-make-snapshot-private.js';
+import { s3BlockPublicAccessAccount, s3BlockPublicAccessBucket } from './s3-block-public-access.js';
+import { s3EnableDefaultEncryption } from './s3-enable-default-encryption.js';
+import { s3EnableVersioning } from './s3-enable-versioning.js';
+import { s3RemovePublicAclGrants } from './s3-remove-public-acl-grants.js';
+import { s3RemovePublicPolicyStatements } from './s3-remove-public-policy-statements.js';
 import { wafv2BlockIp } from './wafv2-block-ip.js';
 
 export { validateParams } from './define.js';
@@ -25,6 +32,15 @@ export const ACTIONS: Action[] = [
   iamRevokeRoleSessions,
   iamDeleteLoginProfile,
   iamEnforcePasswordPolicy,
+  // data
+  s3BlockPublicAccessBucket,
+  s3BlockPublicAccessAccount,
+  s3RemovePublicAclGrants,
+  s3RemovePublicPolicyStatements,
+  s3EnableDefaultEncryption,
+  s3EnableVersioning,
+  ec2MakeSnapshotPrivate,
+  rdsMakeSnapshotPrivate,
 ] as unknown as Action[];
 
 const BY_NAME = new Map(ACTIONS.map((a) => [a.name, a]));
