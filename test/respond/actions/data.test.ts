@@ -55,7 +55,10 @@ const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 describe('data decisions (pure)', () => {
   it('public access block: tightens only, never turns a setting off', () => {
     const p = params(s3BlockPublicAccessBucket, { bucket: 'bkt', restrictPublicBuckets: false });
-    expect(decidePublicAccessBlock(p, { RestrictPublicBuckets: true })).toBeUndefined();
+    expect(
+      decidePublicAccessBlock(p, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true }),
+    ).toBeUndefined();
+    expect(decidePublicAccessBlock(p, { RestrictPublicBuckets: true })!.config.RestrictPublicBuckets).toBe(true);
     expect(decidePublicAccessBlock(p, { BlockPublicAcls: true })!.missing).toEqual([
       'IgnorePublicAcls',
       'BlockPublicPolicy',
