@@ -8,8 +8,8 @@
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { measurePatternThroughput } from '../src/bus/pattern/measure.js';
 import { measureSigmaThroughput } from '../src/sigma/measure.js';
+import { benchBus } from './bus.js';
 import { benchDetect } from './detect.js';
 import { benchIngest } from './ingest.js';
 import { benchNetfw } from './netfw.js';
@@ -37,7 +37,7 @@ if (want('sigma')) {
     ],
   });
 }
-if (want('bus')) result.busPatterns = await measurePatternThroughput([1, 100, 1000, 10000]);
+if (want('bus')) result.bus = await benchBus({ scalingRuleCounts: [10, 100, 1000, 10000] });
 if (want('trail')) result.trail = await benchTrail();
 if (want('netfw')) result.netfw = benchNetfw();
 if (want('posture')) result.posture = await benchPosture();
