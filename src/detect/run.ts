@@ -3,7 +3,7 @@
  * suppressions and parameters, stream every record through the engine, and return the findings. Used by
  * `vigil detect` and `vigil demo`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError, VigilError } from '../core/errors.js';
@@ -154,11 +154,27 @@ export function loadParamsFile(file: string): Record<string, Record<string, unkn
   return root as Record<string, Record<string, unknown>>;
 }
 
+/** `--suricata` paths with directories expanded to their `*.rules` files (sorted, not recursive). */
+export function suricataFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let dir = false;
+    try {
+      dir = statSync(p).isDirectory();
+    } catch {
+      // A missing file is reported by the loader with its name.
+    }
+    if (!dir) out.push(p);
+    else for (const f of readdirSync(p).sort()) if (f.endsWith('.rules')) out.push(join(p, f));
+  }
+  return out;
+}
+
 /** The classification.config to use: the one given, else one beside the first rules file. */
 function classificationFile(o: DetectRunOptions): string | undefined {
   if (o.classification) return o.classification;
   for (const f of [...(o.suricata ?? []), ...(o.nfwRuleGroups ?? [])]) {
-    const c = join(dirname(f), 'classification.config');
+    const c = join(existsSync(f) && statSync(f).isDirectory() ? f : dirname(f), 'classification.config');
     if (existsSync(c)) return c;
   }
   return undefined;
@@ -207,7 +223,7 @@ export function loadRuleSources(o: DetectRunOptions): { detectors: Detector[]; s
     const fw: FirewallSetup = loadFirewall({
       ...(o.nfwPolicy ? { policy: o.nfwPolicy } : {}),
       ruleGroups: o.nfwRuleGroups ?? [],
-      rules: o.suricata ?? [],
+      rules: suricataFiles(o.suricata ?? []),
       ...(o.homeNet ? { homeNet: o.homeNet } : {}),
     });
     for (const i of fw.issues) o.onRuleIssue?.(i);

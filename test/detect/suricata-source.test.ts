@@ -250,6 +250,16 @@ describe('Suricata alerts as findings', () => {
     expect(ev.src_ip).toBe('198.51.100.9');
   });
 
+  it('a directory of rules files: the whole ET Open corpus, with its classification.config', async () => {
+    const run = await runDetection([join(dir, 'dns.log')], { suricata: [ET], builtin: false });
+    const su = run.sources.suricata!;
+    expect(su.errors).toBe(0);
+    expect(su.classification).toBe(join(ET, 'classification.config'));
+    // Every active rule is either evaluated or counted as not evaluable on logs (24,827 active rules in the corpus).
+    expect(su.evaluableRules + su.notEvaluable).toBe(24_827);
+    expect(run.result.findings.map((f) => [f.type, f.severity])).toEqual([['Suricata:DNS/sid-2024828', 5]]);
+  });
+
   it('priority to severity bands and the EVE timestamp form', () => {
     expect([1, 2, 3, 4, 255].map(prioritySeverity)).toEqual([8, 5, 2, 1, 1]);
     expect(eveTimestamp(Date.UTC(2020, 9, 13, 22, 10, 1, 6))).toBe('2020-10-13T22:10:01.006000+0000');

@@ -162,7 +162,7 @@ export function registerDetect(program: Command): void {
       .option('--sigma-pipeline <file>', 'extra Sigma processing pipeline (YAML); repeatable', collect)
       .option(
         '--suricata <file>',
-        'Suricata rules file; alerts on flows/DNS/HTTP/TLS become findings; repeatable',
+        'Suricata rules file or directory of .rules files; alerts on flows/DNS/HTTP/TLS become findings; repeatable',
         collect,
       )
       .option('--nfw-policy <file>', 'Network Firewall policy JSON/YAML to evaluate (with --nfw-rule-group files)')
