@@ -110,12 +110,14 @@ export function resolveParsed(
   const issue = (off: number, code: string, message: string, severity: 'error' | 'warning' = 'error') =>
     issues.push({ location: at(off), severity, code, message });
 
+  if (parsed.issues.some((i) => i.code === 'json-syntax')) return result;
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
     issue(0, 'not-a-template', 'the document is not a mapping, so it is not a CloudFormation template');
     return result;
   }
   const doc = root as Record<string, unknown>;
-  if (parsed.issues.some((i) => i.code === 'multiple-documents')) return result;
+  // Nothing usable was parsed: the syntax error says it all.
+  if (parsed.issues.some((i) => i.code === 'multiple-documents' || i.code === 'json-syntax')) return result;
 
   const section = (k: string): Record<string, unknown> => {
     const v = doc[k];

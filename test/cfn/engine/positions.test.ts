@@ -108,10 +108,32 @@ describe('located errors for bad templates', () => {
     expect(s.issues[0]?.location.line).toBeGreaterThanOrEqual(2);
   });
 
-  it('JSON syntax errors and BOM/CRLF input', () => {
+  it('JSON syntax errors, duplicate keys, YAML flow text, BOM/CRLF input', () => {
     const bad = tpl('{\n  "Resources": {\n    "A": {"Type": "AWS::S3::Bucket",}\n  }\n', {}, 'x.json');
-    expect(bad.issues.length).toBeGreaterThan(0);
-    expect(bad.issues[0]?.location.file).toBe('x.json');
+    expect(bad.issues).toEqual([
+      {
+        location: { file: 'x.json', line: 3, column: 37 },
+        severity: 'error',
+        code: 'json-syntax',
+        message: 'expected a quoted key, found "}"',
+      },
+    ]);
+    const dup = tpl(
+      '{"Resources": {\n  "A": {"Type": "AWS::S3::Bucket"},\n  "A": {"Type": "AWS::SNS::Topic"}\n}}',
+      {},
+      'd.json',
+    );
+    expect(dup.issues.map((i) => [i.code, i.location.line, i.message])).toEqual([
+      ['duplicate-key', 3, 'duplicate key "A"'],
+    ]);
+    expect(res(dup, 'A').type).toBe('AWS::SNS::Topic');
+    const flow = tpl(
+      '{Resources: {A: {Type: AWS::S3::Bucket, Properties: {BucketName: !Ref AWS::Region}}}}',
+      {},
+      'f.template',
+    );
+    expect(res(flow, 'A').properties).toEqual({ BucketName: 'us-east-1' });
+    expect(flow.issues).toEqual([]);
     const ok = tpl('\uFEFF{\r\n  "Resources": {\r\n    "A": {"Type": "AWS::S3::Bucket"}\r\n  }\r\n}\r\n', {}, 'y.json');
     expect(ok.issues).toEqual([]);
     expect(res(ok, 'A').location).toMatchObject({ line: 3, column: 5 });
@@ -143,6 +165,22 @@ describe('located errors for bad templates', () => {
       'unresolved-ref@8',
       'missing-transform@9',
     ]);
+  });
+
+  it('unknown resource attributes are errors, softened to warnings when a macro may rewrite the template', () => {
+    const body = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Description: not allowed here\n    Count: 3\n';
+    const plain = tpl(body);
+    expect(plain.issues.map((i) => `${i.severity}:${i.code}@${i.location.line}`)).toEqual([
+      'error:unknown-resource-attribute@4',
+      'error:unknown-resource-attribute@5',
+    ]);
+    const macro = tpl(`Transform: Count\n${body}`);
+    expect(macro.issues.map((i) => `${i.severity}:${i.code}@${i.location.line}`)).toEqual([
+      'warning:unknown-resource-attribute@5',
+      'warning:unknown-resource-attribute@6',
+      'warning:unsupported-transform@1',
+    ]);
+    expect(macro.issues[0]?.message).toMatch(/uses macro Count, which may rewrite it/);
   });
 
   it('anchors, aliases and merge keys work', () => {
