@@ -111,6 +111,38 @@ function keyOf(f: Finding): string {
   return `${ev.sigma.id}|${e.userIdentity.arn}|${e.sourceIPAddress}`;
 }
 
+describe('Sigma findings with --state and --suppress', () => {
+  it('a second run over the same records updates the same finding in the state file', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'vigil-sigma-state-'));
+    const state = join(d, 'state.db');
+    const file = join(STRATUS, 'aws.defense-evasion.cloudtrail-stop.json');
+    const a = await runDetection([file], { sigma: [RULES], builtin: false, state });
+    const b = await runDetection([file], { sigma: [RULES], builtin: false, state });
+    expect(a.result.stats.newFindings).toBe(1);
+    expect(b.result.stats).toMatchObject({ newFindings: 0, updatedFindings: 1 });
+    expect(b.result.findings[0]!.id).toBe(a.result.findings[0]!.id);
+    expect(b.result.findings[0]!.service.count).toBe(2);
+  });
+
+  it('suppression rules archive Sigma findings by type and severity like any other', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'vigil-sigma-suppress-'));
+    const rule = join(d, 'suppress.yaml');
+    writeFileSync(
+      rule,
+      'Name: known-trail-changes\nAction: ARCHIVE\nRank: 1\nFindingCriteria:\n  Criterion:\n    type: { Eq: ["Sigma:aws.cloudtrail/AWSCloudTrailImportantChange"] }\n    severity: { Lt: 7 }\n',
+    );
+    const run = await runDetection([join(STRATUS, 'aws.defense-evasion.cloudtrail-stop.json')], {
+      sigma: [RULES],
+      suppress: [rule],
+    });
+    const sigma = run.result.findings.find((f) => f.type.startsWith('Sigma:'))!;
+    expect(sigma.service.archived).toBe(true);
+    expect(sigma.explanation.archivedBy).toBe('known-trail-changes');
+    const builtin = run.result.findings.find((f) => f.type === 'Stealth:IAMUser/CloudTrailLoggingDisabled')!;
+    expect(builtin.service.archived).toBe(false);
+  });
+});
+
 describe('Sigma correlations as findings', () => {
   let dir = '';
   beforeAll(() => {
