@@ -174,3 +174,8 @@ export function registerRemediationTargets(o: RemediationTargetsOptions = {}): (
     store = own ? undefined : store;
   };
 }
+
+/** Parameters for an action from a whole event, by the finding-type / Config-rule mapping; a string says why none. */
+export function eventParamsFor(action: string, event: Record<string, unknown>): Record<string, unknown> | string {
+  return `no parameter mapping for ${action} from ${String(event['detail-type'] ?? 'this event')} yet: give the parameters (--param, or an InputTransformer on the target)`;
+}
