@@ -7,6 +7,7 @@ import { registerKms } from './kms.js';
 import { registerLogs } from './logs.js';
 import { registerNetfw } from './netfw.js';
 import { registerPosture } from './posture.js';
+import { registerRespond } from './respond.js';
 import { registerSigma } from './sigma.js';
 import { registerTrail } from './trail.js';
 import { registerWaf } from './waf.js';
@@ -29,4 +30,5 @@ export const commands: Register[] = [
   registerKms,
   registerTrail,
   registerConfig,
+  registerRespond,
 ];
