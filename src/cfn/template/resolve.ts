@@ -53,6 +53,13 @@ interface Internal {
 
 const MAX_NESTING = 8;
 
+/** Parameter types CloudFormation accepts (plain, AWS-specific, their lists, SSM). */
+const PARAMETER_TYPE =
+  /^(?:String|Number|List<Number>|CommaDelimitedList|(?:List<)?AWS::[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+>?|AWS::SSM::Parameter::Name|AWS::SSM::Parameter::Value<.+>)$/;
+
+/** Condition names as cfn-lint checks them (E8001). */
+const CONDITION_NAME = /^[a-zA-Z0-9&_]{1,255}$/;
+
 /** Issues a macro transform can make moot. */
 const MACRO_SOFTENED = new Set([
   'unknown-resource-attribute',
@@ -194,6 +201,8 @@ export function resolveParsed(
     const d = def as Record<string, unknown>;
     const type = typeof d.Type === 'string' ? d.Type : 'String';
     if (typeof d.Type !== 'string') issue(off, 'bad-parameter', `parameter ${name} has no Type`);
+    else if (!PARAMETER_TYPE.test(type))
+      issue(off, 'bad-parameter', `parameter ${name} has Type ${type}, which CloudFormation does not know`);
     const s = supplied.get(name);
     let raw: unknown;
     let source: ParameterDeclaration['source'];
@@ -305,7 +314,10 @@ export function resolveParsed(
   };
   const condLoc = parsed.locs.get(ctx.conditionDefs);
   for (const name of Object.keys(ctx.conditionDefs)) {
-    result.conditions[name] = conditionValue(ctx, name, condLoc?.keys?.get(name) ?? keyOff('Conditions'));
+    const coff = condLoc?.keys?.get(name) ?? keyOff('Conditions');
+    if (!CONDITION_NAME.test(name))
+      issue(coff, 'bad-condition', `condition name "${name}" must match [a-zA-Z0-9&_]{1,255}`);
+    result.conditions[name] = conditionValue(ctx, name, coff);
   }
 
   const strOf = (v: unknown, off: number, what: string): string | undefined => {

@@ -27,12 +27,12 @@ function walk(dir: string, out: string[] = []): string[] {
 function lintFamily(rule: string): string | undefined {
   if (rule === 'E0000') return 'syntax';
   if (rule === 'E1001') return 'structure';
-  if (['E1010', 'E1012', 'E1020', 'E3005'].includes(rule)) return 'references';
+  if (['E1010', 'E1012', 'E1020', 'E3005', 'E6101'].includes(rule)) return 'references';
   if (['E1011', 'E1015', 'E1017', 'E1018', 'E1019', 'E1021', 'E1022', 'E1024', 'E1028', 'E1032'].includes(rule)) {
     return 'intrinsics';
   }
   if (rule.startsWith('E8')) return 'conditions';
-  if (rule.startsWith('E2')) return 'parameters';
+  if (rule.startsWith('E20')) return 'parameters'; // E25xx are Lambda value checks (deprecated runtimes …)
   if (rule.startsWith('E6')) return 'outputs';
   if (rule.startsWith('E3')) return 'schema';
   return undefined;

@@ -322,18 +322,20 @@ Conditions:
   A: !Condition B
   B: !Condition A
   C: !Equals [x]
+  Is-Bad: !Equals [a, a]
 Resources:
   R:
     Type: AWS::Test::Thing
     Condition: Nope
     Properties:
       P: !If [AlsoNope, 1, 2]`);
-    expect(t.conditions).toEqual({ A: 'unknown', B: 'unknown', C: 'unknown' });
+    expect(t.conditions).toEqual({ A: 'unknown', B: 'unknown', C: 'unknown', 'Is-Bad': true });
     expect(t.issues.map((i) => `${i.code}@${i.location.line}`)).toEqual([
       'condition-cycle@3', // where the cycle closes (B refers back to A)
       'bad-condition@4',
-      'undefined-condition@8',
-      'undefined-condition@10',
+      'bad-condition@5', // name with '-' (cfn-lint E8001)
+      'undefined-condition@9',
+      'undefined-condition@11',
     ]);
     expect(res(t, 'R').condition).toEqual({ name: 'Nope', value: 'unknown' });
   });

@@ -95,6 +95,23 @@ describe('parameter values in a template', () => {
     expect(t.issues[0]?.message).toBe('value "qa" of parameter Env (override) is not in AllowedValues [dev, prod]');
   });
 
+  it('unknown parameter types are errors; AWS-specific, list and SSM types are accepted', () => {
+    const t = tpl(`Parameters:
+  A: {Type: Boolean}
+  B: {Type: 'List<AWS::EC2::Subnet::Id>', Default: 'subnet-1,subnet-2'}
+  C: {Type: 'AWS::EC2::VPC::Id', Default: vpc-1}
+  D: {Type: 'AWS::SSM::Parameter::Value<List<String>>', Default: /p}
+  E: {Type: 'AWS::SSM::Parameter::Name', Default: /p}
+Resources:
+  R: {Type: AWS::Test::Thing}`);
+    expect(t.issues.map((i) => [i.code, i.location.line, i.message])).toEqual([
+      ['bad-parameter', 2, 'parameter A has Type Boolean, which CloudFormation does not know'],
+    ]);
+    expect(t.parameters.B).toEqual(['subnet-1', 'subnet-2']);
+    expect(t.parameters.C).toBe('vpc-1');
+    expect(t.parameters.E).toBe('/p');
+  });
+
   it('an unreadable parameters file is an issue', () => {
     const t = tpl(TEMPLATE, { parameterFiles: ['/nonexistent/params.json'] });
     expect(t.issues[0]).toMatchObject({ code: 'bad-parameter-file', location: { file: '/nonexistent/params.json' } });
