@@ -64,15 +64,34 @@ export interface SigmaStats {
 interface RuleInfo {
   rule: SigmaRule;
   types: LogType[];
+  /** Per-rule parts of every finding, built once (matches can be frequent; findings only read them). */
+  type: string;
+  evidence: Record<string, unknown>;
+  additionalInfo: Record<string, unknown>;
+  label: string;
 }
 
 function ruleInfo(s: SigmaSetup): Map<RuleRef, RuleInfo> {
   const out = new Map<RuleRef, RuleInfo>();
-  for (const c of s.engine.coverage) out.set(s.engine.refFor(c.rule), { rule: c.rule, types: c.types });
+  for (const c of s.engine.coverage) {
+    const ref = s.engine.refFor(c.rule);
+    const partial = { rule: c.rule, types: c.types };
+    out.set(ref, {
+      ...partial,
+      type: sigmaFindingType(ref, c.rule.logsource, false),
+      evidence: ruleEvidence(ref, partial),
+      additionalInfo: additionalInfoOf(ref),
+      label: ruleLabel(ref),
+    });
+  }
   return out;
 }
 
-function ruleEvidence(r: RuleRef, info: RuleInfo | undefined): Record<string, unknown> {
+function additionalInfoOf(r: RuleRef): Record<string, unknown> {
+  return { sigma: { ...(r.id ? { ruleId: r.id } : {}), level: r.level ?? null, tags: r.tags } };
+}
+
+function ruleEvidence(r: RuleRef, info: { rule: SigmaRule } | undefined): Record<string, unknown> {
   return {
     ...(r.id ? { id: r.id } : {}),
     ...(r.name ? { name: r.name } : {}),
@@ -151,19 +170,20 @@ function emitMatch(ctx: DetectorContext, m: SigmaMatch, info: RuleInfo | undefin
     resourceRole: 'TARGET' as const,
     entity: '',
   };
+  const label = info?.label ?? ruleLabel(r);
   ctx.emit({
-    type: sigmaFindingType(r, info?.rule.logsource, false),
+    type: info?.type ?? sigmaFindingType(r, undefined, false),
     severity: levelSeverity(r.level),
     key: `${ruleKey(r)}|${c.entity}`,
     time: m.time,
     title: r.title,
-    description: info?.rule.meta.description ?? `${ruleLabel(r)} matched.`,
+    description: info?.rule.meta.description ?? `${label} matched.`,
     resource: c.resource,
     action: c.action,
     resourceRole: c.resourceRole,
-    additionalInfo: { sigma: { ...(r.id ? { ruleId: r.id } : {}), level: r.level ?? null, tags: r.tags } },
-    reason: `${ruleLabel(r)} matched ${at(m.origin)} (condition: ${m.condition.join(' | ')}): ${why}`,
-    evidence: { sigma: ruleEvidence(r, info), condition: m.condition, selections: m.selections },
+    additionalInfo: info?.additionalInfo ?? additionalInfoOf(r),
+    reason: `${label} matched ${at(m.origin)} (condition: ${m.condition.join(' | ')}): ${why}`,
+    evidence: { sigma: info?.evidence ?? ruleEvidence(r, undefined), condition: m.condition, selections: m.selections },
     origins: [m.origin],
   });
 }
@@ -193,7 +213,7 @@ function emitCorrelation(ctx: DetectorContext, c: SigmaCorrelationMatch, infos: 
     resource: rc?.resource ?? { resourceType: 'Other' },
     action: rc?.action ?? { actionType: 'AWS_API_CALL' },
     resourceRole: rc?.resourceRole ?? 'TARGET',
-    additionalInfo: { sigma: { ...(r.id ? { ruleId: r.id } : {}), level: r.level ?? null, tags: r.tags } },
+    additionalInfo: additionalInfoOf(r),
     reason:
       `${ruleLabel(r)} (${c.type}) fired: ${c.value} ${c.condition}` +
       `${c.fieldValue !== undefined ? ` for ${JSON.stringify(c.fieldValue)}` : ''} over ${c.eventCount} events` +
