@@ -117,8 +117,9 @@ export async function collectWafv2(col: Collection, region: string, scope: Scope
         arn: ResourceArn,
         awsRegion: scope === 'CLOUDFRONT' ? 'global' : region,
         awsAccountId: acct(col),
-        configuration: { ...(lowerCamel(full?.WebACL ?? a) as Obj), scope },
+        configuration: { ...(lowerCamel(full?.WebACL ?? a) as Obj), arn: ResourceArn, scope },
       });
+      delete ci.configuration.aRN;
       if (logging !== undefined)
         ci.supplementaryConfiguration.LoggingConfiguration =
           logging === null ? null : lowerCamel(logging.LoggingConfiguration ?? null);

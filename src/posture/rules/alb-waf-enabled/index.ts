@@ -27,6 +27,21 @@ export const rule = defineRule(
         .itemsOf(WEBACL)
         .find((w) => arr(w.supplementaryConfiguration.AssociatedResources).some((r) => r === arn));
       if (hit) acl = { id: String(field(hit.configuration, 'id') ?? hit.resourceId), arn: hit.arn ?? '' };
+      else {
+        // A regional web ACL whose associations were not listed could be the one protecting this load balancer.
+        const unlisted = ctx
+          .itemsOf(WEBACL)
+          .filter(
+            (w) =>
+              w.awsRegion === ci.awsRegion &&
+              w.awsAccountId === ci.awsAccountId &&
+              w.supplementaryConfiguration.AssociatedResources === undefined,
+          );
+        if (unlisted.length > 0)
+          return insufficient(
+            `associations of web ACL(s) ${unlisted.map((w) => w.resourceName ?? w.resourceId).join(', ')} were not recorded`,
+          );
+      }
     }
     if (!acl)
       return nonCompliant('no WAF web ACL is associated', { path: `${WEBACL}.AssociatedResources`, value: arn });
