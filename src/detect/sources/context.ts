@@ -55,6 +55,35 @@ function remoteConnection(ip: string | undefined, geo: GeoLookup, local?: string
   };
 }
 
+/** The `entity` part of recordContext alone, without building resource and action blocks (cheap). */
+export function recordEntity(r: LogRecord, net: NetContext): string {
+  const f = r.fields;
+  switch (r.type) {
+    case 'cloudtrail': {
+      const c = callerOf(r);
+      return `${c.arn || c.principalId || c.userName}|${str(f.sourceIPAddress) ?? ''}`;
+    }
+    case 'vpcflow': {
+      const v = flowOf(r, net);
+      if (v.ok) return `${v.entity}|${v.remoteIp}`;
+      break;
+    }
+    case 'route53resolver':
+      return `${str(obj(f.srcids)?.instance) ?? str(f.srcaddr) ?? ''}|${(str(f.query_name) ?? '').replace(/\.$/, '')}`;
+    case 's3access': {
+      const s = s3AccessView(r);
+      return `${s.bucket}|${s.requester}|${r.sourceIp ?? ''}`;
+    }
+    case 'alb':
+    case 'cloudfront':
+    case 'waf':
+      return `${httpTarget(r).name}|${r.sourceIp ?? ''}`;
+    default:
+      break;
+  }
+  return `${r.type}|${r.actor ?? ''}|${r.sourceIp ?? ''}`;
+}
+
 export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): RecordContext {
   const f = r.fields;
   switch (r.type) {
@@ -64,7 +93,7 @@ export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): Re
         resource: accessKeyResource(c),
         action: apiCallAction(r, geo),
         resourceRole: 'TARGET',
-        entity: `${c.arn || c.principalId || c.userName}|${str(f.sourceIPAddress) ?? ''}`,
+        entity: recordEntity(r, net),
       };
     }
     case 'vpcflow': {
@@ -74,7 +103,7 @@ export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): Re
           resource: flowResource(v, r),
           action: networkAction(v, geo),
           resourceRole: v.direction === 'OUTBOUND' ? 'ACTOR' : 'TARGET',
-          entity: `${v.entity}|${v.remoteIp}`,
+          entity: recordEntity(r, net),
         };
       break;
     }
@@ -89,7 +118,7 @@ export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): Re
           dnsRequestAction: { domain, protocol: str(f.transport) ?? 'UDP', blocked: false },
         },
         resourceRole: 'ACTOR',
-        entity: `${instance ?? src ?? ''}|${domain}`,
+        entity: recordEntity(r, net),
       };
     }
     case 's3access': {
@@ -98,7 +127,7 @@ export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): Re
         resource: s3AccessResource(s),
         action: s3AccessAction(r, s, geo),
         resourceRole: 'TARGET',
-        entity: `${s.bucket}|${s.requester}|${r.sourceIp ?? ''}`,
+        entity: recordEntity(r, net),
       };
     }
     case 'alb':
@@ -109,7 +138,7 @@ export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): Re
         resource: t.resource,
         action: remoteConnection(r.sourceIp, geo),
         resourceRole: 'TARGET',
-        entity: `${t.name}|${r.sourceIp ?? ''}`,
+        entity: recordEntity(r, net),
       };
     }
     default:
@@ -119,6 +148,6 @@ export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): Re
     resource: { resourceType: 'Other', otherDetails: { logType: r.type } },
     action: remoteConnection(r.sourceIp, geo),
     resourceRole: 'TARGET',
-    entity: `${r.type}|${r.actor ?? ''}|${r.sourceIp ?? ''}`,
+    entity: recordEntity(r, net),
   };
 }

@@ -22,7 +22,7 @@ import type {
   SigmaRule,
 } from '../../sigma/types.js';
 import type { Detector, DetectorContext, DetectorInstance } from '../types.js';
-import { type RecordContext, recordContext } from './context.js';
+import { type RecordContext, recordContext, recordEntity } from './context.js';
 
 export const LEVEL_SEVERITY: Record<Level, number> = { informational: 1, low: 2, medium: 5, high: 8, critical: 9 };
 
@@ -136,10 +136,22 @@ export function sigmaDetector(setup: SigmaSetup): { detector: Detector; stats: S
     },
     create(ctx: DetectorContext): DetectorInstance {
       const stream = new SigmaStream(setup.engine, setup.collection);
+      // Finding identities already emitted in this run: a repeat only adds to the finding's count, first/last seen
+      // and records, so it skips building the resource, action and explanation (frequent rules match many records).
+      const seen = new Set<string>();
       const emitAll = (events: SigmaEvent[], r: LogRecord | undefined) => {
         for (const e of events) {
           if (e.kind === 'match') {
             stats.matches++;
+            const entity = r ? recordEntity(r, ctx.net) : '';
+            const key = `${ruleKey(e.rule)}|${entity}`;
+            // Account and region are part of the finding id (taken from the record by the engine).
+            const identity = r ? `${key}|${accountRegionOf(r)}` : undefined;
+            if (identity !== undefined && seen.has(identity)) {
+              emitRepeat(ctx, e, infos.get(e.rule), key);
+              continue;
+            }
+            if (identity !== undefined) seen.add(identity);
             emitMatch(ctx, e, infos.get(e.rule), r ? recordContext(r, ctx.geo, ctx.net) : undefined);
           } else {
             stats.correlations++;
@@ -159,6 +171,33 @@ export function sigmaDetector(setup: SigmaSetup): { detector: Detector; stats: S
     },
   };
   return { detector, stats };
+}
+
+function accountRegionOf(r: LogRecord): string {
+  const f = r.fields;
+  return `${f.recipientAccountId}|${f['account-id']}|${f.account_id}|${f.awsRegion}|${f.region}`;
+}
+
+const NO_RESOURCE = { resourceType: 'Other' };
+const NO_ACTION = { actionType: 'AWS_API_CALL' as const };
+const NO_EVIDENCE = {};
+
+/** A repeat occurrence of a finding emitted earlier in the run: only what aggregation reads. */
+function emitRepeat(ctx: DetectorContext, m: SigmaMatch, info: RuleInfo | undefined, key: string): void {
+  ctx.emit({
+    type: info?.type ?? sigmaFindingType(m.rule, undefined, false),
+    severity: levelSeverity(m.rule.level),
+    key,
+    time: m.time,
+    title: '',
+    description: '',
+    resource: NO_RESOURCE,
+    action: NO_ACTION,
+    resourceRole: 'TARGET',
+    reason: '',
+    evidence: NO_EVIDENCE,
+    origins: [m.origin],
+  });
 }
 
 function emitMatch(ctx: DetectorContext, m: SigmaMatch, info: RuleInfo | undefined, rc: RecordContext | undefined) {
