@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { ResolvedConfig } from '../../config/load.js';
-import { resolveConfig } from '../../config/load.js';
+import { type ResolvedConfig, resolveConfig } from '../../config/load.js';
 import { UsageError } from '../../core/errors.js';
 import { parseTimeBound } from '../../core/time.js';
 import { DETECT_FORMATS, type DetectConfig } from '../../detect/config.js';
