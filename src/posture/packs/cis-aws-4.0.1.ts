@@ -197,8 +197,7 @@ export const CIS_AWS_4_0_1: Pack = {
       title: 'Encryption is enabled for EFS file systems',
       level: 'L1',
       automated: A,
-      rules: [],
-      unmapped: 'EFS not collected yet (efs-encrypted-check)',
+      rules: [{ rule: 'efs-encrypted-check' }],
     },
     {
       id: '3.1',

@@ -7,11 +7,15 @@ import type { Evaluation, RuleSelection } from '../engine.js';
 import type { ComplianceType } from '../model.js';
 import { findRule } from '../rules/index.js';
 import { CIS_AWS_4_0_1 } from './cis-aws-4.0.1.js';
+import { SECURITY_BASELINE } from './security-baseline.js';
 import type { Pack } from './types.js';
 
 export type { Pack, PackControl, PackRuleRef } from './types.js';
 
-export const PACKS: Record<string, Pack> = { [CIS_AWS_4_0_1.id]: CIS_AWS_4_0_1 };
+export const PACKS: Record<string, Pack> = {
+  [CIS_AWS_4_0_1.id]: CIS_AWS_4_0_1,
+  [SECURITY_BASELINE.id]: SECURITY_BASELINE,
+};
 
 export interface PackPlan {
   pack: Pack;
