@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findingIdFor } from '../../src/detect/finding.js';
 import { runDetection } from '../../src/detect/run.js';
 import { prioritySeverity } from '../../src/detect/sources/suricata.js';
 import { eveTimestamp, parseClassification } from '../../src/netfw/eve.js';
@@ -154,6 +155,15 @@ describe('Suricata alerts as findings', () => {
     });
     expect(f.explanation.reason).toContain('sid 2024828 rev 5');
     expect(f.explanation.records.map((r) => r.line)).toEqual([1, 2]);
+    // Identity: rules file name + sid + instance + domain (stable when the rules file moves).
+    expect(f.id).toBe(
+      findingIdFor(
+        '111122223333',
+        'us-east-1',
+        f.type,
+        'emerging-coinminer.rules|2024828|i-0aaaaaaaaaaaaaaa1|crypto-loot.com',
+      ),
+    );
 
     expect(eve).toHaveLength(2);
     expect(eve[0]).toEqual({

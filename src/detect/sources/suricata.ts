@@ -3,6 +3,7 @@
  * (flows, DNS queries, HTTP requests, TLS SNI), the firewall decides on each, and every alert becomes a finding.
  * Finding type `Suricata:<Flow|DNS|HTTP|TLS>/sid-<sid>`; severity from the rule's Suricata priority.
  */
+import { basename } from 'node:path';
 import type { LogType } from '../../ingest/types.js';
 import type { AlertHit, Decision } from '../../netfw/evaluate.js';
 import { decide } from '../../netfw/evaluate.js';
@@ -106,7 +107,9 @@ function emitAlert(
   ctx.emit({
     type: `Suricata:${KIND_LABEL[ob.kind]}/sid-${hit.sid}`,
     severity: prioritySeverity(priority),
-    key: `${hit.group}|${hit.sid}|${rc.entity}`,
+    // The group is part of the identity (NFW-generated domain-list rules reuse sids 1, 2, 3 in every group); a rules
+    // file counts by its name so that moving it keeps finding ids stable.
+    key: `${basename(hit.group)}|${hit.sid}|${rc.entity}`,
     time,
     title: hit.msg || `Suricata sid ${hit.sid}`,
     description: `Suricata rule sid ${hit.sid} (${hit.group}) alerted on ${what}: ${hit.msg}.`,
