@@ -3,11 +3,13 @@ import { registerBus } from './bus.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
+import { registerIac } from './iac.js';
 import { registerKms } from './kms.js';
 import { registerLogs } from './logs.js';
 import { registerNetfw } from './netfw.js';
 import { registerPosture } from './posture.js';
 import { registerRespond } from './respond.js';
+import { registerSecrets } from './secrets.js';
 import { registerSigma } from './sigma.js';
 import { registerTrail } from './trail.js';
 import { registerWaf } from './waf.js';
@@ -23,6 +25,8 @@ export const commands: Register[] = [
   registerLogs,
   registerDetect,
   registerPosture,
+  registerIac,
+  registerSecrets,
   registerSigma,
   registerBus,
   registerWaf,
