@@ -1,6 +1,8 @@
 /** The remediation action library: every action, looked up by name. */
 import type { Action } from '../action.js';
+import { backupAddResource } from './backup-add-resource.js';
 import { cloudtrailEnableLogFileValidation, cloudtrailStartLogging } from './cloudtrail.js';
+import { dynamodbEnablePitr } from './dynamodb-enable-pitr.js';
 import { ec2EnableVpcFlowLogs } from './ec2-enable-vpc-flow-logs.js';
 import { ec2MakeSnapshotPrivate } from './ec2-make-snapshot-private.js';
 import { ec2NaclDenyIp } from './ec2-nacl-deny-ip.js';
@@ -15,6 +17,7 @@ import { iamEnforcePasswordPolicy } from './iam-enforce-password-policy.js';
 import { iamRevokeRoleSessions } from './iam-revoke-role-sessions.js';
 import { kmsEnableKeyRotation } from './kms-enable-key-rotation.js';
 import { rdsMakeSnapshotPrivate } from './rds-make-snapshot-private.js';
+import { rdsSetBackupRetention } from './rds-set-backup-retention.js';
 import { s3BlockPublicAccessAccount, s3BlockPublicAccessBucket } from './s3-block-public-access.js';
 import { s3EnableDefaultEncryption } from './s3-enable-default-encryption.js';
 import { s3EnableVersioning } from './s3-enable-versioning.js';
@@ -55,6 +58,10 @@ export const ACTIONS: Action[] = [
   kmsEnableKeyRotation,
   elbv2EnableAccessLogs,
   wafv2EnableLogging,
+  // backup
+  rdsSetBackupRetention,
+  dynamodbEnablePitr,
+  backupAddResource,
 ] as unknown as Action[];
 
 const BY_NAME = new Map(ACTIONS.map((a) => [a.name, a]));
