@@ -66,6 +66,8 @@ export interface IacScanOptions extends TemplateOptions, AdaptOptions {
 const LIVE_ONLY: Record<string, string> = {
   'access-keys-rotated': 'key age is known only in the live account',
   'iam-user-unused-credentials-check': 'credential use is known only in the live account',
+  'ec2-instance-managed-by-systems-manager': 'SSM registration happens after launch, in the live account',
+  'ec2-stopped-instance': 'instance run state is known only in the live account',
 };
 
 export function allSelections(): RuleSelection[] {

@@ -103,5 +103,9 @@ export function locateEvidence(
   const cfn = best.same
     ? [...best.cfn, ...segs.slice(best.path.length).map((s) => (/^\d+$/.test(s) ? Number(s) : s))]
     : best.cfn;
-  return { resource: best.resource, location: best.resource.locate(cfn), cfn };
+  return {
+    resource: best.resource,
+    location: cfn.length > 0 ? best.resource.locate(cfn) : best.resource.location,
+    cfn,
+  };
 }
