@@ -6,6 +6,7 @@
 import type { TemplateIssue } from '../model.js';
 import { isUnknown, type Unknown, unknown } from '../model.js';
 import { cidrSubnets } from './cidr.js';
+import { expandForEach, hasForEach } from './foreach.js';
 import type { LocTable, NodeLoc, ParsedText } from './parse.js';
 
 /** `{Ref: AWS::NoValue}`: the enclosing property or list item is removed. */
@@ -37,6 +38,8 @@ export interface Ctx {
   /** Locations of resolved objects/lists (the output side of `parsed.locs`). */
   out: LocTable;
   getAtts: GetAttUse[];
+  /** AWS::LanguageExtensions is declared: Fn::ForEach keys in mappings are expanded. */
+  forEach?: boolean;
 }
 
 const PSEUDO_WITH_NOVALUE = 'AWS::NoValue';
@@ -81,23 +84,28 @@ export function resolve(ctx: Ctx, node: unknown, off: number): unknown {
     return out;
   }
   if (isUnknown(node)) return node;
-  const obj = node as Record<string, unknown>;
+  let obj = node as Record<string, unknown>;
+  let oloc = loc;
+  if (ctx.forEach && hasForEach(obj)) {
+    obj = expandForEach(ctx, obj);
+    oloc = ctx.parsed.locs.get(obj);
+  }
   const keys = Object.keys(obj);
   if (keys.length === 1 && isIntrinsicKey(keys[0] as string)) {
     const k = keys[0] as string;
-    return fn(ctx, k, obj[k], loc?.keys?.get(k) ?? off, obj);
+    return fn(ctx, k, obj[k], oloc?.keys?.get(k) ?? off, obj);
   }
   const out: Record<string, unknown> = {};
   const okeys = new Map<string, number>();
   for (const k of keys) {
-    const koff = loc?.keys?.get(k) ?? off;
+    const koff = oloc?.keys?.get(k) ?? off;
     const v = resolve(ctx, obj[k], koff);
     if (v === NOVALUE) continue;
     if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true });
     else out[k] = v;
     okeys.set(k, koff);
   }
-  ctx.out.set(out, { off: loc?.off ?? off, keys: okeys });
+  ctx.out.set(out, { off: oloc?.off ?? off, keys: okeys });
   return out;
 }
 
@@ -273,7 +281,8 @@ function getAtt(ctx: Ctx, arg: unknown, off: number, expr: unknown): unknown {
     id = arg.slice(0, dot);
     attr = arg.slice(dot + 1);
   } else if (Array.isArray(arg) && arg.length === 2) {
-    id = arg[0];
+    // The logical id may be computed (a Sub inside Fn::ForEach, LanguageExtensions).
+    id = typeof arg[0] === 'string' ? arg[0] : resolveArg(ctx, arg, 0, off);
     attr = resolveArg(ctx, arg, 1, off);
   } else {
     return bad(ctx, off, 'Fn::GetAtt', 'expected [LogicalId, Attribute] or "LogicalId.Attribute"', expr);

@@ -12,6 +12,7 @@ import type {
   TemplateIssue,
 } from '../model.js';
 import { isUnknown, unknown } from '../model.js';
+import { expandForEach, hasForEach } from './foreach.js';
 import { type CondValue, type Ctx, conditionValue, type GetAttUse, NOVALUE, resolve } from './intrinsics.js';
 import { coerceParameter, parseParameterFile } from './parameters.js';
 import { type LocTable, type ParsedText, parseTemplateText } from './parse.js';
@@ -278,23 +279,8 @@ export function resolveParsed(
       'the template has no Resources mapping, which CloudFormation requires',
     );
   }
-  const resSection = section('Resources');
-  const resLoc = parsed.locs.get(resSection);
+  let resSection = section('Resources');
   const resourceTypes = new Map<string, string>();
-  for (const [id, body] of Object.entries(resSection)) {
-    if (
-      body &&
-      typeof body === 'object' &&
-      !Array.isArray(body) &&
-      typeof (body as Record<string, unknown>).Type === 'string'
-    ) {
-      resourceTypes.set(id, (body as Record<string, unknown>).Type as string);
-    }
-  }
-  for (const name of params.keys()) {
-    if (resourceTypes.has(name))
-      issue(resLoc?.keys?.get(name) ?? 0, 'duplicate-name', `${name} is both a parameter and a resource`);
-  }
 
   const out: LocTable = new WeakMap();
   const ctx: Ctx = {
@@ -311,7 +297,37 @@ export function resolveParsed(
     azs,
     out,
     getAtts: [],
+    forEach: transforms.includes('AWS::LanguageExtensions'),
   };
+  const expandLoops = (sec: Record<string, unknown>, name: string): Record<string, unknown> => {
+    if (!hasForEach(sec)) return sec;
+    if (!ctx.forEach) {
+      issue(
+        keyOff(name),
+        'missing-transform',
+        `${name} uses Fn::ForEach, which needs "Transform: AWS::LanguageExtensions"`,
+      );
+      return sec;
+    }
+    return expandForEach(ctx, sec);
+  };
+  resSection = expandLoops(resSection, 'Resources');
+  const resLoc = parsed.locs.get(resSection);
+  for (const [id, body] of Object.entries(resSection)) {
+    if (
+      body &&
+      typeof body === 'object' &&
+      !Array.isArray(body) &&
+      typeof (body as Record<string, unknown>).Type === 'string'
+    ) {
+      resourceTypes.set(id, (body as Record<string, unknown>).Type as string);
+    }
+  }
+  for (const name of params.keys()) {
+    if (resourceTypes.has(name)) {
+      issue(resLoc?.keys?.get(name) ?? 0, 'duplicate-name', `${name} is both a parameter and a resource`);
+    }
+  }
   const condLoc = parsed.locs.get(ctx.conditionDefs);
   for (const name of Object.keys(ctx.conditionDefs)) {
     const coff = condLoc?.keys?.get(name) ?? keyOff('Conditions');
@@ -330,15 +346,7 @@ export function resolveParsed(
 
   for (const [id, body] of Object.entries(resSection)) {
     const off = resLoc?.keys?.get(id) ?? keyOff('Resources');
-    if (id.startsWith('Fn::ForEach::')) {
-      issue(
-        off,
-        'unsupported-feature',
-        `${id}: Fn::ForEach (AWS::LanguageExtensions) is not expanded; its resources are not scanned`,
-        'warning',
-      );
-      continue;
-    }
+    if (id.startsWith('Fn::ForEach::')) continue; // not expanded: reported by expandLoops
     if (!/^[A-Za-z0-9]+$/.test(id)) issue(off, 'bad-logical-id', `logical id "${id}" must be alphanumeric`);
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       issue(off, 'bad-resource', `resource ${id} must be a mapping with a Type`);
@@ -416,7 +424,7 @@ export function resolveParsed(
     result.resources.push(res);
   }
 
-  const outs = section('Outputs');
+  const outs = expandLoops(section('Outputs'), 'Outputs');
   const outLoc = parsed.locs.get(outs);
   for (const [name, o] of Object.entries(outs)) {
     const off = outLoc?.keys?.get(name) ?? keyOff('Outputs');
