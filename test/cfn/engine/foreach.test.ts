@@ -6,7 +6,7 @@ import { CORPORA, corpusAvailable } from '../../helpers/corpus.js';
 import { codes, res, tpl } from './helpers.js';
 
 describe('Fn::ForEach (AWS::LanguageExtensions)', () => {
-  it('expands resources, keys with ${Id} and &{Id}, Ref and Sub of the identifier, nested loops in Outputs', () => {
+  it('expands resources, keys with dollar and ampersand placeholders, Ref and Sub of the identifier, nested loops in Outputs', () => {
     const t = tpl(`Transform: AWS::LanguageExtensions
 Parameters:
   Names: {Type: CommaDelimitedList, Default: 'a-1,b-2'}
