@@ -165,7 +165,7 @@ export function registerRemediationTargets(o: RemediationTargetsOptions = {}): (
       context: contextFactory(settings),
       region: defaultRegion(o),
       ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-      ...(o.eventParams ? { eventParams: o.eventParams } : {}),
+      eventParams: o.eventParams ?? eventParamsFor,
     }),
   );
   return () => {
