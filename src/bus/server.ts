@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from '../core/http.js';
+import {
+  type AwsJsonRequest,
+  encodeAwsJson,
+  protocolError,
+  type RunningAwsJsonServer,
+  startAwsJsonServer,
+} from '../core/awsjson.js';
 import type { CredentialStore } from '../kms/credentials.js';
 import { KmsError } from '../kms/errors.js';
 import { verifySigV4 } from '../kms/sigv4.js';
@@ -17,7 +20,8 @@ import { type ControlPlaneStore, restoreRegistry, snapshotRegistry } from './sta
  * The EventBridge wire protocol (eventbridge.md §6): `POST /`, `X-Amz-Target: AWSEvents.<Operation>`, JSON 1.1
  * bodies, errors as `{"__type": name, "message": text}`. With credentials every request must carry a valid SigV4
  * signature for service `events` (verified by the KMS module's verifier); without them any signature is accepted
- * (dev mode). Timestamps go out as epoch seconds, as the JSON 1.1 protocol encodes them.
+ * (dev mode). Timestamps go out as epoch seconds, as the JSON 1.1 protocol encodes them. The protocol plumbing
+ * (routing, body limits, error serialisation) is shared with the KMS server: src/core/awsjson.ts.
  */
 
 export interface BusServerOptions {
@@ -32,14 +36,8 @@ export interface BusServerOptions {
   onRequest?: (info: { op: string; status: number; ms: number; error?: string }) => void;
 }
 
-export interface RunningBusServer {
-  server: Server;
-  port: number;
-  url: string;
-  close(): Promise<void>;
-}
+export type RunningBusServer = RunningAwsJsonServer;
 
-const TARGET_PREFIX = 'AWSEvents.';
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => unknown;
 
@@ -277,108 +275,35 @@ export function testEventPattern(input: Input): { Result: boolean } {
 }
 
 /** JSON 1.1 encoding: Dates become epoch seconds (with milliseconds as a fraction). */
-export function encodeJson(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
-    const raw = this[key];
-    return raw instanceof Date ? raw.getTime() / 1000 : v;
-  });
-}
+export const encodeJson = encodeAwsJson;
 
-function send(res: ServerResponse, status: number, body: string, requestId: string): void {
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': requestId,
-  });
-  res.end(body);
-}
-
-function authenticate(req: IncomingMessage, body: Buffer, opts: BusServerOptions): void {
+function authenticate(r: AwsJsonRequest, opts: BusServerOptions): void {
   const creds = opts.credentials;
   if (!creds) return;
-  const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) if (values) headers[name] = values;
-  verifySigV4({ method: req.method ?? 'POST', url: req.url ?? '/', headers, body }, (akid) => creds.get(akid), {
-    now: (opts.now ?? Date.now)(),
-    service: 'events',
-  });
-}
-
-function parseInput(body: Buffer): Input {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new BusApiError('SerializationException', 'Request body is not valid JSON');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new BusApiError('SerializationException', 'Request body must be a JSON object');
-  return parsed as Input;
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse, api: BusApi, opts: BusServerOptions): Promise<void> {
-  const requestId = randomUUID();
-  const started = performance.now();
-  let op = '-';
-  const done = (status: number, error?: string) =>
-    opts.onRequest?.({ op, status, ms: performance.now() - started, error });
-  try {
-    if (req.method === 'GET' && (req.url === '/healthz' || req.url === '/ping')) {
-      send(res, 200, JSON.stringify({ status: 'ok', service: 'events' }), requestId);
-      done(200);
-      return;
-    }
-    const limit = opts.maxBodyBytes ?? 2 * 1024 * 1024;
-    const body = await readBody(
-      req,
-      limit,
-      () => new BusApiError('SerializationException', `Request body is larger than ${limit} bytes`, 413),
-    );
-    const target = req.headers['x-amz-target'];
-    if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
-      throw new BusApiError('UnknownOperationException', '');
-    }
-    op = target.slice(TARGET_PREFIX.length);
-    authenticate(req, body, opts);
-    const output = api.call(op, parseInput(body));
-    send(res, 200, encodeJson(output ?? {}), requestId);
-    done(200);
-  } catch (err) {
-    let type: string;
-    let status: number;
-    let message: string;
-    if (err instanceof BusApiError) [type, status, message] = [err.code, err.httpStatus, err.message];
-    else if (err instanceof KmsError) [type, status, message] = [err.type, err.status, err.message];
-    else [type, status, message] = ['InternalException', 500, (err as Error).message];
-    if (!res.headersSent) send(res, status, JSON.stringify({ __type: type, message }), requestId);
-    done(status, type);
-  }
+  verifySigV4(
+    { method: r.req.method ?? 'POST', url: r.req.url ?? '/', headers: r.headers, body: r.body },
+    (akid) => creds.get(akid),
+    { now: (opts.now ?? Date.now)(), service: 'events' },
+  );
 }
 
 export function startBusServer(
   opts: BusServerOptions,
   api = new BusApi(opts.runtime, opts.store),
 ): Promise<RunningBusServer> {
-  const server = createServer((req, res) => {
-    handle(req, res, api, opts).catch(() => res.destroy());
-  });
-  server.keepAliveTimeout = 65_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      const { port, address } = server.address() as AddressInfo;
-      const host = address.includes(':') ? `[${address}]` : address;
-      resolve({
-        server,
-        port,
-        url: `http://${host}:${port}`,
-        close: () =>
-          new Promise<void>((r) => {
-            server.close(() => r());
-            server.closeAllConnections();
-          }),
-      });
-    });
+  return startAwsJsonServer({
+    targetPrefix: 'AWSEvents.',
+    serviceName: 'events',
+    host: opts.host,
+    port: opts.port,
+    maxBodyBytes: opts.maxBodyBytes ?? 2 * 1024 * 1024,
+    onRequest: opts.onRequest,
+    authenticate: (r) => authenticate(r, opts),
+    dispatch: (op, input) => api.call(op, input),
+    toError: (err) => {
+      if (err instanceof BusApiError) return { type: err.code, message: err.message, status: err.httpStatus };
+      if (err instanceof KmsError) return { type: err.type, message: err.message, status: err.status };
+      return protocolError(err) ?? { type: 'InternalException', message: (err as Error).message, status: 500 };
+    },
   });
 }
