@@ -99,7 +99,7 @@ export function scanSecretsPaths(paths: string[], opts: { allow?: string[]; cwd?
         res.errors.push({ file: p, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
         return;
       }
-      for (const n of names) if (!SKIP_DIRS.has(n)) visit(join(p, n), here);
+      for (const n of names) if (!SKIP_DIRS.has(n) && n !== '.vigil-secrets-allow') visit(join(p, n), here);
       return;
     }
     if (!st.isFile()) return;
