@@ -144,4 +144,62 @@ describe.skipIf(!available)('Config NON_COMPLIANT S3 bucket → Block Public Acc
     // Only the non-compliant bucket was acted on.
     expect(jsonl(results)).toHaveLength(1);
   });
+
+  it('approve mode from a bus target: the delivery records a pending plan, vigil respond approve applies it', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'vigil-e2e-later' }));
+    const bus = join(dir, 'bus-approve.yaml');
+    writeFileSync(
+      bus,
+      `bus:
+  rules:
+    - Name: s3-public-access-approve
+      EventPattern:
+        source: [aws.config]
+        detail: { newEvaluationResult: { complianceType: [NON_COMPLIANT] } }
+      Targets:
+        - Id: bpa
+          Arn: vigil:remediation:s3-block-public-access-bucket
+          RemediationParameters: { Mode: approve }
+          InputTransformer: { InputPathsMap: { b: $.detail.resourceId }, InputTemplate: '{"bucket": <b>}' }
+`,
+    );
+    const r = await vigil([
+      'audit',
+      '--collect',
+      '--endpoint-url',
+      moto.endpoint,
+      '--services',
+      's3',
+      '--rules',
+      's3-bucket-level-public-access-prohibited',
+      '-f',
+      'json',
+      '--bus-config',
+      bus,
+      '-q',
+    ]);
+    expect(
+      JSON.parse(r.stdout).filter((e: { complianceType: string }) => e.complianceType === 'NON_COMPLIANT'),
+    ).toEqual([expect.objectContaining({ resourceId: 'vigil-e2e-later' })]);
+    await expect(s3.send(new GetPublicAccessBlockCommand({ Bucket: 'vigil-e2e-later' }))).rejects.toThrow(
+      /NoSuchPublicAccessBlockConfiguration|not found/i,
+    );
+    const h = await vigil(['respond', 'history', '--status', 'pending', '-f', 'json']);
+    const [pending] = JSON.parse(h.stdout);
+    expect(pending).toMatchObject({
+      action: 's3-block-public-access-bucket',
+      mode: 'approve',
+      status: 'pending',
+      params: { bucket: 'vigil-e2e-later' },
+      endpoint: moto.endpoint,
+      trigger: { via: 'bus', ruleName: 's3-public-access-approve', targetId: 'bpa', attempt: 1 },
+    });
+    expect(pending.plan.calls.map((c: { action: string }) => c.action)).toEqual(['s3:PutBucketPublicAccessBlock']);
+    // Approved where it was planned: the recorded region and endpoint.
+    const a = await vigil(['respond', 'approve', pending.id]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('approve → applied');
+    const pab = await s3.send(new GetPublicAccessBlockCommand({ Bucket: 'vigil-e2e-later' }));
+    expect(pab.PublicAccessBlockConfiguration?.BlockPublicPolicy).toBe(true);
+  });
 });
