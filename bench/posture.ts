@@ -372,7 +372,11 @@ export async function benchCollection() {
         ms: Math.round(ms),
         configurationItems: res.snapshot.configurationItems.length,
         byType,
-        errors: res.snapshot.errors.length,
+        errors: res.snapshot.errors.map((e) => `${e.service} ${e.region} ${e.operation}: ${e.reason}`.slice(0, 200)),
+        /** HTTP attempts beyond one per call: the SDK's retries (throttling, 5xx from the emulator). */
+        retries:
+          [...counter.attempts.values()].reduce((a, b) => a + b, 0) -
+          [...counter.calls.values()].reduce((a, b) => a + b, 0),
         apiCallsCountedByMiddleware: [...counter.calls.values()].reduce((a, b) => a + b, 0),
         httpAttempts: [...counter.attempts.values()].reduce((a, b) => a + b, 0),
         apiCallsCountedByCollector: res.totalCalls,
