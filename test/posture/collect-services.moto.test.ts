@@ -108,6 +108,7 @@ describe.skipIf(!available)(
         /^1 HTTP listener\(s\) do not redirect to HTTPS: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener\/app\/legacy\//,
       );
       expect(get('wafv2-logging-enabled', ACCOUNT).annotation).toBe('all 1 web ACL(s) have logging enabled');
+      expect(get('wafv2-webacl-not-empty', fx.webAcl).annotation).toBe('the web ACL has no rules or rule groups');
       // Associations could not be listed (moto), so no load balancer is called unprotected.
       expect(get('alb-waf-enabled', fx.albBad).annotation).toBe(
         'associations of web ACL(s) shop-acl were not recorded',
@@ -164,6 +165,9 @@ describe.skipIf(!available)(
         'group ops has 1 user(s): operator',
       );
       expect(status('iam-group-has-users-check', idOf('AWS::IAM::Group', 'empty'))).toBe('NON_COMPLIANT');
+      expect(get('iam-user-group-membership-check', idOf('AWS::IAM::User', 'operator')).annotation).toBe(
+        'member of ops',
+      );
     });
   },
 );

@@ -1,6 +1,7 @@
 /** Every rule, keyed by name and identifier. Adding a rule = adding its folder and one line here. */
 import type { Rule } from '../rule.js';
 import { rule as accessKeysRotated } from './access-keys-rotated/index.js';
+import { rule as albDesync } from './alb-desync-mode-check/index.js';
 import { rule as albDropInvalidHeader } from './alb-http-drop-invalid-header-enabled/index.js';
 import { rule as albHttpsRedirect } from './alb-http-to-https-redirection-check/index.js';
 import { rule as albWaf } from './alb-waf-enabled/index.js';
@@ -11,9 +12,11 @@ import { rule as cloudTrailEncryption } from './cloud-trail-encryption-enabled/i
 import { rule as cloudTrailValidation } from './cloud-trail-log-file-validation-enabled/index.js';
 import { rule as cfAccessLogs } from './cloudfront-accesslogs-enabled/index.js';
 import { rule as cfWaf } from './cloudfront-associated-with-waf/index.js';
+import { rule as cfCustomCert } from './cloudfront-custom-ssl-certificate/index.js';
 import { rule as cfRootObject } from './cloudfront-default-root-object-configured/index.js';
 import { rule as cfNoSslv3 } from './cloudfront-no-deprecated-ssl-protocols/index.js';
 import { rule as cfOai } from './cloudfront-origin-access-identity-enabled/index.js';
+import { rule as cfFailover } from './cloudfront-origin-failover-enabled/index.js';
 import { rule as cfOac } from './cloudfront-s3-origin-access-control-enabled/index.js';
 import { rule as cfSni } from './cloudfront-sni-enabled/index.js';
 import { rule as cfOriginTls } from './cloudfront-traffic-to-origin-encrypted/index.js';
@@ -51,10 +54,12 @@ import { rule as passwordPolicy } from './iam-password-policy/index.js';
 import { rule as adminAccess } from './iam-policy-no-statements-with-admin-access/index.js';
 import { rule as policyFullAccess } from './iam-policy-no-statements-with-full-access/index.js';
 import { rule as rootAccessKey } from './iam-root-access-key-check/index.js';
+import { rule as userGroupMembership } from './iam-user-group-membership-check/index.js';
 import { rule as userMfa } from './iam-user-mfa-enabled/index.js';
 import { rule as userNoPolicies } from './iam-user-no-policies-check/index.js';
 import { rule as unusedCredentials } from './iam-user-unused-credentials-check/index.js';
 import { rule as kmsNotDeleted } from './kms-cmk-not-scheduled-for-deletion/index.js';
+import { rule as lambdaDlq } from './lambda-dlq-check/index.js';
 import { rule as lambdaPublic } from './lambda-function-public-access-prohibited/index.js';
 import { rule as lambdaVpc } from './lambda-inside-vpc/index.js';
 import { rule as consoleMfa } from './mfa-enabled-for-iam-console-access/index.js';
@@ -62,9 +67,12 @@ import { rule as multiRegionTrail } from './multi-region-cloudtrail-enabled/inde
 import { rule as naclSshRdp } from './nacl-no-unrestricted-ssh-rdp/index.js';
 import { rule as rdsMinorUpgrade } from './rds-automatic-minor-version-upgrade-enabled/index.js';
 import { rule as rdsClusterDeletion } from './rds-cluster-deletion-protection-enabled/index.js';
+import { rule as rdsClusterIamAuth } from './rds-cluster-iam-authentication-enabled/index.js';
+import { rule as rdsClusterMultiAz } from './rds-cluster-multi-az-enabled/index.js';
 import { rule as rdsMonitoring } from './rds-enhanced-monitoring-enabled/index.js';
 import { rule as rdsBackupPlan } from './rds-in-backup-plan/index.js';
 import { rule as rdsDeletion } from './rds-instance-deletion-protection-enabled/index.js';
+import { rule as rdsIamAuth } from './rds-instance-iam-authentication-enabled/index.js';
 import { rule as rdsPublic } from './rds-instance-public-access-check/index.js';
 import { rule as rdsLogging } from './rds-logging-enabled/index.js';
 import { rule as rdsMultiAz } from './rds-multi-az-support/index.js';
@@ -93,6 +101,7 @@ import { rule as vpcDefaultSg } from './vpc-default-security-group-closed/index.
 import { rule as flowLogs } from './vpc-flow-logs-enabled/index.js';
 import { rule as sgAuthorizedPorts } from './vpc-sg-open-only-to-authorized-ports/index.js';
 import { rule as wafLogging } from './wafv2-logging-enabled/index.js';
+import { rule as wafNotEmpty } from './wafv2-webacl-not-empty/index.js';
 
 export const ALL_RULES: readonly Rule[] = [
   accessKeysRotated,
@@ -188,6 +197,15 @@ export const ALL_RULES: readonly Rule[] = [
   s3AclProhibited,
   snsKms,
   wafLogging,
+  albDesync,
+  wafNotEmpty,
+  userGroupMembership,
+  lambdaDlq,
+  rdsIamAuth,
+  rdsClusterIamAuth,
+  rdsClusterMultiAz,
+  cfCustomCert,
+  cfFailover,
 ];
 
 const byKey = new Map<string, Rule>();
