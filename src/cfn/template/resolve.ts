@@ -16,7 +16,7 @@ import { expandForEach, hasForEach } from './foreach.js';
 import { type CondValue, type Ctx, conditionValue, type GetAttUse, NOVALUE, resolve } from './intrinsics.js';
 import { coerceParameter, parseParameterFile } from './parameters.js';
 import { type LocTable, type ParsedText, parseTemplateText } from './parse.js';
-import { expandSam, SAM_TRANSFORM } from './sam.js';
+import { expandSam, SAM_TRANSFORM, samImplicitResources } from './sam.js';
 
 export interface TemplateOptions {
   /** `--parameter K=V` overrides (win over parameter files and defaults). */
@@ -322,6 +322,9 @@ export function resolveParsed(
     ) {
       resourceTypes.set(id, (body as Record<string, unknown>).Type as string);
     }
+  }
+  if (transforms.includes(SAM_TRANSFORM)) {
+    for (const [id, type] of samImplicitResources(resSection)) resourceTypes.set(id, type);
   }
   for (const name of params.keys()) {
     if (resourceTypes.has(name)) {

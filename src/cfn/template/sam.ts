@@ -614,3 +614,41 @@ function expandApi(r: ResolvedResource, p: Props, gen: Gen): void {
     { ...st.map, StageName: ['StageName'], Tags: ['Tags', ''] },
   );
 }
+
+/**
+ * Logical ids SAM will generate, known before resolution so that `!GetAtt MyFunctionRole.Arn` or
+ * `${ServerlessRestApi}` in the template resolve symbolically instead of being reported as undefined.
+ */
+export function samImplicitResources(resources: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  let implicitApi = false;
+  for (const [id, body] of Object.entries(resources)) {
+    if (!isObj(body)) continue;
+    const p = isObj(body.Properties) ? body.Properties : {};
+    if (body.Type === 'AWS::Serverless::Function') {
+      if (p.Role === undefined) out.set(`${id}Role`, 'AWS::IAM::Role');
+      if (isObj(p.FunctionUrlConfig)) out.set(`${id}Url`, 'AWS::Lambda::Url');
+      if (typeof p.AutoPublishAlias === 'string') {
+        out.set(`${id}Version`, 'AWS::Lambda::Version');
+        out.set(`${id}Alias${p.AutoPublishAlias}`, 'AWS::Lambda::Alias');
+      }
+      for (const ev of Object.values(isObj(p.Events) ? p.Events : {})) {
+        if (isObj(ev) && ev.Type === 'Api' && !(isObj(ev.Properties) && ev.Properties.RestApiId !== undefined))
+          implicitApi = true;
+      }
+    } else if (body.Type === 'AWS::Serverless::Api') {
+      out.set(`${id}Deployment`, 'AWS::ApiGateway::Deployment');
+      const stage = typeof p.StageName === 'string' ? p.StageName : 'Prod';
+      out.set(`${id}${stage.replace(/[^A-Za-z0-9]/g, '')}Stage`, 'AWS::ApiGateway::Stage');
+    } else if (body.Type === 'AWS::Serverless::HttpApi') {
+      out.set(`${id}ApiGatewayDefaultStage`, 'AWS::ApiGatewayV2::Stage');
+    }
+  }
+  if (implicitApi) {
+    out.set('ServerlessRestApi', 'AWS::ApiGateway::RestApi');
+    out.set('ServerlessRestApiDeployment', 'AWS::ApiGateway::Deployment');
+    out.set('ServerlessRestApiProdStage', 'AWS::ApiGateway::Stage');
+  }
+  for (const id of Object.keys(resources)) out.delete(id);
+  return out;
+}

@@ -60,6 +60,11 @@ Resources:
       CodeUri: ./src
       Handler: local.handler
       Role: arn:aws:iam::123456789012:role/existing
+Outputs:
+  RoleArn:
+    Value: !GetAtt HandlerRole.Arn
+  Url:
+    Value: !Sub 'https://\${ServerlessRestApi}.execute-api.\${AWS::Region}.amazonaws.com/Prod/'
 `;
 
 describe('AWS::Serverless-2016-10-31 transform', () => {
@@ -178,6 +183,15 @@ describe('AWS::Serverless-2016-10-31 transform', () => {
     const code = local.properties.Code;
     expect(isUnknown(code) && code.reason).toMatch(/packaged/);
     expect(codes(t)).toEqual([]);
+  });
+
+  it('outputs may reference the resources SAM generates (symbolic, not undefined)', () => {
+    const role = t.outputs.RoleArn;
+    expect(isUnknown(role) && role.ref).toEqual({ logicalId: 'HandlerRole', attribute: 'Arn' });
+    const url = t.outputs.Url;
+    expect(isUnknown(url) && url.expr).toEqual({
+      'Fn::Sub': `https://\${ServerlessRestApi}.execute-api.us-east-1.amazonaws.com/Prod/`,
+    });
   });
 
   it('unsupported SAM types stay as written with a warning', () => {
