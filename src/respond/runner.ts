@@ -117,6 +117,8 @@ export interface RunRequest {
   mode?: Mode;
   /** Region to act in (default: the runner's). */
   region?: string;
+  /** The account, when known before the context is built (recorded even when validation fails). */
+  accountId?: string;
   trigger?: Trigger;
 }
 
@@ -221,7 +223,7 @@ export class RemediationRunner {
       trigger: req.trigger ?? { via: 'cli' },
       region,
       ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
-      accountId: '',
+      accountId: req.accountId ?? '',
       timings: { totalMs: 0 },
       createdAt: at,
       updatedAt: at,

@@ -185,6 +185,7 @@ export class RemediationTarget implements TargetInvoker {
         params,
         mode: s.mode,
         region,
+        ...(accountId ? { accountId } : {}),
         trigger: {
           via: 'bus',
           eventId: ictx.eventId,

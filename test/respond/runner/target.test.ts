@@ -169,7 +169,12 @@ bus:
       region: 'eu-central-1',
       params: { thingId: 't-1' },
     });
-    expect(byEvent.f2).toMatchObject({ status: 'invalid', error: { code: 'InvalidParameters' } });
+    // recorded in the event's account even though it never got as far as building a context
+    expect(byEvent.f2).toMatchObject({
+      status: 'invalid',
+      error: { code: 'InvalidParameters' },
+      accountId: '111122223333',
+    });
     const f2 = runtime.outbox.deliveriesOf('f2')[0]!;
     expect(f2.state).toBe('dropped');
     expect(f2.lastErrorMessage).toContain('parameter thingId');
