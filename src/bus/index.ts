@@ -1,11 +1,20 @@
 /** The EventBridge-compatible bus: patterns, registry (buses/rules/targets), input shaping, delivery runtime. */
 
 export { ArchiveStore, withReplayName } from './archive.js';
-export { type AwsClientConfig, SnsTarget, SqsTarget, signRequest, snsPublish, sqsSendMessage } from './aws-targets.js';
+export {
+  type AwsClientConfig,
+  type BusAwsSettings,
+  SnsTarget,
+  SqsTarget,
+  signRequest,
+  snsPublish,
+  sqsSendMessage,
+} from './aws-targets.js';
 export { type BusConfigIssue, type BusConfigResult, loadBusConfig } from './config.js';
 export { BusApiError } from './errors.js';
 export { HttpTarget, SlackTarget, slackMessage } from './http-target.js';
 export { type DeliveryContext, InputShaper, type InputTransformer, validateTargetInput } from './input.js';
+export { classifyLambdaError, LambdaTarget } from './lambda-target.js';
 export { type Delivery, type MetricName, Outbox } from './outbox.js';
 export * from './pattern/index.js';
 export { type BusEvent, entrySize, type PutEventsEntry, preparePutEvents } from './put-events.js';
