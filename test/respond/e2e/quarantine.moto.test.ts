@@ -263,10 +263,26 @@ describe.skipIf(!available)('remediation end to end (moto_server)', () => {
     expect(pending.status).toBe('pending');
     expect(await worldOpenPorts(sg)).toEqual([22]); // nothing changed yet
 
-    const ok = await vigil(['respond', 'approve', pending.id.slice(0, 8), '--state', state]);
+    const approvals = join(dir, 'approvals.jsonl');
+    const bus = join(dir, 'approvals.yaml');
+    writeFileSync(
+      bus,
+      `bus:\n  rules:\n    - Name: applied\n      EventPattern: { source: [vigil.respond], detail: { status: [applied] } }\n      Targets:\n        - { Id: f, Arn: "file://${approvals}" }\n`,
+    );
+    const ok = await vigil(['respond', 'approve', pending.id.slice(0, 8), '--state', state, '--bus-config', bus]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`execution ${pending.id}: ec2-revoke-public-ingress approve → applied`);
+    expect(ok.stderr).toContain('published 1 execution events: 1 deliveries, 1 delivered');
     expect(await worldOpenPorts(sg)).toEqual([]);
+    const [approved] = readFileSync(approvals, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(approved.detail).toMatchObject({
+      executionId: pending.id,
+      status: 'applied',
+      approval: { matched: true, forced: false, diff: [] },
+    });
 
     // Approving twice is refused.
     const twice = await vigil(['respond', 'approve', pending.id, '--state', state]);
