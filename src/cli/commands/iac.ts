@@ -180,3 +180,12 @@ export function registerIac(program: Command): void {
     .option('--all', 'table: also list COMPLIANT and NOT_APPLICABLE results')
     .action((paths: string[], o: IacOptions) => scan(paths, o));
 }
+
+/** `vigil demo` section: scan the bundled example templates (one compliant, one with planted problems). */
+export async function writeIacDemo(dir: string): Promise<void> {
+  const { result } = await runIacScan([dir]);
+  await writeOut(
+    `\nIaC scan of the example CloudFormation templates in ${dir} (\`vigil iac scan ${dir}\`; --format sarif|junit|json):\n\n`,
+  );
+  await writeOut(iacTable(result));
+}

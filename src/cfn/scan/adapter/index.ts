@@ -550,6 +550,9 @@ const rdsInstance: Mapper = (r, p, env) => {
     backupRetentionPeriod: p.BackupRetentionPeriod ?? (cluster !== undefined ? undefined : 1),
     preferredBackupWindow: p.PreferredBackupWindow,
     readReplicaSourceDBInstanceIdentifier: p.SourceDBInstanceIdentifier,
+    iAMDatabaseAuthenticationEnabled: p.EnableIAMDatabaseAuthentication ?? false,
+    monitoringInterval: p.MonitoringInterval ?? 0,
+    enabledCloudwatchLogsExports: p.EnableCloudwatchLogsExports ?? [],
   };
   for (const [k, c] of Object.entries({
     publiclyAccessible: 'PubliclyAccessible',
@@ -735,10 +738,29 @@ const webAcl: Mapper = (r, p, env, h) => {
 const backupPlan: Mapper = (r, p, env) => {
   const t = newCi(r, env);
   const plan = obj(p.BackupPlan);
+  // CloudFormation's TargetBackupVault / CopyActions → the API's targetBackupVaultName / copyActions.
+  const rules = isUnknown(plan.BackupPlanRule)
+    ? plan.BackupPlanRule
+    : list(plan.BackupPlanRule).map((x) => {
+        const o = obj(x);
+        return {
+          ruleName: o.RuleName,
+          targetBackupVaultName: o.TargetBackupVault,
+          scheduleExpression: o.ScheduleExpression,
+          startWindowMinutes: o.StartWindowMinutes,
+          completionWindowMinutes: o.CompletionWindowMinutes,
+          enableContinuousBackup: o.EnableContinuousBackup ?? false,
+          lifecycle: lc(o.Lifecycle),
+          copyActions: list(o.CopyActions).map((c) => ({
+            destinationBackupVaultArn: obj(c).DestinationBackupVaultArn,
+            lifecycle: lc(obj(c).Lifecycle),
+          })),
+        };
+      });
   t.ci.configuration = {
     backupPlanId: t.ci.resourceId,
     backupPlanArn: t.ci.arn,
-    backupPlan: { backupPlanName: plan.BackupPlanName, rules: lc(plan.BackupPlanRule ?? []) },
+    backupPlan: { backupPlanName: plan.BackupPlanName, rules },
   };
   origin(t, 'configuration.backupPlan.rules', ['BackupPlan', 'BackupPlanRule']);
   return t;
