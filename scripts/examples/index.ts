@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { type BadFile, generateBad } from './bad.js';
 import { BASE_TIME, END_TIME, isoSeconds } from './clock.js';
 import { cdnTraffic, generateCloudFront } from './cloudfront.js';
+import { generateCfnExamples } from './cfn.js';
 import { generateCloudTrail } from './cloudtrail.js';
 import { generateConfigSnapshot } from './config-snapshot.js';
 import type { Ctx } from './context.js';
@@ -75,6 +76,7 @@ export function generateExamples(): Generated {
   writer.doc('scenarios.json', `${JSON.stringify(manifest, null, 2)}\n`);
   writer.doc('README.md', renderReadme(manifest));
   generateConfigSnapshot(writer);
+  generateCfnExamples(writer);
   return { files: writer.files, manifest };
 }
 
