@@ -23,8 +23,10 @@ import { s3EnableDefaultEncryption } from './s3-enable-default-encryption.js';
 import { s3EnableVersioning } from './s3-enable-versioning.js';
 import { s3RemovePublicAclGrants } from './s3-remove-public-acl-grants.js';
 import { s3RemovePublicPolicyStatements } from './s3-remove-public-policy-statements.js';
+import { tagResource } from './tag-resource.js';
 import { wafv2BlockIp } from './wafv2-block-ip.js';
 import { wafv2EnableLogging } from './wafv2-enable-logging.js';
+import { notifyWebhook, ticketWebhook } from './webhook.js';
 
 export { validateParams } from './define.js';
 export { apiOf, applyCalls } from './sdk.js';
@@ -62,6 +64,10 @@ export const ACTIONS: Action[] = [
   rdsSetBackupRetention,
   dynamodbEnablePitr,
   backupAddResource,
+  // generic
+  tagResource,
+  notifyWebhook,
+  ticketWebhook,
 ] as unknown as Action[];
 
 const BY_NAME = new Map(ACTIONS.map((a) => [a.name, a]));

@@ -165,10 +165,27 @@ export async function sendCall(ctx: ActionContext, c: PlannedCall, params: Recor
   return rest;
 }
 
+/**
+ * `${env:NAME}` in a header value or the URL is replaced at send time, so tokens (and Slack webhook URLs, which are
+ * secrets) never appear in plans, records or events.
+ */
+export function expandEnv(value: string, env: NodeJS.ProcessEnv = process.env): string {
+  return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined) {
+      throw Object.assign(new Error(`environment variable ${name} (used in a header) is not set`), {
+        name: 'EnvNotSet',
+      });
+    }
+    return v;
+  });
+}
+
 /** POST a JSON body (generic notify / ticket actions). */
 async function sendHttp(ctx: ActionContext, params: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const url = String(params.url);
-  const headers = { 'content-type': 'application/json', ...((params.headers as Record<string, string>) ?? {}) };
+  const url = expandEnv(String(params.url));
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const [k, v] of Object.entries((params.headers as Record<string, string>) ?? {})) headers[k] = expandEnv(v);
   const res = await ctx.fetch(url, { method: 'POST', headers, body: JSON.stringify(params.body) });
   const text = await res.text();
   if (!res.ok) {
