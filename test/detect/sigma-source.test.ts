@@ -143,6 +143,57 @@ describe('Sigma findings with --state and --suppress', () => {
   });
 });
 
+describe('Sigma on other log types', () => {
+  it('a category: dns rule on Route 53 Resolver logs: DNS_REQUEST finding on the querying instance', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'vigil-sigma-dns-'));
+    writeFileSync(
+      join(d, 'dns.yml'),
+      'title: Mining pool lookup\nid: 7a1f4d2c-5b6e-4f70-8a91-b2c3d4e5f601\nlogsource: { category: dns }\ndetection:\n  sel: { query|contains: .supportxmr.com }\n  condition: sel\nlevel: critical\ntags: [attack.impact, attack.t1496]\n',
+    );
+    const q = (name: string, port: number) =>
+      JSON.stringify({
+        version: '1.100000',
+        account_id: '111122223333',
+        region: 'eu-west-1',
+        vpc_id: 'vpc-1',
+        query_timestamp: '2026-11-01T00:05:00Z',
+        query_name: `${name}.`,
+        query_type: 'A',
+        query_class: 'IN',
+        rcode: 'NOERROR',
+        answers: [],
+        srcaddr: '10.0.1.5',
+        srcport: String(port),
+        transport: 'UDP',
+        srcids: { instance: 'i-0aaaaaaaaaaaaaaa1' },
+      });
+    writeFileSync(join(d, 'r53.log'), `${q('pool.supportxmr.com', 1)}\n${q('example.com', 2)}\n`);
+    const run = await runDetection([join(d, 'r53.log')], { sigma: [join(d, 'dns.yml')], builtin: false });
+    expect(run.result.findings).toHaveLength(1);
+    const f = run.result.findings[0]!;
+    expect(f.type).toBe('Sigma:dns/MiningPoolLookup');
+    expect(f.severity).toBe(9);
+    expect([f.accountId, f.region]).toEqual(['111122223333', 'eu-west-1']);
+    expect(f.resource).toMatchObject({
+      resourceType: 'Instance',
+      instanceDetails: { instanceId: 'i-0aaaaaaaaaaaaaaa1' },
+    });
+    expect(f.service.action).toEqual({
+      actionType: 'DNS_REQUEST',
+      dnsRequestAction: { domain: 'pool.supportxmr.com', protocol: 'UDP', blocked: false },
+    });
+    expect(f.service.additionalInfo).toMatchObject({
+      sigma: {
+        ruleId: '7a1f4d2c-5b6e-4f70-8a91-b2c3d4e5f601',
+        level: 'critical',
+        tags: ['attack.impact', 'attack.t1496'],
+      },
+    });
+    // The rule's field (query) is mapped to the native field and both appear in the explanation.
+    expect(f.explanation.reason).toContain('"pool.supportxmr.com."');
+  });
+});
+
 describe('Sigma correlations as findings', () => {
   let dir = '';
   beforeAll(() => {
