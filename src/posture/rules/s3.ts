@@ -123,6 +123,14 @@ export function publicAccessCheck(access: 'read' | 'write') {
           value: g,
         });
     }
+    const sup = ci.supplementaryConfiguration;
+    // Neither the ACL nor the policy recorded, and Block Public Access does not settle it: unknown, not private.
+    if (
+      sup.AccessControlList === undefined &&
+      sup.BucketPolicy === undefined &&
+      !(block.ignorePublicAcls && block.restrictPublicBuckets)
+    )
+      return insufficient('bucket ACL and policy not recorded');
     const pol = bucketPolicy(ci);
     if (pol.statements === undefined)
       return insufficient('bucket policy could not be parsed', {

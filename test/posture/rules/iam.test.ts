@@ -186,6 +186,11 @@ describe('policy rules', () => {
       configuration: { path: '/aws-service-role/x/', rolePolicyList: [{ policyName: 'p' }] },
     });
     expect(one('iam-no-inline-policy-check', [role], 'r').complianceType).toBe('NOT_APPLICABLE');
-    expect(one('iam-user-no-policies-check', [user('h', {})], 'h').complianceType).toBe('COMPLIANT');
+    const none = user('h', {}, { userPolicyList: [], attachedManagedPolicies: [] });
+    expect(one('iam-user-no-policies-check', [none], 'h').complianceType).toBe('COMPLIANT');
+    expect(one('iam-no-inline-policy-check', [none], 'h').complianceType).toBe('COMPLIANT');
+    // Policy lists not recorded: unknown, not "no policies".
+    expect(one('iam-user-no-policies-check', [user('i', {})], 'i').annotation).toBe('user policies not recorded');
+    expect(one('iam-no-inline-policy-check', [user('i', {})], 'i').annotation).toBe('userPolicyList not recorded');
   });
 });

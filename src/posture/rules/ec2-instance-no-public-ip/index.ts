@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant, notApplicable } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant, notApplicable } from '../../rule.js';
 import { field } from '../util.js';
 
 export const rule = defineRule(
@@ -12,6 +12,8 @@ export const rule = defineRule(
     remediation: 'Launch instances in private subnets behind a load balancer or NAT; disable auto-assign public IP.',
   },
   (ci) => {
+    // A bare CI says nothing about the address (an absent publicIpAddress means none only when the rest is there).
+    if (Object.keys(ci.configuration).length === 0) return insufficient('instance configuration not recorded');
     const state = field(field(ci.configuration, 'state'), 'name');
     if (state === 'terminated') return notApplicable('instance is terminated');
     const ip = field(ci.configuration, 'publicIpAddress');

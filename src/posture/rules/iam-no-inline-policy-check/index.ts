@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant, notApplicable } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant, notApplicable } from '../../rule.js';
 import { arr, field } from '../util.js';
 
 const LIST: Record<string, string> = {
@@ -21,6 +21,7 @@ export const rule = defineRule(
     if (String(field(ci.configuration, 'path') ?? '').startsWith('/aws-service-role/'))
       return notApplicable('service-linked role');
     const key = LIST[ci.resourceType]!;
+    if (field(ci.configuration, key) === undefined) return insufficient(`${key} not recorded`);
     const names = arr(field(ci.configuration, key)).map((x) => String(field(x, 'policyName')));
     if (names.length > 0)
       return nonCompliant(`inline policies: ${names.join(', ')}`, { path: `configuration.${key}`, value: names });

@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
 import { arr, field } from '../util.js';
 
 export const rule = defineRule(
@@ -13,6 +13,11 @@ export const rule = defineRule(
     frameworks: ['cis-aws-4.0.1:1.15'],
   },
   (ci) => {
+    if (
+      field(ci.configuration, 'userPolicyList') === undefined &&
+      field(ci.configuration, 'attachedManagedPolicies') === undefined
+    )
+      return insufficient('user policies not recorded');
     const inline = arr(field(ci.configuration, 'userPolicyList')).map((x) => String(field(x, 'policyName')));
     const attached = arr(field(ci.configuration, 'attachedManagedPolicies')).map((x) => String(field(x, 'policyName')));
     if (inline.length + attached.length > 0)

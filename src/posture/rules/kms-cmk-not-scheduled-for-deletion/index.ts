@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant, notApplicable } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant, notApplicable } from '../../rule.js';
 import { field } from '../util.js';
 
 export const rule = defineRule(
@@ -19,6 +19,7 @@ export const rule = defineRule(
     if (field(ci.configuration, 'keyManager') === 'AWS') return notApplicable('AWS managed key');
     const state = field(ci.configuration, 'keyState');
     const ev = { path: 'configuration.keyState', value: state ?? null };
+    if (state === undefined) return insufficient('keyState not recorded', ev);
     if (state === 'PendingDeletion' || state === 'PendingReplicaDeletion')
       return nonCompliant(
         `key is ${String(state)} (deletion date ${String(field(ci.configuration, 'deletionDate') ?? 'unknown')})`,

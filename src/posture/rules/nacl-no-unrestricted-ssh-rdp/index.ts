@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
 import { arr, bool, field, num, OPEN_CIDRS } from '../util.js';
 
 /** NACL entries are evaluated in rule-number order; an allow reached before any deny is what counts (simplified to allow entries). */
@@ -15,6 +15,7 @@ export const rule = defineRule(
     frameworks: ['cis-aws-4.0.1:5.2'],
   },
   (ci) => {
+    if (field(ci.configuration, 'entries') === undefined) return insufficient('network ACL entries not recorded');
     const entries = arr(field(ci.configuration, 'entries'))
       .filter((e) => bool(field(e, 'egress')) !== true)
       .sort((a, b) => (num(field(a, 'ruleNumber')) ?? 0) - (num(field(b, 'ruleNumber')) ?? 0));

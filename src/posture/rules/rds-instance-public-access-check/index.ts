@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
 import { bool, field } from '../util.js';
 
 export const rule = defineRule(
@@ -16,6 +16,7 @@ export const rule = defineRule(
   (ci) => {
     const pub = bool(field(ci.configuration, 'publiclyAccessible'));
     const ev = { path: 'configuration.publiclyAccessible', value: pub ?? null };
+    if (pub === undefined) return insufficient('publiclyAccessible not recorded', ev);
     return pub === true
       ? nonCompliant('instance is publicly accessible', ev)
       : compliant('instance is not publicly accessible', ev);

@@ -1,5 +1,5 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
-import { coversPort, ingressOf, openCidrs, portText } from '../util.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
+import { coversPort, field, ingressOf, openCidrs, portText } from '../util.js';
 
 const DEFAULTS = ['20', '21', '3389', '3306', '4333'];
 
@@ -25,6 +25,7 @@ export const rule = defineRule(
     frameworks: ['cis-aws-4.0.1:5.3', 'cis-aws-4.0.1:5.4'],
   },
   (ci, params) => {
+    if (field(ci.configuration, 'ipPermissions') === undefined) return insufficient('ingress rules not recorded');
     const blocked: number[] = [];
     for (let i = 1; i <= 5; i++) {
       const v = params[`blockedPort${i}`];

@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
 import { bool, field } from '../util.js';
 
 export const rule = defineRule(
@@ -15,6 +15,7 @@ export const rule = defineRule(
   (ci) => {
     const v = bool(field(ci.configuration, 'mapPublicIpOnLaunch'));
     const ev = { path: 'configuration.mapPublicIpOnLaunch', value: v ?? null };
+    if (v === undefined) return insufficient('mapPublicIpOnLaunch not recorded', ev);
     return v === true
       ? nonCompliant('subnet auto-assigns public IPv4 addresses', ev)
       : compliant('no public IPv4 on launch', ev);

@@ -1,5 +1,5 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
-import { ingressOf, openCidrs, portText } from '../util.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
+import { field, ingressOf, openCidrs, portText } from '../util.js';
 
 /** Port specs are "443,1020-1025" as AWS accepts them. */
 function parsePorts(v: unknown): [number, number][] {
@@ -32,6 +32,7 @@ export const rule = defineRule(
     runbook: 'AWSConfigRemediation-RemoveUnrestrictedSourceIngressRules',
   },
   (ci, params) => {
+    if (field(ci.configuration, 'ipPermissions') === undefined) return insufficient('ingress rules not recorded');
     const allowed: Record<string, [number, number][]> = {
       tcp: parsePorts(params.authorizedTcpPorts),
       udp: parsePorts(params.authorizedUdpPorts),
