@@ -15,6 +15,7 @@ import {
   type Node,
   parseDocument,
   type Scalar,
+  visit,
 } from 'yaml';
 import type { SourceLocation, TemplateIssue } from '../model.js';
 import { linePos, lineStarts, parseJsonWithLocs } from './json.js';
@@ -81,15 +82,15 @@ const CUSTOM_TAGS = [...TAG_KEY.keys()].flatMap((tag) => [
 ]);
 
 /** Expansions through aliases are capped so that an alias bomb cannot blow up memory. */
-const MAX_ALIAS_NODES = 100_000;
+const MAX_ALIAS_NODES = 10_000;
 
 export function parseTemplateText(text: string, file: string): ParsedText {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const first = /\S/.exec(src);
   if (first && (first[0] === '{' || first[0] === '[')) {
     const j = parseJson(src, file);
-    // `{Resources: …}` is YAML flow syntax, not JSON: give the YAML parser a chance before reporting the JSON error.
-    if (!j.issues.some((i) => i.code === 'json-syntax')) return j;
+    // `{Resources: …}` (an unquoted first key) is YAML flow syntax, not JSON: give the YAML parser a chance.
+    if (!j.issues.some((i) => i.code === 'json-syntax') || !/^\s*\{\s*[A-Za-z_]/.test(src)) return j;
     const y = parseYaml(src, file);
     return y.issues.length === 0 ? y : j;
   }
@@ -158,6 +159,24 @@ function parseYaml(src: string, file: string): ParsedText {
   if (doc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) return out;
 
   let aliasNodes = 0;
+  // Anchor name → its definitions in document order; an alias refers to the last one before it. (yaml's
+  // Alias.resolve walks the whole document on every call, which made alias-heavy input quadratic.)
+  const anchors = new Map<string, Node[]>();
+  visit(doc, {
+    Node(_k, n) {
+      if (n.anchor) {
+        const list = anchors.get(n.anchor);
+        if (list) list.push(n);
+        else anchors.set(n.anchor, [n]);
+      }
+    },
+  });
+  const anchorOf = (name: string, off: number): Node | undefined => {
+    const list = anchors.get(name);
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) if (((list[i] as Node).range?.[0] ?? 0) < off) return list[i];
+    return undefined;
+  };
   const err = (off: number, code: string, message: string) =>
     issues.push({ location: position(off), severity: 'error', code, message });
 
@@ -180,7 +199,7 @@ function parseYaml(src: string, file: string): ParsedText {
       return null;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = anchorOf(node.source, node.range?.[0] ?? 0);
       if (!target) return null;
       if (++aliasNodes > MAX_ALIAS_NODES) {
         if (aliasNodes === MAX_ALIAS_NODES + 1) err(node.range?.[0] ?? 0, 'yaml-syntax', 'too many alias expansions');

@@ -183,6 +183,28 @@ describe('located errors for bad templates', () => {
     expect(macro.issues[0]?.message).toMatch(/uses macro Count, which may rewrite it/);
   });
 
+  it('hostile input: alias bombs, deep nesting and redefined anchors are bounded and reported', () => {
+    let y = 'Metadata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 12; i++)
+      y += `  a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    const bomb = tpl(`${y}Resources:\n  R: {Type: AWS::S3::Bucket, Metadata: {b: *a11}}\n`);
+    expect(bomb.issues.map((i) => [i.code, i.message])).toEqual([['yaml-syntax', 'too many alias expansions']]);
+    const deep = tpl(`${'['.repeat(20000)}${']'.repeat(20000)}`, {}, 'deep.json');
+    expect(deep.issues.map((i) => i.message)).toEqual(['nesting deeper than 500 levels, found "["']);
+    // An alias refers to the most recent definition of its anchor before it.
+    const redef = tpl(
+      'Resources:\n  A: {Type: &t AWS::S3::Bucket}\n  B: {Type: *t}\n  C: {Type: &t AWS::SNS::Topic}\n  D: {Type: *t}\n',
+    );
+    expect(redef.resources.map((r) => r.type)).toEqual([
+      'AWS::S3::Bucket',
+      'AWS::S3::Bucket',
+      'AWS::SNS::Topic',
+      'AWS::SNS::Topic',
+    ]);
+  });
+
   it('anchors, aliases and merge keys work', () => {
     const t = tpl(`Resources:
   A:
