@@ -233,7 +233,6 @@ export function loadRuleSources(o: DetectRunOptions): { detectors: Detector[]; s
       firewall: fw,
       classes,
       ...(o.onEve ? { onEve: o.onEve } : {}),
-      eve: { availabilityZone: o.region ?? '' },
     });
     detectors.push(detector);
     sources.suricata = {
