@@ -6,24 +6,10 @@ import { ALL_RULES } from '../../src/posture/rules/index.js';
 /**
  * Issue 6 §4: unknown data gives INSUFFICIENT_DATA, never a crash or a false COMPLIANT. Every rule runs on a bare
  * configuration item of each type it evaluates (configuration and supplementary configuration empty, coverage
- * known so "none found" is a real answer): none may throw out of the engine, and none may say COMPLIANT, except the
- * listed gaps below — each one a defect reported to the rules' owner (remove the line when the rule is fixed).
+ * known so "none found" is a real answer): none may throw out of the engine, and none may say COMPLIANT. KNOWN_GAPS
+ * lists exceptions being fixed (empty: the 13 gaps this test found are fixed).
  */
-const KNOWN_GAPS = new Set([
-  'ec2-instance-no-public-ip AWS::EC2::Instance',
-  'iam-no-inline-policy-check AWS::IAM::User',
-  'iam-no-inline-policy-check AWS::IAM::Role',
-  'iam-no-inline-policy-check AWS::IAM::Group',
-  'iam-user-no-policies-check AWS::IAM::User',
-  'rds-instance-public-access-check AWS::RDS::DBInstance',
-  'restricted-common-ports AWS::EC2::SecurityGroup',
-  's3-bucket-public-read-prohibited AWS::S3::Bucket',
-  's3-bucket-public-write-prohibited AWS::S3::Bucket',
-  'vpc-sg-open-only-to-authorized-ports AWS::EC2::SecurityGroup',
-  'kms-cmk-not-scheduled-for-deletion AWS::KMS::Key',
-  'nacl-no-unrestricted-ssh-rdp AWS::EC2::NetworkAcl',
-  'subnet-auto-assign-public-ip-disabled AWS::EC2::Subnet',
-]);
+const KNOWN_GAPS = new Set<string>([]);
 
 describe('missing fields never give a false COMPLIANT', () => {
   const types = [...new Set(ALL_RULES.flatMap((r) => r.meta.resourceTypes))];
