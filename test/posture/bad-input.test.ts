@@ -11,6 +11,15 @@ import { ALL_RULES } from '../../src/posture/rules/index.js';
  */
 const KNOWN_GAPS = new Set<string>([]);
 
+/** Rules that read a wrong-typed field (e.g. `ipPermissions: "nope"`) as empty; reported to the rules' owner. */
+const KNOWN_WRONG_TYPE_GAPS = new Set([
+  'ec2-instance-no-public-ip AWS::EC2::Instance',
+  'restricted-common-ports AWS::EC2::SecurityGroup',
+  'restricted-ssh AWS::EC2::SecurityGroup',
+  'vpc-sg-open-only-to-authorized-ports AWS::EC2::SecurityGroup',
+  'ec2-volume-inuse-check AWS::EC2::Volume',
+]);
+
 describe('missing fields never give a false COMPLIANT', () => {
   const types = [...new Set(ALL_RULES.flatMap((r) => r.meta.resourceTypes))];
   const items = types.map((t) =>
@@ -37,22 +46,27 @@ describe('missing fields never give a false COMPLIANT', () => {
     for (const e of res.evaluations) expect(e.annotation.length, e.configRuleName).toBeGreaterThan(0);
   });
 
-  it('a CI whose configuration is of the wrong shape is INSUFFICIENT_DATA or a decision, never a crash', () => {
+  it('a field of the wrong type is never a crash, and is not read as "nothing there" (COMPLIANT)', () => {
     const odd = types.map((t) =>
       emptyCi({
         resourceType: t,
-        resourceId: `odd-${t}`,
+        resourceId: t === 'AWS::::Account' ? '123456789012' : `odd-${t}`,
         configuration: { ipPermissions: 'nope', attachments: 7, userPolicyList: {}, tags: 3, encrypted: 'maybe' },
         supplementaryConfiguration: { BucketPolicy: { policyText: 42 }, AccessKeys: 'x', KeyRotationStatus: 'yes' },
       }),
     );
     const r = evaluate(
-      { items: odd },
+      { items: odd, collectedTypes: new Set(types) },
       ALL_RULES.map((rule) => ({ rule })),
       { now: Date.parse('2026-11-01T00:00:00Z') },
     );
     expect(r.evaluations.length).toBeGreaterThan(0);
     for (const e of r.evaluations)
       expect(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA']).toContain(e.complianceType);
+    const offenders = r.evaluations
+      .filter((e) => e.complianceType === 'COMPLIANT' && e.resourceType !== 'AWS::::Account')
+      .map((e) => `${e.configRuleName} ${e.resourceType}`)
+      .filter((k) => !KNOWN_WRONG_TYPE_GAPS.has(k));
+    expect(offenders).toEqual([]);
   });
 });
