@@ -3,7 +3,7 @@
  * same bytes (plain JSON.parse, plain split, plain sha256, a reference matcher), so ratios stay meaningful on noisy or
  * slower machines.
  * Environment: BENCH_STREAM_MB (default 2048; 0 skips the large streaming run), BENCH_ONLY (comma list of sections:
- * ingest, detect, sigma, bus, trail, posture).
+ * ingest, detect, sigma, bus, trail, posture, iac).
  */
 import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { measureSigmaThroughput } from '../src/sigma/measure.js';
 import { benchBus } from './bus.js';
 import { benchDetect } from './detect.js';
+import { benchIac } from './iac.js';
 import { benchIngest } from './ingest.js';
 import { benchNetfw } from './netfw.js';
 import { benchPosture } from './posture.js';
@@ -41,4 +42,5 @@ if (want('bus')) result.bus = await benchBus({ scalingRuleCounts: [10, 100, 1000
 if (want('trail')) result.trail = await benchTrail();
 if (want('netfw')) result.netfw = benchNetfw();
 if (want('posture')) result.posture = await benchPosture();
+if (want('iac')) result.iac = await benchIac();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
