@@ -82,7 +82,7 @@ function walk(
     }
   }
   for (const [name, v] of Object.entries(value)) {
-    const p = props[name];
+    const p = Object.hasOwn(props, name) ? props[name] : undefined;
     const here = [...path, name];
     if (!p) {
       warn(r.locate(here), 'unknown-property', `${r.logicalId} (${r.type}): unknown property ${here.join('.')}`);

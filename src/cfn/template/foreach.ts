@@ -10,6 +10,13 @@ import type { NodeLoc } from './parse.js';
 
 const PREFIX = 'Fn::ForEach::';
 
+/** Own-property assignment that also accepts `__proto__` as an ordinary key. */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 export function hasForEach(obj: Record<string, unknown>): boolean {
   for (const k of Object.keys(obj)) if (k.startsWith(PREFIX)) return true;
   return false;
@@ -29,7 +36,7 @@ export function expandForEach(ctx: Ctx, obj: Record<string, unknown>, depth = 0)
         message: `Fn::ForEach produces ${k}, which already exists`,
       });
     }
-    out[k] = v;
+    setOwn(out, k, v);
     keys.set(k, off);
   };
   for (const [k, v] of Object.entries(obj)) {
@@ -109,7 +116,7 @@ function substitute(ctx: Ctx, node: unknown, id: string, item: string, inSub = f
       .join(item)
       .split(`&{${id}}`)
       .join(item.replace(/[^A-Za-z0-9]/g, ''));
-    out[nk] = substitute(ctx, obj[k], id, item, inSub || k === 'Fn::Sub');
+    setOwn(out, nk, substitute(ctx, obj[k], id, item, inSub || k === 'Fn::Sub'));
     const koff = loc?.keys?.get(k);
     if (koff !== undefined) keys.set(nk, koff);
   }

@@ -162,15 +162,16 @@ function parseYaml(src: string, file: string): ParsedText {
   // Anchor name → its definitions in document order; an alias refers to the last one before it. (yaml's
   // Alias.resolve walks the whole document on every call, which made alias-heavy input quadratic.)
   const anchors = new Map<string, Node[]>();
-  visit(doc, {
-    Node(_k, n) {
-      if (n.anchor) {
-        const list = anchors.get(n.anchor);
-        if (list) list.push(n);
-        else anchors.set(n.anchor, [n]);
-      }
-    },
-  });
+  if (src.includes('&'))
+    visit(doc, {
+      Node(_k, n) {
+        if (n.anchor) {
+          const list = anchors.get(n.anchor);
+          if (list) list.push(n);
+          else anchors.set(n.anchor, [n]);
+        }
+      },
+    });
   const anchorOf = (name: string, off: number): Node | undefined => {
     const list = anchors.get(name);
     if (!list) return undefined;

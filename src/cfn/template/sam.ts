@@ -7,6 +7,7 @@
  */
 import type { ResolvedResource, TemplateIssue } from '../model.js';
 import { isUnknown, unknown } from '../model.js';
+import { setOwn } from './foreach.js';
 import type { LocTable } from './parse.js';
 
 export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
@@ -36,7 +37,8 @@ export function mergeGlobals(global: unknown, local: unknown): unknown {
   if (local === undefined) return global;
   if (isObj(global) && isObj(local)) {
     const out: Props = { ...global };
-    for (const [k, v] of Object.entries(local)) out[k] = mergeGlobals(global[k], v);
+    for (const [k, v] of Object.entries(local))
+      setOwn(out, k, mergeGlobals(Object.hasOwn(global, k) ? global[k] : undefined, v));
     return out;
   }
   if (Array.isArray(global) && Array.isArray(local)) return [...global, ...local];
@@ -114,7 +116,7 @@ export function expandSam(
       // A generated property locates at the SAM property it came from, else at the SAM resource.
       locate: (path) => {
         const head = path[0];
-        const m = typeof head === 'string' ? map[head] : undefined;
+        const m = typeof head === 'string' && Object.hasOwn(map, head) ? map[head] : undefined;
         if (!m) return src.location;
         // A trailing '' means the generated list does not line up with the SAM one: stop at the SAM property.
         return m[m.length - 1] === '' ? src.locate(m.slice(0, -1)) : src.locate([...m, ...path.slice(1)]);
@@ -139,7 +141,7 @@ export function expandSam(
   };
 
   for (const r of resources) {
-    const section = GLOBAL_SECTIONS[r.type];
+    const section = Object.hasOwn(GLOBAL_SECTIONS, r.type) ? GLOBAL_SECTIONS[r.type] : undefined;
     const p = section && isObj(g[section]) ? (mergeGlobals(g[section], r.properties) as Props) : r.properties;
     switch (r.type) {
       case 'AWS::Serverless::Function':
@@ -375,7 +377,7 @@ function expandFunction(
     }
   });
   for (const ev of Object.values(events)) {
-    if (isObj(ev) && typeof ev.Type === 'string' && POLLER_POLICY[ev.Type]) {
+    if (isObj(ev) && typeof ev.Type === 'string' && Object.hasOwn(POLLER_POLICY, ev.Type)) {
       const arn = policyArn(POLLER_POLICY[ev.Type] as string);
       if (!managed.includes(arn)) managed.push(arn);
     }

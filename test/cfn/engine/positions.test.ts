@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveTemplateText } from '../../../src/cfn/index.js';
 import { codes, res, tpl } from './helpers.js';
 
 const YAML = `AWSTemplateFormatVersion: 2010-09-09
@@ -203,6 +204,42 @@ describe('located errors for bad templates', () => {
       'AWS::SNS::Topic',
       'AWS::SNS::Topic',
     ]);
+  });
+
+  it('__proto__ / constructor keys are ordinary keys everywhere (properties, SAM Globals, ForEach, schema walk)', () => {
+    const t = resolveTemplateText(
+      `Transform: [AWS::Serverless-2016-10-31, AWS::LanguageExtensions]
+Globals:
+  Function: {Environment: {Variables: {__proto__: g, constructor: c}}}
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties: {__proto__: {polluted: true}, constructor: 1, VersioningConfiguration: {__proto__: x}}
+  F:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: h
+      Runtime: python3.12
+      InlineCode: x
+      Environment: {Variables: {__proto__: local}}
+      Events: {E: {Type: constructor}}
+  Fn::ForEach::L:
+    - X
+    - [a]
+    - Q\${X}: {Type: AWS::SQS::Queue, Properties: {__proto__: 1}}
+`,
+      'proto.yaml',
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const b = res(t, 'B').properties;
+    expect(Object.keys(b)).toEqual(['__proto__', 'constructor', 'VersioningConfiguration']);
+    expect(Object.getPrototypeOf(b)).toBe(Object.prototype);
+    const env = (res(t, 'F').properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.getOwnPropertyDescriptor(env, '__proto__')?.value).toBe('local');
+    expect(env.constructor).toBe('c');
+    expect(t.issues.map((i) => i.code)).toEqual(
+      expect.arrayContaining(['unknown-property', 'missing-required-property', 'sam-unsupported']),
+    );
   });
 
   it('anchors, aliases and merge keys work', () => {
