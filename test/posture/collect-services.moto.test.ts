@@ -92,6 +92,8 @@ describe.skipIf(!available)(
       ])
         expect(s.collectedTypes).not.toContain(t);
       const lb = s.configurationItems.find((c) => c.resourceId === fx.albGood)!;
+      // Tables carry their tags (ListTagsOfResource), so tag-based backup selections can be matched.
+      expect(s.configurationItems.find((c) => c.resourceId === 'svc-orders')!.tags).toEqual({ backup: 'daily' });
       expect(lb.supplementaryConfiguration.LoadBalancerAttributes).toEqual(
         expect.arrayContaining([{ key: 'access_logs.s3.bucket', value: 'lb-logs' }]),
       );

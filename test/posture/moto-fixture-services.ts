@@ -224,6 +224,7 @@ export async function buildServicesFixture(endpoint: string): Promise<ServicesFi
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
         AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
         BillingMode: 'PAY_PER_REQUEST',
+        ...(TableName === 'svc-orders' ? { Tags: [{ Key: 'backup', Value: 'daily' }] } : {}),
       }),
     );
 

@@ -10,6 +10,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  ListTagsOfResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   GetAdministratorAccountCommand,
@@ -132,8 +133,17 @@ export async function collectDynamoDb(col: Collection, region: string): Promise<
           ddb.send(new DescribeContinuousBackupsCommand({ TableName }), { abortSignal }),
         ),
       ]);
+      // Tags decide AWS Backup selections by tag; DescribeTable does not return them.
+      const arn = d?.Table?.TableArn;
+      const tags = arn
+        ? await col.pages(S, region, 'ListTagsOfResource', async (NextToken, abortSignal) => {
+            const r = await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }), { abortSignal });
+            return [r.Tags ?? [], r.NextToken];
+          })
+        : undefined;
       const ci = emptyCi({
         resourceType: 'AWS::DynamoDB::Table',
+        tags: tagMap(tags),
         resourceId: TableName,
         resourceName: TableName,
         arn: d?.Table?.TableArn,
