@@ -19,7 +19,9 @@ export function examplesDir(): string {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run Vigil on the bundled example data: ingestion statistics and GuardDuty-style findings')
+    .description(
+      'run Vigil on the bundled example data: ingestion statistics, GuardDuty-style findings and a posture audit',
+    )
     .option('--examples <dir>', 'example data directory', examplesDir())
     .action(async (o: { examples: string }) => {
       if (!existsSync(o.examples))
