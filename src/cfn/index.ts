@@ -27,19 +27,41 @@ const readSync = (path: string): string | undefined => {
   }
 };
 
-function hooks(opts: TemplateOptions): EngineHooks {
-  return opts.schemaCheck === false ? { readFile: readSync } : { readFile: readSync, checkSchema };
+function hooks(opts: TemplateOptions, schemaError: string | undefined): EngineHooks {
+  if (opts.schemaCheck === false) return { readFile: readSync };
+  if (schemaError === undefined) return { readFile: readSync, checkSchema };
+  // The schema database could not be loaded: resolve anyway and say why the schema checks are missing.
+  return {
+    readFile: readSync,
+    checkSchema: (t) =>
+      t.issues.push({
+        location: { file: t.file, line: 1, column: 1 },
+        severity: 'warning',
+        code: 'schema-unavailable',
+        message: `resource schemas could not be loaded (${schemaError}); schema checks skipped`,
+      }),
+  };
 }
+
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Resolves template text (synchronous; loads the schema database on first use unless `schemaCheck: false`). */
 export function resolveTemplateText(text: string, file: string, opts: TemplateOptions = {}): ResolvedTemplate {
-  if (opts.schemaCheck !== false) loadSchemasSync();
-  return resolveParsed(parseTemplateText(text, file), opts, hooks(opts));
+  let schemaError: string | undefined;
+  if (opts.schemaCheck !== false) {
+    try {
+      loadSchemasSync();
+    } catch (e) {
+      schemaError = reason(e);
+    }
+  }
+  return resolveParsed(parseTemplateText(text, file), opts, hooks(opts, schemaError));
 }
 
 /** Reads and resolves a template file. Never rejects for a bad template or an unreadable file: see `issues`. */
 export async function loadTemplate(file: string, opts: TemplateOptions = {}): Promise<ResolvedTemplate> {
-  const schemas = opts.schemaCheck !== false ? loadSchemas() : Promise.resolve();
+  const schemas: Promise<string | undefined> =
+    opts.schemaCheck !== false ? loadSchemas().then(() => undefined, reason) : Promise.resolve(undefined);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -61,6 +83,6 @@ export async function loadTemplate(file: string, opts: TemplateOptions = {}): Pr
       ],
     };
   }
-  await schemas;
-  return resolveParsed(parseTemplateText(text, file), opts, hooks(opts));
+  const schemaError = await schemas;
+  return resolveParsed(parseTemplateText(text, file), opts, hooks(opts, schemaError));
 }
