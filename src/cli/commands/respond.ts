@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { loadBusConfig } from '../../bus/config.js';
+import { EventBusRegistry } from '../../bus/registry.js';
 import { describeError, UsageError, VigilError } from '../../core/errors.js';
 import { publishToBus } from '../../posture/events.js';
 import type { Action, Plan } from '../../respond/action.js';
@@ -8,6 +10,7 @@ import {
   ACTIONS,
   type AwsSettings,
   actionByName,
+  checkRemediationTargets,
   contextFactory,
   defaultRegion,
   defaultStatePath,
@@ -15,6 +18,7 @@ import {
   ExecutionStore,
   eventParamsFor,
   isEventEnvelope,
+  isRemediationTarget,
   leastPrivilegePolicy,
   MANAGED_POLICY_LIMIT,
   MODES,
@@ -401,6 +405,24 @@ async function history(o: { state?: string; limit?: number; status?: string; act
   }
 }
 
+/** Load a bus config and report every remediation target that cannot run (unknown action, bad settings). */
+async function check(file: string) {
+  const registry = new EventBusRegistry();
+  const loaded = loadBusConfig(registry, readConfig(file), file);
+  const problems = [
+    ...loaded.issues.map((i) => `${i.where}: ${i.reason}`),
+    ...registry
+      .allBuses()
+      .flatMap((b) => checkRemediationTargets(b.rules.values(), lookup).map((p) => `${file}: bus ${b.name}: ${p}`)),
+  ];
+  let targets = 0;
+  for (const b of registry.allBuses())
+    for (const r of b.rules.values()) for (const t of r.targets.values()) if (isRemediationTarget(t.spec)) targets++;
+  for (const p of problems) process.stderr.write(`vigil: ${p}\n`);
+  await writeOut(`${file}: ${loaded.rules} rules, ${targets} remediation targets, ${problems.length} problems\n`);
+  if (problems.length > 0) process.exitCode = 2;
+}
+
 async function list(o: { format: string; category?: string }) {
   const actions = ACTIONS.filter((a) => !o.category || a.category === o.category);
   if (o.format === 'json') {
@@ -528,6 +550,12 @@ export function registerRespond(program: Command): void {
       new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'jsonl']).default('table'),
     )
     .action(history);
+
+  respond
+    .command('check')
+    .description('check the remediation targets of a bus config (YAML) without running anything; exit 2 on problems')
+    .argument('<bus-config>', 'bus rules and targets (as vigil bus serve --rules)')
+    .action(check);
 
   respond
     .command('permissions')

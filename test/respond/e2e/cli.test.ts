@@ -122,6 +122,31 @@ describe('vigil respond (no AWS needed)', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('check: remediation targets of a bus config that cannot run are reported with file and reason', async () => {
+    const good = join(dir, 'good.yaml');
+    writeFileSync(
+      good,
+      'bus:\n  rules:\n    - Name: r\n      EventPattern: { source: [aws.guardduty] }\n      Targets:\n        - { Id: q, Arn: "vigil:remediation:ec2-quarantine-instance", RemediationParameters: { Mode: auto } }\n',
+    );
+    const ok = await vigil(['respond', 'check', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`${good}: 1 rules, 1 remediation targets, 0 problems\n`);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'bus:\n  rules:\n    - Name: r\n      EventPattern: { source: [aws.guardduty] }\n      Targets:\n        - { Id: q, Arn: "vigil:remediation:ec2-quarantine", RemediationParameters: { mode: auto } }\n        - { Id: p, Arn: "vigil:remediation:s3-enable-versioning", RemediationParameters: { Mode: Auto } }\n',
+    );
+    const r = await vigil(['respond', 'check', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `vigil: ${bad}: bus default: rule r: target q: unknown remediation action "ec2-quarantine"`,
+    );
+    expect(r.stderr).toContain(
+      `vigil: ${bad}: bus default: rule r: target p: RemediationParameters.Mode must be one of dryRun, approve, auto, got "Auto"`,
+    );
+    expect(r.stdout).toBe(`${bad}: 1 rules, 2 remediation targets, 2 problems\n`);
+  });
+
   it('history of an empty store is an empty table', async () => {
     const r = await vigil(['respond', 'history', '--state', join(dir, 'empty.db')]);
     expect(r.code).toBe(0);
