@@ -111,6 +111,8 @@ describe.skipIf(!available)('collector against moto_server → rules', () => {
     expect(status('cloud-trail-encryption-enabled', '123456789012')).toBe('NON_COMPLIANT');
     expect(status('cmk-backing-key-rotation-enabled', fx.kmsRotated)).toBe('COMPLIANT');
     expect(status('cmk-backing-key-rotation-enabled', fx.kmsPlain)).toBe('NON_COMPLIANT');
+    // moto's default key policy grants the account root only.
+    expect(status('kms-key-policy-no-public-access', fx.kmsPlain)).toBe('COMPLIANT');
     expect(status('dynamodb-pitr-enabled', 'orders')).toBe('COMPLIANT');
     expect(status('dynamodb-pitr-enabled', 'scratch')).toBe('NON_COMPLIANT');
     expect(status('db-instance-backup-enabled', 'db-backed-up')).toBe('COMPLIANT');

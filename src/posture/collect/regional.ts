@@ -18,7 +18,13 @@ import {
   GuardDutyClient,
   ListDetectorsCommand,
 } from '@aws-sdk/client-guardduty';
-import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  ListKeysCommand,
+} from '@aws-sdk/client-kms';
 import {
   DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -96,6 +102,13 @@ export async function collectKms(col: Collection, region: string): Promise<void>
             kms.send(new GetKeyRotationStatusCommand({ KeyId: k.KeyId }), { abortSignal }),
           )
         : undefined;
+      // Customer managed keys' policies decide kms-key-policy-no-public-access; AWS managed keys' are AWS's.
+      const pol =
+        meta?.KeyManager === 'CUSTOMER'
+          ? await col.call(S, region, 'GetKeyPolicy', (abortSignal) =>
+              kms.send(new GetKeyPolicyCommand({ KeyId: k.KeyId, PolicyName: 'default' }), { abortSignal }),
+            )
+          : undefined;
       const ci = emptyCi({
         resourceType: 'AWS::KMS::Key',
         resourceId: k.KeyId!,
@@ -109,6 +122,13 @@ export async function collectKms(col: Collection, region: string): Promise<void>
         ci.configuration.keySpec = meta.KeySpec;
       }
       if (rot) ci.supplementaryConfiguration.KeyRotationStatus = rot.KeyRotationEnabled === true;
+      if (pol?.Policy !== undefined) {
+        try {
+          ci.supplementaryConfiguration.KeyPolicy = JSON.parse(pol.Policy);
+        } catch {
+          ci.supplementaryConfiguration.KeyPolicy = pol.Policy;
+        }
+      }
       col.add(ci);
     }),
   );

@@ -59,6 +59,7 @@ import { rule as userMfa } from './iam-user-mfa-enabled/index.js';
 import { rule as userNoPolicies } from './iam-user-no-policies-check/index.js';
 import { rule as unusedCredentials } from './iam-user-unused-credentials-check/index.js';
 import { rule as kmsNotDeleted } from './kms-cmk-not-scheduled-for-deletion/index.js';
+import { rule as kmsPolicyPublic } from './kms-key-policy-no-public-access/index.js';
 import { rule as lambdaDlq } from './lambda-dlq-check/index.js';
 import { rule as lambdaPublic } from './lambda-function-public-access-prohibited/index.js';
 import { rule as lambdaVpc } from './lambda-inside-vpc/index.js';
@@ -206,6 +207,7 @@ export const ALL_RULES: readonly Rule[] = [
   rdsClusterMultiAz,
   cfCustomCert,
   cfFailover,
+  kmsPolicyPublic,
 ];
 
 const byKey = new Map<string, Rule>();

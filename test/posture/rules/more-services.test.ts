@@ -132,3 +132,42 @@ describe('more ELB / WAF / IAM / Lambda / RDS / CloudFront rules', () => {
     ).toBe('NON_COMPLIANT');
   });
 });
+
+describe('kms-key-policy-no-public-access', () => {
+  const key = (id: string, policy?: unknown, manager = 'CUSTOMER') =>
+    ci('AWS::KMS::Key', id, {
+      configuration: { keyId: id, keyManager: manager },
+      supplementaryConfiguration: policy === undefined ? {} : { KeyPolicy: policy },
+    });
+  const doc = (...Statement: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement });
+  const R = 'kms-key-policy-no-public-access';
+  it('fixed principals pass; wildcard principals need a fixed pinning condition', () => {
+    const root = {
+      Sid: 'root',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    };
+    expect(one(R, [key('k1', doc(root))], 'k1').annotation).toBe('none of 1 statement(s) grants public access');
+    const anyone = { Sid: 'all', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' };
+    expect(one(R, [key('k2', doc(root, anyone))], 'k2').annotation).toBe(
+      'statement 1 (Sid all) allows principal * to kms:Decrypt without a fixed-value condition',
+    );
+    const pinnedStmt = { ...anyone, Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } } };
+    expect(one(R, [key('k3', JSON.stringify(doc(pinnedStmt)))], 'k3').complianceType).toBe('COMPLIANT');
+    const wildPin = { ...anyone, Condition: { StringEquals: { 'kms:CallerAccount': '*' } } };
+    expect(one(R, [key('k4', doc(wildPin))], 'k4').complianceType).toBe('NON_COMPLIANT');
+    const wildArn = {
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::*:root' },
+      Action: 'kms:Encrypt',
+      Resource: '*',
+    };
+    expect(one(R, [key('k5', doc(wildArn))], 'k5').complianceType).toBe('NON_COMPLIANT');
+  });
+  it('AWS managed keys are not applicable; unrecorded policy is insufficient', () => {
+    expect(one(R, [key('k6', undefined, 'AWS')], 'k6').complianceType).toBe('NOT_APPLICABLE');
+    expect(one(R, [key('k7')], 'k7').complianceType).toBe('INSUFFICIENT_DATA');
+  });
+});
