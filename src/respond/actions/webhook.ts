@@ -33,7 +33,7 @@ const notifyParams = z.object({
   format: z.enum(['slack', 'json']).default('json'),
   title: z.string().min(1).max(150),
   text: z.string().max(3000).default(''),
-  severity: z.string().optional(),
+  severity: z.union([z.string(), z.number()]).transform(String).optional(),
   fields,
   link: z.url().optional(),
   headers,
