@@ -82,6 +82,11 @@ export interface ActionMeta<P> {
   undo: string;
   /** Anchors: the AWS runbook / ASR playbook / Custodian action it mirrors. */
   references: string[];
+  /**
+   * How the action is tested against an emulator, when that is not simply "moto_server: plan, apply, read back,
+   * no-op replan" — e.g. which calls moto lacks and are stubbed. Rendered in docs/respond-actions.md.
+   */
+  testing?: string;
 }
 
 export interface Action<P = Record<string, unknown>> extends ActionMeta<P> {
