@@ -58,6 +58,8 @@ export const backupAddResource = defineAction<Params>({
     'AWS Config rules backup-plan-min-frequency-and-min-retention-check / *-resources-protected-by-backup-plan',
     'AWS Backup API CreateBackupSelection',
   ],
+  testing:
+    'moto_server serves GetBackupPlan (and its NotFound error); moto 5.2 has no backup-selection API, so ListBackupSelections, GetBackupSelection and CreateBackupSelection are answered by an in-test SDK stub.',
   target: (p) => p.resourceArn,
   async plan(p, ctx) {
     const bk = await import('@aws-sdk/client-backup');

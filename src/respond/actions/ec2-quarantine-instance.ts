@@ -205,6 +205,8 @@ export const ec2QuarantineInstance = defineAction<Params>({
     'AWS Security Incident Response Guide: EC2 containment (isolation security group)',
     'Cloud Custodian ec2 actions: set-instance-profile, modify-security-groups (isolation-group), snapshot, mark',
   ],
+  testing:
+    'moto_server with an instance in an Auto Scaling group and an ELBv2 target group. moto 5.2 keeps an interface’s launch groups unless both ModifyInstanceAttribute(Groups) and ModifyNetworkInterfaceAttribute are made, which is why the plan makes both for the primary interface.',
   target: (p) => p.instanceId,
   async plan(p, ctx) {
     const name = 'ec2-quarantine-instance';

@@ -92,6 +92,8 @@ export const s3BlockPublicAccessAccount = defineAction<Settings>({
     'AWS Config rule s3-account-level-public-access-blocks-periodic',
     'AWS Security Hub ASR playbook S3.1 (ConfigureS3PublicAccessBlock)',
   ],
+  testing:
+    'moto_server through S3 Control with the endpoint used as given (S3 Control normally prefixes the host with the account id, which an emulator endpoint cannot take).',
   target: () => 'account',
   async plan(p, ctx) {
     const { GetPublicAccessBlockCommand } = await import('@aws-sdk/client-s3-control');

@@ -136,6 +136,7 @@ export const notifyWebhook = defineAction<NotifyParams>({
   permissions: [],
   undo: 'Not undoable (a message was sent).',
   references: ['Slack incoming webhooks (Block Kit)', 'AWS Security Hub ASR notifications (SNS)'],
+  testing: `Against a local HTTP server: the plan shows the body, apply POSTs exactly it with \${env:} headers expanded. Not idempotent by design (no no-op replan).`,
   target: (p) => targetOf(p.url),
   async plan(p) {
     const body = p.format === 'slack' ? slackBody(p) : jsonBody(p);
@@ -154,6 +155,7 @@ export const ticketWebhook = defineAction<TicketParams>({
   permissions: [],
   undo: 'Close or delete the created ticket in the tracker (its id is in the call response).',
   references: ['Jira Cloud REST API v2: Create issue', 'GitHub REST API: Create an issue'],
+  testing: `Against a local HTTP server (GitHub shape POSTed; HTTP 500 and unset \${env:} become CallResult errors); Jira body checked as a pure function. Not idempotent by design.`,
   target: (p) => targetOf(p.url),
   async plan(p) {
     return makePlan(
