@@ -8,12 +8,16 @@ import { registerTargetFactory } from '../bus/targets.js';
 import type { Action, ActionContext, AwsClientConfig } from './action.js';
 import { actionByName } from './actions/index.js';
 import { createActionContext } from './context.js';
+import { extractParams, type ResponseMapping, resolveRemediation } from './mapping.js';
+import { DEFAULT_MAPPING } from './mapping-data.js';
 import { defaultStatePath, ExecutionStore } from './store.js';
 import { type EventParams, isRemediationTarget, remediationTargetFactory } from './target.js';
 
 export type { Action, ActionCategory, ActionContext, CallResult, Plan, PlannedCall } from './action.js';
 export { ACTIONS, actionByName } from './actions/index.js';
 export { createActionContext } from './context.js';
+export { mergeMapping, type Resolution, type ResponseMapping, resolveRemediation } from './mapping.js';
+export { DEFAULT_MAPPING } from './mapping-data.js';
 export { leastPrivilegePolicy, MANAGED_POLICY_LIMIT, type PolicyDocument, type PolicyResult } from './permissions.js';
 export {
   type ApproveResult,
@@ -175,7 +179,24 @@ export function registerRemediationTargets(o: RemediationTargetsOptions = {}): (
   };
 }
 
-/** Parameters for an action from a whole event, by the finding-type / Config-rule mapping; a string says why none. */
-export function eventParamsFor(action: string, event: Record<string, unknown>): Record<string, unknown> | string {
-  return `no parameter mapping for ${action} from ${String(event['detail-type'] ?? 'this event')} yet: give the parameters (--param, or an InputTransformer on the target)`;
+/**
+ * Parameters for `action` from a whole event, by the finding-type / Config-rule mapping. When the event's default
+ * action is another one (a rule may quarantine on a finding whose default is a NACL deny), the parameters are read
+ * with the specs of a mapping entry for `action` of the same kind (finding or Config rule). A string says why there
+ * are none.
+ */
+export function eventParamsFor(
+  action: string,
+  event: Record<string, unknown>,
+  mapping: ResponseMapping = DEFAULT_MAPPING,
+): Record<string, unknown> | string {
+  const resolved = resolveRemediation(mapping, event);
+  if (resolved?.action === action) return resolved.params;
+  const detail = (event.detail ?? {}) as Record<string, unknown>;
+  const config = typeof detail.configRuleName === 'string';
+  const on = config ? `Config rule ${detail.configRuleName}` : `finding type ${String(detail.type ?? '(none)')}`;
+  const table = config ? mapping.configRules : mapping.findingTypes;
+  const entry = Object.values(table).find((e) => e?.action === action);
+  if (entry) return extractParams(entry, event).params;
+  return `the mapping has no way to read ${action}'s parameters from ${on}${resolved ? ` (its default action is ${resolved.action})` : ''}`;
 }

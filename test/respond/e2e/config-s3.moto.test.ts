@@ -160,7 +160,6 @@ describe.skipIf(!available)('Config NON_COMPLIANT S3 bucket → Block Public Acc
         - Id: bpa
           Arn: vigil:remediation:s3-block-public-access-bucket
           RemediationParameters: { Mode: approve }
-          InputTransformer: { InputPathsMap: { b: $.detail.resourceId }, InputTemplate: '{"bucket": <b>}' }
 `,
     );
     const r = await vigil([
@@ -195,6 +194,7 @@ describe.skipIf(!available)('Config NON_COMPLIANT S3 bucket → Block Public Acc
       trigger: { via: 'bus', ruleName: 's3-public-access-approve', targetId: 'bpa', attempt: 1 },
     });
     expect(pending.plan.calls.map((c: { action: string }) => c.action)).toEqual(['s3:PutBucketPublicAccessBlock']);
+    // The whole event was delivered: the Config-rule mapping read the bucket from detail.resourceId.
     // Approved where it was planned: the recorded region and endpoint.
     const a = await vigil(['respond', 'approve', pending.id]);
     expect(a.code).toBe(0);

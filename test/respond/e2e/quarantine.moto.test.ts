@@ -159,9 +159,6 @@ describe.skipIf(!available)('remediation end to end (moto_server)', () => {
         - Id: quarantine
           Arn: vigil:remediation:ec2-quarantine-instance
           RemediationParameters: { Mode: auto }
-          InputTransformer:
-            InputPathsMap: { instanceId: $.detail.resource.instanceDetails.instanceId }
-            InputTemplate: '{"instanceId": <instanceId>}'
         - { Id: log, Arn: "file://${findingsLog}" }
     - Name: remediation-results
       EventPattern: { source: [vigil.respond] }
@@ -169,6 +166,37 @@ describe.skipIf(!available)('remediation end to end (moto_server)', () => {
         - { Id: log, Arn: "file://${resultsLog}" }
 `,
     );
+    // What the quarantine would do, from the finding as `vigil detect -f eventbridge` writes it.
+    const events = await vigil([
+      'detect',
+      flows,
+      '-t',
+      'vpcflow',
+      '--detectors',
+      'ec2-brute-force',
+      '-f',
+      'eventbridge',
+      '-q',
+    ]);
+    const findingFile = join(dir, 'finding.json');
+    writeFileSync(findingFile, events.stdout);
+    const plan = await vigil([
+      'respond',
+      'plan',
+      'ec2-quarantine-instance',
+      '--event',
+      findingFile,
+      '--param',
+      'snapshotVolumes=false',
+    ]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(`ec2-quarantine-instance → ${instanceId} (${REGION})`);
+    expect(plan.stdout).toContain(
+      `ec2:ModifyInstanceAttribute {"InstanceId":"${instanceId}","DisableApiTermination":{"Value":true}}`,
+    );
+    expect(plan.stdout).toContain('ec2:CreateSecurityGroup {"GroupName":"vigil-isolation"');
+    expect(plan.stdout).not.toContain('ec2:CreateSnapshot');
+
     const r = await vigil(['detect', flows, '-t', 'vpcflow', '--route', bus, '--detectors', 'ec2-brute-force', '-q']);
     // two deliveries of the finding, plus the execution event delivered to the results rule
     expect(r.stderr).toMatch(/routed 1 findings: 2 deliveries, 3 delivered, 0 dead-lettered, 0 dropped, 0 pending/);
@@ -177,6 +205,7 @@ describe.skipIf(!available)('remediation end to end (moto_server)', () => {
     const [finding] = jsonl(findingsLog);
     expect(finding.detail.type).toBe('UnauthorizedAccess:EC2/SSHBruteForce');
     expect(finding.detail.resource.instanceDetails.instanceId).toBe(instanceId);
+    // The target got the whole finding: the mapping read instanceId from it (no InputTransformer configured).
 
     const after = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!
       .Instances![0]!;
