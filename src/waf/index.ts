@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { collectDocument, compileWebAcl, emptyResources, type LoadIssue, type Resources } from './load.js';
-import { addManagedEmulations } from './managed.js';
+import { addManagedEmulations, type IpReputationLists } from './managed.js';
 import type { WebAcl } from './model.js';
 
 export type { Decision, EngineOptions, MatchDetail } from './evaluate.js';
 export { issueToken, RateTracker, WafEngine } from './evaluate.js';
 export type { LoadIssue } from './load.js';
 export { wafLogRecord } from './log.js';
+export { IP_REPUTATION_LISTS, type IpReputationLists, MANAGED_GROUPS } from './managed.js';
 export type { WebAcl } from './model.js';
 export { makeRequest, type WafRequest } from './request.js';
+
+export interface LoadOptions {
+  bodyLimit?: number;
+  aclName?: string;
+  /** CIDRs for the AWSManagedRulesAmazonIpReputationList emulation (IP sets loaded under these names win). */
+  ipReputation?: IpReputationLists;
+}
 
 export interface FileIssue extends LoadIssue {
   file: string;
@@ -19,10 +27,7 @@ export interface FileIssue extends LoadIssue {
  * regex pattern sets and rule groups it references, in any order. Never throws: problems come back located by
  * file and JSON path; `acl` is undefined when any problem is fatal.
  */
-export function loadWebAclFiles(
-  files: string[],
-  opts: { bodyLimit?: number; aclName?: string } = {},
-): { acl?: WebAcl; issues: FileIssue[] } {
+export function loadWebAclFiles(files: string[], opts: LoadOptions = {}): { acl?: WebAcl; issues: FileIssue[] } {
   const res: Resources = emptyResources();
   const issues: FileIssue[] = [];
   const acls: { json: Record<string, unknown>; path: string; file: string }[] = [];
@@ -53,10 +58,7 @@ export function loadWebAclFiles(
 }
 
 /** Same as loadWebAclFiles for already-parsed documents (tests, API use). */
-export function loadWebAcl(
-  docs: unknown[],
-  opts: { bodyLimit?: number; aclName?: string } = {},
-): { acl?: WebAcl; issues: FileIssue[] } {
+export function loadWebAcl(docs: unknown[], opts: LoadOptions = {}): { acl?: WebAcl; issues: FileIssue[] } {
   const res: Resources = emptyResources();
   const issues: FileIssue[] = [];
   const acls: { json: Record<string, unknown>; path: string; file: string }[] = [];
@@ -72,9 +74,9 @@ function compileFirst(
   acls: { json: Record<string, unknown>; path: string; file: string }[],
   res: Resources,
   issues: FileIssue[],
-  opts: { bodyLimit?: number; aclName?: string },
+  opts: LoadOptions,
 ): { acl?: WebAcl } {
-  addManagedEmulations(res);
+  addManagedEmulations(res, opts.ipReputation);
   const chosen = opts.aclName === undefined ? acls : acls.filter((a) => a.json.Name === opts.aclName);
   if (chosen.length === 0) {
     issues.push({

@@ -18,6 +18,7 @@ const FIELDS: Record<string, J> = {
   QUERYSTRING: { QueryString: {} },
   BODY: { Body: { OversizeHandling: 'CONTINUE' } },
   URIPATH: { UriPath: {} },
+  HEADER_ALL: { Headers: { MatchPattern: { All: {} }, MatchScope: 'ALL', OversizeHandling: 'CONTINUE' } },
   COOKIE: { Cookies: { MatchPattern: { All: {} }, MatchScope: 'VALUE', OversizeHandling: 'CONTINUE' } },
   HEADER: { Headers: { MatchPattern: { All: {} }, MatchScope: 'VALUE', OversizeHandling: 'CONTINUE' } },
 };
@@ -170,7 +171,7 @@ function build(): [string, J][] {
   ]);
   prio = 0;
   const sqli = group('AWSManagedRulesSQLiRuleSet', 200, 'sql-database', [
-    ...perField('SQLi', ['QUERYARGUMENTS', 'BODY', 'COOKIE'], (f) => ({
+    ...perField('SQLi', ['QUERYARGUMENTS', 'BODY', 'COOKIE', 'URIPATH'], (f) => ({
       SqliMatchStatement: { FieldToMatch: f, TextTransformations: DECODE, SensitivityLevel: 'LOW' },
     })),
     ...perField('SQLiExtendedPatterns', ['QUERYARGUMENTS', 'BODY'], (f) => ({
@@ -193,7 +194,7 @@ function build(): [string, J][] {
   ]);
   prio = 0;
   const unix = group('AWSManagedRulesUnixRuleSet', 100, 'posix-os', [
-    ...perField('UNIXShellCommandsVariables', ['QUERYARGUMENTS', 'BODY'], (f) =>
+    ...perField('UNIXShellCommandsVariables', ['QUERYARGUMENTS', 'BODY', 'HEADER'], (f) =>
       regex(
         '(?:[;|&`]|\\$\\()\\s*(?:cat|ls|id|uname|wget|curl|nc|ncat|bash|sh|chmod|rm|whoami|ping|echo|python|perl)\\b|\\$\\{?ifs|/bin/(?:ba)?sh',
         f,
@@ -203,18 +204,54 @@ function build(): [string, J][] {
   ]);
   prio = 0;
   const php = group('AWSManagedRulesPHPRuleSet', 100, 'php-app', [
-    ...perField('PHPHighRiskMethodsVariables', ['QUERYSTRING', 'BODY'], (f) =>
+    ...perField('PHPHighRiskMethodsVariables', ['HEADER', 'QUERYSTRING', 'BODY'], (f) =>
       regex(
         '(?i)(?:\\b(?:eval|assert|system|passthru|shell_exec|popen|proc_open|phpinfo|base64_decode|create_function)\\s*\\(|\\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES|ENV)\\b|php://(?:input|filter)|<\\?php)',
         f,
       ),
     ),
   ]);
-  return [common, bad, sqli, linux, unix, php];
+  prio = 0;
+  // Source IP only (AWS: "the source IP address from the web request origin"), against lists the operator supplies.
+  const ipRule = (name: string, action: string) =>
+    rule(name, { IPSetReferenceStatement: { ARN: ipListArn(name) } }, action);
+  const iprep = group('AWSManagedRulesAmazonIpReputationList', 25, 'amazon-ip-list', [
+    ipRule('AWSManagedIPReputationList', 'Block'),
+    ipRule('AWSManagedReconnaissanceList', 'Block'),
+    ipRule('AWSManagedIPDDoSList', 'Count'),
+  ]);
+  return [common, bad, sqli, linux, unix, php, iprep];
 }
 
-/** Add the emulated AWS managed groups (key `AWS:<Name>`) unless the caller supplied its own under that key. */
-export function addManagedEmulations(res: Resources): void {
+/** The IP lists behind AWSManagedRulesAmazonIpReputationList (AWS's threat intelligence is not public). */
+export const IP_REPUTATION_LISTS = [
+  'AWSManagedIPReputationList',
+  'AWSManagedReconnaissanceList',
+  'AWSManagedIPDDoSList',
+] as const;
+export type IpReputationLists = Partial<Record<(typeof IP_REPUTATION_LISTS)[number], string[]>>;
+
+const ipListArn = (name: string) => `arn:aws:wafv2:us-east-1:aws:regional/ipset/${name}/vigil-managed`;
+
+/**
+ * Add the emulated AWS managed groups (key `AWS:<Name>`) unless the caller supplied its own under that key. The IP
+ * reputation lists come from IP sets the caller loaded under the rule's name (e.g. a `get-ip-set` file named
+ * `AWSManagedIPReputationList`), else from `ipLists`, else are empty (the rule never matches).
+ */
+export function addManagedEmulations(res: Resources, ipLists: IpReputationLists = {}): void {
+  for (const name of IP_REPUTATION_LISTS) {
+    const arn = ipListArn(name);
+    if (res.ipSets.has(arn)) continue;
+    const supplied = res.ipSets.get(name);
+    const addresses = supplied?.addresses ?? ipLists[name] ?? [];
+    // Matching does not depend on IPAddressVersion, so one list may mix IPv4 and IPv6 CIDRs.
+    res.ipSets.set(arn, {
+      name,
+      addresses,
+      version: 'IPV4',
+      path: supplied?.path ?? `vigil-managed:${name}`,
+    });
+  }
   for (const [name, json] of build()) {
     const key = `AWS:${name}`;
     if (!res.ruleGroups.has(key))
@@ -230,4 +267,5 @@ export const MANAGED_GROUPS = [
   'AWSManagedRulesLinuxRuleSet',
   'AWSManagedRulesUnixRuleSet',
   'AWSManagedRulesPHPRuleSet',
+  'AWSManagedRulesAmazonIpReputationList',
 ];

