@@ -60,6 +60,13 @@ const DELIBERATE: { rule: string; name: RegExp; expected: string; actual: string
     why: 'the case misspells IpProtocol ("IpProtocol\\""); without a protocol the entry reads as all traffic (-1), which includes port 22 from 0.0.0.0/0',
   },
   {
+    rule: 'LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED',
+    name: /with a service as the principal, but NO other limitations, FAIL/,
+    expected: 'FAIL',
+    actual: 'SKIP',
+    why: 'the Config rule evaluates functions; a template with only an AWS::Lambda::Permission has no function in scope',
+  },
+  {
     rule: 'RDS_STORAGE_ENCRYPTED',
     name: /RDS_STORAGE_ENCRYPTED Guard suppressed, SKIP/,
     expected: 'SKIP',
@@ -79,8 +86,8 @@ describe.skipIf(!have)('aws-guard-rules-registry agreement (rules named after a 
     );
     expect(rules.size).toBeGreaterThanOrEqual(25);
     expect(results.length).toBeGreaterThan(200);
-    // Floor at the measured rate (137/264 when written): a regression in the mapping shows here.
-    expect(agree / results.length).toBeGreaterThanOrEqual(0.5);
+    // Floor just under the measured rate (161/264 when written): a regression in the mapping shows here.
+    expect(agree / results.length).toBeGreaterThanOrEqual(0.6);
   });
 
   it('plain PASS/FAIL cases of the S3, RDS, DynamoDB, KMS and subnet rules agree', () => {

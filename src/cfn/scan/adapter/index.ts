@@ -796,6 +796,144 @@ const efs: Mapper = (r, p, env) => {
   return t;
 };
 
+/** Lambda: VPC config, DLQ, and the resource policy built from AWS::Lambda::Permission resources. */
+const lambdaFn: Mapper = (r, p, env, h) => {
+  const t = newCi(r, env);
+  const vpc = obj(p.VpcConfig);
+  t.ci.configuration = {
+    functionName: t.ci.resourceId,
+    functionArn: t.ci.arn,
+    runtime: p.Runtime,
+    vpcConfig: isUnknown(p.VpcConfig)
+      ? p.VpcConfig
+      : { subnetIds: vpc.SubnetIds ?? [], securityGroupIds: vpc.SecurityGroupIds ?? [] },
+    deadLetterConfig: isUnknown(p.DeadLetterConfig)
+      ? p.DeadLetterConfig
+      : { targetArn: obj(p.DeadLetterConfig).TargetArn },
+  };
+  if (p.VpcConfig !== undefined) origin(t, 'configuration.vpcConfig', ['VpcConfig']);
+  if (p.DeadLetterConfig !== undefined) origin(t, 'configuration.deadLetterConfig', ['DeadLetterConfig']);
+  const perms = h.pointing('AWS::Lambda::Permission', 'FunctionName', [t.ci.resourceId, t.ci.arn!]);
+  const statements = perms.map(({ r: pr, p: x }, i) => {
+    origin(t, `supplementaryConfiguration.Policy.Statement.${i}`, [], pr);
+    const who = x.Principal;
+    const principal =
+      who === '*'
+        ? '*'
+        : typeof who === 'string' && who.endsWith('.amazonaws.com')
+          ? { Service: who }
+          : isUnknown(who)
+            ? who
+            : { AWS: who };
+    const condition: Record<string, Record<string, unknown>> = {};
+    if (x.SourceAccount !== undefined) condition.StringEquals = { 'AWS:SourceAccount': x.SourceAccount };
+    if (x.SourceArn !== undefined) condition.ArnLike = { 'AWS:SourceArn': x.SourceArn };
+    if (x.PrincipalOrgID !== undefined)
+      condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': x.PrincipalOrgID };
+    return {
+      Sid: pr.logicalId,
+      Effect: 'Allow',
+      Principal: principal,
+      Action: x.Action,
+      Resource: t.ci.arn,
+      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+    };
+  });
+  t.ci.supplementaryConfiguration.Policy =
+    statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : null;
+  return t;
+};
+
+const snsTopic: Mapper = (r, p, env) => {
+  const t = newCi(r, env);
+  t.ci.configuration = { topicArn: t.ci.arn, topicName: t.ci.resourceId, kmsMasterKeyId: p.KmsMasterKeyId };
+  if (p.KmsMasterKeyId !== undefined) origin(t, 'configuration.KmsMasterKeyId', ['KmsMasterKeyId']);
+  return t;
+};
+
+/** CloudFormation lists → CloudFront's `{quantity, items}`. */
+const qi = (v: unknown, map: (x: unknown) => unknown = lc) =>
+  isUnknown(v) ? v : { quantity: list(v).length, items: list(v).map(map) };
+
+const cfOrigin = (o: unknown): unknown => {
+  if (isUnknown(o)) return o;
+  const x = obj(o);
+  const custom = x.CustomOriginConfig;
+  return {
+    ...(lc({
+      Id: x.Id,
+      DomainName: x.DomainName,
+      OriginPath: x.OriginPath,
+      OriginAccessControlId: x.OriginAccessControlId,
+    }) as Record<string, unknown>),
+    ...(x.S3OriginConfig !== undefined ? { s3OriginConfig: lc(x.S3OriginConfig) } : {}),
+    ...(custom !== undefined
+      ? {
+          customOriginConfig: isUnknown(custom)
+            ? custom
+            : {
+                ...(lc({ ...obj(custom), OriginSSLProtocols: undefined }) as Record<string, unknown>),
+                originSslProtocols: qi(obj(custom).OriginSSLProtocols ?? ['TLSv1.2'], (y) => y),
+              },
+        }
+      : {}),
+  };
+};
+
+const distribution: Mapper = (r, p, env) => {
+  const t = newCi(r, env);
+  const d = p.DistributionConfig;
+  if (isUnknown(d)) {
+    t.ci.configuration = { distributionConfig: d };
+    return t;
+  }
+  const c = obj(d);
+  const vc = c.ViewerCertificate;
+  const v = obj(vc);
+  const logging = c.Logging;
+  t.ci.configuration = {
+    id: r.logicalId,
+    arn: t.ci.arn,
+    distributionConfig: {
+      enabled: c.Enabled,
+      defaultRootObject: c.DefaultRootObject ?? '',
+      webACLId: c.WebACLId ?? '',
+      origins: qi(c.Origins, cfOrigin),
+      originGroups: c.OriginGroups === undefined ? { quantity: 0, items: [] } : lc(c.OriginGroups),
+      defaultCacheBehavior: lc(c.DefaultCacheBehavior),
+      cacheBehaviors: qi(c.CacheBehaviors ?? []),
+      // Logging present = enabled (the CloudFormation property has no Enabled flag).
+      logging: isUnknown(logging)
+        ? logging
+        : logging === undefined
+          ? { enabled: false, bucket: '' }
+          : { enabled: true, bucket: obj(logging).Bucket, prefix: obj(logging).Prefix ?? '' },
+      viewerCertificate: isUnknown(vc)
+        ? vc
+        : {
+            aCMCertificateArn: v.AcmCertificateArn,
+            iAMCertificateId: v.IamCertificateId,
+            cloudFrontDefaultCertificate:
+              v.CloudFrontDefaultCertificate ?? (v.AcmCertificateArn === undefined && v.IamCertificateId === undefined),
+            sSLSupportMethod: v.SslSupportMethod,
+            minimumProtocolVersion: v.MinimumProtocolVersion ?? 'TLSv1',
+          },
+    },
+  };
+  for (const [k, cfn] of Object.entries({
+    defaultRootObject: 'DefaultRootObject',
+    webACLId: 'WebACLId',
+    origins: 'Origins',
+    originGroups: 'OriginGroups',
+    defaultCacheBehavior: 'DefaultCacheBehavior',
+    cacheBehaviors: 'CacheBehaviors',
+    logging: 'Logging',
+    viewerCertificate: 'ViewerCertificate',
+  }))
+    if (c[cfn] !== undefined) origin(t, `configuration.distributionConfig.${k}`, ['DistributionConfig', cfn]);
+  return t;
+};
+
 export const MAPPERS: Record<string, Mapper> = {
   'AWS::S3::Bucket': s3Bucket,
   'AWS::EC2::SecurityGroup': securityGroup,
@@ -822,6 +960,9 @@ export const MAPPERS: Record<string, Mapper> = {
   'AWS::Backup::BackupPlan': backupPlan,
   'AWS::Backup::BackupSelection': backupSelection,
   'AWS::EFS::FileSystem': efs,
+  'AWS::Lambda::Function': lambdaFn,
+  'AWS::SNS::Topic': snsTopic,
+  'AWS::CloudFront::Distribution': distribution,
 };
 
 /**
@@ -842,6 +983,7 @@ export const HELPER_TYPES = new Set([
   'AWS::WAFv2::WebACLAssociation',
   'AWS::WAFv2::LoggingConfiguration',
   'AWS::EC2::LaunchTemplate',
+  'AWS::Lambda::Permission',
 ]);
 
 /** Map every resource of a resolved template (conditions false are skipped; unknown conditions are mapped). */

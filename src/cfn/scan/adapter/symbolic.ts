@@ -50,6 +50,10 @@ function declaredName(r: ResolvedResource): string | undefined {
       return str(p.ManagedPolicyName);
     case 'AWS::CloudTrail::Trail':
       return str(p.TrailName);
+    case 'AWS::Lambda::Function':
+      return str(p.FunctionName);
+    case 'AWS::SNS::Topic':
+      return str(p.TopicName);
     case 'AWS::WAFv2::WebACL':
     case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
     case 'AWS::ElasticLoadBalancing::LoadBalancer':
@@ -101,6 +105,8 @@ export function arnOf(r: ResolvedResource, env: Env): string {
       return `arn:${p}:cloudtrail:${rg}:${a}:trail/${name}`;
     case 'AWS::SNS::Topic':
       return `arn:${p}:sns:${rg}:${a}:${name}`;
+    case 'AWS::Lambda::Function':
+      return `arn:${p}:lambda:${rg}:${a}:function:${name}`;
     case 'AWS::Logs::LogGroup':
       return `arn:${p}:logs:${rg}:${a}:log-group:${name}:*`;
     default:
