@@ -11,6 +11,7 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  DeleteSecurityGroupCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
@@ -174,6 +175,22 @@ describe.skipIf(!motoAvailable())('network actions against moto_server', () => {
       { port: 22, v4: ['10.0.0.0/8'], v6: [] },
       { port: 443, v4: ['0.0.0.0/0'], v6: [] },
     ]);
+  });
+
+  it('ec2-revoke-public-ingress: a group deleted between plan and apply → CallResult with AWS code', async () => {
+    const g = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'gone', Description: 'x', VpcId: vpcId }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: g.GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    const p = params(ec2RevokePublicIngress, { groupId: g.GroupId });
+    const plan = await ec2RevokePublicIngress.plan(p, ctx);
+    await ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId }));
+    const [r] = await ec2RevokePublicIngress.apply(plan, p, ctx);
+    expect(r).toMatchObject({ ok: false, error: { code: 'InvalidGroup.NotFound' } });
+    expect(r!.error!.message).toContain(g.GroupId!);
   });
 
   it('ec2-revoke-public-ingress: a missing group is a blocked plan with the AWS error code', async () => {
