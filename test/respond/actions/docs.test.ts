@@ -39,7 +39,7 @@ describe('action library metadata', () => {
 
 describe('docs/respond-actions.md (generated from action metadata)', () => {
   it('is fresh', () => {
-    expect(readFileSync(DOC, 'utf8'), 'docs/respond-actions.md is stale: run npx tsx scripts/gen-respond-docs.ts').toBe(
+    expect(readFileSync(DOC, 'utf8'), 'docs/respond-actions.md is stale: run npm run docs:respond').toBe(
       renderActionsDoc(),
     );
   });
