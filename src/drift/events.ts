@@ -1,0 +1,102 @@
+/**
+ * Drift on the bus. The stack-level event mirrors AWS's "CloudFormation Drift Detection Status Change" (detail
+ * `stack-id`, `status-details.{stack-drift-status, detection-status}`, `drift-detection-details`) so rules written
+ * for AWS's event match with only `source` changed; each drifted resource and each unmanaged resource is one more
+ * event carrying the full record (AWS has no per-resource drift event; the detail-types are Vigil's).
+ */
+import { randomUUID } from 'node:crypto';
+import { loadBusConfig } from '../bus/config.js';
+import { EventBusRegistry } from '../bus/registry.js';
+import { BusRuntime } from '../bus/runtime.js';
+import type { DriftReport } from './types.js';
+
+export const DRIFT_SOURCE = 'vigil.drift';
+
+const accountOf = (stackId: string) =>
+  /^arn:[\w-]+:cloudformation:[^:]*:(\d{12}):/.exec(stackId)?.[1] ?? '123456789012';
+const regionOf = (stackId: string) => /^arn:[\w-]+:cloudformation:([^:]+):/.exec(stackId)?.[1] ?? 'us-east-1';
+
+export function driftEvents(r: DriftReport, source = DRIFT_SOURCE): Record<string, unknown>[] {
+  const base = {
+    version: '0',
+    source,
+    account: accountOf(r.StackId),
+    time: r.Timestamp.replace(/\.\d{3}Z$/, 'Z'),
+    region: regionOf(r.StackId),
+  };
+  const events: Record<string, unknown>[] = [
+    {
+      ...base,
+      id: randomUUID(),
+      'detail-type': 'CloudFormation Drift Detection Status Change',
+      resources: [r.StackId],
+      detail: {
+        'stack-id': r.StackId,
+        'status-details': { 'stack-drift-status': r.StackDriftStatus, 'detection-status': 'DETECTION_COMPLETE' },
+        'drift-detection-details': { 'drifted-stack-resource-count': r.DriftedStackResourceCount },
+      },
+    },
+  ];
+  for (const d of r.StackResourceDrifts)
+    if (d.StackResourceDriftStatus === 'MODIFIED' || d.StackResourceDriftStatus === 'DELETED')
+      events.push({
+        ...base,
+        id: randomUUID(),
+        'detail-type': 'CloudFormation Resource Drift',
+        resources: [r.StackId, d.PhysicalResourceId].filter(Boolean),
+        detail: d,
+      });
+  for (const u of r.unmanaged)
+    events.push({
+      ...base,
+      id: randomUUID(),
+      'detail-type': 'Unmanaged Resource',
+      resources: [u.arn ?? u.resourceId],
+      detail: u,
+    });
+  return events;
+}
+
+export interface PublishResult {
+  issues: string[];
+  events: number;
+  routed: number;
+  delivered: number;
+  failed: string[];
+}
+
+/** Publish on an in-process bus built from a bus config and wait (up to budgetMs) for the deliveries. */
+export async function publishDrift(
+  r: DriftReport,
+  config: { text: string; file: string },
+  budgetMs = 10_000,
+): Promise<PublishResult> {
+  const registry = new EventBusRegistry({ account: accountOf(r.StackId), region: regionOf(r.StackId) });
+  const loaded = loadBusConfig(registry, config.text, config.file);
+  const runtime = new BusRuntime({ registry, retry: { baseMs: 100, capMs: 2000 } });
+  try {
+    const events = driftEvents(r);
+    let routed = 0;
+    for (const e of events) routed += runtime.publish(undefined, e);
+    const deadline = Date.now() + budgetMs;
+    await runtime.drain();
+    for (;;) {
+      const next = runtime.outbox.nextDueAt();
+      if (next === undefined || next > deadline) break;
+      await new Promise((res) => setTimeout(res, Math.max(0, next - Date.now())));
+      await runtime.drain();
+    }
+    const all = runtime.outbox.deliveriesOf();
+    return {
+      issues: loaded.issues.map((i) => `${i.where}: ${i.reason}`),
+      events: events.length,
+      routed,
+      delivered: all.filter((d) => d.state === 'delivered').length,
+      failed: all
+        .filter((d) => d.state !== 'delivered')
+        .map((d) => `rule ${d.ruleName} target ${d.targetId}: ${d.state}`),
+    };
+  } finally {
+    runtime.outbox.close();
+  }
+}
