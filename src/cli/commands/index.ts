@@ -3,6 +3,7 @@ import { registerBus } from './bus.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
+import { registerDrift } from './drift.js';
 import { registerIac } from './iac.js';
 import { registerKms } from './kms.js';
 import { registerLogs } from './logs.js';
@@ -35,4 +36,5 @@ export const commands: Register[] = [
   registerTrail,
   registerConfig,
   registerRespond,
+  registerDrift,
 ];
