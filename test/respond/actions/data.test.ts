@@ -7,9 +7,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
+  DescribeDBClusterSnapshotAttributesCommand,
   DescribeDBSnapshotAttributesCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
   ModifyDBSnapshotAttributeCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
@@ -274,5 +278,39 @@ describe.skipIf(!motoAvailable())('data actions against moto_server', () => {
     const attrs = await rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: 'snap1' }));
     const restore = attrs.DBSnapshotAttributesResult!.DBSnapshotAttributes!.find((a) => a.AttributeName === 'restore');
     expect(restore?.AttributeValues ?? []).toEqual([]);
+  });
+
+  it('rds-make-snapshot-private: an Aurora cluster snapshot', async () => {
+    const rds = new RDSClient(config);
+    await rds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'aur',
+        Engine: 'aurora-mysql',
+        MasterUsername: 'admin',
+        MasterUserPassword: 'password123',
+      }),
+    );
+    await rds.send(
+      new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'aur', DBClusterSnapshotIdentifier: 'csnap' }),
+    );
+    await rds.send(
+      new ModifyDBClusterSnapshotAttributeCommand({
+        DBClusterSnapshotIdentifier: 'csnap',
+        AttributeName: 'restore',
+        ValuesToAdd: ['all', '111122223333'],
+      }),
+    );
+    const { plan } = await planApplyReplan(rdsMakeSnapshotPrivate, ctx, {
+      snapshotId: 'csnap',
+      snapshotType: 'cluster',
+    });
+    expect(plan.calls[0]!.action).toBe('rds:ModifyDBClusterSnapshotAttribute');
+    const attrs = await rds.send(
+      new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: 'csnap' }),
+    );
+    const restore = attrs.DBClusterSnapshotAttributesResult!.DBClusterSnapshotAttributes!.find(
+      (a) => a.AttributeName === 'restore',
+    );
+    expect(restore?.AttributeValues).toEqual(['111122223333']);
   });
 });

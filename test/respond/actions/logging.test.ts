@@ -120,6 +120,24 @@ describe.skipIf(!motoAvailable())('logging actions against moto_server', () => {
     ]);
   });
 
+  it('ec2-enable-vpc-flow-logs: CloudWatch Logs destination with the delivery role', async () => {
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.3.0.0/16' }))).Vpc!.VpcId!;
+    const role = 'arn:aws:iam::123456789012:role/flow-logs-delivery';
+    const { plan } = await planApplyReplan(ec2EnableVpcFlowLogs, ctx, {
+      vpcId,
+      trafficType: 'ALL',
+      deliverLogsPermissionArn: role,
+    });
+    expect(plan.calls[0]!.params).toMatchObject({
+      LogDestinationType: 'cloud-watch-logs',
+      LogGroupName: '/vigil/vpc-flow-logs',
+    });
+    const fl = await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [vpcId] }] }));
+    expect(fl.FlowLogs!.map((f) => [f.TrafficType, f.LogGroupName, f.DeliverLogsPermissionArn])).toEqual([
+      ['ALL', '/vigil/vpc-flow-logs', role],
+    ]);
+  });
+
   it('guardduty-enable: creates a detector, then re-enables a disabled one', async () => {
     const gd = new GuardDutyClient(config);
     const { plan } = await planApplyReplan(guarddutyEnable, ctx, {});
