@@ -4,11 +4,14 @@
  * `vigil:remediation:<action>` targets into every bus runtime of the process.
  */
 
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { registerTargetFactory } from '../bus/targets.js';
+import { VigilError } from '../core/errors.js';
 import type { Action, ActionContext, AwsClientConfig } from './action.js';
 import { actionByName } from './actions/index.js';
 import { createActionContext } from './context.js';
-import { extractParams, type ResponseMapping, resolveRemediation } from './mapping.js';
+import { extractParams, type MappingEntry, mergeMapping, type ResponseMapping, resolveRemediation } from './mapping.js';
 import { DEFAULT_MAPPING } from './mapping-data.js';
 import { defaultStatePath, ExecutionStore } from './store.js';
 import { type EventParams, isRemediationTarget, remediationTargetFactory } from './target.js';
@@ -147,6 +150,8 @@ export interface RemediationTargetsOptions extends AwsSettings {
   actions?: (name: string) => Action<unknown> | undefined;
   /** Parameters from a whole event (default: the finding-type / Config-rule mapping). */
   eventParams?: EventParams;
+  /** The mapping used by the default eventParams (default: DEFAULT_MAPPING). */
+  mapping?: ResponseMapping;
 }
 
 /**
@@ -169,7 +174,7 @@ export function registerRemediationTargets(o: RemediationTargetsOptions = {}): (
       context: contextFactory(settings),
       region: defaultRegion(o),
       ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-      eventParams: o.eventParams ?? eventParamsFor,
+      eventParams: o.eventParams ?? ((action, event) => eventParamsFor(action, event, o.mapping)),
     }),
   );
   return () => {
@@ -199,4 +204,58 @@ export function eventParamsFor(
   const entry = Object.values(table).find((e) => e?.action === action);
   if (entry) return extractParams(entry, event).params;
   return `the mapping has no way to read ${action}'s parameters from ${on}${resolved ? ` (its default action is ${resolved.action})` : ''}`;
+}
+
+/**
+ * The default mapping with a user's overrides from a YAML/JSON file: `findingTypes:` and `configRules:` maps of
+ * key → `{ action, params, note? }` (replacing the default entry) or `null` (no default for that key). Every entry is
+ * checked (known action, params a mapping); problems name the file and the key.
+ */
+export function loadMapping(file: string, actions: (name: string) => unknown = actionByName): ResponseMapping {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new VigilError(`--mapping ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const root = (doc as { mapping?: unknown } | null)?.mapping ?? doc;
+  if (!root || typeof root !== 'object' || Array.isArray(root))
+    throw new VigilError(`--mapping ${file}: expected a mapping with findingTypes and/or configRules`);
+  const problems: string[] = [];
+  const override: Partial<ResponseMapping> = {};
+  for (const [table, value] of Object.entries(root)) {
+    if (table !== 'findingTypes' && table !== 'configRules') {
+      problems.push(`${table}: unknown section (known: findingTypes, configRules)`);
+      continue;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push(`${table}: must map keys to entries`);
+      continue;
+    }
+    const entries: Record<string, MappingEntry | null> = {};
+    for (const [key, e] of Object.entries(value as Record<string, unknown>)) {
+      if (e === null) {
+        entries[key] = null;
+        continue;
+      }
+      const entry = e as Partial<MappingEntry> | undefined;
+      if (!entry || typeof entry !== 'object' || typeof entry.action !== 'string') {
+        problems.push(`${table}.${key}: needs an action (or null to remove the default)`);
+        continue;
+      }
+      if (!actions(entry.action)) {
+        problems.push(`${table}.${key}: unknown action "${entry.action}"`);
+        continue;
+      }
+      const params = entry.params ?? {};
+      if (!params || typeof params !== 'object' || Array.isArray(params)) {
+        problems.push(`${table}.${key}: params must map parameter names to specs`);
+        continue;
+      }
+      entries[key] = { action: entry.action, params, ...(entry.note ? { note: String(entry.note) } : {}) };
+    }
+    override[table] = entries;
+  }
+  if (problems.length > 0) throw new VigilError(`--mapping ${file}: ${problems.join('; ')}`);
+  return mergeMapping(DEFAULT_MAPPING, override);
 }

@@ -20,11 +20,13 @@ import {
   isEventEnvelope,
   isRemediationTarget,
   leastPrivilegePolicy,
+  loadMapping,
   MANAGED_POLICY_LIMIT,
   MODES,
   type Mode,
   paramErrors,
   RemediationRunner,
+  type ResponseMapping,
   registerRemediationTargets,
 } from '../../respond/index.js';
 import { intArg } from '../options.js';
@@ -47,6 +49,7 @@ interface AwsOptions {
 
 interface InputOptions extends AwsOptions {
   event?: string;
+  mapping?: string;
   param: string[];
   format: 'text' | 'json';
 }
@@ -72,6 +75,10 @@ function addInputOptions(cmd: Command): Command {
   return addAwsOptions(
     cmd
       .option('--event <file>', 'an EventBridge event (GuardDuty finding, Config compliance change …) as JSON')
+      .option(
+        '--mapping <file>',
+        'overrides of the finding/Config-rule mapping (YAML; default: $VIGIL_RESPOND_MAPPING)',
+      )
       .option(
         '--param <key=value>',
         'an action parameter (value read as YAML: 22, [22, 3389], true); repeatable',
@@ -175,7 +182,8 @@ function resolveInput(name: string, o: InputOptions): Input {
   let event: Record<string, unknown> | undefined;
   if (o.event) {
     event = readEvent(o.event);
-    const mapped = eventParamsFor(action.name, event);
+    const mappingFile = o.mapping ?? process.env.VIGIL_RESPOND_MAPPING;
+    const mapped = eventParamsFor(action.name, event, mappingFile ? loadMapping(mappingFile) : undefined);
     if (typeof mapped === 'string') notes.push(mapped);
     else params = mapped;
   }
@@ -473,8 +481,25 @@ export function registerRespond(program: Command): void {
   // Bus targets of kind vigil:remediation:<action> for every bus this process runs (once per process).
   if (!targetsRegistered) {
     targetsRegistered = true;
+    const mappingFile = process.env.VIGIL_RESPOND_MAPPING;
+    let mapping: ResponseMapping | string | undefined;
     registerRemediationTargets({
       ...(process.env.AWS_ENDPOINT_URL ? { endpoint: process.env.AWS_ENDPOINT_URL } : {}),
+      ...(mappingFile
+        ? {
+            // Loaded on the first delivery that needs it: a broken file must not break unrelated commands.
+            eventParams: (action: string, event: Record<string, unknown>) => {
+              if (mapping === undefined) {
+                try {
+                  mapping = loadMapping(mappingFile);
+                } catch (err) {
+                  mapping = `VIGIL_RESPOND_MAPPING: ${describeError(err)}`;
+                }
+              }
+              return typeof mapping === 'string' ? mapping : eventParamsFor(action, event, mapping);
+            },
+          }
+        : {}),
     });
   }
 

@@ -115,6 +115,30 @@ describe('vigil respond (no AWS needed)', () => {
     expect(mode.code).toBe(2);
     expect(mode.stderr).toContain('--mode must be one of dryRun, approve, auto, got "yolo"');
 
+    const event = join(dir, 'event.json');
+    writeFileSync(
+      event,
+      JSON.stringify({
+        source: 'aws.guardduty',
+        'detail-type': 'GuardDuty Finding',
+        detail: { type: 'Recon:EC2/Portscan' },
+      }),
+    );
+    const badMapping = join(dir, 'mapping.yaml');
+    writeFileSync(badMapping, 'findingTypes:\n  Recon:EC2/Portscan: { action: no-such }\n');
+    const mp = await vigil(['respond', 'plan', 'ec2-quarantine-instance', '--event', event, '--mapping', badMapping]);
+    expect(mp.code).toBe(2);
+    expect(mp.stderr).toContain(
+      `vigil: --mapping ${badMapping}: findingTypes.Recon:EC2/Portscan: unknown action "no-such"`,
+    );
+    // An event the mapping reads nothing from: the parameter problems and why the event did not help.
+    const unmapped = await vigil(['respond', 'plan', 'dynamodb-enable-pitr', '--event', event]);
+    expect(unmapped.code).toBe(2);
+    expect(unmapped.stderr).toContain('dynamodb-enable-pitr: parameter tableName:');
+    expect(unmapped.stderr).toContain(
+      "from the event: the mapping has no way to read dynamodb-enable-pitr's parameters",
+    );
+
     const approve = await vigil(['respond', 'approve', 'deadbeef', '--state', state]);
     expect(approve.code).toBe(2);
     expect(approve.stderr).toContain(`no execution deadbeef in ${state}`);

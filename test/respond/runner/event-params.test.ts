@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventParamsFor } from '../../../src/respond/index.js';
+import { eventParamsFor, loadMapping, resolveRemediation } from '../../../src/respond/index.js';
 
 /** How a remediation target that receives a whole event gets its action's parameters (the mapping glue). */
 const guardduty = (type: string, detail: Record<string, unknown> = {}) => ({
@@ -70,5 +73,45 @@ describe('eventParamsFor', () => {
         configChange('s3-bucket-level-public-access-prohibited', 'NON_COMPLIANT'),
       ),
     ).toMatch(/^the mapping has no way to read ec2-quarantine-instance's parameters from Config rule s3-bucket-level/);
+  });
+});
+
+describe('loadMapping (user overrides)', () => {
+  it('replaces entries by key, removes defaults with null, keeps the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-mapping-'));
+    try {
+      const file = join(dir, 'mapping.yaml');
+      writeFileSync(
+        file,
+        `findingTypes:
+  UnauthorizedAccess:EC2/SSHBruteForce:
+    action: ec2-quarantine-instance
+    params: { instanceId: $.detail.resource.instanceDetails.instanceId, snapshotVolumes: false }
+configRules:
+  s3-bucket-level-public-access-prohibited: null
+`,
+      );
+      const m = loadMapping(file);
+      const r = resolveRemediation(m, guardduty('UnauthorizedAccess:EC2/SSHBruteForce'));
+      expect(r).toMatchObject({
+        action: 'ec2-quarantine-instance',
+        params: { instanceId: 'i-0abc', snapshotVolumes: false },
+      });
+      expect(
+        resolveRemediation(m, configChange('s3-bucket-level-public-access-prohibited', 'NON_COMPLIANT')),
+      ).toBeUndefined();
+      expect(resolveRemediation(m, configChange('s3-bucket-versioning-enabled', 'NON_COMPLIANT'))?.action).toBe(
+        's3-enable-versioning',
+      );
+      const bad = join(dir, 'bad.yaml');
+      writeFileSync(bad, 'findingTypes:\n  X: { action: nope }\n  Y: { params: {} }\nrules: {}\n');
+      expect(() => loadMapping(bad)).toThrow(
+        `--mapping ${bad}: findingTypes.X: unknown action "nope"; findingTypes.Y: needs an action (or null to remove the default); rules: unknown section (known: findingTypes, configRules)`,
+      );
+      writeFileSync(bad, 'findingTypes: [1');
+      expect(() => loadMapping(bad)).toThrow(new RegExp(`^--mapping ${bad}: `));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
