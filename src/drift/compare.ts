@@ -165,7 +165,7 @@ function removePattern(node: unknown, parts: string[], at: (string | number)[], 
   const [head, ...rest] = parts;
   if (head === undefined) return;
   if (head === '*') {
-    if (Array.isArray(node)) node.forEach((item, i) => removePattern(item, rest, [...at, i], dropped));
+    if (Array.isArray(node)) for (let i = 0; i < node.length; i++) removePattern(node[i], rest, [...at, i], dropped);
     return;
   }
   if (!isObj(node) || !(head in node)) return;
