@@ -354,3 +354,26 @@ Resources:
     expect(s.inlineProblems).toEqual([]);
   });
 });
+
+describe('nested stacks', () => {
+  const parent = new URL('../engine/fixtures/parent.yaml', import.meta.url).pathname;
+
+  it('scans each nested template with its own file, with the parameters the parent passes', async () => {
+    const { scanPaths } = await import('../../../src/cfn/scan/index.js');
+    const dev = await scanPaths([parent], { schemaCheck: false });
+    const network = dev.templates.find((t) => t.file.endsWith('nested/network.yaml'))!;
+    expect(network).toBeDefined();
+    const flow = network.findings.find((f) => f.configRuleName === 'vpc-flow-logs-enabled' && f.logicalId === 'Vpc')!;
+    // Env defaults to dev in the parent, so the FlowLog (Condition IsProd) does not exist.
+    expect([flow.complianceType, flow.file.endsWith('nested/network.yaml'), flow.line]).toEqual([
+      'NON_COMPLIANT',
+      true,
+      12,
+    ]);
+    const prod = await scanPaths([parent], { schemaCheck: false, parameters: { Env: 'prod' } });
+    const flow2 = prod.templates
+      .find((t) => t.file.endsWith('nested/network.yaml'))!
+      .findings.find((f) => f.configRuleName === 'vpc-flow-logs-enabled' && f.logicalId === 'Vpc')!;
+    expect(flow2.complianceType).toBe('COMPLIANT');
+  });
+});
