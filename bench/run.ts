@@ -16,6 +16,7 @@ import { benchIngest } from './ingest.js';
 import { benchNetfw } from './netfw.js';
 import { benchPosture } from './posture.js';
 import { benchTrail } from './trail.js';
+import { benchWaf } from './waf.js';
 
 const CORPORA = resolve(import.meta.dirname, '../../shared/corpora');
 const only = process.env.BENCH_ONLY?.split(',');
@@ -43,4 +44,5 @@ if (want('trail')) result.trail = await benchTrail();
 if (want('netfw')) result.netfw = benchNetfw();
 if (want('posture')) result.posture = await benchPosture();
 if (want('iac')) result.iac = await benchIac();
+if (want('waf')) result.waf = await benchWaf();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
