@@ -1,9 +1,10 @@
 import { foldKey, foldStable } from './casefold.js';
 import { type CompileOptions, toPattern } from './compile.js';
 import { type Explanation, explain } from './explain.js';
-import { consistent, merge, PathTrie, walkPruned } from './flatten.js';
+import { consistent, merge, PathTrie, parseEvent, walkPruned } from './flatten.js';
 import { networkKey } from './ip.js';
 import { accepts } from './ops.js';
+import { type LeafCollector, scanEvent } from './scan.js';
 import {
   FALSE,
   type FieldCondition,
@@ -383,9 +384,17 @@ interface SubEntry<T> {
 }
 
 /** Per-event flattened leaves of the indexed paths. */
-interface Flat {
-  readonly fields: Map<string, Leaf[]>;
-  arrays: boolean;
+class Flat implements LeafCollector {
+  readonly fields = new Map<string, Leaf[]>();
+  /** Some leaf sits inside an array element (array consistency must then be checked). */
+  arrays = false;
+
+  add(path: string, leaf: Leaf): void {
+    if (leaf.membership !== null) this.arrays = true;
+    const list = this.fields.get(path);
+    if (list) list.push(leaf);
+    else this.fields.set(path, [leaf]);
+  }
 }
 
 /**
@@ -402,6 +411,15 @@ export class PatternIndex<T = string> {
   private stamps = new Int32Array(64);
   private epoch = 0;
   private seq = 0;
+  /** Candidate sub-patterns of the event being matched (reused: matching is synchronous). */
+  private readonly candidates: number[] = [];
+  /** Collects a candidate once per event; made once, not per event. */
+  private readonly emit = (sid: number): void => {
+    if (this.stamps[sid] !== this.epoch) {
+      this.stamps[sid] = this.epoch;
+      this.candidates.push(sid);
+    }
+  };
 
   constructor(private readonly options: CompileOptions = {}) {}
 
@@ -445,16 +463,38 @@ export class PatternIndex<T = string> {
 
   /** Ids of the patterns that match the event (a JS object or a ParsedEvent), in insertion order. */
   match(event: unknown): T[] {
+    const flat = new Flat();
+    walkPruned(event, this.paths, (path, leaf) => flat.add(path, leaf));
+    return this.matchFlat(flat);
+  }
+
+  /**
+   * Match event JSON text without parsing all of it: the scanner validates the whole text but builds only the
+   * leaves this index reads (same results as `match(parseEvent(text).event)`, duplicate keys and number literals
+   * included). Invalid JSON or a non-object gives `parseEvent`'s error message.
+   */
+  matchJson(text: string): { ok: true; ids: T[] } | { ok: false; error: string } {
+    const flat = new Flat();
+    if (scanEvent(text, this.paths, flat)) return { ok: true, ids: this.matchFlat(flat) };
+    // The slow path owns the error text (Jackson's wording and location); it also guards against the scanner
+    // ever rejecting something the tree parser accepts.
+    let parsed: ReturnType<typeof parseEvent>;
+    try {
+      parsed = parseEvent(text);
+    } catch (e) {
+      // The tree parser recurses; the scanner's skipper does not, so only this path can run out of stack.
+      if (e instanceof RangeError)
+        return { ok: false, error: 'Event JSON is not valid (nested too deeply to locate the error)' };
+      throw e;
+    }
+    return parsed.ok ? { ok: true, ids: this.match(parsed.event) } : parsed;
+  }
+
+  private matchFlat(flat: Flat): T[] {
     const epoch = ++this.epoch;
-    const flat = this.flatten(event);
-    const candidates: number[] = [];
-    const stamps = this.stamps;
-    const emit = (sid: number) => {
-      if (stamps[sid] !== epoch) {
-        stamps[sid] = epoch;
-        candidates.push(sid);
-      }
-    };
+    const candidates = this.candidates;
+    candidates.length = 0;
+    const emit = this.emit;
     for (const [path, leaves] of flat.fields) {
       const fi = this.fieldIndexes.get(path);
       if (!fi) continue;
@@ -481,17 +521,6 @@ export class PatternIndex<T = string> {
   explain(id: T, event: unknown): Explanation | undefined {
     const rule = this.rules.get(id);
     return rule ? explain(rule.pattern, event) : undefined;
-  }
-
-  private flatten(event: unknown): Flat {
-    const flat: Flat = { fields: new Map(), arrays: false };
-    walkPruned(event, this.paths, (path, leaf) => {
-      if (leaf.membership !== null) flat.arrays = true;
-      const list = flat.fields.get(path);
-      if (list) list.push(leaf);
-      else flat.fields.set(path, [leaf]);
-    });
-    return flat;
   }
 
   private addSub(rule: RuleEntry<T>, sub: SubPattern): SubEntry<T> {

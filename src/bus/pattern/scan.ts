@@ -1,0 +1,432 @@
+import type { PathNode, PathTrie } from './flatten.js';
+import { comparableNumber } from './numbers.js';
+import { FALSE, Leaf, type Membership, NULL, NUMBER, STRING, TRUE } from './types.js';
+
+/**
+ * A field-selective JSON scanner for events given as text: one pass over the text that validates all of it but
+ * materialises only the leaves at paths some pattern reads (the PathTrie of a PatternIndex). Everything else —
+ * coordinate arrays, unread objects, strings — is skipped by a validating, non-recursive state machine that builds
+ * nothing. The leaves it emits are exactly those `walkPruned` emits for `parseEvent(text)`: duplicate keys all seen
+ * in document order (AWS's streaming reader), numbers kept as their literal text, dotted keys followed segment by
+ * segment, arrays adding no path step and object/array elements of arrays carrying their (array, index) membership.
+ *
+ * Validity is plain RFC 8259 JSON, the grammar `parseJsonStrict` accepts (Jackson's defaults: no comments, no
+ * trailing commas, no leading zeros, whitespace = space/tab/LF/CR). The scanner only answers "valid or not": on
+ * invalid input the caller asks the tree parser for Jackson's exact message, which keeps one source of error text.
+ */
+
+/** Receives each emitted leaf with its dotted path. */
+export interface LeafCollector {
+  add(path: string, leaf: Leaf): void;
+}
+
+/** Thrown (one shared instance, no stack) to unwind on the first syntax error. */
+const INVALID = { invalid: true };
+
+const NO_MEMBERSHIP: Membership | null = null;
+
+const OBJ = 1;
+const ARR = 2;
+
+class Scanner {
+  pos = 0;
+  arrays = 0;
+  readonly len: number;
+  /** Container stack of the skipper (OBJ/ARR per depth), reused across values. */
+  stack: Uint8Array = new Uint8Array(64);
+
+  constructor(
+    readonly text: string,
+    readonly sink: LeafCollector,
+  ) {
+    this.len = text.length;
+  }
+
+  /** Skip whitespace; returns the next char code (-1 at the end). */
+  ws(): number {
+    const t = this.text;
+    const n = this.len;
+    let i = this.pos;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) {
+        i++;
+        continue;
+      }
+      this.pos = i;
+      return c;
+    }
+    this.pos = i;
+    return -1;
+  }
+
+  /** An object whose keys are looked up in `node`; `pos` is at '{'. */
+  object(node: PathNode, membership: Membership | null): void {
+    this.pos++;
+    let c = this.ws();
+    if (c === 125) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      if (c !== 34) throw INVALID;
+      const child = node.child(this.key());
+      if (this.ws() !== 58) throw INVALID;
+      this.pos++;
+      c = this.ws();
+      if (child === undefined) this.skip(c);
+      else this.value(child, membership, c);
+      c = this.ws();
+      if (c === 44) {
+        this.pos++;
+        c = this.ws();
+        continue;
+      }
+      if (c === 125) {
+        this.pos++;
+        return;
+      }
+      throw INVALID;
+    }
+  }
+
+  /** A value at a path some pattern reads (or passes through); `c` is its first char, at `pos`. */
+  value(node: PathNode, membership: Membership | null, c: number): void {
+    switch (c) {
+      case 123:
+        if (node.children.size > 0) this.object(node, membership);
+        else this.skip(c);
+        return;
+      case 91:
+        this.array(node, membership);
+        return;
+      case 34:
+        if (node.wanted > 0) this.sink.add(node.path, new Leaf(STRING, this.string(), Number.NaN, membership));
+        else this.skipString();
+        return;
+      case 116:
+        this.word(114, 117, 101, -1);
+        if (node.wanted > 0) this.sink.add(node.path, new Leaf(TRUE, 'true', Number.NaN, membership));
+        return;
+      case 102:
+        this.word(97, 108, 115, 101);
+        if (node.wanted > 0) this.sink.add(node.path, new Leaf(FALSE, 'false', Number.NaN, membership));
+        return;
+      case 110:
+        this.word(117, 108, 108, -1);
+        if (node.wanted > 0) this.sink.add(node.path, new Leaf(NULL, 'null', Number.NaN, membership));
+        return;
+      default: {
+        const start = this.pos;
+        this.number(c);
+        if (node.wanted > 0) {
+          const raw = this.text.slice(start, this.pos);
+          this.sink.add(node.path, new Leaf(NUMBER, raw, comparableNumber(raw) ?? Number.NaN, membership));
+        }
+      }
+    }
+  }
+
+  /** An array at a read path: it adds no path step; object and array elements record (array, index). */
+  array(node: PathNode, membership: Membership | null): void {
+    const id = this.arrays++;
+    this.pos++;
+    let c = this.ws();
+    if (c === 93) {
+      this.pos++;
+      return;
+    }
+    for (let i = 0; ; i++) {
+      if (c === 123 || c === 91) {
+        this.value(node, membership === null ? [id, i] : [...membership, id, i], c);
+      } else {
+        this.value(node, membership, c);
+      }
+      c = this.ws();
+      if (c === 44) {
+        this.pos++;
+        c = this.ws();
+        continue;
+      }
+      if (c === 93) {
+        this.pos++;
+        return;
+      }
+      throw INVALID;
+    }
+  }
+
+  /** A field name (at its opening quote), decoded; the cursor ends after the closing quote. */
+  key(): string {
+    const t = this.text;
+    const n = this.len;
+    const start = this.pos + 1;
+    for (let i = start; i < n; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 34) {
+        this.pos = i + 1;
+        return t.slice(start, i);
+      }
+      if (c === 92 || c < 32) break;
+    }
+    return this.string();
+  }
+
+  /** A string value (at its opening quote) with every JSON escape decoded. */
+  string(): string {
+    const t = this.text;
+    const n = this.len;
+    let i = this.pos + 1;
+    let chunk = i;
+    let out = '';
+    for (;;) {
+      if (i >= n) throw INVALID;
+      const c = t.charCodeAt(i);
+      if (c === 34) {
+        this.pos = i + 1;
+        return out === '' ? t.slice(chunk, i) : out + t.slice(chunk, i);
+      }
+      if (c < 32) throw INVALID;
+      if (c !== 92) {
+        i++;
+        continue;
+      }
+      out += t.slice(chunk, i);
+      switch (t.charCodeAt(i + 1)) {
+        case 34:
+          out += '"';
+          break;
+        case 92:
+          out += '\\';
+          break;
+        case 47:
+          out += '/';
+          break;
+        case 98:
+          out += '\b';
+          break;
+        case 102:
+          out += '\f';
+          break;
+        case 110:
+          out += '\n';
+          break;
+        case 114:
+          out += '\r';
+          break;
+        case 116:
+          out += '\t';
+          break;
+        case 117: {
+          let code = 0;
+          for (let k = 2; k < 6; k++) {
+            const v = hexValue(t.charCodeAt(i + k));
+            if (v < 0) throw INVALID;
+            code = code * 16 + v;
+          }
+          // Lone and paired surrogates alike: each escape is one UTF-16 unit, as JSON.parse and Jackson do.
+          out += String.fromCharCode(code);
+          i += 4;
+          break;
+        }
+        default:
+          throw INVALID;
+      }
+      i += 2;
+      chunk = i;
+    }
+  }
+
+  /** Validate a string (at its opening quote) without building it. */
+  skipString(): void {
+    const t = this.text;
+    const n = this.len;
+    let i = this.pos + 1;
+    for (;;) {
+      if (i >= n) throw INVALID;
+      const c = t.charCodeAt(i);
+      if (c === 34) {
+        this.pos = i + 1;
+        return;
+      }
+      if (c === 92) {
+        const e = t.charCodeAt(i + 1);
+        if (e === 117) {
+          for (let k = 2; k < 6; k++) if (hexValue(t.charCodeAt(i + k)) < 0) throw INVALID;
+          i += 6;
+        } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+          i += 2;
+        } else {
+          throw INVALID;
+        }
+        continue;
+      }
+      if (c < 32) throw INVALID;
+      i++;
+    }
+  }
+
+  /** Validate a number (JSON grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?); `c` is its first char. */
+  number(c: number): void {
+    const t = this.text;
+    let i = this.pos;
+    if (c === 45) c = t.charCodeAt(++i);
+    if (c === 48) {
+      c = t.charCodeAt(++i);
+    } else if (c >= 49 && c <= 57) {
+      do c = t.charCodeAt(++i);
+      while (c >= 48 && c <= 57);
+    } else {
+      throw INVALID;
+    }
+    if (c === 46) {
+      c = t.charCodeAt(++i);
+      if (!(c >= 48 && c <= 57)) throw INVALID;
+      do c = t.charCodeAt(++i);
+      while (c >= 48 && c <= 57);
+    }
+    if (c === 101 || c === 69) {
+      c = t.charCodeAt(++i);
+      if (c === 43 || c === 45) c = t.charCodeAt(++i);
+      if (!(c >= 48 && c <= 57)) throw INVALID;
+      do c = t.charCodeAt(++i);
+      while (c >= 48 && c <= 57);
+    }
+    this.pos = i;
+  }
+
+  /** Check the rest of `true`/`false`/`null` (first char already seen; -1 = no fourth char). */
+  word(c1: number, c2: number, c3: number, c4: number): void {
+    const t = this.text;
+    const i = this.pos;
+    if (t.charCodeAt(i + 1) !== c1 || t.charCodeAt(i + 2) !== c2 || t.charCodeAt(i + 3) !== c3) throw INVALID;
+    if (c4 < 0) {
+      this.pos = i + 4;
+      return;
+    }
+    if (t.charCodeAt(i + 4) !== c4) throw INVALID;
+    this.pos = i + 5;
+  }
+
+  /**
+   * Skip one value (first char `c`, at `pos`), validating it, without recursion or allocation: a state machine
+   * over a stack of open containers.
+   */
+  skip(c: number): void {
+    let depth = 0;
+    let stack: Uint8Array = this.stack;
+    for (;;) {
+      // Expecting a value.
+      switch (c) {
+        case 123:
+          this.pos++;
+          c = this.ws();
+          if (c === 125) {
+            this.pos++;
+            break;
+          }
+          if (depth === stack.length) stack = this.grow();
+          stack[depth++] = OBJ;
+          if (c !== 34) throw INVALID;
+          this.skipString();
+          if (this.ws() !== 58) throw INVALID;
+          this.pos++;
+          c = this.ws();
+          continue;
+        case 91:
+          this.pos++;
+          c = this.ws();
+          if (c === 93) {
+            this.pos++;
+            break;
+          }
+          if (depth === stack.length) stack = this.grow();
+          stack[depth++] = ARR;
+          continue;
+        case 34:
+          this.skipString();
+          break;
+        case 116:
+          this.word(114, 117, 101, -1);
+          break;
+        case 102:
+          this.word(97, 108, 115, 101);
+          break;
+        case 110:
+          this.word(117, 108, 108, -1);
+          break;
+        default:
+          this.number(c);
+      }
+      // After a value: close containers or move to the next element.
+      for (;;) {
+        if (depth === 0) return;
+        c = this.ws();
+        if (c === 44) {
+          this.pos++;
+          c = this.ws();
+          if (stack[depth - 1] === OBJ) {
+            if (c !== 34) throw INVALID;
+            this.skipString();
+            if (this.ws() !== 58) throw INVALID;
+            this.pos++;
+            c = this.ws();
+          }
+          break;
+        }
+        if (c === (stack[depth - 1] === OBJ ? 125 : 93)) {
+          this.pos++;
+          depth--;
+          continue;
+        }
+        throw INVALID;
+      }
+    }
+  }
+
+  grow(): Uint8Array {
+    const bigger = new Uint8Array(this.stack.length * 2);
+    bigger.set(this.stack);
+    this.stack = bigger;
+    return bigger;
+  }
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Scan event JSON text, emitting the leaves at the trie's paths. Returns false when the text is not a single valid
+ * JSON object (then nothing useful was emitted: callers discard partial results and report the tree parser's error).
+ */
+export function scanEvent(text: string, trie: PathTrie, sink: LeafCollector): boolean {
+  const s = new Scanner(text, sink);
+  try {
+    if (s.ws() !== 123) return false;
+    s.object(trie.root, NO_MEMBERSHIP);
+    return s.ws() === -1;
+  } catch (e) {
+    if (e === INVALID) return false;
+    throw e;
+  }
+}
+
+const IGNORE: LeafCollector = { add() {} };
+
+/** Validate JSON text of any type without building anything (the scanner's skipper alone). */
+export function isValidJson(text: string): boolean {
+  const s = new Scanner(text, IGNORE);
+  try {
+    const c = s.ws();
+    if (c === -1) return false;
+    s.skip(c);
+    return s.ws() === -1;
+  } catch (e) {
+    if (e === INVALID) return false;
+    throw e;
+  }
+}
