@@ -172,6 +172,27 @@ function evalOne(
   return { d: s.decision, at: first ? segments(first) : undefined };
 }
 
+/**
+ * Helper resources merged into a CI (a bucket policy, an ingress rule …) may exist only under a condition whose value
+ * is unknown: a verdict that rests on them is only known at deploy time.
+ */
+function conditional(d: Decision, t: TemplateCi, decidedBy: ResolvedResource): Decision {
+  if (d.compliance === 'INSUFFICIENT_DATA') return d;
+  const unsure = (r: ResolvedResource) => r !== t.resource && r.condition?.value === 'unknown';
+  const culprit =
+    d.compliance === 'NON_COMPLIANT'
+      ? unsure(decidedBy)
+        ? decidedBy
+        : undefined
+      : t.origins.map((o) => o.resource).find(unsure);
+  if (!culprit) return d;
+  return {
+    compliance: 'INSUFFICIENT_DATA',
+    annotation: `depends on ${culprit.logicalId}, which exists only if condition ${culprit.condition!.name} holds (unknown before deploy); on the known values: ${d.annotation}`,
+    evidence: d.evidence,
+  };
+}
+
 /** Scan one resolved template (not its nested stacks: see scanTemplate). */
 export function scanResolved(tpl: ResolvedTemplate, opts: IacScanOptions = {}): TemplateScan {
   const now = opts.now ?? Date.now();
@@ -195,10 +216,11 @@ export function scanResolved(tpl: ResolvedTemplate, opts: IacScanOptions = {}): 
     for (const type of types)
       for (const ci of ctx.itemsOf(type)) {
         const t = byCi.get(ci)!;
-        const { d, at } = evalOne(sel.rule, resolved.params as Record<string, unknown>, t, ctx, tr);
-        const where = at
-          ? locateEvidence(t, at)
+        const first = evalOne(sel.rule, resolved.params as Record<string, unknown>, t, ctx, tr);
+        const where = first.at
+          ? locateEvidence(t, first.at)
           : { resource: t.resource, location: t.resource.location, cfn: undefined };
+        const d = conditional(first.d, t, where.resource);
         findings.push(
           finding(
             meta,

@@ -377,3 +377,27 @@ describe('nested stacks', () => {
     expect(flow2.complianceType).toBe('COMPLIANT');
   });
 });
+
+describe('helper resources under an unknown condition', () => {
+  it('a bucket policy that may not exist cannot make the bucket COMPLIANT', () => {
+    const s = scan(`
+Parameters:
+  Env: {Type: String}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+Resources:
+  B: {Type: AWS::S3::Bucket}
+  Pol:
+    Type: AWS::S3::BucketPolicy
+    Condition: Prod
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: '*', Action: 's3:*', Resource: '*', Condition: {Bool: {'aws:SecureTransport': false}}}
+`);
+    const f = one(s.findings, 's3-bucket-ssl-requests-only', 'B');
+    expect(f.complianceType).toBe('INSUFFICIENT_DATA');
+    expect(f.annotation).toMatch(/^depends on Pol, which exists only if condition Prod holds/);
+  });
+});
