@@ -180,11 +180,14 @@ describe('ec2-instance-no-public-ip / ec2-imdsv2-check', () => {
   const i1 = ci('AWS::EC2::Instance', 'i-1', {
     configuration: { publicIpAddress: '203.0.113.5', metadataOptions: { httpTokens: 'optional' } },
   });
-  const i2 = ci('AWS::EC2::Instance', 'i-2', { configuration: { metadataOptions: { httpTokens: 'required' } } });
+  const i2 = ci('AWS::EC2::Instance', 'i-2', {
+    configuration: { state: { name: 'running' }, metadataOptions: { httpTokens: 'required' } },
+  });
   const i3 = ci('AWS::EC2::Instance', 'i-3', { configuration: {} });
   it('public IP', () => {
     expect(one('ec2-instance-no-public-ip', [i1, i2], 'i-1').annotation).toBe('instance has public IP 203.0.113.5');
     expect(one('ec2-instance-no-public-ip', [i1, i2], 'i-2').complianceType).toBe('COMPLIANT');
+    expect(one('ec2-instance-no-public-ip', [i3], 'i-3').annotation).toBe('instance state not recorded');
   });
   it('IMDSv2', () => {
     expect(one('ec2-imdsv2-check', [i1, i2, i3], 'i-1').annotation).toBe('HttpTokens is optional (IMDSv1 allowed)');

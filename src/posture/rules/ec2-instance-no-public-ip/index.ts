@@ -1,5 +1,5 @@
 import { compliant, defineRule, insufficient, nonCompliant, notApplicable } from '../../rule.js';
-import { field } from '../util.js';
+import { field, isObj } from '../util.js';
 
 export const rule = defineRule(
   {
@@ -12,13 +12,13 @@ export const rule = defineRule(
     remediation: 'Launch instances in private subnets behind a load balancer or NAT; disable auto-assign public IP.',
   },
   (ci) => {
-    // A bare CI says nothing about the address (an absent publicIpAddress means none only when the rest is there).
-    if (Object.keys(ci.configuration).length === 0) return insufficient('instance configuration not recorded');
     const state = field(field(ci.configuration, 'state'), 'name');
     if (state === 'terminated') return notApplicable('instance is terminated');
     const ip = field(ci.configuration, 'publicIpAddress');
     if (typeof ip === 'string' && ip !== '')
       return nonCompliant(`instance has public IP ${ip}`, { path: 'configuration.publicIpAddress', value: ip });
+    // Without the instance's own description an absent publicIpAddress proves nothing (bare or foreign-shaped CI).
+    if (!isObj(field(ci.configuration, 'state'))) return insufficient('instance state not recorded');
     return compliant('instance has no public IPv4 address');
   },
 );

@@ -1,4 +1,4 @@
-import { compliant, defineRule, nonCompliant } from '../../rule.js';
+import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
 import { arr, bool, field } from '../util.js';
 
 export const rule = defineRule(
@@ -16,7 +16,9 @@ export const rule = defineRule(
     remediation: 'Snapshot and delete unattached volumes, or attach them.',
   },
   (ci, p) => {
-    const att = arr(field(ci.configuration, 'attachments'));
+    const raw = field(ci.configuration, 'attachments');
+    if (raw !== undefined && !Array.isArray(raw)) return insufficient('attachments is not a list');
+    const att = arr(raw);
     if (att.length === 0)
       return nonCompliant('volume is not attached', { path: 'configuration.attachments', value: [] });
     if (p.deleteOnTermination === true) {

@@ -25,7 +25,8 @@ export const rule = defineRule(
     frameworks: ['cis-aws-4.0.1:5.3', 'cis-aws-4.0.1:5.4'],
   },
   (ci, params) => {
-    if (field(ci.configuration, 'ipPermissions') === undefined) return insufficient('ingress rules not recorded');
+    if (!Array.isArray(field(ci.configuration, 'ipPermissions')))
+      return insufficient('ingress rules not recorded as a list');
     const blocked: number[] = [];
     for (let i = 1; i <= 5; i++) {
       const v = params[`blockedPort${i}`];

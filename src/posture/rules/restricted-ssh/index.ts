@@ -1,5 +1,5 @@
-import { compliant, defineRule, nonCompliant, notApplicable } from '../../rule.js';
-import { coversPort, ingressOf, openCidrs, portText } from '../util.js';
+import { compliant, defineRule, insufficient, nonCompliant, notApplicable } from '../../rule.js';
+import { coversPort, field, ingressOf, openCidrs, portText } from '../util.js';
 
 /** Config semantics (config-rules.md §5): any ingress covering TCP 22 from 0.0.0.0/0 or ::/0, ranges included. */
 export const rule = defineRule(
@@ -17,8 +17,9 @@ export const rule = defineRule(
     frameworks: ['cis-aws-4.0.1:5.3', 'cis-aws-4.0.1:5.4'],
   },
   (ci) => {
-    if (ci.configuration.ipPermissions === undefined && ci.configuration.IpPermissions === undefined)
-      return notApplicable('security group has no ingress permissions recorded');
+    const perms = field(ci.configuration, 'ipPermissions');
+    if (perms === undefined) return notApplicable('security group has no ingress permissions recorded');
+    if (!Array.isArray(perms)) return insufficient('ipPermissions is not a list');
     for (const p of ingressOf(ci.configuration)) {
       const open = openCidrs(p);
       if (open.length > 0 && coversPort(p, 22))

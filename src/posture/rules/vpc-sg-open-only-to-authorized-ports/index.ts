@@ -32,7 +32,8 @@ export const rule = defineRule(
     runbook: 'AWSConfigRemediation-RemoveUnrestrictedSourceIngressRules',
   },
   (ci, params) => {
-    if (field(ci.configuration, 'ipPermissions') === undefined) return insufficient('ingress rules not recorded');
+    if (!Array.isArray(field(ci.configuration, 'ipPermissions')))
+      return insufficient('ingress rules not recorded as a list');
     const allowed: Record<string, [number, number][]> = {
       tcp: parsePorts(params.authorizedTcpPorts),
       udp: parsePorts(params.authorizedUdpPorts),
