@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { loadWebAcl, makeRequest, WafEngine, type WafRequest } from '../../src/waf/index.js';
+import { readFtwFolder } from '../../src/waf/ftw.js';
+import { loadWebAcl, WafEngine } from '../../src/waf/index.js';
 import { CORPORA, corpusAvailable } from '../helpers/corpus.js';
 
 const DIR = join(CORPORA, 'waf/crs-regression');
@@ -41,74 +40,21 @@ function engineFor(kind: 'SqliMatchStatement' | 'XssMatchStatement'): WafEngine 
   return new WafEngine(acl!);
 }
 
-interface Stage {
-  input: {
-    method?: string;
-    uri?: string;
-    headers?: Record<string, string>;
-    data?: string | string[];
-    encoded_request?: string;
-  };
-  output: { log?: { expect_ids?: number[]; no_expect_ids?: number[] } };
-}
-
-/** Body of a form POST is split into arguments by the application, so form values are inspected as the body. */
-function toRequest(input: Stage['input']): WafRequest | undefined {
-  if (input.encoded_request) {
-    const raw = Buffer.from(input.encoded_request, 'base64').toString('latin1');
-    const [head = '', ...rest] = raw.split('\r\n\r\n');
-    const [line = '', ...hl] = head.split('\r\n');
-    const m = /^(\S+) (\S+)/.exec(line);
-    if (!m) return undefined;
-    const headers = hl.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1).trim()] as [string, string]);
-    const r = makeRequest({ url: m[2]!, method: m[1]!, headers });
-    r.body = rest.join('\r\n\r\n');
-    return r;
-  }
-  const data = Array.isArray(input.data) ? input.data.join('\n') : input.data;
-  const init: Parameters<typeof makeRequest>[0] = {
-    url: input.uri ?? '/',
-    method: input.method ?? 'GET',
-    headers: Object.entries(input.headers ?? {}).map(([k, v]) => [k, String(v)] as [string, string]),
-  };
-  if (data !== undefined) init.body = String(data);
-  try {
-    return makeRequest(init);
-  } catch {
-    return undefined;
-  }
-}
-
-/** go-ftw sends `Host: localhost` (its harness); a real site's host name is used instead so that
- * KnownBadInputs' Host_localhost_HEADER does not block every test. */
-function realHost(req: WafRequest): WafRequest {
-  req.headers = req.headers.map(([n, v]) =>
-    n.toLowerCase() === 'host' && /^localhost(?::\d+)?$/i.test(v) ? [n, 'www.example.com'] : [n, v],
-  );
-  return req;
-}
-
+/** Scores one CRS folder (src/waf/ftw.ts builds the requests exactly as `npm run bench:waf` sends them to the peer). */
 function measure(folder: string, engine: WafEngine) {
   let attacks = 0;
   let caught = 0;
   let benign = 0;
   let fp = 0;
-  for (const f of readdirSync(join(DIR, folder)).filter((x) => x.endsWith('.yaml'))) {
-    const doc = parse(readFileSync(join(DIR, folder, f), 'utf8')) as { rule_id: number; tests: { stages: Stage[] }[] };
-    for (const t of doc.tests ?? []) {
-      const st = t.stages?.[0];
-      if (!st) continue;
-      const parsed = toRequest(st.input);
-      if (!parsed) continue;
-      const req = realHost(parsed);
-      const blocked = engine.evaluate(req).action === 'BLOCK';
-      if (st.output.log?.expect_ids?.includes(doc.rule_id)) {
-        attacks++;
-        if (blocked) caught++;
-      } else if (st.output.log?.no_expect_ids?.includes(doc.rule_id)) {
-        benign++;
-        if (blocked) fp++;
-      }
+  const { cases } = readFtwFolder(join(DIR, folder));
+  for (const c of cases) {
+    const blocked = engine.evaluate(c.request).action === 'BLOCK';
+    if (c.attack) {
+      attacks++;
+      if (blocked) caught++;
+    } else {
+      benign++;
+      if (blocked) fp++;
     }
   }
   return { attacks, caught, benign, fp };
