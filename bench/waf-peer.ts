@@ -65,7 +65,8 @@ export function freePort(): Promise<number> {
 
 function crsVersion(): string {
   try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', 'modsecurity-crs'], { encoding: 'utf8' });
+    // dpkg-query's own format syntax, not a JS template
+    return execFileSync('dpkg-query', ['-W', `-f=\${Version}`, 'modsecurity-crs'], { encoding: 'utf8' });
   } catch {
     return 'unknown';
   }
