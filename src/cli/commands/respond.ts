@@ -454,9 +454,18 @@ async function list(o: { format: string; category?: string }) {
   await writeOut(
     renderTable(
       ['action', 'category', 'description', 'IAM permissions'],
-      actions.map((a) => [a.name, a.category, a.title, a.permissions.join(', ')]),
+      // The full lists are long (quarantine needs 15): the table names the write calls, `-f json` and
+      // `vigil respond permissions` give everything.
+      actions.map((a) => [a.name, a.category, a.title, permissionSummary(a.permissions)]),
     ),
   );
+}
+
+/** Write permissions first (what the action changes), then a count of the read-only ones. */
+function permissionSummary(perms: readonly string[]): string {
+  const reads = perms.filter((p) => /:(Describe|Get|List)/.test(p));
+  const writes = perms.filter((p) => !reads.includes(p));
+  return reads.length === 0 ? writes.join(', ') : `${writes.join(', ')} (+${reads.length} read)`;
 }
 
 async function permissions(o: { actions?: string; explain?: boolean }) {
