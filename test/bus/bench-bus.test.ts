@@ -36,12 +36,14 @@ describe('bus benchmark (citylots2-like data, event-ruler rule groups) — corre
     expect(targetFor('wildcard')).toBeUndefined();
   });
 
-  it('compiled index and reference matcher count the same matches for every rule of every group', () => {
+  it('compiled index (parsed and scanned text) and reference matcher count the same matches for every rule of every group', () => {
     const sample = lines.slice(0, 200).map((l) => JSON.parse(l) as unknown);
     for (const group of Object.keys(RULE_GROUPS)) {
       const r = runGroup(group, lines, sample);
       expect(r.agree, group).toBe(true);
       expect(r.matches).toHaveLength(5);
+      expect(r.scanEventsPerSec, group).toBeGreaterThan(0);
+      expect(r.scanCpuEventsPerSec, group).toBeGreaterThan(0);
     }
     // Spot checks against counts computed independently of both matchers.
     const events = lines.map((l) => JSON.parse(l));

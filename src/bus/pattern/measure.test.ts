@@ -10,6 +10,8 @@ describe('measurePatternThroughput (smoke run, no timing assertions)', () => {
       expect(row.agree).toBe(true);
       expect(row.compiledEventsPerSec).toBeGreaterThan(0);
       expect(row.referenceEventsPerSec).toBeGreaterThan(0);
+      expect(row.scanEventsPerSec).toBeGreaterThan(0);
+      expect(row.scanCpuEventsPerSec).toBeGreaterThan(0);
     }
   });
 });
