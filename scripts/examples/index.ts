@@ -8,6 +8,7 @@ import { cdnTraffic, generateCloudFront } from './cloudfront.js';
 import { generateCloudTrail } from './cloudtrail.js';
 import { generateConfigSnapshot } from './config-snapshot.js';
 import type { Ctx } from './context.js';
+import { generateDriftExample } from './drift.js';
 import { generateDns } from './dns.js';
 import { generateElb } from './elb.js';
 import { generateExports } from './exports.js';
@@ -77,6 +78,7 @@ export function generateExamples(): Generated {
   writer.doc('README.md', renderReadme(manifest));
   generateConfigSnapshot(writer);
   generateCfnExamples(writer);
+  generateDriftExample(writer);
   return { files: writer.files, manifest };
 }
 
