@@ -17,6 +17,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export interface DriftInput {
   template: ResolvedTemplate;
   stackName: string;
+  /** The user named the stack (match aws:cloudformation:stack-name tags); else the name is the file's. */
+  stackNameGiven?: boolean;
   stackId?: string;
   /** logical id → physical id (from DescribeStackResources); without it, ids come from tags or names. */
   physicalIds?: Map<string, string>;
@@ -50,13 +52,14 @@ function physicalIdOf(r: ResolvedResource, input: DriftInput): string | undefine
   if (fromStack) return fromStack;
   if (input.physicalIds) return undefined;
   const type = configTypeOf(r.type);
-  const tagged = input.items.find(
+  const tagged = input.items.filter(
     (ci) =>
       ci.resourceType === type &&
       ci.tags['aws:cloudformation:logical-id'] === r.logicalId &&
-      (ci.tags['aws:cloudformation:stack-name'] ?? input.stackName) === input.stackName,
+      (!input.stackNameGiven || ci.tags['aws:cloudformation:stack-name'] === input.stackName),
   );
-  if (tagged) return tagged.resourceId;
+  // Without an explicit stack name, a logical id is only trusted when one stack in the inventory uses it.
+  if (tagged.length === 1 || (tagged.length > 1 && input.stackNameGiven)) return tagged[0]!.resourceId;
   const nameProp = NAME_PROPERTY[r.type];
   const name = nameProp ? r.properties[nameProp] : undefined;
   return typeof name === 'string' ? name : undefined;

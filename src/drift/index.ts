@@ -26,7 +26,18 @@ export interface DriftOptions extends AwsOptions {
   stackName?: string;
   cloudtrail?: string[];
   ignore?: string;
+  /** Attribute only CloudTrail events at or after this time (default with a deployed stack: its last update). */
+  since?: string;
+  /** Account for AWS::AccountId (default: the snapshot's account). */
+  accountId?: string;
   now?: string;
+}
+
+/** The account most configuration items belong to (resolves AWS::AccountId in offline runs). */
+function accountOf(items: readonly { awsAccountId: string }[]): string | undefined {
+  const n = new Map<string, number>();
+  for (const i of items) if (/^\d{12}$/.test(i.awsAccountId)) n.set(i.awsAccountId, (n.get(i.awsAccountId) ?? 0) + 1);
+  return [...n.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 function readText(flag: string, file: string): string {
@@ -50,33 +61,44 @@ export async function runDrift(o: DriftOptions): Promise<DriftReport> {
   const ignore = o.ignore ? parseIgnore(readText('--ignore', o.ignore), o.ignore) : undefined;
   if (ignore?.issues.length) throw new UsageError(ignore.issues.join('; '));
 
-  const stack = o.stackName ? await loadStack(o.stackName, o) : undefined;
+  // Offline (template + snapshot): --stack-name only selects the stack's resources by their CloudFormation tags.
+  const offline = Boolean(o.template && o.snapshot?.length);
+  const stack = o.stackName && !offline ? await loadStack(o.stackName, o) : undefined;
+  const snap = o.snapshot?.length ? loadSnapshot(o.snapshot, issues) : undefined;
+  const stackName = o.stackName ?? basename(o.template ?? 'stack').replace(/\.[^.]+$/, '');
   // A template file given with a deployed stack is the expected state (e.g. the version in git); else GetTemplate's.
   const template = o.template
     ? await loadTemplateFile(o.template, {
         parameterFiles: o.parameterFiles,
         parameters: overrides,
         region: o.region,
-        stackName: o.stackName ?? basename(o.template).replace(/\.[^.]+$/, ''),
+        accountId: o.accountId ?? (snap ? accountOf(snap.items) : undefined),
+        stackName,
       })
     : stack!.template;
-  const actual = o.snapshot?.length
-    ? loadSnapshot(o.snapshot, issues)
-    : await collectLive(
-        template.resources.map((r) => r.type),
-        o,
-        issues,
-      );
+  const actual =
+    snap ??
+    (await collectLive(
+      template.resources.map((r) => r.type),
+      o,
+      issues,
+    ));
   const events = o.cloudtrail?.length ? await loadTrailEvents(o.cloudtrail, issues) : undefined;
+  let since = stack?.lastUpdated;
+  if (o.since !== undefined) {
+    since = Date.parse(o.since);
+    if (Number.isNaN(since)) throw new UsageError(`--since must be an ISO 8601 time, got "${o.since}"`);
+  }
   const report = detectDrift({
     template,
-    stackName: o.stackName ?? basename(o.template!).replace(/\.[^.]+$/, ''),
+    stackName,
+    stackNameGiven: o.stackName !== undefined,
     stackId: stack?.stackId,
     physicalIds: stack?.physicalIds,
     items: actual.items,
     collectedTypes: actual.collectedTypes,
     events,
-    since: stack?.lastUpdated,
+    since,
     ignore: ignore?.rules,
     now: o.now,
   });

@@ -1,5 +1,6 @@
 /** `vigil drift`: options → runDrift (src/drift) → table/JSON, optional bus publishing. Exit 0 / 1 (drift) / 2. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { driftJson, driftTable, publishDrift, runDrift } from '../../drift/index.js';
@@ -16,6 +17,7 @@ interface Opts {
   profile?: string;
   cloudtrail?: string[];
   ignore?: string;
+  since?: string;
   format: string;
   busConfig?: string;
 }
@@ -32,11 +34,18 @@ export function registerDrift(program: Command): void {
     .option('--parameters <file>', 'parameters file (CloudFormation or CLI format), repeatable', collectList)
     .option('--parameter <K=V>', 'parameter override, repeatable', collectList)
     .option('--snapshot <files...>', 'actual state: AWS Config snapshot(s) or vigil collect output')
-    .option('--stack-name <name>', 'deployed stack: template and physical ids from CloudFormation; live actual state')
+    .option(
+      '--stack-name <name>',
+      'deployed stack (template, physical ids, live state); with --template and --snapshot: the stack-name tag to match',
+    )
     .option('--endpoint-url <url>', 'AWS endpoint (moto_server, LocalStack)')
     .option('--region <region>', 'AWS region', 'us-east-1')
     .option('--profile <name>', 'AWS named profile')
     .option('--cloudtrail <inputs...>', 'CloudTrail logs (files, dirs, s3://) for attribution')
+    .option(
+      '--since <time>',
+      'attribute CloudTrail events from this ISO time (default with a live stack: its last update)',
+    )
     .option('--ignore <file>', 'ignore file for unmanaged resources (see docs/drift.md)')
     .option('--format <format>', 'table | json', 'table')
     .option('--bus-config <file>', 'publish each drift as an event on the bus configured in this file')
@@ -54,6 +63,7 @@ export function registerDrift(program: Command): void {
         profile: o.profile,
         cloudtrail: o.cloudtrail,
         ignore: o.ignore,
+        since: o.since,
       });
       await writeOut(o.format === 'json' ? driftJson(report) : driftTable(report));
       if (o.busConfig) {
@@ -72,4 +82,20 @@ export function registerDrift(program: Command): void {
       }
       if (report.StackDriftStatus === 'DRIFTED' || report.unmanaged.length > 0) process.exitCode = 1;
     });
+}
+
+/** `vigil demo`: drift of the bundled example stack (examples/drift) with attribution. */
+export async function writeDriftDemo(dir: string): Promise<void> {
+  const files = ['stack.yaml', 'config-snapshot.json', 'cloudtrail.json'].map((f) => join(dir, f));
+  const report = await runDrift({
+    template: files[0],
+    snapshot: [files[1]!],
+    cloudtrail: [files[2]!],
+    stackName: 'shop-edge',
+    since: '2026-11-01T00:10:00Z',
+  });
+  await writeOut(
+    `\nDrift of the example stack (\`vigil drift --template ${files[0]} --snapshot ${files[1]} --stack-name shop-edge --cloudtrail ${files[2]} --since 2026-11-01T00:10:00Z\`):\n\n`,
+  );
+  await writeOut(driftTable(report));
 }
