@@ -8,6 +8,7 @@ import { formatFindingsTable } from '../../report/table.js';
 import { formatIssue } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
 import { formatStatsTable } from '../tables.js';
+import { writeDriftDemo } from './drift.js';
 import { writeIacDemo } from './iac.js';
 import { writePostureDemo } from './posture.js';
 
@@ -29,7 +30,7 @@ export function registerDemo(program: Command): void {
       await writeOut(`Vigil demo — ingesting the example logs in ${o.examples}\n\n`);
       // The example folders hold logs; the top level also holds their README and ground truth (scenarios.json).
       const logDirs = readdirSync(o.examples, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && d.name !== 'cfn')
+        .filter((d) => d.isDirectory() && d.name !== 'cfn' && d.name !== 'drift')
         .map((d) => join(o.examples, d.name))
         .sort();
       // One pass: detection streams every record and keeps the ingestion statistics.
@@ -50,5 +51,6 @@ export function registerDemo(program: Command): void {
       if (existsSync(snapshot)) await writePostureDemo(snapshot);
       const templates = join(o.examples, 'cfn');
       if (existsSync(templates)) await writeIacDemo(templates);
+      if (existsSync(join(o.examples, 'drift'))) await writeDriftDemo(join(o.examples, 'drift'));
     });
 }
