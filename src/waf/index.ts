@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { looksLikeYamlTemplate, wafDocFromTemplate } from './cfn-yaml.js';
 import { collectDocument, compileWebAcl, emptyResources, type LoadIssue, type Resources } from './load.js';
 import { addManagedEmulations, type IpReputationLists } from './managed.js';
 import type { WebAcl } from './model.js';
@@ -19,7 +20,10 @@ export interface LoadOptions {
 }
 
 export interface FileIssue extends LoadIssue {
+  /** The file, or `file:line:column` when the position is known (YAML/JSON CloudFormation templates). */
   file: string;
+  line?: number;
+  column?: number;
 }
 
 /**
@@ -31,6 +35,7 @@ export function loadWebAclFiles(files: string[], opts: LoadOptions = {}): { acl?
   const res: Resources = emptyResources();
   const issues: FileIssue[] = [];
   const acls: { json: Record<string, unknown>; path: string; file: string }[] = [];
+  const locators = new Map<string, (path: string) => { line: number; column: number } | undefined>();
   for (const file of files) {
     let text: string;
     try {
@@ -44,17 +49,40 @@ export function loadWebAclFiles(files: string[], opts: LoadOptions = {}): { acl?
       continue;
     }
     let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      issues.push({ file, path: '$', message: `invalid JSON: ${(err as Error).message}` });
-      continue;
+    let locate: ((path: string) => { line: number; column: number } | undefined) | undefined;
+    if (looksLikeYamlTemplate(file, text)) {
+      const t = wafDocFromTemplate(text, file);
+      for (const p of t.problems) issues.push(located(file, '$', p.message, p.location));
+      doc = t.doc;
+      locate = t.locate;
+      locators.set(file, t.locate);
+    } else {
+      try {
+        doc = JSON.parse(text);
+      } catch (err) {
+        issues.push({ file, path: '$', message: `invalid JSON: ${(err as Error).message}` });
+        continue;
+      }
     }
     const local: LoadIssue[] = [];
     for (const a of collectDocument(doc, res, local)) acls.push({ ...a, file });
-    for (const i of local) issues.push({ file, ...i });
+    for (const i of local) issues.push(located(file, i.path, i.message, locate?.(i.path)));
   }
-  return { ...compileFirst(acls, res, issues, opts), issues };
+  const before = issues.length;
+  const out = compileFirst(acls, res, issues, opts);
+  // Compile errors carry JSON paths; for YAML templates add the line they point at.
+  for (let i = before; i < issues.length; i++) {
+    const x = issues[i]!;
+    const loc = locators.get(x.file)?.(x.path);
+    if (loc) issues[i] = located(x.file, x.path, x.message, loc);
+  }
+  return { ...out, issues };
+}
+
+/** An issue with its source position when known; `file` then reads `file:line:column` for display. */
+function located(file: string, path: string, message: string, loc?: { line: number; column: number }): FileIssue {
+  if (!loc) return { file, path, message };
+  return { file: `${file}:${loc.line}:${loc.column}`, path, message, line: loc.line, column: loc.column };
 }
 
 /** Same as loadWebAclFiles for already-parsed documents (tests, API use). */

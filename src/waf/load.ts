@@ -580,7 +580,12 @@ class Ctx {
       }
       case 'RegexPatternSetReferenceStatement': {
         const ti = this.text(b, tp);
-        const set = this.ref(b.ARN, join(tp, 'ARN'), this.res.regexSets, 'regex pattern set');
+        const set = this.ref(
+          b.ARN ?? b.Arn,
+          join(tp, b.ARN === undefined && b.Arn !== undefined ? 'Arn' : 'ARN'),
+          this.res.regexSets,
+          'regex pattern set',
+        );
         if (!set) return undefined;
         const regexes: RegExp[] = [];
         if (set.patterns.length > 10)
@@ -613,7 +618,12 @@ class Ctx {
         return out;
       }
       case 'IPSetReferenceStatement': {
-        const set = this.ref(b.ARN, join(tp, 'ARN'), this.res.ipSets, 'IP set');
+        const set = this.ref(
+          b.ARN ?? b.Arn,
+          join(tp, b.ARN === undefined && b.Arn !== undefined ? 'Arn' : 'ARN'),
+          this.res.ipSets,
+          'IP set',
+        );
         if (!set) return undefined;
         const cidrs: ParsedCidr[] = [];
         set.addresses.forEach((a, i) => {
@@ -784,7 +794,12 @@ class Ctx {
     let unknownOverridesAreErrors = true;
     let declared: unknown;
     if (kind === 'GROUP') {
-      const g = this.ref(b.ARN, join(p, 'ARN'), this.res.ruleGroups, 'rule group');
+      const g = this.ref(
+        b.ARN ?? b.Arn,
+        join(p, b.ARN === undefined && b.Arn !== undefined ? 'Arn' : 'ARN'),
+        this.res.ruleGroups,
+        'rule group',
+      );
       if (!g) return undefined;
       rulesJson = g.json.Rules;
       declared = g.json.Capacity;
