@@ -167,7 +167,19 @@ function evalOne(
   } catch (e) {
     d = { compliance: 'INSUFFICIENT_DATA', annotation: `could not evaluate: ${(e as Error).message}`, evidence: [] };
   }
-  const s = settle(d, tr.reads, t.ci);
+  let s: ReturnType<typeof settle>;
+  try {
+    s = settle(d, tr.reads, t.ci);
+  } catch (e) {
+    // Never a crash, never a false COMPLIANT: an evidence path we cannot follow leaves the verdict undecided.
+    s = {
+      decision: {
+        compliance: 'INSUFFICIENT_DATA',
+        annotation: `could not check the evidence for deploy-time values: ${(e as Error).message}`,
+        evidence: d.evidence,
+      },
+    };
+  }
   const first = s.unknown?.path ?? d.evidence[0]?.path;
   return { d: s.decision, at: first ? segments(first) : undefined };
 }
@@ -356,6 +368,19 @@ export interface IacScanResult {
 export async function scanPaths(paths: string[], opts: IacScanOptions = {}): Promise<IacScanResult> {
   const { files, errors } = expandPaths(paths);
   const templates: TemplateScan[] = [];
-  for (const f of files) templates.push(...scanTemplateTree(await loadTemplate(f, opts), opts));
+  for (const f of files) {
+    const tpl = await loadTemplate(f, opts);
+    try {
+      templates.push(...scanTemplateTree(tpl, opts));
+    } catch (e) {
+      // A defect in a mapping or rule must not hide the other templates: report it located at the file.
+      errors.push({
+        location: { file: f, line: 1, column: 1 },
+        severity: 'error',
+        code: 'scan-failed',
+        message: `scan failed: ${(e as Error).message}`,
+      });
+    }
+  }
   return { templates, errors };
 }

@@ -101,6 +101,7 @@ export function at(ci: ConfigItem, path: string): unknown {
   for (const s of segments(path)) {
     if (cur === null || typeof cur !== 'object' || isUnknown(cur)) return cur;
     const o = cur as Record<string, unknown>;
+    if (s === '') return undefined; // `[]` (any element) in an evidence path
     cur = s in o ? o[s] : o[s[0]!.toUpperCase() + s.slice(1)];
   }
   return cur;
