@@ -9,7 +9,7 @@
  */
 import type { LogRecord, LogType } from '../ingest/types.js';
 import { ALL_DETECTORS } from './detectors/index.js';
-import { aggregate, newFinding } from './finding.js';
+import { aggregate, detectorIdFor, newFinding } from './finding.js';
 import { type GeoLookup, NO_GEO } from './geo.js';
 import { bundledIntel, type ThreatIntel } from './intel.js';
 import type { AwsIpRanges } from './ip-ranges.js';
@@ -73,6 +73,13 @@ interface Running {
   windows: KeyedStateFactory;
 }
 
+interface TypeState {
+  list: Running[];
+  /** Newest event time seen (the watermark is this minus the allowed lateness). */
+  max: number;
+  lastExpiry: number;
+}
+
 const WINDOWS_META = 'windows';
 const WATERMARK_META = 'maxTimes';
 
@@ -82,10 +89,17 @@ export class DetectionEngine {
   /** CloudTrail detectors that only look at some event names, by event name. */
   private readonly byEventName = new Map<string, Running[]>();
   private readonly maxTime = new Map<LogType, number>();
-  private readonly lastExpiry = new Map<LogType, number>();
+  /** Per log type: its detectors, newest event time and last expiry, behind one lookup per record. */
+  private readonly types = new Map<LogType, TypeState>();
   private readonly lateness: number;
   private readonly store: StateStore;
   private readonly findings = new Map<string, Finding>();
+  /**
+   * Findings by aggregation key (account|region|type|key): a repeat hit on a known key only folds into the finding,
+   * without building a new one or hashing its id (the id is a SHA-256 of the same four parts).
+   */
+  private readonly byAggKey = new Map<string, Finding>();
+  private readonly detectorIds = new Map<string, string>();
   private readonly touched = new Set<string>();
   private readonly created = new Set<string>();
   private readonly suppressions: SuppressionRule[];
@@ -154,7 +168,7 @@ export class DetectionEngine {
         windows,
         shared,
         net,
-        watermark: () => (this.maxTime.get(this.currentType) ?? Number.NEGATIVE_INFINITY) - this.lateness,
+        watermark: () => this.watermark(),
         defaults: { accountId: this.accountId, region: this.region },
       };
       const running: Running = { detector, instance: detector.create(ctx), params, windows };
@@ -187,33 +201,54 @@ export class DetectionEngine {
     const st = this.stats;
     st.records++;
     st.byType[r.type] = (st.byType[r.type] ?? 0) + 1;
-    const list = this.byType.get(r.type);
-    if (list === undefined) return;
+    const ts = this.typeState(r.type);
+    if (ts === undefined) return;
     this.currentType = r.type;
     this.currentRecord = r;
     const t = r.time;
     if (Number.isNaN(t)) st.untimedRecords++;
-    else {
-      const max = this.maxTime.get(r.type);
-      if (max === undefined || t > max) {
-        this.maxTime.set(r.type, t);
-        const wm = t - this.lateness;
-        // Expiry is cheap (it pops from the front of each recency-ordered table) but there is no need to do it
-        // for every record: once per 10 s of event-time progress is plenty.
-        if (wm - (this.lastExpiry.get(r.type) ?? Number.NEGATIVE_INFINITY) >= 10_000) {
-          this.lastExpiry.set(r.type, wm);
-          for (const run of list) run.windows.expireAll(wm);
-          this.sharedStates.get(r.type)?.expireAll(wm);
-        }
-      } else if (t < max - this.lateness) st.lateRecords++;
-    }
-    this.dispatch(list, r);
+    else if (t > ts.max) {
+      ts.max = t;
+      const wm = t - this.lateness;
+      // Expiry is cheap (it pops from the front of each recency-ordered table) but there is no need to do it
+      // for every record: once per 10 s of event-time progress is plenty.
+      if (wm - ts.lastExpiry >= 10_000) {
+        ts.lastExpiry = wm;
+        for (const run of ts.list) run.windows.expireAll(wm);
+        this.sharedStates.get(r.type)?.expireAll(wm);
+      }
+    } else if (t < ts.max - this.lateness) st.lateRecords++;
+    this.dispatch(ts.list, r);
     if (r.type === 'cloudtrail' && this.byEventName.size > 0) {
       const name = r.fields.eventName;
       const named = typeof name === 'string' ? this.byEventName.get(name) : undefined;
       if (named) this.dispatch(named, r);
     }
     this.current = undefined;
+  }
+
+  /** The routing and watermark state of a log type (undefined when no detector reads it). */
+  private typeState(type: LogType): TypeState | undefined {
+    const ts = this.types.get(type);
+    if (ts !== undefined || this.types.has(type)) return ts;
+    const list = this.byType.get(type);
+    const created =
+      list === undefined
+        ? undefined
+        : {
+            list,
+            max: this.maxTime.get(type) ?? Number.NEGATIVE_INFINITY,
+            lastExpiry: Number.NEGATIVE_INFINITY,
+          };
+    this.types.set(type, created);
+    return created;
+  }
+
+  /** Watermark of the type being processed (max event time seen − allowed lateness). */
+  private watermark(): number {
+    const ts = this.types.get(this.currentType);
+    const max = ts?.max ?? this.maxTime.get(this.currentType) ?? Number.NEGATIVE_INFINITY;
+    return max - this.lateness;
   }
 
   private dispatch(list: Running[], r: LogRecord): void {
@@ -243,14 +278,42 @@ export class DetectionEngine {
     const rec = this.currentRecord;
     const account = sig.accountId ?? recordAccount(rec) ?? this.accountId;
     const region = sig.region ?? recordRegion(rec) ?? this.region;
-    const fresh = newFinding(sig, account, region, run.detector.meta.id, run.params);
+    // The id hashes exactly these parts (findingIdFor): same key, same finding.
+    const aggKey = `${account}|${region}|${sig.type}|${sig.key}`;
+    const known = this.byAggKey.get(aggKey);
+    if (known !== undefined) {
+      aggregate(known, sig);
+      this.touched.add(known.id);
+      return;
+    }
+    const fresh = newFinding(
+      sig,
+      account,
+      region,
+      run.detector.meta.id,
+      run.params,
+      this.detectorIdOf(account, region),
+    );
     const existing = this.findings.get(fresh.id);
-    if (existing) aggregate(existing, sig);
-    else {
+    if (existing) {
+      aggregate(existing, sig);
+      this.byAggKey.set(aggKey, existing);
+    } else {
       this.findings.set(fresh.id, fresh);
+      this.byAggKey.set(aggKey, fresh);
       this.created.add(fresh.id);
     }
     this.touched.add(fresh.id);
+  }
+
+  private detectorIdOf(account: string, region: string): string {
+    const k = `${account}|${region}`;
+    let id = this.detectorIds.get(k);
+    if (id === undefined) {
+      id = detectorIdFor(account, region);
+      this.detectorIds.set(k, id);
+    }
+    return id;
   }
 
   /** End of input: let detectors close open windows, apply suppressions, persist, and return this run's findings. */
@@ -289,6 +352,8 @@ export class DetectionEngine {
       ev.peak += t.peak;
       Object.assign(ev.states, t.states);
     }
+    for (const [type, ts] of this.types)
+      if (ts !== undefined && ts.max > Number.NEGATIVE_INFINITY) this.maxTime.set(type, ts.max);
     if (this.store.path !== undefined) {
       this.store.setMeta(WINDOWS_META, JSON.stringify(snap));
       this.store.setMeta(WATERMARK_META, JSON.stringify(Object.fromEntries(this.maxTime)));

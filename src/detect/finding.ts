@@ -34,9 +34,9 @@ export function newFinding(
   region: string,
   detector: string,
   params: Explanation['parameters'],
+  detectorId = detectorIdFor(accountId, region),
 ): Finding {
   const id = findingIdFor(accountId, region, sig.type, sig.key);
-  const detectorId = detectorIdFor(accountId, region);
   const first = sig.time;
   const last = sig.lastTime ?? sig.time;
   return {
