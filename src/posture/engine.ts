@@ -97,8 +97,13 @@ export function buildContext(
     }
   byType.set(ACCOUNT_TYPE, accounts);
   const collected = inv.collectedTypes;
+  const memos = new Map<string, unknown>();
   return {
     now,
+    memo: <T>(key: string, build: () => T): T => {
+      if (!memos.has(key)) memos.set(key, build());
+      return memos.get(key) as T;
+    },
     accounts,
     itemsOf: (t) => {
       used?.add(t);

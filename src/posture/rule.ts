@@ -65,6 +65,17 @@ export interface EvalContext {
   find(resourceType: string, resourceId: string): ConfigItem | undefined;
   /** False when the producer says this type was not collected (so "none found" would be a guess). */
   known(resourceType: string): boolean;
+  /**
+   * A value derived from the inventory (e.g. users by group), built once per evaluation run so that a rule which
+   * looks across a resource type stays linear. Optional: contexts that must observe every read (template scans
+   * track reads of deploy-time values) leave it out, and `derived` then builds the value on each call.
+   */
+  memo?<T>(key: string, build: () => T): T;
+}
+
+/** `ctx.memo` when the context has one, else build now. */
+export function derived<T>(ctx: EvalContext, key: string, build: () => T): T {
+  return ctx.memo ? ctx.memo(key, build) : build();
 }
 
 export interface Rule {

@@ -1,4 +1,5 @@
-import { compliant, defineRule, insufficient, nonCompliant, notApplicable } from '../../rule.js';
+import type { ConfigItem } from '../../model.js';
+import { compliant, defineRule, derived, insufficient, nonCompliant, notApplicable } from '../../rule.js';
 import { ELBV2, lbArn, lbType, WEBACL } from '../elb.js';
 import { arr, field } from '../util.js';
 
@@ -23,20 +24,24 @@ export const rule = defineRule(
     if (typeof own === 'string' && own !== '') acl = { id: own.split('/').pop() ?? own, arn: own };
     else {
       if (!ctx.known(WEBACL)) return insufficient('WAFv2 web ACLs were not collected');
-      const hit = ctx
-        .itemsOf(WEBACL)
-        .find((w) => arr(w.supplementaryConfiguration.AssociatedResources).some((r) => r === arn));
+      // Built once per run: the web ACL of each associated resource, and the ACLs whose associations are unknown.
+      const ix = derived(ctx, 'wafv2-webacl-associations', () => {
+        const byResource = new Map<string, ConfigItem>();
+        const unlistedIn = new Map<string, ConfigItem[]>();
+        for (const w of ctx.itemsOf(WEBACL)) {
+          const assoc = w.supplementaryConfiguration.AssociatedResources;
+          if (assoc === undefined) {
+            const key = `${w.awsAccountId}|${w.awsRegion}`;
+            unlistedIn.set(key, [...(unlistedIn.get(key) ?? []), w]);
+          } else for (const r of arr(assoc)) if (typeof r === 'string' && !byResource.has(r)) byResource.set(r, w);
+        }
+        return { byResource, unlistedIn };
+      });
+      const hit = ix.byResource.get(arn);
       if (hit) acl = { id: String(field(hit.configuration, 'id') ?? hit.resourceId), arn: hit.arn ?? '' };
       else {
         // A regional web ACL whose associations were not listed could be the one protecting this load balancer.
-        const unlisted = ctx
-          .itemsOf(WEBACL)
-          .filter(
-            (w) =>
-              w.awsRegion === ci.awsRegion &&
-              w.awsAccountId === ci.awsAccountId &&
-              w.supplementaryConfiguration.AssociatedResources === undefined,
-          );
+        const unlisted = ix.unlistedIn.get(`${ci.awsAccountId}|${ci.awsRegion}`) ?? [];
         if (unlisted.length > 0)
           return insufficient(
             `associations of web ACL(s) ${unlisted.map((w) => w.resourceName ?? w.resourceId).join(', ')} were not recorded`,

@@ -1,4 +1,4 @@
-import { compliant, defineRule, insufficient, nonCompliant } from '../../rule.js';
+import { compliant, defineRule, derived, insufficient, nonCompliant } from '../../rule.js';
 import { arr, field } from '../util.js';
 
 export const rule = defineRule(
@@ -18,10 +18,19 @@ export const rule = defineRule(
     let users: string[];
     if (own !== undefined) users = arr(own).map((u) => String(field(u, 'userName') ?? u));
     else if (ctx.known('AWS::IAM::User'))
-      users = ctx
-        .itemsOf('AWS::IAM::User')
-        .filter((u) => u.awsAccountId === ci.awsAccountId && arr(field(u.configuration, 'groupList')).includes(name))
-        .map((u) => String(field(u.configuration, 'userName') ?? u.resourceName ?? u.resourceId));
+      users =
+        derived(ctx, 'iam-users-by-group', () => {
+          // account|group → user names, built once per run (a scan per group would be quadratic).
+          const byGroup = new Map<string, string[]>();
+          for (const u of ctx.itemsOf('AWS::IAM::User'))
+            for (const g of arr(field(u.configuration, 'groupList'))) {
+              const key = `${u.awsAccountId}|${String(g)}`;
+              const list = byGroup.get(key) ?? [];
+              list.push(String(field(u.configuration, 'userName') ?? u.resourceName ?? u.resourceId));
+              byGroup.set(key, list);
+            }
+          return byGroup;
+        }).get(`${ci.awsAccountId}|${name}`) ?? [];
     else return insufficient('group membership not recorded');
     const ev = { path: 'supplementaryConfiguration.Users', value: users };
     return users.length === 0
