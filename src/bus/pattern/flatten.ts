@@ -198,9 +198,15 @@ export function merge(a: Membership | null, b: Membership | null): Membership | 
  */
 export class PathNode {
   readonly children = new Map<string, PathNode>();
+  /** The children again, as a list: few-children nodes are searched without building the key string. */
+  readonly childList: PathNode[] = [];
   /** Number of patterns reading a leaf at exactly this path. */
   wanted = 0;
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    /** The last path segment (never contains '.'). */
+    readonly key: string,
+  ) {}
 
   /** The node for `key` below this one (a dotted key descends several levels), if any pattern reads there. */
   child(key: string): PathNode | undefined {
@@ -216,13 +222,17 @@ export class PathNode {
 }
 
 export class PathTrie {
-  readonly root = new PathNode('');
+  readonly root = new PathNode('', '');
 
   add(path: string): void {
     let node = this.root;
     for (const part of path.split('.')) {
       let next = node.children.get(part);
-      if (!next) node.children.set(part, (next = new PathNode(node === this.root ? part : `${node.path}.${part}`)));
+      if (!next) {
+        next = new PathNode(node === this.root ? part : `${node.path}.${part}`, part);
+        node.children.set(part, next);
+        node.childList.push(next);
+      }
       node = next;
     }
     node.wanted++;
@@ -240,7 +250,9 @@ export class PathTrie {
     for (let i = trail.length - 1; i > 0; i--) {
       const node = trail[i];
       if (node.wanted > 0 || node.children.size > 0) break;
-      trail[i - 1].children.delete(parts[i - 1]);
+      const parent = trail[i - 1];
+      parent.children.delete(parts[i - 1]);
+      parent.childList.splice(parent.childList.indexOf(node), 1);
     }
   }
 }

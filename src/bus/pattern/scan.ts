@@ -70,7 +70,7 @@ class Scanner {
     }
     for (;;) {
       if (c !== 34) throw INVALID;
-      const child = node.child(this.key());
+      const child = this.child(node);
       if (this.ws() !== 58) throw INVALID;
       this.pos++;
       c = this.ws();
@@ -156,8 +156,12 @@ class Scanner {
     }
   }
 
-  /** A field name (at its opening quote), decoded; the cursor ends after the closing quote. */
-  key(): string {
+  /**
+   * The trie child named by the field name at `pos` (its opening quote), or undefined; the cursor ends after the
+   * closing quote. Plain names are compared in place against a few children; names with escapes or dots (which
+   * descend several levels) are decoded and looked up in full.
+   */
+  child(node: PathNode): PathNode | undefined {
     const t = this.text;
     const n = this.len;
     const start = this.pos + 1;
@@ -165,11 +169,18 @@ class Scanner {
       const c = t.charCodeAt(i);
       if (c === 34) {
         this.pos = i + 1;
-        return t.slice(start, i);
+        const kids = node.childList;
+        if (kids.length > 8) return node.children.get(t.slice(start, i));
+        const len = i - start;
+        for (let k = 0; k < kids.length; k++) {
+          const kid = kids[k];
+          if (kid.key.length === len && t.startsWith(kid.key, start)) return kid;
+        }
+        return undefined;
       }
-      if (c === 92 || c < 32) break;
+      if (c === 92 || c === 46 || c < 32) break;
     }
-    return this.string();
+    return node.child(this.string());
   }
 
   /** A string value (at its opening quote) with every JSON escape decoded. */
@@ -271,26 +282,27 @@ class Scanner {
     const t = this.text;
     let i = this.pos;
     if (c === 45) c = t.charCodeAt(++i);
+    // (c ^ 48) < 10 is one test for '0'..'9'; NaN (past the end) gives 48, not a digit.
     if (c === 48) {
       c = t.charCodeAt(++i);
-    } else if (c >= 49 && c <= 57) {
+    } else if ((c ^ 48) < 10) {
       do c = t.charCodeAt(++i);
-      while (c >= 48 && c <= 57);
+      while ((c ^ 48) < 10);
     } else {
       throw INVALID;
     }
     if (c === 46) {
       c = t.charCodeAt(++i);
-      if (!(c >= 48 && c <= 57)) throw INVALID;
+      if ((c ^ 48) >= 10) throw INVALID;
       do c = t.charCodeAt(++i);
-      while (c >= 48 && c <= 57);
+      while ((c ^ 48) < 10);
     }
-    if (c === 101 || c === 69) {
+    if ((c | 32) === 101) {
       c = t.charCodeAt(++i);
       if (c === 43 || c === 45) c = t.charCodeAt(++i);
-      if (!(c >= 48 && c <= 57)) throw INVALID;
+      if ((c ^ 48) >= 10) throw INVALID;
       do c = t.charCodeAt(++i);
-      while (c >= 48 && c <= 57);
+      while ((c ^ 48) < 10);
     }
     this.pos = i;
   }
