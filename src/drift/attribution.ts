@@ -4,7 +4,7 @@
  * an event is linked when the resource id matches and the property is among the drifted ones (or the whole
  * resource was deleted / is unmanaged). Failed calls (errorCode) changed nothing and are ignored.
  */
-import type { Attribution } from './types.js';
+import type { Attribution, PropertyDifference } from './types.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -217,6 +217,42 @@ export function toAttribution(ev: TrailEvent, paths: string[], reason: string): 
   return a;
 }
 
+/** CloudTrail's ipPermissions items as CloudFormation rules (one per source), for matching against a difference. */
+function trailRules(req: Obj): Obj[] {
+  const out: Obj[] = [];
+  for (const p of items(req.ipPermissions)) {
+    const base = { IpProtocol: get(p, 'ipProtocol'), FromPort: get(p, 'fromPort'), ToPort: get(p, 'toPort') };
+    for (const r of items(get(p, 'ipRanges'))) out.push({ ...base, CidrIp: get(r, 'cidrIp') });
+    for (const r of items(get(p, 'ipv6Ranges'))) out.push({ ...base, CidrIpv6: get(r, 'cidrIpv6') });
+    for (const g of items(get(p, 'groups'))) out.push({ ...base, SourceSecurityGroupId: get(g, 'groupId') });
+  }
+  return out;
+}
+
+const sameRule = (a: Obj, b: Obj) =>
+  ['IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'CidrIpv6', 'SourceSecurityGroupId'].every(
+    (k) => a[k] === undefined || b[k] === undefined || String(a[k]) === String(b[k]),
+  ) && String(a.IpProtocol) === String(b.IpProtocol);
+
+/** For security-group rule calls: the added/removed rule the request parameters name, if any. */
+function ruleMatch(ev: TrailEvent, diff: PropertyDifference): string | undefined {
+  const name = String(ev.fields.eventName);
+  if (!/SecurityGroup(Ingress|Egress)$/.test(name)) return undefined;
+  const value = name.startsWith('Authorize') ? diff.ActualValue : diff.ExpectedValue;
+  let rule: unknown;
+  try {
+    rule = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(rule)) return undefined;
+  const req = isObj(ev.fields.requestParameters) ? ev.fields.requestParameters : {};
+  const hit = trailRules(req).find((r) => sameRule(r, rule as Obj));
+  if (!hit) return undefined;
+  const src = hit.CidrIp ?? hit.CidrIpv6 ?? hit.SourceSecurityGroupId;
+  return `requestParameters.ipPermissions (${hit.IpProtocol} ${hit.FromPort}-${hit.ToPort} ${src}) is the ${diff.DifferenceType === 'ADD' ? 'added' : 'removed'} rule ${diff.PropertyPath}`;
+}
+
 /**
  * Events explaining a resource's drift: `ids` are the names the resource goes by (physical id, name, ARN);
  * `paths` the drifted property paths (empty = the whole resource: deleted or unmanaged).
@@ -224,7 +260,7 @@ export function toAttribution(ev: TrailEvent, paths: string[], reason: string): 
 export function attribute(
   events: readonly TrailEvent[],
   ids: ReadonlySet<string>,
-  paths: readonly string[],
+  diffs: readonly PropertyDifference[],
   whole: 'delete' | 'create' | undefined,
   since?: number,
 ): Attribution[] {
@@ -244,17 +280,20 @@ export function attribute(
       );
       continue;
     }
-    const touched = paths.filter((p) => {
-      const top = p.split('/')[1] ?? '';
+    const touched = diffs.filter((d) => {
+      const top = d.PropertyPath.split('/')[1] ?? '';
       return ev.effect.properties.includes(top) || ev.effect.properties.includes('*');
     });
     if (touched.length === 0) continue;
-    const props = [...new Set(touched.map((p) => p.split('/')[1]))].join(', ');
+    const props = [...new Set(touched.map((d) => d.PropertyPath.split('/')[1]))].join(', ');
+    const rules = touched.map((d) => ruleMatch(ev, d)).filter((m): m is string => m !== undefined);
+    // A rule call whose parameters name a rule that is not among the differences did not cause them.
+    const matched = rules.length > 0 ? touched.filter((d) => ruleMatch(ev, d) !== undefined) : touched;
     out.push(
       toAttribution(
         ev,
-        touched,
-        `${hit.param} = ${hit.id} names this resource; ${ev.fields.eventName} changes ${props}`,
+        matched.map((d) => d.PropertyPath),
+        `${hit.param} = ${hit.id} names this resource; ${ev.fields.eventName} changes ${props}${rules.length ? `; ${rules.join('; ')}` : ''}`,
       ),
     );
   }

@@ -237,13 +237,7 @@ export function detectDrift(input: DriftInput): DriftReport {
       const ci = d.PhysicalResourceId ? findCi(input.items, d.ResourceType, d.PhysicalResourceId) : undefined;
       for (const v of [ci?.resourceId, ci?.resourceName, ci?.arn]) if (v) ids.add(v);
       if (d.StackResourceDriftStatus === 'MODIFIED')
-        d.attribution = attribute(
-          input.events,
-          ids,
-          (d.PropertyDifferences ?? []).map((p) => p.PropertyPath),
-          undefined,
-          input.since,
-        );
+        d.attribution = attribute(input.events, ids, d.PropertyDifferences ?? [], undefined, input.since);
       else if (d.StackResourceDriftStatus === 'DELETED')
         d.attribution = attribute(input.events, ids, [], 'delete', input.since);
     }

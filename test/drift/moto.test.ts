@@ -262,7 +262,8 @@ describe.skipIf(!available)('vigil drift against a stack deployed on moto_server
       userAgent: 'aws-cli/2.9.19',
     });
     expect(ssh.reason).toBe(
-      `requestParameters.groupId = ${ids.WebSg} names this resource; AuthorizeSecurityGroupIngress changes SecurityGroupIngress`,
+      `requestParameters.groupId = ${ids.WebSg} names this resource; AuthorizeSecurityGroupIngress changes SecurityGroupIngress; ` +
+        'requestParameters.ipPermissions (tcp 22-22 0.0.0.0/0) is the added rule /SecurityGroupIngress/1',
     );
     expect(report.unmanaged[0]!.attribution!.map((a) => `${a.eventName} ${a.principalArn}`)).toEqual([
       `CreateSecurityGroup ${BOB}`,
