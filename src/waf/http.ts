@@ -21,6 +21,9 @@ export interface HttpWafOptions {
   /** Country header set by an upstream CDN (default `cloudfront-viewer-country`). */
   countryHeader?: string;
   httpSourceName?: string;
+  /** Headers carrying the client's JA3 / JA4 fingerprint (default CloudFront's `cloudfront-viewer-ja3/ja4-fingerprint`). */
+  ja3Header?: string;
+  ja4Header?: string;
 }
 
 /** Build the WAF's view of a Node request; `body` is what was read (possibly truncated), `bodyLength` the total. */
@@ -49,9 +52,9 @@ export function fromIncoming(
   };
   const country = req.headers[(opts.countryHeader ?? 'cloudfront-viewer-country').toLowerCase()];
   if (typeof country === 'string' && /^[A-Z]{2}$/.test(country)) init.country = country;
-  const ja3 = req.headers['cloudfront-viewer-ja3-fingerprint'];
+  const ja3 = req.headers[(opts.ja3Header ?? 'cloudfront-viewer-ja3-fingerprint').toLowerCase()];
   if (typeof ja3 === 'string') init.ja3 = ja3;
-  const ja4 = req.headers['cloudfront-viewer-ja4-fingerprint'];
+  const ja4 = req.headers[(opts.ja4Header ?? 'cloudfront-viewer-ja4-fingerprint').toLowerCase()];
   if (typeof ja4 === 'string') init.ja4 = ja4;
   if (body) init.body = body;
   const wr = makeRequest(init);
@@ -78,8 +81,10 @@ export function sendDecision(res: ServerResponse, d: Decision): void {
   res.end(body);
 }
 
-function evaluateSafely(engine: WafEngine, wr: WafRequest, opts: HttpWafOptions): Decision | 'error' {
+/** Build and evaluate the request; any failure (never expected) becomes 'error' so the caller applies failOpen. */
+function evaluateSafely(engine: WafEngine, build: () => WafRequest, opts: HttpWafOptions): Decision | 'error' {
   try {
+    const wr = build();
     const d = engine.evaluate(wr);
     if (opts.onLog) {
       const lo: { httpSourceName?: string } = {};
@@ -102,7 +107,7 @@ export function wafMiddleware(engine: WafEngine, opts: HttpWafOptions = {}) {
     const anyReq = req as IncomingMessage & { rawBody?: unknown; body?: unknown };
     const raw = anyReq.rawBody ?? anyReq.body;
     const body = Buffer.isBuffer(raw) ? raw : typeof raw === 'string' ? Buffer.from(raw) : undefined;
-    const d = evaluateSafely(engine, fromIncoming(req, opts, body), opts);
+    const d = evaluateSafely(engine, () => fromIncoming(req, opts, body), opts);
     if (d === 'error') {
       if (opts.failOpen) next();
       else {
@@ -163,7 +168,7 @@ export function startWafProxy(engine: WafEngine, opts: ProxyOptions): Promise<{ 
       return;
     }
     const inspect = body.body.subarray(0, engine.acl.bodyLimit);
-    const d = evaluateSafely(engine, fromIncoming(req, opts, inspect, body.length), opts);
+    const d = evaluateSafely(engine, () => fromIncoming(req, opts, inspect, body.length), opts);
     if (d === 'error' && !opts.failOpen) {
       res.writeHead(503, { 'content-type': 'text/plain' });
       res.end('WAF evaluation failed\n');
@@ -205,4 +210,58 @@ export function startWafProxy(engine: WafEngine, opts: ProxyOptions): Promise<{ 
       resolve({ server, port: (server.address() as AddressInfo).port });
     });
   });
+}
+
+/** The parts of Fastify's request/reply this plugin uses (Fastify itself is not a dependency of Vigil). */
+interface FastifyLikeRequest {
+  raw: IncomingMessage;
+  body?: unknown;
+  rawBody?: unknown;
+}
+interface FastifyLikeReply {
+  code(status: number): FastifyLikeReply;
+  header(name: string, value: string): FastifyLikeReply;
+  send(payload?: unknown): unknown;
+}
+interface FastifyLike {
+  addHook(
+    name: 'onRequest' | 'preHandler',
+    hook: (req: FastifyLikeRequest, reply: FastifyLikeReply, done: (err?: Error) => void) => void,
+  ): unknown;
+}
+
+/**
+ * Fastify plugin: `fastify.register(wafFastify(engine, opts))`. Evaluates in `onRequest` (headers, URI, query) or,
+ * with `inspectBody`, in `preHandler` after Fastify parsed the body — inspecting `request.rawBody` (e.g. from
+ * fastify-raw-body) or a string/Buffer body. Blocked requests get the WAF's response; evaluation failures follow
+ * `failOpen` (default closed: 503). Inserted `x-amzn-waf-*` headers go into `request.raw.headers`.
+ */
+export function wafFastify(engine: WafEngine, opts: HttpWafOptions & { inspectBody?: boolean } = {}) {
+  const plugin = (fastify: FastifyLike, _o: unknown, done: () => void) => {
+    fastify.addHook(opts.inspectBody ? 'preHandler' : 'onRequest', (req, reply, next) => {
+      const raw = req.rawBody ?? (opts.inspectBody ? req.body : undefined);
+      const body = Buffer.isBuffer(raw) ? raw : typeof raw === 'string' ? Buffer.from(raw) : undefined;
+      const d = evaluateSafely(engine, () => fromIncoming(req.raw, opts, body), opts);
+      if (d === 'error') {
+        if (opts.failOpen) next();
+        else reply.code(503).header('content-type', 'text/plain').send('WAF evaluation failed\n');
+        return;
+      }
+      if (d.response && d.action !== 'ALLOW') {
+        const r = d.response;
+        reply.code(r.status);
+        for (const [n, v] of r.headers) reply.header(n, v);
+        if (r.contentType) reply.header('content-type', r.contentType);
+        else if (!r.body) reply.header('content-type', 'text/plain');
+        reply.send(r.body ?? (d.action === 'BLOCK' ? 'Forbidden\n' : ''));
+        return;
+      }
+      for (const [n, v] of d.requestHeadersInserted) req.raw.headers[n.toLowerCase()] = v;
+      next();
+    });
+    done();
+  };
+  // Fastify's plugin encapsulation: hooks must apply to the parent scope (what fastify-plugin's skip-override does).
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
 }
