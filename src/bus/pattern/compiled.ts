@@ -411,6 +411,8 @@ export class PatternIndex<T = string> {
   private stamps = new Int32Array(64);
   private epoch = 0;
   private seq = 0;
+  /** The flattened leaves of text events (reused: matching is synchronous). */
+  private readonly textFlat = new Flat();
   /** Candidate sub-patterns of the event being matched (reused: matching is synchronous). */
   private readonly candidates: number[] = [];
   /** Collects a candidate once per event; made once, not per event. */
@@ -474,7 +476,9 @@ export class PatternIndex<T = string> {
    * included). Invalid JSON or a non-object gives `parseEvent`'s error message.
    */
   matchJson(text: string): { ok: true; ids: T[] } | { ok: false; error: string } {
-    const flat = new Flat();
+    const flat = this.textFlat;
+    flat.fields.clear();
+    flat.arrays = false;
     if (scanEvent(text, this.paths, flat)) return { ok: true, ids: this.matchFlat(flat) };
     // The slow path owns the error text (Jackson's wording and location); it also guards against the scanner
     // ever rejecting something the tree parser accepts.

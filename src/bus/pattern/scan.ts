@@ -20,6 +20,8 @@ export interface LeafCollector {
   add(path: string, leaf: Leaf): void;
 }
 
+const IGNORE: LeafCollector = { add() {} };
+
 /** Thrown (one shared instance, no stack) to unwind on the first syntax error. */
 const INVALID = { invalid: true };
 
@@ -29,17 +31,22 @@ const OBJ = 1;
 const ARR = 2;
 
 class Scanner {
+  text = '';
+  len = 0;
   pos = 0;
   arrays = 0;
-  readonly len: number;
-  /** Container stack of the skipper (OBJ/ARR per depth), reused across values. */
+  sink: LeafCollector = IGNORE;
+  /** Container stack of the skipper (OBJ/ARR per depth), kept across values and calls. */
   stack: Uint8Array = new Uint8Array(64);
 
-  constructor(
-    readonly text: string,
-    readonly sink: LeafCollector,
-  ) {
+  /** Point the (reused) scanner at a new text: scanning is synchronous, so one instance serves every call. */
+  reset(text: string, sink: LeafCollector): this {
+    this.text = text;
     this.len = text.length;
+    this.pos = 0;
+    this.arrays = 0;
+    this.sink = sink;
+    return this;
   }
 
   /** Skip whitespace; returns the next char code (-1 at the end). */
@@ -404,6 +411,8 @@ class Scanner {
   }
 }
 
+const SCANNER = new Scanner();
+
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
@@ -416,7 +425,7 @@ function hexValue(c: number): number {
  * JSON object (then nothing useful was emitted: callers discard partial results and report the tree parser's error).
  */
 export function scanEvent(text: string, trie: PathTrie, sink: LeafCollector): boolean {
-  const s = new Scanner(text, sink);
+  const s = SCANNER.reset(text, sink);
   try {
     if (s.ws() !== 123) return false;
     s.object(trie.root, NO_MEMBERSHIP);
@@ -424,14 +433,15 @@ export function scanEvent(text: string, trie: PathTrie, sink: LeafCollector): bo
   } catch (e) {
     if (e === INVALID) return false;
     throw e;
+  } finally {
+    // Do not keep the last event (or the caller's collector) alive through the shared scanner.
+    s.reset('', IGNORE);
   }
 }
 
-const IGNORE: LeafCollector = { add() {} };
-
 /** Validate JSON text of any type without building anything (the scanner's skipper alone). */
 export function isValidJson(text: string): boolean {
-  const s = new Scanner(text, IGNORE);
+  const s = SCANNER.reset(text, IGNORE);
   try {
     const c = s.ws();
     if (c === -1) return false;
@@ -440,5 +450,8 @@ export function isValidJson(text: string): boolean {
   } catch (e) {
     if (e === INVALID) return false;
     throw e;
+  } finally {
+    // Do not keep the last event (or the caller's collector) alive through the shared scanner.
+    s.reset('', IGNORE);
   }
 }
