@@ -59,6 +59,7 @@ import { rule as userMfa } from './iam-user-mfa-enabled/index.js';
 import { rule as userNoPolicies } from './iam-user-no-policies-check/index.js';
 import { rule as unusedCredentials } from './iam-user-unused-credentials-check/index.js';
 import { rule as kmsNotDeleted } from './kms-cmk-not-scheduled-for-deletion/index.js';
+import { rule as kmsKeyPolicyNoPublicAccess } from './kms-key-policy-no-public-access/index.js';
 import { rule as lambdaDlq } from './lambda-dlq-check/index.js';
 import { rule as lambdaPublic } from './lambda-function-public-access-prohibited/index.js';
 import { rule as lambdaVpc } from './lambda-inside-vpc/index.js';
@@ -206,14 +207,8 @@ export const ALL_RULES: readonly Rule[] = [
   rdsClusterMultiAz,
   cfCustomCert,
   cfFailover,
+  kmsKeyPolicyNoPublicAccess,
 ];
-
-/**
- * Implemented and tested but not yet registered: the CloudFormation adapter (src/cfn/scan/adapter) does not map
- * AWS::KMS::Key KeyPolicy into supplementaryConfiguration.KeyPolicy, so every template key would be INSUFFICIENT_DATA.
- * Register it here once the adapter maps the property (absent KeyPolicy = AWS's default root-only policy).
- */
-export { rule as kmsKeyPolicyNoPublicAccess } from './kms-key-policy-no-public-access/index.js';
 
 const byKey = new Map<string, Rule>();
 for (const r of ALL_RULES) {

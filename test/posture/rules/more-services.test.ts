@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/posture/engine.js';
 import type { ConfigItem } from '../../../src/posture/model.js';
-import { kmsKeyPolicyNoPublicAccess } from '../../../src/posture/rules/index.js';
+import { rule as kmsKeyPolicyNoPublicAccess } from '../../../src/posture/rules/kms-key-policy-no-public-access/index.js';
 import { ACCOUNT, ci, NOW, one } from '../helpers.js';
 
 const V2 = 'AWS::ElasticLoadBalancingV2::LoadBalancer';

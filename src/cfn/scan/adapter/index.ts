@@ -527,6 +527,21 @@ const kmsKey: Mapper = (r, p, env) => {
   };
   t.ci.supplementaryConfiguration.KeyRotationStatus = p.EnableKeyRotation ?? false;
   origin(t, 'supplementaryConfiguration.KeyRotationStatus', ['EnableKeyRotation']);
+  // Without KeyPolicy, CloudFormation gives the key AWS's default policy: the account root, nothing else.
+  t.ci.supplementaryConfiguration.KeyPolicy = p.KeyPolicy ?? {
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [
+      {
+        Sid: 'Enable IAM User Permissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${env.partition}:iam::${env.account}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  };
+  if (p.KeyPolicy !== undefined) origin(t, 'supplementaryConfiguration.KeyPolicy', ['KeyPolicy']);
   return t;
 };
 
