@@ -100,14 +100,14 @@ type Converter = (ci: ConfigItem, all: readonly ConfigItem[]) => Obj;
 const CONVERTERS: Record<string, Converter> = {
   'AWS::EC2::SecurityGroup': (ci) => {
     const c = ci.configuration;
-    return clean({
+    return {
       GroupDescription: c.description,
       GroupName: c.groupName,
       VpcId: c.vpcId,
       SecurityGroupIngress: sgRules(arr(c.ipPermissions), false),
       SecurityGroupEgress: sgRules(arr(c.ipPermissionsEgress), true),
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::S3::Bucket': (ci) => {
     const s = ci.supplementaryConfiguration;
@@ -115,7 +115,7 @@ const CONVERTERS: Record<string, Converter> = {
     const ver = s.BucketVersioningConfiguration;
     const pab = s.PublicAccessBlockConfiguration;
     const log = s.BucketLoggingConfiguration;
-    return clean({
+    return {
       BucketName: ci.resourceName ?? ci.configuration.name,
       BucketEncryption:
         isObj(enc) && arr(enc.rules).length > 0
@@ -149,12 +149,12 @@ const CONVERTERS: Record<string, Converter> = {
           ? clean({ DestinationBucketName: log.destinationBucketName, LogFilePrefix: log.logFilePrefix ?? undefined })
           : undefined,
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::IAM::Role': (ci) => {
     const c = ci.configuration;
     const pb = isObj(c.permissionsBoundary) ? c.permissionsBoundary.permissionsBoundaryArn : undefined;
-    return clean({
+    return {
       RoleName: c.roleName ?? ci.resourceName,
       Path: c.path,
       Description: c.description,
@@ -164,13 +164,13 @@ const CONVERTERS: Record<string, Converter> = {
       Policies: inlinePolicies(c.rolePolicyList),
       PermissionsBoundary: pb,
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::IAM::User': (ci) => {
     const c = ci.configuration;
     const pb = isObj(c.permissionsBoundary) ? c.permissionsBoundary.permissionsBoundaryArn : undefined;
     const policies = inlinePolicies(c.userPolicyList);
-    return clean({
+    return {
       UserName: c.userName ?? ci.resourceName,
       Path: c.path,
       Groups: Array.isArray(c.groupList) ? c.groupList : undefined,
@@ -179,26 +179,26 @@ const CONVERTERS: Record<string, Converter> = {
       Policies: policies.length > 0 || arr(c.userPolicyList).length === 0 ? policies : undefined,
       PermissionsBoundary: pb,
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::IAM::ManagedPolicy': (ci) => {
     const c = ci.configuration;
     const def = arr(c.policyVersionList)
       .filter(isObj)
       .find((v) => v.isDefaultVersion === true);
-    return clean({
+    return {
       ManagedPolicyName: c.policyName ?? ci.resourceName,
       Path: c.path,
       Description: c.description,
       PolicyDocument: def ? policyDoc(def.document) : undefined,
-    });
+    };
   },
   'AWS::EC2::Instance': (ci, all) => {
     const c = ci.configuration;
     const sgs = arr(c.securityGroups).filter(isObj);
     const sgName = (id: unknown) =>
       all.find((x) => x.resourceType === 'AWS::EC2::SecurityGroup' && x.resourceId === id)?.resourceName;
-    return clean({
+    return {
       InstanceType: c.instanceType,
       ImageId: c.imageId,
       KeyName: c.keyName,
@@ -209,26 +209,26 @@ const CONVERTERS: Record<string, Converter> = {
       EbsOptimized: c.ebsOptimized,
       IamInstanceProfile: isObj(c.iamInstanceProfile) ? c.iamInstanceProfile.arn : undefined,
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::EC2::VPC': (ci) => {
     const c = ci.configuration;
-    return clean({ CidrBlock: c.cidrBlock, InstanceTenancy: c.instanceTenancy, Tags: cfnTags(ci) });
+    return { CidrBlock: c.cidrBlock, InstanceTenancy: c.instanceTenancy, Tags: cfnTags(ci) };
   },
   'AWS::EC2::Subnet': (ci) => {
     const c = ci.configuration;
-    return clean({
+    return {
       VpcId: c.vpcId,
       CidrBlock: c.cidrBlock,
       AvailabilityZone: c.availabilityZone,
       MapPublicIpOnLaunch: c.mapPublicIpOnLaunch,
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::KMS::Key': (ci) => {
     const c = ci.configuration;
     const s = ci.supplementaryConfiguration;
-    return clean({
+    return {
       Description: c.description,
       KeyUsage: c.keyUsage,
       KeySpec: c.keySpec ?? c.customerMasterKeySpec,
@@ -237,7 +237,7 @@ const CONVERTERS: Record<string, Converter> = {
       EnableKeyRotation: typeof s.KeyRotationStatus === 'boolean' ? s.KeyRotationStatus : undefined,
       KeyPolicy: s.KeyPolicy === undefined ? undefined : policyDoc(s.KeyPolicy),
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::DynamoDB::Table': (ci, _all) => {
     const c = ci.configuration;
@@ -249,7 +249,7 @@ const CONVERTERS: Record<string, Converter> = {
       isObj(pitr) && isObj(pitr.pointInTimeRecoveryDescription)
         ? pitr.pointInTimeRecoveryDescription.pointInTimeRecoveryStatus
         : undefined;
-    return clean({
+    return {
       TableName: c.tableName,
       BillingMode: billing ?? (pt && Number(pt.readCapacityUnits) > 0 ? 'PROVISIONED' : undefined),
       KeySchema: arr(c.keySchema)
@@ -272,13 +272,13 @@ const CONVERTERS: Record<string, Converter> = {
         pitrStatus === undefined ? undefined : { PointInTimeRecoveryEnabled: pitrStatus === 'ENABLED' },
       DeletionProtectionEnabled: c.deletionProtectionEnabled,
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::Lambda::Function': (ci) => {
     const c = ci.configuration;
     const env = isObj(c.environment) ? c.environment.variables : undefined;
     const vpc = isObj(c.vpcConfig) ? c.vpcConfig : undefined;
-    return clean({
+    return {
       FunctionName: c.functionName,
       Runtime: c.runtime,
       Handler: c.handler,
@@ -291,11 +291,11 @@ const CONVERTERS: Record<string, Converter> = {
       Architectures: c.architectures,
       TracingConfig: isObj(c.tracingConfig) ? { Mode: c.tracingConfig.mode } : undefined,
       Tags: cfnTags(ci),
-    });
+    };
   },
   'AWS::RDS::DBInstance': (ci) => {
     const c = ci.configuration;
-    return clean({
+    return {
       DBInstanceIdentifier: c.dBInstanceIdentifier ?? c.dbInstanceIdentifier,
       DBInstanceClass: c.dBInstanceClass ?? c.dbInstanceClass,
       Engine: c.engine,
@@ -313,7 +313,7 @@ const CONVERTERS: Record<string, Converter> = {
         .filter(isObj)
         .map((g) => g.vpcSecurityGroupId),
       Tags: cfnTags(ci),
-    });
+    };
   },
 };
 
@@ -337,10 +337,19 @@ export function findCi(items: readonly ConfigItem[], cfnType: string, physicalId
   );
 }
 
-/** Actual CloudFormation properties of one resource, or undefined for types without a converter. */
-export function actualProperties(cfnType: string, ci: ConfigItem, all: readonly ConfigItem[]): Obj | undefined {
+/**
+ * Actual CloudFormation properties of one resource (absent values removed) and the top-level properties Vigil
+ * reads for the type (a template property outside `reads` cannot be compared); undefined for unsupported types.
+ */
+export function actualProperties(
+  cfnType: string,
+  ci: ConfigItem,
+  all: readonly ConfigItem[],
+): { props: Obj; reads: ReadonlySet<string> } | undefined {
   const conv = CONVERTERS[cfnType];
-  return conv ? conv(ci, all) : undefined;
+  if (!conv) return undefined;
+  const raw = conv(ci, all);
+  return { reads: new Set(Object.keys(raw)), props: clean(raw) };
 }
 
 /**

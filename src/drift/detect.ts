@@ -181,7 +181,13 @@ export function detectDrift(input: DriftInput): DriftReport {
       const ci = findCi(input.items, r.type, id);
       if (ci) {
         managed.add(`${ci.resourceType}|${ci.resourceId}`);
-        actual = actualProperties(r.type, ci, input.items);
+        const got = actualProperties(r.type, ci, input.items);
+        actual = got?.props;
+        for (const k of Object.keys(expected))
+          if (got && !got.reads.has(k)) {
+            delete expected[k];
+            notes.push(`/${k}: not compared: Vigil does not read ${k} of ${r.type}`);
+          }
       }
     }
     if (!actual || (r.type === 'AWS::IAM::Policy' && actual.PolicyName === undefined)) {

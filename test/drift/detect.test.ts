@@ -286,4 +286,18 @@ describe('detectDrift', () => {
       'CreateBucket',
     ]);
   });
+
+  it('a template property Vigil does not read is skipped with a note, not reported as removed', () => {
+    const t = resolveTemplateText(
+      'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: stray\n      OwnershipControls: {Rules: [{ObjectOwnership: BucketOwnerEnforced}]}\n',
+      'b.yaml',
+    );
+    const r = detectDrift({ template: t, stackName: 'b', items });
+    const b = r.StackResourceDrifts[0]!;
+    expect(b.StackResourceDriftStatus).toBe('IN_SYNC');
+    expect(b.notes).toEqual([
+      '/OwnershipControls: not compared: Vigil does not read OwnershipControls of AWS::S3::Bucket',
+    ]);
+    expect(b.ExpectedProperties).toBe('{"BucketName":"stray"}');
+  });
 });
