@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { compileForEval, decide, type EvalPolicy } from '../src/netfw/evaluate.js';
-import type { Observation } from '../src/netfw/observe.js';
+import { type Observation, withStableShape } from '../src/netfw/observe.js';
 import { parseRules } from '../src/netfw/parse.js';
 import { loadRuleGroup } from '../src/netfw/rule-group.js';
 import { defaultVars } from '../src/netfw/vars.js';
@@ -105,10 +105,13 @@ export function benchLookups() {
     // A third hit exactly, a third hit a subdomain (only suffix targets match it), a third miss.
     const name = i % 3 === 0 ? t.replace(/^\./, '') : i % 3 === 1 ? `www.${t.replace(/^\./, '')}` : domain(r, 99_999);
     const common = { time: 0, src: `10.0.${i & 255}.${(i >> 8) & 255}`, srcPort: 40_000 + (i & 1023), origin };
+    // Shaped as observationsOf delivers them (one hidden class per kind).
     obs.push(
-      i % 2 === 0
-        ? { ...common, kind: 'dns', query: name, dst: '10.0.0.2', dstPort: 53, proto: 17, logType: 'route53resolver' }
-        : { ...common, kind: 'tls', sni: name, dst: '198.51.100.7', dstPort: 443, proto: 6, logType: 'alb' },
+      withStableShape(
+        i % 2 === 0
+          ? { ...common, kind: 'dns', query: name, dst: '10.0.0.2', dstPort: 53, proto: 17, logType: 'route53resolver' }
+          : { ...common, kind: 'tls', sni: name, dst: '198.51.100.7', dstPort: 443, proto: 6, logType: 'alb' },
+      ),
     );
   }
   const N = 400_000;
@@ -171,21 +174,23 @@ function benchFlows() {
     const rule = rules[Math.floor(r() * rules.length)] as (typeof rules)[number];
     const hit = i % 2 === 0;
     const net = rule.RuleDefinition.MatchAttributes.Sources[0]?.AddressDefinition.replace(/\.0\/24$/, '');
-    obs.push({
-      kind: 'flow',
-      time: 0,
-      src: hit
-        ? `${net}.${1 + (i & 127)}`
-        : `10.${1 + Math.floor(r() * 200)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`,
-      srcPort: 40_000 + (i & 1023),
-      dst: `203.0.113.${i & 255}`,
-      dstPort: hit
-        ? (rule.RuleDefinition.MatchAttributes.DestinationPorts[0]?.FromPort as number)
-        : 1 + Math.floor(r() * 1200),
-      proto: 6,
-      origin,
-      logType: 'vpcflow',
-    });
+    obs.push(
+      withStableShape({
+        kind: 'flow',
+        time: 0,
+        src: hit
+          ? `${net}.${1 + (i & 127)}`
+          : `10.${1 + Math.floor(r() * 200)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`,
+        srcPort: 40_000 + (i & 1023),
+        dst: `203.0.113.${i & 255}`,
+        dstPort: hit
+          ? (rule.RuleDefinition.MatchAttributes.DestinationPorts[0]?.FromPort as number)
+          : 1 + Math.floor(r() * 1200),
+        proto: 6,
+        origin,
+        logType: 'vpcflow',
+      }),
+    );
   }
   const N = 200_000;
   let drops = 0;

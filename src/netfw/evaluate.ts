@@ -91,6 +91,17 @@ export interface CompiledRule {
   protos?: number[];
   buffers: [string, string, BufferMatcher][];
   priority: number;
+  /** Set when the rule is one exact/dotprefix-suffix content on a name buffer: the domain index holds it. */
+  nameKey?: NameKey;
+  /** Source, destination and both port sets are everything: the header matches any observation. */
+  headerAll?: boolean;
+}
+
+/** Index key of a name rule; `nocase` rules are decided by the lookup alone (with their header). */
+export interface NameKey {
+  key: string;
+  suffix: boolean;
+  nocase: boolean;
 }
 
 export interface NotEvaluable {
@@ -176,7 +187,7 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
     if (!c.ok) return c.reason;
     buffers.push([b, (BUFFER_FIELD[b] as [Kind, string])[1], c.value]);
   }
-  return {
+  const out: CompiledRule = {
     rule,
     group,
     order,
@@ -190,6 +201,22 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
     buffers,
     priority: rule.priority ?? 255,
   };
+  const k = indexKey(out);
+  if (k) out.nameKey = k;
+  if (isAll(out.src) && isAll(out.dst) && isAllPorts(out.srcPorts) && isAllPorts(out.dstPorts)) out.headerAll = true;
+  return out;
+}
+
+function isAll(s: AddrSet): boolean {
+  const a = s.v4[0];
+  const b = s.v6[0];
+  return (
+    s.v4.length === 1 && s.v6.length === 1 && a?.[0] === 0 && a[1] === 0xffffffff && b?.[0] === 0n && b[1] === V6_MAX
+  );
+}
+const V6_MAX = (1n << 128n) - 1n;
+function isAllPorts(r: Ranges<number>): boolean {
+  return r.length === 1 && r[0]?.[0] === 0 && r[0][1] === 65535;
 }
 
 /** Header texts repeat across thousands of rules ($HOME_NET, any): resolve each once per variable set. */
@@ -222,10 +249,16 @@ function headerMatches(c: CompiledRule, o: Observation, reverse: boolean): boole
   return true;
 }
 
+/** Protocol and header (either direction for `<>`) of `c` admit `o`. */
+function headerOk(c: CompiledRule, o: Observation): boolean {
+  if (c.protos && o.proto !== undefined && !c.protos.includes(o.proto)) return false;
+  if (c.headerAll) return true;
+  return headerMatches(c, o, false) || (c.bidirectional && headerMatches(c, o, true));
+}
+
 export function ruleMatches(c: CompiledRule, o: Observation): boolean {
   if (c.kind !== o.kind) return false;
-  if (c.protos && o.proto !== undefined && !c.protos.includes(o.proto)) return false;
-  if (!headerMatches(c, o, false) && !(c.bidirectional && headerMatches(c, o, true))) return false;
+  if (!headerOk(c, o)) return false;
   for (const [, field, m] of c.buffers) {
     const v = (o as unknown as Record<string, unknown>)[field];
     if (typeof v !== 'string' || !m(v)) return false;
@@ -278,15 +311,11 @@ const RANK: Record<string, number> = { pass: 0, drop: 1, reject: 2, alert: 3 };
 
 function hit(c: CompiledRule, action: string): AlertHit {
   const r = c.rule;
-  return {
-    sid: r.sid,
-    rev: r.rev,
-    msg: r.msg,
-    ...(r.classtype ? { classtype: r.classtype } : {}),
-    ...(r.priority !== undefined ? { priority: r.priority } : {}),
-    group: c.group,
-    action,
-  };
+  // Fixed property order and no spreads: one object shape, no temporaries.
+  const h: AlertHit = { sid: r.sid, rev: r.rev, msg: r.msg, group: c.group, action };
+  if (r.classtype) h.classtype = r.classtype;
+  if (r.priority !== undefined) h.priority = r.priority;
+  return h;
 }
 
 /** A stateless rule with its CIDR lists resolved once to numeric ranges (undefined = any). */
@@ -436,56 +465,80 @@ export function decide(p: EvalPolicy, o: Observation): Decision {
   return stateful(p, o, unknown);
 }
 
+/**
+ * Does `c` (a candidate of group `g` for `o`) match? A rule the domain index found through its name key is decided by
+ * that lookup when it ignores case (or the name is lower-case already): only its header is left to check.
+ */
+function candidateMatches(c: CompiledRule, o: Observation, viaIndex: boolean, nameIsLower: boolean): boolean {
+  const k = c.nameKey;
+  if (viaIndex && k !== undefined && (k.nocase || nameIsLower)) return headerOk(c, o);
+  return ruleMatches(c, o);
+}
+
 function stateful(p: EvalPolicy, o: Observation, unknown: string[]): Decision {
-  const alerts: AlertHit[] = [];
+  const name = nameOf(o);
+  const lower = name?.toLowerCase();
+  const nameIsLower = name !== undefined && name === lower;
+  let alerts: AlertHit[] | undefined;
   if (p.ruleOrder === 'STRICT_ORDER') {
-    for (const g of p.statefulGroups)
-      for (const c of candidates(g, o)) {
-        if (!ruleMatches(c, o)) continue;
+    for (const g of p.statefulGroups) {
+      const list = lookup(g, o, lower);
+      const viaIndex = list !== g.rules;
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i] as CompiledRule;
+        if (!candidateMatches(c, o, viaIndex, nameIsLower)) continue;
         let action = c.rule.action;
         if (g.dropToAlert && (action === 'drop' || action === 'reject')) action = 'alert';
-        if (action !== 'pass' && !c.rule.noalert) alerts.push(hit(c, action));
+        if (action !== 'pass' && !c.rule.noalert) (alerts ??= []).push(hit(c, action));
         if (action !== 'alert')
           return {
             verdict: action as Action,
             decidedBy: `sid ${c.rule.sid} (${g.label})`,
             sid: c.rule.sid,
-            alerts,
+            alerts: alerts ?? [],
             unknown,
           };
       }
-    return strictDefault(p, o, alerts, unknown);
+    }
+    return strictDefault(p, o, alerts ?? [], unknown);
   }
   // Action order: pass > drop > reject > alert across all groups; within one action the priority keyword, then order.
-  let best: { c: CompiledRule; action: string; gi: number } | undefined;
+  let bestC: CompiledRule | undefined;
+  let bestAction = '';
+  let bestGi = 0;
   for (let gi = 0; gi < p.statefulGroups.length; gi++) {
     const g = p.statefulGroups[gi] as StatefulGroup;
-    for (const c of candidates(g, o)) {
-      if (!ruleMatches(c, o)) continue;
+    const list = lookup(g, o, lower);
+    const viaIndex = list !== g.rules;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i] as CompiledRule;
+      if (!candidateMatches(c, o, viaIndex, nameIsLower)) continue;
       let action = c.rule.action;
       if (g.dropToAlert && (action === 'drop' || action === 'reject')) action = 'alert';
       if (
-        !best ||
-        (RANK[action] as number) < (RANK[best.action] as number) ||
-        (action === best.action && (c.priority < best.c.priority || (c.priority === best.c.priority && gi < best.gi)))
-      )
-        best = { c, action, gi };
-      if (action !== 'pass' && !c.rule.noalert) alerts.push(hit(c, action));
+        bestC === undefined ||
+        (RANK[action] as number) < (RANK[bestAction] as number) ||
+        (action === bestAction && (c.priority < bestC.priority || (c.priority === bestC.priority && gi < bestGi)))
+      ) {
+        bestC = c;
+        bestAction = action;
+        bestGi = gi;
+      }
+      if (action !== 'pass' && !c.rule.noalert) (alerts ??= []).push(hit(c, action));
     }
   }
-  if (!best)
-    return { verdict: 'pass', decidedBy: 'no stateful rule matched (default action order passes)', alerts, unknown };
-  const b = best as { c: CompiledRule; action: string; gi: number };
+  if (bestC === undefined)
+    return {
+      verdict: 'pass',
+      decidedBy: 'no stateful rule matched (default action order passes)',
+      alerts: [],
+      unknown,
+    };
+  const sid = bestC.rule.sid;
+  const decidedBy = `sid ${sid} (${bestC.group})`;
   // A pass match stops inspection of the flow: no alert from other rules is raised.
-  if (b.action === 'pass')
-    return { verdict: 'pass', decidedBy: `sid ${b.c.rule.sid} (${b.c.group})`, sid: b.c.rule.sid, alerts: [], unknown };
-  return {
-    verdict: b.action as Action,
-    decidedBy: `sid ${b.c.rule.sid} (${b.c.group})`,
-    sid: b.c.rule.sid,
-    alerts,
-    unknown,
-  };
+  if (bestAction === 'pass') return { verdict: 'pass', decidedBy, sid, alerts: [], unknown };
+  return { verdict: bestAction as Action, decidedBy, sid, alerts: alerts ?? [], unknown };
 }
 
 function strictDefault(p: EvalPolicy, o: Observation, alerts: AlertHit[], unknown: string[]): Decision {
@@ -528,7 +581,7 @@ const INDEXES = new WeakMap<StatefulGroup, GroupIndex>();
 /** Below this many rules a scan is as fast as the index. */
 const INDEX_MIN_RULES = 32;
 
-function indexKey(c: CompiledRule): { key: string; suffix: boolean } | undefined {
+function indexKey(c: CompiledRule): NameKey | undefined {
   const ms = c.rule.matches;
   if (ms.length !== 1 || c.buffers.length !== 1) return undefined;
   const m = ms[0];
@@ -539,15 +592,15 @@ function indexKey(c: CompiledRule): { key: string; suffix: boolean } | undefined
   if (!m.nocase && m.bytes !== m.bytes.toLowerCase()) return undefined;
   const t = m.transforms;
   if (t.length === 1 && t[0] === 'dotprefix' && m.bytes.startsWith('.') && !m.startswith)
-    return { key: m.bytes.slice(1).toLowerCase(), suffix: true };
-  if (t.length === 0 && m.startswith) return { key: m.bytes.toLowerCase(), suffix: false };
+    return { key: m.bytes.slice(1).toLowerCase(), suffix: true, nocase: m.nocase };
+  if (t.length === 0 && m.startswith) return { key: m.bytes.toLowerCase(), suffix: false, nocase: m.nocase };
   return undefined;
 }
 
 function buildIndex(g: StatefulGroup): GroupIndex {
   const ix: GroupIndex = { byKind: {}, rest: [] };
   for (const c of g.rules) {
-    const k = indexKey(c);
+    const k = c.nameKey;
     if (!k) {
       ix.rest.push(c);
       continue;
@@ -567,6 +620,14 @@ function nameOf(o: Observation): string | undefined {
 
 /** Rules of `g` that could match `o`, in rule order (exported for the equivalence test). */
 export function candidates(g: StatefulGroup, o: Observation): readonly CompiledRule[] {
+  return lookup(g, o, nameOf(o)?.toLowerCase());
+}
+
+/**
+ * `candidates` with the observed name (the one the index keys on) already lower-cased, computed once per decide(). Returns `g.rules` itself when the group is not indexed
+ * (callers then check every rule in full); anything else came from the index.
+ */
+function lookup(g: StatefulGroup, o: Observation, lower: string | undefined): readonly CompiledRule[] {
   if (g.rules.length < INDEX_MIN_RULES) return g.rules;
   let ix = INDEXES.get(g);
   if (!ix) {
@@ -574,21 +635,19 @@ export function candidates(g: StatefulGroup, o: Observation): readonly CompiledR
     INDEXES.set(g, ix);
   }
   const kind = ix.byKind[o.kind];
-  const name = kind === undefined ? undefined : nameOf(o);
-  if (name === undefined) return ix.rest;
-  const lower = name.toLowerCase();
+  if (kind === undefined || lower === undefined) return ix.rest;
   // Usually at most one list matches (the name or one parent domain): return it as is, without copying.
-  let one: CompiledRule[] | undefined = (kind as KindIndex).exact.get(lower);
+  let one: CompiledRule[] | undefined = kind.exact.get(lower);
   let more: CompiledRule[] | undefined;
   // The name itself and every parent domain: "a.b.c" → "a.b.c", "b.c", "c".
-  const suffix = (kind as KindIndex).suffix;
+  const suffix = kind.suffix;
   if (suffix.size > 0)
     for (let i = -1; ; ) {
       const list = suffix.get(i < 0 ? lower : lower.slice(i + 1));
       if (list) {
         if (!one) one = list;
         else {
-          more ??= [...one];
+          more ??= one.slice();
           for (const c of list) more.push(c);
         }
       }
@@ -597,7 +656,11 @@ export function candidates(g: StatefulGroup, o: Observation): readonly CompiledR
     }
   if (!one) return ix.rest;
   if (!more && ix.rest.length === 0) return one;
-  const all = more ?? [...one];
+  const all = more ?? one.slice();
   for (const c of ix.rest) all.push(c);
-  return all.sort((a, b) => a.order - b.order);
+  return all.sort(byOrder);
+}
+
+function byOrder(a: CompiledRule, b: CompiledRule): number {
+  return a.order - b.order;
 }

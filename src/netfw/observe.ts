@@ -50,7 +50,60 @@ function dec(v: string | undefined): string | undefined {
   }
 }
 
+/**
+ * Observations of one record, each with one fixed property order per kind (absent fields are undefined, which
+ * every consumer treats as absent). Objects built by spreading get a hidden class of their own in V8, which made
+ * every field read in `decide()` megamorphic (about 25× slower per read).
+ */
 export function observationsOf(r: LogRecord): Observation[] {
+  const out = rawObservations(r);
+  for (let i = 0; i < out.length; i++) out[i] = withStableShape(out[i] as Observation);
+  return out;
+}
+
+/** `o` rebuilt as one object literal per kind (see `observationsOf`). */
+export function withStableShape(o: Observation): Observation {
+  const { time, origin, logType, src, srcPort, dst, dstPort, proto } = o;
+  switch (o.kind) {
+    case 'flow':
+      return {
+        kind: 'flow',
+        time,
+        origin,
+        logType,
+        src,
+        srcPort,
+        dst,
+        dstPort,
+        proto,
+        tcpFlags: o.tcpFlags,
+        bytes: o.bytes,
+        packets: o.packets,
+      };
+    case 'dns':
+      return { kind: 'dns', time, origin, logType, src, srcPort, dst, dstPort, proto, query: o.query, qtype: o.qtype };
+    case 'http':
+      return {
+        kind: 'http',
+        time,
+        origin,
+        logType,
+        src,
+        srcPort,
+        dst,
+        dstPort,
+        proto,
+        host: o.host,
+        method: o.method,
+        uri: o.uri,
+        userAgent: o.userAgent,
+      };
+    case 'tls':
+      return { kind: 'tls', time, origin, logType, src, srcPort, dst, dstPort, proto, sni: o.sni };
+  }
+}
+
+function rawObservations(r: LogRecord): Observation[] {
   const f = r.fields;
   const base = { time: r.time, origin: { file: r.origin.file, line: r.origin.line }, logType: r.type };
   switch (r.type) {
