@@ -135,6 +135,19 @@ interface EvalCtx {
   labelSet: Set<string>;
   oversize: Set<string>;
   opts: EngineOptions;
+  /** Extracted + transformed values per (field, transformations) for this request: many rules share them. */
+  memo?: Map<string, { ex: ReturnType<typeof extract>; tvs: (string | undefined)[] }>;
+}
+
+const inspectionKeys = new WeakMap<object, string>();
+/** A key equal for statements that inspect the same field with the same transformations (specs are plain data). */
+function inspectionKey(s: TextInspection): string {
+  let k = inspectionKeys.get(s);
+  if (k === undefined) {
+    k = JSON.stringify([s.field, s.tx, s.preParse]);
+    inspectionKeys.set(s, k);
+  }
+  return k;
 }
 
 /** Outcome of a statement: matched or not, with details; `skip` when a forwarded-IP header is missing (§5 note). */
@@ -244,41 +257,59 @@ function textMatch(s: Statement & TextInspection, v: string): string[] | undefin
   return undefined;
 }
 
+/** The explanation of a text match (built only on a match; top-level so the hot path allocates no closure). */
+function detail(
+  s: Statement & TextInspection,
+  fv: FieldValue | undefined,
+  data: string[] | undefined,
+  tv?: string,
+): MatchDetail {
+  const d: MatchDetail = { statement: s.path ?? s.type, conditionType: conditionOf(s) };
+  if (fv) {
+    d.location = fv.location;
+    if (fv.name !== undefined) d.fieldName = fromBytes(fv.name);
+  }
+  if (data) d.matchedData = data;
+  if (tv !== undefined) d.transformedValue = clip(tv);
+  if (s.type === 'SqliMatch') d.sensitivityLevel = s.high ? 'HIGH' : 'LOW';
+  return d;
+}
+
 function inspectText(ctx: EvalCtx, s: Statement & TextInspection): Outcome {
-  const ex = extract(ctx.req, s.field, ctx.acl.bodyLimit, s.preParse);
-  const path = s.path ?? s.type;
-  const detail = (fv: FieldValue | undefined, data: string[] | undefined, tv?: string): MatchDetail => {
-    const d: MatchDetail = { statement: path, conditionType: conditionOf(s) };
-    if (fv) {
-      d.location = fv.location;
-      if (fv.name !== undefined) d.fieldName = fromBytes(fv.name);
-    }
-    if (data) d.matchedData = data;
-    if (tv !== undefined) d.transformedValue = clip(tv);
-    if (s.type === 'SqliMatch') d.sensitivityLevel = s.high ? 'HIGH' : 'LOW';
-    return d;
-  };
+  const key = inspectionKey(s);
+  ctx.memo ??= new Map();
+  let m = ctx.memo.get(key);
+  if (!m) {
+    m = { ex: extract(ctx.req, s.field, ctx.acl.bodyLimit, s.preParse), tvs: [] };
+    ctx.memo.set(key, m);
+  }
+  const ex = m.ex;
   if (ex.oversize) {
     ctx.oversize.add(ex.oversize);
     const handling = 'oversize' in s.field ? s.field.oversize : 'CONTINUE';
-    if (handling === 'MATCH') return { match: true, details: [detail(undefined, ['<oversize>'])] };
+    if (handling === 'MATCH') return { match: true, details: [detail(s, undefined, ['<oversize>'])] };
     if (handling === 'NO_MATCH') return NO;
   }
   if (ex.fallback) {
     const fb =
       'fallback' in s.field ? s.field.fallback : 'invalidFallback' in s.field ? s.field.invalidFallback : 'NO_MATCH';
-    if (fb === 'MATCH') return { match: true, details: [detail(undefined, ['<fallback>'])] };
+    if (fb === 'MATCH') return { match: true, details: [detail(s, undefined, ['<fallback>'])] };
     if (ex.values.length === 0) return NO;
   }
-  for (const fv of ex.values) {
-    const tv = s.tx.length === 0 ? fv.value : applyTransforms(s.tx, fv.value);
+  for (let i = 0; i < ex.values.length; i++) {
+    const fv = ex.values[i]!;
+    let tv = m.tvs[i];
+    if (tv === undefined) {
+      tv = s.tx.length === 0 ? fv.value : applyTransforms(s.tx, fv.value);
+      m.tvs[i] = tv;
+    }
     const data = textMatch(s, tv);
-    if (data) return { match: true, details: [detail(fv, data, tv)] };
+    if (data) return { match: true, details: [detail(s, fv, data, tv)] };
   }
   // SizeConstraint on an absent single header/argument inspects an empty value (size 0)
   if (ex.values.length === 0 && s.type === 'SizeConstraint' && !ex.fallback) {
     const data = textMatch(s, '');
-    if (data) return { match: true, details: [detail(undefined, data, '')] };
+    if (data) return { match: true, details: [detail(s, undefined, data, '')] };
   }
   return NO;
 }

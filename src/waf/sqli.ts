@@ -442,23 +442,29 @@ function dbg(v: number, r: number): number {
   return v;
 }
 
+// Top-level rather than closures inside judge: judge runs for every inspected value (no per-call allocation).
+function tyAt(t: readonly Token[], i: number): TokType | '' {
+  return i < t.length ? t[i]!.type : '';
+}
+function lwAt(t: readonly Token[], i: number): string {
+  return i < t.length ? t[i]!.value.toLowerCase() : '';
+}
+
 function judge(t: readonly Token[], quoted: boolean, high: boolean): number {
   const n = t.length;
-  const ty = (i: number): TokType | '' => (i < n ? t[i]!.type : '');
-  const lw = (i: number): string => (i < n ? t[i]!.value.toLowerCase() : '');
   for (let i = 0; i < n; i++) {
-    const a = ty(i);
+    const a = tyAt(t, i);
     // UNION [ALL|DISTINCT] SELECT / UNION (SELECT
     if (a === 'U') {
       let j = i + 1;
-      if (lw(j) === 'all' || lw(j) === 'distinct') j++;
-      while (ty(j) === '(' || ty(j) === 'c') j++;
-      if (ty(j) === 'E') return dbg(i, 1);
+      if (lwAt(t, j) === 'all' || lwAt(t, j) === 'distinct') j++;
+      while (tyAt(t, j) === '(' || tyAt(t, j) === 'c') j++;
+      if (tyAt(t, j) === 'E') return dbg(i, 1);
     }
     // SELECT … FROM / SELECT function( / SELECT @@version / SELECT 1,2
     if (a === 'E') {
-      const w = lw(i);
-      const b = ty(i + 1);
+      const w = lwAt(t, i);
+      const b = tyAt(t, i + 1);
       if (
         w === 'select' &&
         (b === 'f' ||
@@ -471,36 +477,41 @@ function judge(t: readonly Token[], quoted: boolean, high: boolean): number {
           b === '(' ||
           b === 'c')
       ) {
-        const afterCode = i > 0 && ty(i - 1) !== 'n' && ty(i - 1) !== 'k';
-        const strong = b === 'f' || b === 'v' || b === '(' || b === '1' || b === 's' || b === 'o' || ty(i + 2) === ',';
+        const afterCode = i > 0 && tyAt(t, i - 1) !== 'n' && tyAt(t, i - 1) !== 'k';
+        const strong =
+          b === 'f' || b === 'v' || b === '(' || b === '1' || b === 's' || b === 'o' || tyAt(t, i + 2) === ',';
         if (quoted || afterCode || strong) return dbg(i, 2);
       }
       if (
         (w === 'drop' || w === 'truncate' || w === 'alter' || w === 'create') &&
-        (lw(i + 1) === 'table' || lw(i + 1) === 'database' || lw(i + 1) === 'user' || lw(i + 1) === 'procedure')
+        (lwAt(t, i + 1) === 'table' ||
+          lwAt(t, i + 1) === 'database' ||
+          lwAt(t, i + 1) === 'user' ||
+          lwAt(t, i + 1) === 'procedure')
       )
         return dbg(i, 3);
-      if ((w === 'insert' && lw(i + 1) === 'into') || (w === 'delete' && lw(i + 1) === 'from')) return dbg(i, 4);
-      if (w === 'update' && ty(i + 1) === 'n' && lw(i + 2) === 'set') return dbg(i, 5);
-      if (w === 'waitfor' && (lw(i + 1) === 'delay' || lw(i + 1) === 'time')) return dbg(i, 6);
+      if ((w === 'insert' && lwAt(t, i + 1) === 'into') || (w === 'delete' && lwAt(t, i + 1) === 'from'))
+        return dbg(i, 4);
+      if (w === 'update' && tyAt(t, i + 1) === 'n' && lwAt(t, i + 2) === 'set') return dbg(i, 5);
+      if (w === 'waitfor' && (lwAt(t, i + 1) === 'delay' || lwAt(t, i + 1) === 'time')) return dbg(i, 6);
       if (
         (w === 'exec' || w === 'execute') &&
-        (ty(i + 1) === 'n' || ty(i + 1) === 'k' || ty(i + 1) === 'f') &&
-        /^(xp_|sp_|master\.)/.test(lw(i + 1))
+        (tyAt(t, i + 1) === 'n' || tyAt(t, i + 1) === 'k' || tyAt(t, i + 1) === 'f') &&
+        /^(xp_|sp_|master\.)/.test(lwAt(t, i + 1))
       )
         return dbg(i, 7);
       if (w === 'shutdown' && (i > 0 || quoted)) return dbg(i, 8);
-      if (w === 'declare' && ty(i + 1) === 'v') return dbg(i, 9);
+      if (w === 'declare' && tyAt(t, i + 1) === 'v') return dbg(i, 9);
     }
     // a known SQL primitive function, when the input is not plain prose: sleep(5), benchmark(…), char(…)
-    if (a === 'f' && SQL_FUNCS.has(lw(i))) {
+    if (a === 'f' && SQL_FUNCS.has(lwAt(t, i))) {
       const timing =
         /^(sleep|benchmark|pg_sleep|load_file|extractvalue|updatexml|name_const|utl_inaddr|dbms_pipe|randomblob|openrowset|group_concat|concat_ws|gtid_subset|pg_read_file|sqlite_version|is_srvrolemember|connection_id|current_user|database|version)$/.test(
-          lw(i),
+          lwAt(t, i),
         );
       if (timing || i > 0 || quoted) {
         if (i > 0 || quoted) {
-          const p = ty(i - 1);
+          const p = tyAt(t, i - 1);
           if (
             timing ||
             p === '&' ||
@@ -519,26 +530,26 @@ function judge(t: readonly Token[], quoted: boolean, high: boolean): number {
       }
     }
     // stacked query: ; STATEMENT
-    if (a === ';' && ty(i + 1) === 'E') return dbg(i, 12);
+    if (a === ';' && tyAt(t, i + 1) === 'E') return dbg(i, 12);
     // MSSQL/MySQL variables in expressions: @@version, @x:=
-    if (a === 'v' && lw(i).startsWith('@@') && (i > 0 || quoted)) return dbg(i, 13);
+    if (a === 'v' && lwAt(t, i).startsWith('@@') && (i > 0 || quoted)) return dbg(i, 13);
   }
   // Break-out structures: the input closes the literal (or a number) and continues with SQL.
-  const cmp = (i: number): boolean => ty(i) === 'o' && CMP.has(t[i]!.value);
+  const cmp = (i: number): boolean => tyAt(t, i) === 'o' && CMP.has(t[i]!.value);
   if (n >= 2) {
-    const a = ty(0);
-    const b = ty(1);
-    const c = ty(2);
-    const d = ty(3);
+    const a = tyAt(t, 0);
+    const b = tyAt(t, 1);
+    const c = tyAt(t, 2);
+    const d = tyAt(t, 3);
     const start = quoted ? a === 's' : a === '1' || a === 'n' || a === ')' || a === 'v';
     if (start) {
       let k = 1;
-      while (ty(k) === ')') k++;
-      const x = ty(k);
-      const y = ty(k + 1);
-      const z = ty(k + 2);
+      while (tyAt(t, k) === ')') k++;
+      const x = tyAt(t, k);
+      const y = tyAt(t, k + 1);
+      const z = tyAt(t, k + 2);
       // ' OR 1=1 / 1 AND 2>1 / ' OR 'a'='a / 1 OR x LIKE y
-      const nullish = lw(k + 1) === 'null' || lw(k + 1) === 'true' || lw(k + 1) === 'false';
+      const nullish = lwAt(t, k + 1) === 'null' || lwAt(t, k + 1) === 'true' || lwAt(t, k + 1) === 'false';
       if (x === '&' && (VALUE.has(y as TokType) || nullish)) {
         // English "one and two" is prose: after the logic word there must be a comparison, more logic, a
         // comment or statement end — or a value that only code has (function call, variable)
@@ -559,7 +570,9 @@ function judge(t: readonly Token[], quoted: boolean, high: boolean): number {
       )
         return dbg(k, 20);
       if (quoted && x === 'k' && y !== '' && y !== 'n') {
-        if (['having', 'group', 'order', 'limit', 'into', 'procedure', 'where', 'collate', 'offset'].includes(lw(k)))
+        if (
+          ['having', 'group', 'order', 'limit', 'into', 'procedure', 'where', 'collate', 'offset'].includes(lwAt(t, k))
+        )
           return dbg(k, 21);
       }
       // 1 ORDER BY 1 / 1 GROUP BY … / 1 HAVING 1=1 / 1 LIMIT 1,1 / 1 PROCEDURE ANALYSE
@@ -567,7 +580,7 @@ function judge(t: readonly Token[], quoted: boolean, high: boolean): number {
         !quoted &&
         (a === '1' || a === ')') &&
         x === 'k' &&
-        ['order', 'group', 'having', 'limit', 'procedure', 'into', 'where'].includes(lw(k)) &&
+        ['order', 'group', 'having', 'limit', 'procedure', 'into', 'where'].includes(lwAt(t, k)) &&
         y !== ''
       )
         return dbg(k, 22);
