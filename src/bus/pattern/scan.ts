@@ -257,61 +257,12 @@ class Scanner {
 
   /** Validate a string (at its opening quote) without building it. */
   skipString(): void {
-    const t = this.text;
-    const n = this.len;
-    let i = this.pos + 1;
-    for (;;) {
-      if (i >= n) throw INVALID;
-      const c = t.charCodeAt(i);
-      if (c === 34) {
-        this.pos = i + 1;
-        return;
-      }
-      if (c === 92) {
-        const e = t.charCodeAt(i + 1);
-        if (e === 117) {
-          for (let k = 2; k < 6; k++) if (hexValue(t.charCodeAt(i + k)) < 0) throw INVALID;
-          i += 6;
-        } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
-          i += 2;
-        } else {
-          throw INVALID;
-        }
-        continue;
-      }
-      if (c < 32) throw INVALID;
-      i++;
-    }
+    this.pos = skipStringAt(this.text, this.len, this.pos);
   }
 
-  /** Validate a number (JSON grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?); `c` is its first char. */
+  /** Validate a number; `c` is its first char. */
   number(c: number): void {
-    const t = this.text;
-    let i = this.pos;
-    if (c === 45) c = t.charCodeAt(++i);
-    // (c ^ 48) < 10 is one test for '0'..'9'; NaN (past the end) gives 48, not a digit.
-    if (c === 48) {
-      c = t.charCodeAt(++i);
-    } else if ((c ^ 48) < 10) {
-      do c = t.charCodeAt(++i);
-      while ((c ^ 48) < 10);
-    } else {
-      throw INVALID;
-    }
-    if (c === 46) {
-      c = t.charCodeAt(++i);
-      if ((c ^ 48) >= 10) throw INVALID;
-      do c = t.charCodeAt(++i);
-      while ((c ^ 48) < 10);
-    }
-    if ((c | 32) === 101) {
-      c = t.charCodeAt(++i);
-      if (c === 43 || c === 45) c = t.charCodeAt(++i);
-      if ((c ^ 48) >= 10) throw INVALID;
-      do c = t.charCodeAt(++i);
-      while ((c ^ 48) < 10);
-    }
-    this.pos = i;
+    this.pos = skipNumberAt(this.text, this.pos, c);
   }
 
   /** Check the rest of `true`/`false`/`null` (first char already seen; -1 = no fourth char). */
@@ -329,72 +280,85 @@ class Scanner {
 
   /**
    * Skip one value (first char `c`, at `pos`), validating it, without recursion or allocation: a state machine
-   * over a stack of open containers.
+   * over a stack of open containers. Everything is inlined over a local cursor — this loop runs over most bytes of
+   * a typical event (coordinate arrays), and field loads/stores per token would dominate it.
    */
   skip(c: number): void {
+    const t = this.text;
+    const n = this.len;
+    let i = this.pos;
     let depth = 0;
     let stack: Uint8Array = this.stack;
     for (;;) {
-      // Expecting a value.
-      switch (c) {
-        case 123:
-          this.pos++;
-          c = this.ws();
-          if (c === 125) {
-            this.pos++;
-            break;
-          }
+      // Expecting a value; c = t.charCodeAt(i).
+      if (c === 123 || c === 91) {
+        const close = c === 123 ? 125 : 93;
+        c = t.charCodeAt(++i);
+        while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
+        if (c === close) {
+          i++;
+        } else {
           if (depth === stack.length) stack = this.grow();
-          stack[depth++] = OBJ;
-          if (c !== 34) throw INVALID;
-          this.skipString();
-          if (this.ws() !== 58) throw INVALID;
-          this.pos++;
-          c = this.ws();
-          continue;
-        case 91:
-          this.pos++;
-          c = this.ws();
-          if (c === 93) {
-            this.pos++;
-            break;
+          stack[depth++] = close === 125 ? OBJ : ARR;
+          if (close === 125) {
+            if (c !== 34) throw INVALID;
+            i = skipStringAt(t, n, i);
+            c = t.charCodeAt(i);
+            while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
+            if (c !== 58) throw INVALID;
+            c = t.charCodeAt(++i);
+            while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
           }
-          if (depth === stack.length) stack = this.grow();
-          stack[depth++] = ARR;
           continue;
-        case 34:
-          this.skipString();
-          break;
-        case 116:
-          this.word(114, 117, 101, -1);
-          break;
-        case 102:
-          this.word(97, 108, 115, 101);
-          break;
-        case 110:
-          this.word(117, 108, 108, -1);
-          break;
-        default:
-          this.number(c);
+        }
+      } else if (c === 34) {
+        i = skipStringAt(t, n, i);
+      } else if (c === 45 || (c ^ 48) < 10) {
+        i = skipNumberAt(t, i, c);
+      } else if (c === 116) {
+        if (t.charCodeAt(i + 1) !== 114 || t.charCodeAt(i + 2) !== 117 || t.charCodeAt(i + 3) !== 101) throw INVALID;
+        i += 4;
+      } else if (c === 102) {
+        if (
+          t.charCodeAt(i + 1) !== 97 ||
+          t.charCodeAt(i + 2) !== 108 ||
+          t.charCodeAt(i + 3) !== 115 ||
+          t.charCodeAt(i + 4) !== 101
+        ) {
+          throw INVALID;
+        }
+        i += 5;
+      } else if (c === 110) {
+        if (t.charCodeAt(i + 1) !== 117 || t.charCodeAt(i + 2) !== 108 || t.charCodeAt(i + 3) !== 108) throw INVALID;
+        i += 4;
+      } else {
+        throw INVALID;
       }
       // After a value: close containers or move to the next element.
       for (;;) {
-        if (depth === 0) return;
-        c = this.ws();
+        if (depth === 0) {
+          this.pos = i;
+          return;
+        }
+        c = t.charCodeAt(i);
+        while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
+        const inObject = stack[depth - 1] === OBJ;
         if (c === 44) {
-          this.pos++;
-          c = this.ws();
-          if (stack[depth - 1] === OBJ) {
+          c = t.charCodeAt(++i);
+          while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
+          if (inObject) {
             if (c !== 34) throw INVALID;
-            this.skipString();
-            if (this.ws() !== 58) throw INVALID;
-            this.pos++;
-            c = this.ws();
+            i = skipStringAt(t, n, i);
+            c = t.charCodeAt(i);
+            while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
+            if (c !== 58) throw INVALID;
+            c = t.charCodeAt(++i);
+            while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++i);
           }
           break;
         }
-        if (c === (stack[depth - 1] === OBJ ? 125 : 93)) {
-          this.pos++;
+        if (c === (inObject ? 125 : 93)) {
+          i++;
           depth--;
           continue;
         }
@@ -412,6 +376,60 @@ class Scanner {
 }
 
 const SCANNER = new Scanner();
+
+/** Validate the string whose opening quote is at `i`; returns the offset after its closing quote. */
+function skipStringAt(t: string, n: number, i: number): number {
+  i++;
+  for (;;) {
+    if (i >= n) throw INVALID;
+    const c = t.charCodeAt(i);
+    if (c === 34) return i + 1;
+    if (c === 92) {
+      const e = t.charCodeAt(i + 1);
+      if (e === 117) {
+        for (let k = 2; k < 6; k++) if (hexValue(t.charCodeAt(i + k)) < 0) throw INVALID;
+        i += 6;
+      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+        i += 2;
+      } else {
+        throw INVALID;
+      }
+      continue;
+    }
+    if (c < 32) throw INVALID;
+    i++;
+  }
+}
+
+/**
+ * Validate the number starting at `i` (first char `c`), JSON grammar -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?;
+ * returns the offset after it. (c ^ 48) < 10 is one test for '0'..'9'; NaN (past the end) gives 48, not a digit.
+ */
+function skipNumberAt(t: string, i: number, c: number): number {
+  if (c === 45) c = t.charCodeAt(++i);
+  if (c === 48) {
+    c = t.charCodeAt(++i);
+  } else if ((c ^ 48) < 10) {
+    do c = t.charCodeAt(++i);
+    while ((c ^ 48) < 10);
+  } else {
+    throw INVALID;
+  }
+  if (c === 46) {
+    c = t.charCodeAt(++i);
+    if ((c ^ 48) >= 10) throw INVALID;
+    do c = t.charCodeAt(++i);
+    while ((c ^ 48) < 10);
+  }
+  if ((c | 32) === 101) {
+    c = t.charCodeAt(++i);
+    if (c === 43 || c === 45) c = t.charCodeAt(++i);
+    if ((c ^ 48) >= 10) throw INVALID;
+    do c = t.charCodeAt(++i);
+    while ((c ^ 48) < 10);
+  }
+  return i;
+}
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
