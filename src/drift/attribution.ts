@@ -292,7 +292,7 @@ export function attribute(
     out.push(
       toAttribution(
         ev,
-        matched.map((d) => d.PropertyPath),
+        [...new Set(matched.map((d) => d.PropertyPath))],
         `${hit.param} = ${hit.id} names this resource; ${ev.fields.eventName} changes ${props}${rules.length ? `; ${rules.join('; ')}` : ''}`,
       ),
     );

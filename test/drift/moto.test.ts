@@ -1,6 +1,6 @@
 /**
  * Real components: a template deployed to moto_server through CloudFormation, then changed outside the stack through
- * the EC2 and S3 APIs. `vigil drift --stack-name` must report exactly those changes (and nothing else), and with
+ * the EC2, S3 and IAM APIs. `vigil drift --stack-name` must report exactly those changes (and nothing else), and with
  * CloudTrail records of those calls name the principal behind each one.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import {
   DeleteSecurityGroupCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { IAMClient, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { DeleteBucketEncryptionCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriftReport, runDrift } from '../../src/drift/index.js';
@@ -59,6 +60,14 @@ Resources:
     Type: AWS::S3::Bucket
     Properties:
       BucketName: vigil-drift-logs
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: vigil-drift-app
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]
+      Description: reads the data bucket
 `;
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
@@ -137,6 +146,9 @@ describe.skipIf(!available)('vigil drift against a stack deployed on moto_server
         },
       }),
     );
+    await new IAMClient(aws).send(
+      new UpdateRoleCommand({ RoleName: 'vigil-drift-app', Description: 'temporary admin' }),
+    );
     // DbSg references WebSg, so the deleted one is DbSg.
     await ec2.send(new DeleteSecurityGroupCommand({ GroupId: ids.DbSg }));
     extraSg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'hand-made', Description: 'outside' })))
@@ -164,6 +176,10 @@ describe.skipIf(!available)('vigil drift against a stack deployed on moto_server
             tagging: '',
           }),
           trailRecord('DeleteSecurityGroup', 'ec2.amazonaws.com', ALICE, at(4), { groupId: ids.DbSg }),
+          trailRecord('UpdateRole', 'iam.amazonaws.com', BOB, at(4), {
+            roleName: 'vigil-drift-app',
+            description: 'temporary admin',
+          }),
           trailRecord(
             'CreateSecurityGroup',
             'ec2.amazonaws.com',
@@ -196,14 +212,22 @@ describe.skipIf(!available)('vigil drift against a stack deployed on moto_server
   it('is IN_SYNC right after deploy', () => {
     expect(
       before.StackResourceDrifts.map((d) => `${d.LogicalResourceId} ${d.StackResourceDriftStatus}`).sort(),
-    ).toEqual(['Data IN_SYNC', 'DbSg IN_SYNC', 'Logs IN_SYNC', 'WebSg IN_SYNC']);
+    ).toEqual(['AppRole IN_SYNC', 'Data IN_SYNC', 'DbSg IN_SYNC', 'Logs IN_SYNC', 'WebSg IN_SYNC']);
     expect(before.StackDriftStatus).toBe('IN_SYNC');
     expect(before.unmanaged).toEqual([]);
   });
 
   it('reports exactly the changes made outside the stack', () => {
     expect(report.StackDriftStatus).toBe('DRIFTED');
-    expect(report.DriftedStackResourceCount).toBe(3);
+    expect(report.DriftedStackResourceCount).toBe(4);
+    expect(drift(report, 'AppRole').PropertyDifferences).toEqual([
+      {
+        PropertyPath: '/Description',
+        ExpectedValue: '"reads the data bucket"',
+        ActualValue: '"temporary admin"',
+        DifferenceType: 'NOT_EQUAL',
+      },
+    ]);
     expect(drift(report, 'Logs').StackResourceDriftStatus).toBe('IN_SYNC');
     const web = drift(report, 'WebSg');
     expect(web.StackResourceDriftStatus).toBe('MODIFIED');
@@ -254,6 +278,7 @@ describe.skipIf(!available)('vigil drift against a stack deployed on moto_server
       `PutBucketTagging ${BOB} /Tags/0/Value`,
     ]);
     expect(who('DbSg')).toEqual([`DeleteSecurityGroup ${ALICE} resource`]);
+    expect(who('AppRole')).toEqual([`UpdateRole ${BOB} /Description`]);
     expect(who('Logs')).toEqual([]);
     const ssh = drift(report, 'WebSg').attribution![0]!;
     expect(ssh).toMatchObject({
