@@ -1,6 +1,8 @@
 /**
- * Drift on the bus. The stack-level event mirrors AWS's "CloudFormation Drift Detection Status Change" (detail
- * `stack-id`, `status-details.{stack-drift-status, detection-status}`, `drift-detection-details`) so rules written
+ * Drift on the bus. The stack-level event mirrors AWS's "CloudFormation Drift Detection Status Change" (CloudFormation
+ * User Guide, event-detail-stack-drift-detection-change: detail `stack-id`, `stack-drift-detection-id`,
+ * `status-details.{stack-drift-status, detection-status}`, `drift-detection-details`; `client-request-token` is
+ * omitted: no API request started the run) so rules written
  * for AWS's event match with only `source` changed; each drifted resource and each unmanaged resource is one more
  * event carrying the full record (AWS has no per-resource drift event; the detail-types are Vigil's).
  */
@@ -32,6 +34,7 @@ export function driftEvents(r: DriftReport, source = DRIFT_SOURCE): Record<strin
       resources: [r.StackId],
       detail: {
         'stack-id': r.StackId,
+        'stack-drift-detection-id': randomUUID(),
         'status-details': { 'stack-drift-status': r.StackDriftStatus, 'detection-status': 'DETECTION_COMPLETE' },
         'drift-detection-details': { 'drifted-stack-resource-count': r.DriftedStackResourceCount },
       },

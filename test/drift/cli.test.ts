@@ -219,6 +219,9 @@ describe('vigil drift', () => {
       'stack-drift-status': 'DRIFTED',
       'detection-status': 'DETECTION_COMPLETE',
     });
+    expect(events[0].detail['drift-detection-details']).toEqual({ 'drifted-stack-resource-count': 1 });
+    expect(events[0].detail['stack-drift-detection-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(events[0].source).toBe('vigil.drift');
     expect(events[1].detail.LogicalResourceId).toBe('WebSg');
   });
 
