@@ -52,6 +52,11 @@ function rule(name: string, statement: J, action = 'Block'): J {
 const regex = (RegexString: string, field: J, t = DECODE): J => ({
   RegexMatchStatement: { RegexString, FieldToMatch: field, TextTransformations: t },
 });
+/** Several patterns as one statement (AWS caps one regex at 200 characters). */
+const anyRegex = (patterns: string[], field: J, t = DECODE): J =>
+  patterns.length === 1
+    ? regex(patterns[0]!, field, t)
+    : { OrStatement: { Statements: patterns.map((p) => regex(p, field, t)) } };
 const perField = (base: string, fields: string[], mk: (f: J) => J): J[] =>
   fields.map((f) => rule(`${base}_${f}`, mk(FIELDS[f]!)));
 
@@ -136,7 +141,15 @@ function build(): [string, J][] {
   prio = 0;
   const bad = group('AWSManagedRulesKnownBadInputsRuleSet', 200, 'known-bad-inputs', [
     ...perField('JavaDeserializationRCE', ['HEADER', 'BODY', 'URIPATH', 'QUERYSTRING'], (f) =>
-      regex('(?i)(?:rO0AB|aced0005|java\\.lang\\.(?:Runtime|ProcessBuilder)|javax\\.script|ysoserial)', f),
+      anyRegex(
+        [
+          '(?i)(?:rO0AB|aced0005|java\\.lang\\.(?:Runtime|ProcessBuilder)|javax\\.script|ysoserial)',
+          // fully qualified JDK / gadget-library class names: deserialization and expression-injection payloads
+          '\\b(?:java|javax|jdk|sun)\\.(?:[a-z]\\w*\\.)*[A-Z]\\w+',
+          '\\b(?:com\\.sun|org\\.apache\\.(?:commons|xalan|bcel|naming)|org\\.springframework|bsh)\\.(?:[a-z]\\w*\\.)*[A-Z]\\w+',
+        ],
+        f,
+      ),
     ),
     rule(
       'Host_localhost_HEADER',
@@ -205,8 +218,16 @@ function build(): [string, J][] {
   prio = 0;
   const php = group('AWSManagedRulesPHPRuleSet', 100, 'php-app', [
     ...perField('PHPHighRiskMethodsVariables', ['HEADER', 'QUERYSTRING', 'BODY'], (f) =>
-      regex(
-        '(?i)(?:\\b(?:eval|assert|system|passthru|shell_exec|popen|proc_open|phpinfo|base64_decode|create_function)\\s*\\(|\\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES|ENV)\\b|php://(?:input|filter)|<\\?php)',
+      anyRegex(
+        [
+          '(?i)(?:\\b(?:eval|assert|system|passthru|shell_exec|popen|proc_open|phpinfo|base64_decode|create_function)\\s*\\(|\\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES|ENV)\\b|php://(?:input|filter)|<\\?php)',
+          '(?i)\\b(?:exec|pcntl_exec|p?fsockopen|proc_nice|posix_\\w+|call_user_func(?:_array)?|str_rot13|gz(?:inflate|uncompress)|unserialize|preg_replace)\\s*\\(',
+          '(?i)\\b(?:file_(?:get|put)_contents|fopen|readfile|show_source|highlight_file|ini_set|putenv|include|require(?:_once)?)\\s*\\(',
+          // short open tags, stream wrappers, serialized objects, variable functions and `'sys'.'tem'` splicing
+          '(?i)<\\?(?:=|\\s)|\\b(?:phar|zip|expect|glob|compress\\.zlib)://|\\b[OC]:\\d+:"[\\w\\\\]+":\\d+:\\{',
+          '\\(\\s*[\'"]\\w+[\'"]\\s*\\)\\s*\\(|[\'"]\\w+[\'"]\\s*\\.\\s*[\'"]\\w+[\'"]|\\$\\s*\\{\\s*[\'"]',
+          '(?i)filename\\s*=\\s*"?[^"\\r\\n;]*\\.(?:php\\d?|phtml|phar|pht)\\b',
+        ],
         f,
       ),
     ),
