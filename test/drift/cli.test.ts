@@ -225,13 +225,23 @@ describe('vigil drift', () => {
     expect(events[1].detail.LogicalResourceId).toBe('WebSg');
   });
 
-  it('exit 2 with a clear message for usage and input errors', async () => {
+  it('exit 2 with a clear message for usage and input errors; bad records are reported, not fatal', async () => {
     expect((await vigil(['drift', '--snapshot', inSync])).stderr).toContain(
       'give --template FILE or --stack-name NAME',
     );
     const missing = await vigil(['drift', '--template', join(dir, 'nope.yaml'), '--snapshot', inSync]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--template .*nope\.yaml:1: cannot read template: ENOENT/);
+    const broken = file('broken.yaml', 'Resources:\n  A:\n    Type: [unclosed\n');
+    const b = await vigil(['drift', '--template', broken, '--snapshot', inSync]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--template .*broken\.yaml:\d+: /);
+    const junkTrail = file('junk-trail.json', '{"Records": [ {"eventName": 1}, oops\n');
+    const j = await vigil(['drift', '--template', template, '--snapshot', drifted, '--cloudtrail', junkTrail]);
+    // Unreadable CloudTrail input is reported (file and reason) and the drift is still computed.
+    expect(j.code).toBe(1);
+    expect(j.stdout).toMatch(/warning: .*junk-trail\.json/);
+    expect(j.stdout).toContain('MODIFIED    WebSg');
     const fmt = await vigil(['drift', '--template', template, '--snapshot', inSync, '--format', 'xml']);
     expect(fmt.code).toBe(2);
     const bad = file('bad.json', '{"fileVersion":"1.0","configurationItems":[{"nope":1}]}');
