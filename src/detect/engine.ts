@@ -90,7 +90,7 @@ export class DetectionEngine {
   private readonly byEventName = new Map<string, Running[]>();
   private readonly maxTime = new Map<LogType, number>();
   /** Per log type: its detectors, newest event time and last expiry, behind one lookup per record. */
-  private readonly types = new Map<LogType, TypeState>();
+  private readonly types = new Map<LogType, TypeState | undefined>();
   private readonly lateness: number;
   private readonly store: StateStore;
   private readonly findings = new Map<string, Finding>();

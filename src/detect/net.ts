@@ -25,8 +25,14 @@ export class NetContext {
       const l = ip.toLowerCase();
       return l.startsWith('fd') || l.startsWith('fc') || l.startsWith('fe8');
     }
-    if (this.nets.length === 0) return isPrivateV4(n);
-    for (const c of this.nets) if ((n & c.mask) >>> 0 === c.net) return true;
+    return this.isLocalV4(n);
+  }
+
+  /** `isLocal` for an address already converted with `ipv4ToInt` (flow records convert each address once). */
+  isLocalV4(n: number): boolean {
+    const nets = this.nets;
+    if (nets.length === 0) return isPrivateV4(n);
+    for (let i = 0; i < nets.length; i++) if ((n & nets[i]!.mask) >>> 0 === nets[i]!.net) return true;
     return false;
   }
 }

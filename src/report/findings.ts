@@ -18,6 +18,60 @@ export function findingTypeMeta(type: string) {
   return typeMeta.get(type);
 }
 
+/** One ATT&CK reference of a finding: the tactic (name), and the technique when known. */
+export interface AttackRef {
+  tactic: string;
+  technique?: string;
+  name?: string;
+}
+
+/** Sigma's `attack.<tactic>` tag slugs (ATT&CK enterprise tactics) to tactic names. */
+const SIGMA_TACTICS: Record<string, string> = {
+  reconnaissance: 'Reconnaissance',
+  resource_development: 'Resource Development',
+  initial_access: 'Initial Access',
+  execution: 'Execution',
+  persistence: 'Persistence',
+  privilege_escalation: 'Privilege Escalation',
+  defense_evasion: 'Defense Evasion',
+  // ATT&CK v18 split Defense Evasion into these two; current Sigma rules use them.
+  stealth: 'Stealth',
+  defense_impairment: 'Defense Impairment',
+  credential_access: 'Credential Access',
+  discovery: 'Discovery',
+  lateral_movement: 'Lateral Movement',
+  collection: 'Collection',
+  command_and_control: 'Command and Control',
+  exfiltration: 'Exfiltration',
+  impact: 'Impact',
+};
+
+/**
+ * ATT&CK of a finding: the detector catalogue for built-in types; for Sigma findings (types not in the catalogue)
+ * the rule's `attack.*` tags carried in `service.additionalInfo.sigma.tags` — each tactic tag pairs with the
+ * rule's first technique tag (`attack.t1059.001` → T1059.001); a technique without a tactic tag gets tactic Unknown.
+ */
+export function attackRefs(f: Finding): AttackRef[] {
+  const meta = typeMeta.get(f.type);
+  if (meta) return [{ tactic: meta.mitre.tactic, technique: meta.mitre.technique, name: meta.mitre.name }];
+  const sigma = f.service.additionalInfo?.sigma as { tags?: unknown } | undefined;
+  const tags = Array.isArray(sigma?.tags) ? sigma.tags.filter((t): t is string => typeof t === 'string') : [];
+  const tactics: string[] = [];
+  let technique: string | undefined;
+  for (const raw of tags) {
+    const t = raw.toLowerCase();
+    if (!t.startsWith('attack.')) continue;
+    const v = t.slice(7);
+    if (/^t\d{4}(\.\d{3})?$/.test(v)) technique ??= v.toUpperCase();
+    else {
+      const name = SIGMA_TACTICS[v.replaceAll('-', '_')];
+      if (name && !tactics.includes(name)) tactics.push(name);
+    }
+  }
+  if (tactics.length === 0) return technique ? [{ tactic: 'Unknown', technique }] : [];
+  return tactics.map((tactic) => (technique ? { tactic, technique } : { tactic }));
+}
+
 export interface Summary {
   total: number;
   archived: number;
@@ -118,6 +172,7 @@ export function toOcsf(f: Finding, productVersion = '0.0.0'): Record<string, unk
   const [severityId, severityName] = OCSF_SEVERITY[label];
   const activity = f.service.count > 1 ? 2 : 1;
   const meta = typeMeta.get(f.type);
+  const attacks = attackRefs(f);
   const res = resourceIdentity(f);
   return {
     activity_id: activity,
@@ -149,17 +204,15 @@ export function toOcsf(f: Finding, productVersion = '0.0.0'): Record<string, unk
       desc: f.description,
       types: [f.type],
       analytic: { uid: f.explanation.detector, name: f.explanation.detector, type_id: 1, type: 'Rule' },
-      ...(meta
+      ...(attacks.length > 0
         ? {
-            attacks: [
-              {
-                tactic: { name: meta.mitre.tactic },
-                technique: { uid: meta.mitre.technique, name: meta.mitre.name },
-              },
-            ],
-            data_sources: meta.dataSources,
+            attacks: attacks.map((a) => ({
+              tactic: { name: a.tactic },
+              ...(a.technique ? { technique: { uid: a.technique, ...(a.name ? { name: a.name } : {}) } } : {}),
+            })),
           }
         : {}),
+      ...(meta ? { data_sources: meta.dataSources } : {}),
       first_seen_time: Date.parse(f.service.eventFirstSeen),
       last_seen_time: Date.parse(f.service.eventLastSeen),
       created_time: Date.parse(f.createdAt),
@@ -202,9 +255,10 @@ function pascal(v: unknown): unknown {
 /** ASFF (BatchImportFindings shape), as GuardDuty's own Security Hub integration projects findings. */
 export function toAsff(f: Finding): Record<string, unknown> {
   const label = severityLabel(f.severity);
-  const meta = typeMeta.get(f.type);
+  const attacks = attackRefs(f);
   const res = resourceIdentity(f);
-  const tactic = meta?.mitre.tactic ?? 'Unknown';
+  const tactics = attacks.length > 0 ? [...new Set(attacks.map((a) => a.tactic))] : ['Unknown'];
+  const technique = attacks.find((a) => a.technique)?.technique;
   const { actionType, ...blocks } = f.service.action;
   return {
     SchemaVersion: '2018-10-08',
@@ -212,7 +266,7 @@ export function toAsff(f: Finding): Record<string, unknown> {
     ProductArn: `arn:${f.partition}:securityhub:${f.region}:${f.accountId}:product/${f.accountId}/default`,
     GeneratorId: `vigil-detect/${f.explanation.detector}`,
     AwsAccountId: f.accountId,
-    Types: [`TTPs/${tactic}/${f.type.replaceAll('/', '-')}`],
+    Types: tactics.map((tactic) => `TTPs/${tactic}/${f.type.replaceAll('/', '-')}`),
     FirstObservedAt: f.service.eventFirstSeen,
     LastObservedAt: f.service.eventLastSeen,
     CreatedAt: f.createdAt,
@@ -229,7 +283,7 @@ export function toAsff(f: Finding): Record<string, unknown> {
       'aws/guardduty/service/resourceRole': f.service.resourceRole,
       'vigil/detector': f.explanation.detector,
       'vigil/reason': f.explanation.reason.slice(0, 1000),
-      ...(meta ? { 'vigil/mitre': meta.mitre.technique } : {}),
+      ...(technique ? { 'vigil/mitre': technique } : {}),
     },
   };
 }

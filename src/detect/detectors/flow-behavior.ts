@@ -4,6 +4,7 @@
  * Each fires only for an instance observed for at least the learning period.
  */
 import type { LogRecord } from '../../ingest/types.js';
+import type { IntelHit } from '../intel.js';
 import type { Baseline } from '../state.js';
 import type { Detector, DetectorContext } from '../types.js';
 import { type FlowView, flowEvidence, flowOf, flowResource, networkAction } from './util.js';
@@ -34,8 +35,11 @@ let memoRecord: LogRecord | undefined;
 let memoProfile: FlowProfile | undefined;
 let memoFirst: number | undefined;
 
-/** The instance's profile for this record (memoised: several baseline detectors ask about the same record). */
-function profileOf(b: Baseline, entity: string, r: LogRecord): { prof: FlowProfile; firstBefore: number | undefined } {
+/**
+ * The instance's profile for this record (memoised: several baseline detectors ask about the same record). Its first
+ * activity before this record is left in `memoFirst` (no result object per call: this runs for every flow record).
+ */
+function profileOf(b: Baseline, entity: string, r: LogRecord): FlowProfile {
   if (memoRecord !== r) {
     const t = r.time;
     let prof = b.get<FlowProfile>(NS, entity);
@@ -53,15 +57,19 @@ function profileOf(b: Baseline, entity: string, r: LogRecord): { prof: FlowProfi
     memoRecord = r;
     memoProfile = prof;
   }
-  return { prof: memoProfile!, firstBefore: memoFirst };
+  return memoProfile!;
 }
 
 /** True when the instance is past its learning period at the record's time (its first activity is recorded). */
-function learned(b: Baseline, entity: string, r: LogRecord, hours: number): { ok: boolean; since: number } {
-  const t = r.time;
-  const first = profileOf(b, entity, r).firstBefore;
-  const since = first === undefined ? t : Math.min(first, t);
-  return { ok: first !== undefined && t - first >= hours * 3_600_000, since };
+function learned(b: Baseline, entity: string, r: LogRecord, hours: number): boolean {
+  profileOf(b, entity, r);
+  const first = memoFirst;
+  return first !== undefined && r.time - first >= hours * 3_600_000;
+}
+
+/** Since when the instance has been observed (for explanations; call after `learned`). */
+function observedSince(r: LogRecord): number {
+  return memoFirst === undefined ? r.time : Math.min(memoFirst, r.time);
 }
 
 function isNew(prev: number | undefined, t: number): boolean {
@@ -104,16 +112,16 @@ export const networkPortUnusual: Detector = {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || Number.isNaN(r.time)) return;
-        const l = learned(ctx.baseline, v.entity, r, hours);
+        const ok = learned(ctx.baseline, v.entity, r, hours);
         if (!v.accepted || !localClient(v)) return;
-        const { prof } = profileOf(ctx.baseline, v.entity, r);
+        const prof = profileOf(ctx.baseline, v.entity, r);
         const portKey = v.proto * 65536 + v.remotePort;
         const prev = prof.ports[portKey];
         if (prev === undefined || r.time < prev) {
           prof.ports[portKey] = r.time;
           ctx.baseline.put(NS, v.entity, prof);
         }
-        if (!isNew(prev, r.time) || !l.ok) return;
+        if (!isNew(prev, r.time) || !ok) return;
         const spam = v.proto === 6 && MAIL_PORTS.has(v.remotePort);
         emitBehavior(
           ctx,
@@ -124,7 +132,7 @@ export const networkPortUnusual: Detector = {
           spam
             ? `${v.entity} is sending mail (port ${v.remotePort}) for the first time`
             : `${v.entity} is communicating on unusual port ${v.remotePort}`,
-          `first outbound ${v.proto === 6 ? 'TCP' : v.proto === 17 ? 'UDP' : `protocol ${v.proto}`} connection to remote port ${v.remotePort} by ${v.entity} (observed since ${new Date(l.since).toISOString()})`,
+          `first outbound ${v.proto === 6 ? 'TCP' : v.proto === 17 ? 'UDP' : `protocol ${v.proto}`} connection to remote port ${v.remotePort} by ${v.entity} (observed since ${new Date(observedSince(r)).toISOString()})`,
           hours,
         );
       },
@@ -222,13 +230,17 @@ export const trafficVolumeUnusual: Detector = {
         if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
         const t = r.time;
         const w = state.upsert(v.entity, t, init);
-        const fp = profileOf(ctx.baseline, v.entity, r).prof;
+        const fp = profileOf(ctx.baseline, v.entity, r);
         let prof = fp.vol;
         if (t - w.start >= windowMs) {
           if (w.bytes > 0) {
             // The old window is complete: it joins the profile.
-            prof = { windows: (prof?.windows ?? 0) + 1, max: Math.max(prof?.max ?? 0, w.bytes) };
-            fp.vol = prof;
+            // Updated in place: one small object per instance, not one per completed window.
+            if (prof === undefined) fp.vol = prof = { windows: 1, max: w.bytes };
+            else {
+              prof.windows++;
+              if (w.bytes > prof.max) prof.max = w.bytes;
+            }
             ctx.baseline.put(NS, v.entity, fp);
           }
           w.start = t;
@@ -250,8 +262,7 @@ export const trafficVolumeUnusual: Detector = {
         if (w.origins === undefined) w.origins = [];
         if (w.origins.length < 20) w.origins.push(r.origin);
         if (w.bytes <= limit || toRemote * 2 < w.tracked) return;
-        const l = learned(ctx.baseline, v.entity, r, hours);
-        if (!l.ok) return;
+        if (!learned(ctx.baseline, v.entity, r, hours)) return;
         w.fired = 1;
         ctx.emit({
           type: 'Behavior:EC2/TrafficVolumeUnusual',
@@ -278,6 +289,14 @@ export const trafficVolumeUnusual: Detector = {
     };
   },
 };
+
+const DNS_TYPES = [
+  'DefenseEvasion:EC2/UnusualDNSResolver',
+  'DefenseEvasion:EC2/UnusualDoTActivity',
+  'DefenseEvasion:EC2/UnusualDoHActivity',
+];
+/** Key prefixes of the resolver memory per kind (persisted in the flow profile: keep them stable). */
+const DNS_PREFIX = ['dns|', 'dot|', 'doh|'];
 
 export const dnsEvasion: Detector = {
   meta: {
@@ -313,22 +332,19 @@ export const dnsEvasion: Detector = {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || !v.accepted || Number.isNaN(r.time) || !localClient(v)) return;
-        let type: string | undefined;
-        let what = '';
-        if (v.remotePort === 53 && (v.proto === 17 || v.proto === 6)) {
-          type = 'DefenseEvasion:EC2/UnusualDNSResolver';
-          what = `DNS (port 53) to resolver ${v.remoteIp} outside the VPC`;
-        } else if (v.remotePort === 853 && v.proto === 6) {
-          type = 'DefenseEvasion:EC2/UnusualDoTActivity';
-          what = `DNS over TLS (TCP 853) to ${v.remoteIp}`;
-        } else if (v.remotePort === 443 && v.proto === 6) {
-          const doh = ctx.intel.lookupIp(v.remoteIp)?.find((h) => h.category === 'doh');
+        // Kind 0: resolver, 1: DoT, 2: DoH (explanation text is built only when a finding is emitted).
+        let kind: number;
+        let doh: IntelHit | undefined;
+        if (v.remotePort === 53 && (v.proto === 17 || v.proto === 6)) kind = 0;
+        else if (v.remotePort === 853 && v.proto === 6) kind = 1;
+        else if (v.remotePort === 443 && v.proto === 6) {
+          doh = ctx.intel.lookupIp(v.remoteIp)?.find((h) => h.category === 'doh');
           if (!doh) return;
-          type = 'DefenseEvasion:EC2/UnusualDoHActivity';
-          what = `HTTPS to ${v.remoteIp}, a DNS-over-HTTPS resolver (${doh.list})`;
+          kind = 2;
         } else return;
-        const { prof } = profileOf(ctx.baseline, v.entity, r);
-        const dnsKey = `${type === 'DefenseEvasion:EC2/UnusualDNSResolver' ? 'dns' : type === 'DefenseEvasion:EC2/UnusualDoTActivity' ? 'dot' : 'doh'}|${v.remoteIp}`;
+        const type = DNS_TYPES[kind]!;
+        const prof = profileOf(ctx.baseline, v.entity, r);
+        const dnsKey = `${DNS_PREFIX[kind]}${v.remoteIp}`;
         const prev = prof.dns[dnsKey];
         if (prev === undefined) {
           if (prof.dnsCount >= MAX_RESOLVERS) return; // saturated: see FlowProfile
@@ -338,8 +354,14 @@ export const dnsEvasion: Detector = {
           prof.dns[dnsKey] = r.time;
           ctx.baseline.put(NS, v.entity, prof);
         }
-        const l = learned(ctx.baseline, v.entity, r, hours);
-        if (!isNew(prev, r.time) || !l.ok) return;
+        const ok = learned(ctx.baseline, v.entity, r, hours);
+        if (!isNew(prev, r.time) || !ok) return;
+        const what =
+          kind === 0
+            ? `DNS (port 53) to resolver ${v.remoteIp} outside the VPC`
+            : kind === 1
+              ? `DNS over TLS (TCP 853) to ${v.remoteIp}`
+              : `HTTPS to ${v.remoteIp}, a DNS-over-HTTPS resolver (${doh!.list})`;
         emitBehavior(
           ctx,
           v,
@@ -347,7 +369,7 @@ export const dnsEvasion: Detector = {
           type,
           `${v.entity}|${v.remoteIp}`,
           `${v.entity} is using ${what.split(' to ')[0]} to ${v.remoteIp}`,
-          `first ${what} by ${v.entity} (observed since ${new Date(l.since).toISOString()})`,
+          `first ${what} by ${v.entity} (observed since ${new Date(observedSince(r)).toISOString()})`,
           hours,
         );
       },

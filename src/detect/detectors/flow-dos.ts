@@ -3,7 +3,6 @@
  * `Backdoor:EC2/DenialOfService.*`, instance is the ACTOR). Inbound: our instance is flooded, named with AWS Shield's
  * attack vectors (netfw.md §11): SYN floods, UDP reflection/amplification by reflector source port, UDP fragments.
  */
-import { isPublicIp } from '../ipv4.js';
 import { registerReviver } from '../keyed.js';
 import type { Detector, MitreRef } from '../types.js';
 import { keep, type Pair, pairOf, pairTable } from './pair.js';
@@ -65,7 +64,7 @@ export const outboundDos: Detector = {
         else if (v.proto === 17) kind = v.remotePort === 53 ? 2 : TCP_ONLY_PORTS.has(v.remotePort) ? 3 : 1;
         else if (!NORMAL_PROTOCOLS.has(v.proto)) kind = 4;
         else return;
-        if (!isPublicIp(v.remoteIp)) return;
+        if (!v.remotePublic) return;
         const p = pairOf(pairs, v, r);
         const t = r.time;
         if (t - p.dStart >= windowMs) {

@@ -4,7 +4,6 @@
  * recorded on the same ENI do not double the counts.
  */
 import { localIpDetails, portDetails, remoteIpDetails } from '../finding.js';
-import { isPublicIp } from '../ipv4.js';
 import type { Detector } from '../types.js';
 import { addTo, countOf, keep, pairOf, pairTable, valuesOf } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
@@ -92,7 +91,7 @@ export const portscan: Detector = {
             origins: [...(p.sO ?? [])],
           });
         }
-        if (!isPublicIp(v.remoteIp)) return;
+        if (!v.remotePublic) return;
         const s = windowAt(sweeps, `${v.entity}|${v.proto}|${v.dstPort}`, r.time, windowMs);
         s.distinct.add(v.remoteIp);
         addOrigin(s, r.origin);

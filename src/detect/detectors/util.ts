@@ -3,6 +3,7 @@ import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
 import { instanceResource, localIpDetails, portDetails, protocolName, remoteIpDetails } from '../finding.js';
 import type { GeoLookup } from '../geo.js';
 import type { IntelHit } from '../intel.js';
+import { ipv4ToInt, isPrivateV4, isPublicIp } from '../ipv4.js';
 import type { NetContext } from '../net.js';
 import type { FindingAction, ThreatIntelDetail } from '../types.js';
 
@@ -126,6 +127,8 @@ export interface FlowView {
   remotePort: number;
   /** Instance id, else ENI, else local address. */
   entity: string;
+  /** The remote address is a public (internet) address (computed once per record for every flow detector). */
+  remotePublic: boolean;
   instanceId: string | undefined;
   eni: string | undefined;
   /**
@@ -153,6 +156,7 @@ const view: FlowView = {
   localPort: 0,
   remotePort: 0,
   entity: '',
+  remotePublic: false,
   instanceId: undefined,
   eni: undefined,
   nonInstance: false,
@@ -182,27 +186,34 @@ export function flowOf(r: LogRecord, net: NetContext): FlowView {
   view.bytes = typeof f.bytes === 'number' ? f.bytes : 0;
   view.accepted = f.action === 'ACCEPT';
   view.flags = typeof f['tcp-flags'] === 'number' ? f['tcp-flags'] : -1;
+  // Each address is converted to a number once and shared by every flow detector (direction, public checks).
+  const srcN = ipv4ToInt(src);
+  const dstN = ipv4ToInt(dst);
   const dir = f['flow-direction'];
   let direction: FlowView['direction'];
   if (dir === 'egress') direction = 'OUTBOUND';
   else if (dir === 'ingress') direction = 'INBOUND';
   else {
-    const sl = net.isLocal(src);
-    const dl = net.isLocal(dst);
+    const sl = srcN >= 0 ? net.isLocalV4(srcN) : net.isLocal(src);
+    const dl = dstN >= 0 ? net.isLocalV4(dstN) : net.isLocal(dst);
     direction = sl && !dl ? 'OUTBOUND' : !sl && dl ? 'INBOUND' : sl && dl ? 'INTERNAL' : 'UNKNOWN';
   }
   view.direction = direction;
+  let remoteN: number;
   if (direction === 'INBOUND') {
     view.localIp = dst;
     view.remoteIp = src;
     view.localPort = view.dstPort;
     view.remotePort = view.srcPort;
+    remoteN = srcN;
   } else {
     view.localIp = src;
     view.remoteIp = dst;
     view.localPort = view.srcPort;
     view.remotePort = view.dstPort;
+    remoteN = dstN;
   }
+  view.remotePublic = remoteN >= 0 ? !isPrivateV4(remoteN) : isPublicIp(view.remoteIp);
   view.instanceId = typeof f['instance-id'] === 'string' ? f['instance-id'] : undefined;
   view.eni = typeof f['interface-id'] === 'string' ? f['interface-id'] : undefined;
   view.entity = view.instanceId ?? view.eni ?? view.localIp;
