@@ -122,3 +122,23 @@ describe.skipIf(!corpusAvailable())('CRS regression corpus through the managed-g
     expect(r.caught / r.attacks).toBeGreaterThanOrEqual(floor);
   });
 });
+
+describe.skipIf(!corpusAvailable())('go-ftw reader (src/waf/ftw.ts)', () => {
+  it('builds the same request for Vigil and as raw HTTP for the peer', () => {
+    const { cases, skipped } = readFtwFolder(join(DIR, 'REQUEST-933-APPLICATION-ATTACK-PHP'));
+    expect(cases.length).toBeGreaterThan(300);
+    expect(skipped).toBeLessThan(20);
+    expect(cases.some((c) => c.attack) && cases.some((c) => !c.attack)).toBe(true);
+    for (const c of cases) {
+      const raw = c.raw.toString('latin1');
+      const [head = '', body = ''] = [raw.slice(0, raw.indexOf('\r\n\r\n')), raw.slice(raw.indexOf('\r\n\r\n') + 4)];
+      const line = head.split('\r\n')[0]!;
+      expect(line.startsWith(`${c.request.method} ${c.request.uriPath}`)).toBe(true);
+      expect(head).not.toMatch(/\r\nHost: localhost/i);
+      expect(head.endsWith('Connection: close')).toBe(true);
+      expect(body).toBe(c.request.body ?? '');
+      const cl = /\r\nContent-Length: (\d+)/i.exec(head);
+      if (cl && !c.raw.includes('Transfer-Encoding')) expect(Number(cl[1])).toBeLessThanOrEqual(body.length + 2);
+    }
+  });
+});
