@@ -175,8 +175,7 @@ const CONVERTERS: Record<string, Converter> = {
       Path: c.path,
       Groups: Array.isArray(c.groupList) ? c.groupList : undefined,
       ManagedPolicyArns: managedArns(c.attachedManagedPolicies),
-      // Vigil's collector records inline policy names only: without documents the property is not readable.
-      Policies: policies.length > 0 || arr(c.userPolicyList).length === 0 ? policies : undefined,
+      Policies: policies,
       PermissionsBoundary: pb,
       Tags: cfnTags(ci),
     };
@@ -338,18 +337,58 @@ export function findCi(items: readonly ConfigItem[], cfnType: string, physicalId
 }
 
 /**
- * Actual CloudFormation properties of one resource (absent values removed) and the top-level properties Vigil
- * reads for the type (a template property outside `reads` cannot be compared); undefined for unsupported types.
+ * Properties whose source the inventory may not carry (a Config snapshot that does not record the setting, a
+ * collector that lists inline policy names only): absent source = not read, rather than "removed".
+ */
+const NOT_COLLECTED: Record<string, Record<string, (ci: ConfigItem) => boolean>> = {
+  'AWS::S3::Bucket': {
+    BucketEncryption: (ci) => !('ServerSideEncryptionConfiguration' in ci.supplementaryConfiguration),
+    VersioningConfiguration: (ci) => !('BucketVersioningConfiguration' in ci.supplementaryConfiguration),
+    PublicAccessBlockConfiguration: (ci) => !('PublicAccessBlockConfiguration' in ci.supplementaryConfiguration),
+    LoggingConfiguration: (ci) => !('BucketLoggingConfiguration' in ci.supplementaryConfiguration),
+  },
+  'AWS::EC2::SecurityGroup': {
+    SecurityGroupIngress: (ci) => !Array.isArray(ci.configuration.ipPermissions),
+    SecurityGroupEgress: (ci) => !Array.isArray(ci.configuration.ipPermissionsEgress),
+  },
+  'AWS::IAM::Role': {
+    Policies: (ci) => !Array.isArray(ci.configuration.rolePolicyList),
+    ManagedPolicyArns: (ci) => !Array.isArray(ci.configuration.attachedManagedPolicies),
+  },
+  'AWS::IAM::User': {
+    Policies: (ci) =>
+      !Array.isArray(ci.configuration.userPolicyList) ||
+      arr(ci.configuration.userPolicyList).some((p) => !isObj(p) || p.policyDocument === undefined),
+    ManagedPolicyArns: (ci) => !Array.isArray(ci.configuration.attachedManagedPolicies),
+  },
+  'AWS::KMS::Key': {
+    EnableKeyRotation: (ci) => !('KeyRotationStatus' in ci.supplementaryConfiguration),
+    KeyPolicy: (ci) => !('KeyPolicy' in ci.supplementaryConfiguration),
+  },
+  'AWS::DynamoDB::Table': {
+    PointInTimeRecoverySpecification: (ci) => !('ContinuousBackupsDescription' in ci.supplementaryConfiguration),
+  },
+};
+
+/**
+ * Actual CloudFormation properties of one resource (absent values removed), the top-level properties Vigil maps for
+ * the type (`reads`), and those whose source this item does not carry (`missing`); undefined for unsupported types.
  */
 export function actualProperties(
   cfnType: string,
   ci: ConfigItem,
   all: readonly ConfigItem[],
-): { props: Obj; reads: ReadonlySet<string> } | undefined {
+): { props: Obj; reads: ReadonlySet<string>; missing: ReadonlySet<string> } | undefined {
   const conv = CONVERTERS[cfnType];
   if (!conv) return undefined;
   const raw = conv(ci, all);
-  return { reads: new Set(Object.keys(raw)), props: clean(raw) };
+  const missing = new Set<string>();
+  for (const [k, absent] of Object.entries(NOT_COLLECTED[cfnType] ?? {}))
+    if (absent(ci)) {
+      missing.add(k);
+      delete raw[k];
+    }
+  return { reads: new Set(Object.keys(raw)), missing, props: clean(raw) };
 }
 
 /**

@@ -184,7 +184,10 @@ export function detectDrift(input: DriftInput): DriftReport {
         const got = actualProperties(r.type, ci, input.items);
         actual = got?.props;
         for (const k of Object.keys(expected))
-          if (got && !got.reads.has(k)) {
+          if (got?.missing.has(k)) {
+            delete expected[k];
+            notes.push(`/${k}: not compared: the inventory does not carry the actual ${k}`);
+          } else if (got && !got.reads.has(k)) {
             delete expected[k];
             notes.push(`/${k}: not compared: Vigil does not read ${k} of ${r.type}`);
           }

@@ -300,4 +300,23 @@ describe('detectDrift', () => {
     ]);
     expect(b.ExpectedProperties).toBe('{"BucketName":"stray"}');
   });
+
+  it('a setting the inventory does not carry is skipped with a note; one recorded as absent (null) is REMOVE', () => {
+    const t = resolveTemplateText(
+      'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: stray\n      BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: AES256}}]}\n',
+      'b.yaml',
+    );
+    const notRecorded = detectDrift({ template: t, stackName: 'b', items }).StackResourceDrifts[0]!;
+    expect(notRecorded.StackResourceDriftStatus).toBe('IN_SYNC');
+    expect(notRecorded.notes).toEqual([
+      '/BucketEncryption: not compared: the inventory does not carry the actual BucketEncryption',
+    ]);
+    const none = items.map((i) =>
+      i.resourceId === 'stray' ? { ...i, supplementaryConfiguration: { ServerSideEncryptionConfiguration: null } } : i,
+    );
+    const removed = detectDrift({ template: t, stackName: 'b', items: none }).StackResourceDrifts[0]!;
+    expect(removed.PropertyDifferences?.map((d) => `${d.DifferenceType} ${d.PropertyPath}`)).toEqual([
+      'REMOVE /BucketEncryption',
+    ]);
+  });
 });
