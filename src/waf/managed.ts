@@ -208,8 +208,14 @@ function build(): [string, J][] {
   prio = 0;
   const unix = group('AWSManagedRulesUnixRuleSet', 100, 'posix-os', [
     ...perField('UNIXShellCommandsVariables', ['QUERYARGUMENTS', 'BODY', 'HEADER'], (f) =>
-      regex(
-        '(?:[;|&`]|\\$\\()\\s*(?:cat|ls|id|uname|wget|curl|nc|ncat|bash|sh|chmod|rm|whoami|ping|echo|python|perl)\\b|\\$\\{?ifs|/bin/(?:ba)?sh',
+      anyRegex(
+        [
+          '(?:[;|&`]|\\$\\()\\s*(?:cat|ls|id|uname|wget|curl|nc|ncat|bash|sh|chmod|rm|whoami|ping|echo|python|perl)\\b|\\$\\{?ifs|/bin/(?:ba)?sh',
+          // more commands after a separator or newline, and the command-substitution forms
+          '(?:[;|&`\\n]|\\$\\()\\s*(?:env|sudo|su|nslookup|telnet|socat|base64|xargs|find|awk|sed|grep|head|tail|tar|nohup|kill|chown|touch|mkdir|visudo|php|ruby|node|lua)\\b',
+          // glob- and quote-obfuscated paths and commands: /???/??t, /e[t]c/, c'a't, w"h"oami, {cat,/etc/passwd}
+          '/[?*]{1,4}/[?*a-z]{0,4}[?*]|/e\\[?t\\]?c/|\\b\\w+(?:\'\'|"")?\\w*(?:\'\\w\'|"\\w")\\w*\\s|\\{\\s*(?:cat|ls|id|whoami|wget|curl)\\s*,',
+        ],
         f,
         tx('URL_DECODE_UNI', 'COMPRESS_WHITE_SPACE', 'LOWERCASE'),
       ),
