@@ -8,12 +8,13 @@ import { type BufferMatcher, compileBuffer } from './match.js';
 import type { RuleOrder } from './nfw-lint.js';
 import type { Observation } from './observe.js';
 import type { StatelessRule } from './rule-group.js';
-import type { SuricataRule } from './types.js';
+import type { AddrNode, PortNode, SuricataRule } from './types.js';
 import {
   type AddrSet,
   addrSetHas,
   portSetHas,
   type Ranges,
+  type Resolved,
   type RuleVars,
   resolveAddress,
   resolvePorts,
@@ -172,15 +173,18 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
     protos = L4[proto];
   } else return `protocol ${proto} is not visible in logs`;
   const cache = headerCache(vars);
-  const src = cached(cache, `a${rule.sourceAddr}`, () => resolveAddress(rule.src, vars));
-  const dst = cached(cache, `a${rule.destAddr}`, () => resolveAddress(rule.dst, vars));
-  const sp = cached(cache, `p${rule.sourcePort}`, () => resolvePorts(rule.srcPorts, vars));
-  const dp = cached(cache, `p${rule.destPort}`, () => resolvePorts(rule.dstPorts, vars));
+  const src = addrOf(cache.addr, rule.sourceAddr, rule.src, vars);
+  const dst = addrOf(cache.addr, rule.destAddr, rule.dst, vars);
+  const sp = portsOf(cache.ports, rule.sourcePort, rule.srcPorts, vars);
+  const dp = portsOf(cache.ports, rule.destPort, rule.dstPorts, vars);
   for (const x of [src, dst, sp, dp]) if (!x.ok) return x.reason;
   const byBuffer = new Map<string, SuricataRule['matches']>();
   for (const m of rule.matches)
-    if (!(anyRequest && m.buffer === 'http.header_names'))
-      byBuffer.set(m.buffer, [...(byBuffer.get(m.buffer) ?? []), m]);
+    if (!(anyRequest && m.buffer === 'http.header_names')) {
+      const list = byBuffer.get(m.buffer);
+      if (list) list.push(m);
+      else byBuffer.set(m.buffer, [m]);
+    }
   const buffers: CompiledRule['buffers'] = [];
   for (const [b, ms] of byBuffer) {
     const c = compileBuffer(ms);
@@ -220,20 +224,34 @@ function isAllPorts(r: Ranges<number>): boolean {
 }
 
 /** Header texts repeat across thousands of rules ($HOME_NET, any): resolve each once per variable set. */
-const HEADER_CACHE = new WeakMap<RuleVars, Map<string, unknown>>();
-function headerCache(vars: RuleVars): Map<string, unknown> {
+interface HeaderCache {
+  addr: Map<string, Resolved<AddrSet>>;
+  ports: Map<string, Resolved<Ranges<number>>>;
+}
+const HEADER_CACHE = new WeakMap<RuleVars, HeaderCache>();
+function headerCache(vars: RuleVars): HeaderCache {
   let m = HEADER_CACHE.get(vars);
   if (!m) {
-    m = new Map();
+    m = { addr: new Map(), ports: new Map() };
     HEADER_CACHE.set(vars, m);
   }
   return m;
 }
-function cached<T>(m: Map<string, unknown>, key: string, f: () => T): T {
-  if (m.has(key)) return m.get(key) as T;
-  const v = f();
-  m.set(key, v);
-  return v;
+function addrOf(m: HeaderCache['addr'], text: string, node: AddrNode, vars: RuleVars): Resolved<AddrSet> {
+  let r = m.get(text);
+  if (r === undefined) {
+    r = resolveAddress(node, vars);
+    m.set(text, r);
+  }
+  return r;
+}
+function portsOf(m: HeaderCache['ports'], text: string, node: PortNode, vars: RuleVars): Resolved<Ranges<number>> {
+  let r = m.get(text);
+  if (r === undefined) {
+    r = resolvePorts(node, vars);
+    m.set(text, r);
+  }
+  return r;
 }
 
 /** Unknown fields (a log that does not record them) do not exclude a match; the verdict notes say so. */

@@ -5,7 +5,7 @@
  */
 import { parseAddress, parsePorts } from './address.js';
 import { canonicalBuffer, KEYWORD_ROLES, LEGACY_BUFFER_MODIFIERS, NEEDS_VALUE, NO_VALUE } from './keywords.js';
-import type { ContentMatch, IssueSink, RuleIssue, RuleOption, SuricataRule } from './types.js';
+import type { ContentMatch, Flowbit, IssueSink, RuleIssue, RuleOption, SuricataRule, Threshold } from './types.js';
 import {
   decodeContent,
   decodeFlow,
@@ -71,6 +71,13 @@ export const PROTOCOLS = new Set([
 ]);
 
 const DIRECTIONS = new Set(['->', '<>', '=>']);
+/** Scratch for headerTokens (parsing is synchronous; never retained). */
+const HEADER_POS: number[] = [];
+const HEADER_DEPTHS: number[] = [];
+/** Shared empty lists for the rarely present flowbits/thresholds (replaced on first push; frozen so misuse throws). */
+const NO_FLOWBITS: Flowbit[] = Object.freeze([]) as unknown as Flowbit[];
+const NO_THRESHOLDS: Threshold[] = Object.freeze([]) as unknown as Threshold[];
+const NO_TRANSFORMS: string[] = Object.freeze([]) as unknown as string[];
 
 /** Why a rule line failed, with the 0-based offset in the line. */
 interface Fail {
@@ -79,25 +86,71 @@ interface Fail {
   keyword?: string;
 }
 
-/** Split the header into whitespace-separated tokens, keeping `[ … ]` groups (which may hold spaces) whole. */
-function headerTokens(line: string, start: number, end: number): { text: string; offset: number }[] {
-  const out: { text: string; offset: number }[] = [];
+/**
+ * Split the header into whitespace-separated tokens, keeping `[ … ]` groups (which may hold spaces) whole. Writes
+ * start/end offsets pairs into `out` (no per-token objects: 35k rules × 7 tokens) and returns the token count; `depths`
+ * gets each token's final bracket depth (0 when balanced).
+ */
+function headerTokens(line: string, start: number, end: number, out: number[], depths: number[]): number {
+  let n = 0;
   let i = start;
   while (i < end) {
-    while (i < end && (line[i] === ' ' || line[i] === '\t')) i++;
+    let c = line.charCodeAt(i);
+    while (i < end && (c === 32 || c === 9)) c = line.charCodeAt(++i);
     if (i >= end) break;
     const s = i;
     let depth = 0;
     while (i < end) {
-      const c = line[i];
-      if (c === '[') depth++;
-      else if (c === ']') depth--;
-      else if ((c === ' ' || c === '\t') && depth <= 0) break;
+      c = line.charCodeAt(i);
+      if (c === 91 /* [ */) depth++;
+      else if (c === 93 /* ] */) depth--;
+      else if ((c === 32 || c === 9) && depth <= 0) break;
       i++;
     }
-    out.push({ text: line.slice(s, i), offset: s });
+    out[2 * n] = s;
+    out[2 * n + 1] = i;
+    depths[n] = depth;
+    n++;
   }
-  return out;
+  return n;
+}
+
+/**
+ * Keyword names interned: option names are a few dozen distinct words repeated 400k times in ET Open; looking the
+ * written name up among the known keywords of its length and first character avoids a fresh string per option.
+ */
+const KEYWORDS_BY_SHAPE = (() => {
+  const m = new Map<number, string[]>();
+  for (const k of KEYWORD_ROLES.keys()) {
+    const key = k.length * 256 + (k.charCodeAt(0) & 255);
+    const list = m.get(key);
+    if (list) list.push(k);
+    else m.set(key, [k]);
+  }
+  return m;
+})();
+
+function keywordAt(line: string, start: number, end: number): string {
+  const list = KEYWORDS_BY_SHAPE.get((end - start) * 256 + (line.charCodeAt(start) & 255));
+  if (list) for (const k of list) if (line.startsWith(k, start)) return k;
+  return line.slice(start, end);
+}
+
+/** What String.prototype.trim removes, for the ASCII/latin1 range rule text uses (plus the Unicode spaces). */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** Keyword characters: letters, digits, `_`, `.`, `-`. */
@@ -116,7 +169,7 @@ function splitOptions(line: string, start: number, end: number, out: RuleOption[
     const nameEnd = i;
     while (i < end && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
     const c = line.charCodeAt(i);
-    const name = line.slice(nameStart, nameEnd);
+    const name = nameEnd > nameStart ? keywordAt(line, nameStart, nameEnd) : '';
     if (i < end && c !== 58 /* : */ && c !== 59 /* ; */) {
       let j = i;
       while (j < end && line.charCodeAt(j) !== 58 && line.charCodeAt(j) !== 59) j++;
@@ -138,7 +191,12 @@ function splitOptions(line: string, start: number, end: number, out: RuleOption[
       i += ch === 92 /* \ */ ? 2 : 1;
     }
     if (i >= end) return { reason: `option "${name}" is not terminated by ";"`, offset: nameStart, keyword: name };
-    out.push({ name, value: line.slice(valueStart, i).trim(), column: nameStart + 1 });
+    // Trim by position: one slice per value instead of slice + trim copy.
+    let vs = valueStart;
+    let ve = i;
+    while (vs < ve && isSpace(line.charCodeAt(vs))) vs++;
+    while (ve > vs && isSpace(line.charCodeAt(ve - 1))) ve--;
+    out.push({ name, value: line.slice(vs, ve), column: nameStart + 1 });
     i++;
   }
 }
@@ -184,31 +242,34 @@ export function parseRule(
     report({ reason: 'unexpected text after ")"', offset: close + 1 });
     return undefined;
   }
-  const toks = headerTokens(text, 0, open);
-  for (const t of toks) {
-    let depth = 0;
-    for (const c of t.text) depth += c === '[' ? 1 : c === ']' ? -1 : 0;
+  const pos = HEADER_POS;
+  const depths = HEADER_DEPTHS;
+  const nt = headerTokens(text, 0, open, pos, depths);
+  for (let t = 0; t < nt; t++) {
+    const depth = depths[t] as number;
     if (depth !== 0) {
-      report({ reason: depth > 0 ? 'unclosed "[" in header' : 'unbalanced "]" in header', offset: t.offset });
+      report({
+        reason: depth > 0 ? 'unclosed "[" in header' : 'unbalanced "]" in header',
+        offset: pos[2 * t] as number,
+      });
       return undefined;
     }
   }
-  if (toks.length !== 7) {
+  if (nt !== 7) {
     report({
-      reason: `header must have 7 fields (action proto src sport direction dst dport), found ${toks.length}`,
-      offset: toks[Math.min(toks.length, 7) - 1]?.offset ?? 0,
+      reason: `header must have 7 fields (action proto src sport direction dst dport), found ${nt}`,
+      offset: nt === 0 ? 0 : (pos[2 * (Math.min(nt, 7) - 1)] as number),
     });
     return undefined;
   }
-  const [action, proto, sa, sp, dir, da, dp] = toks as [
-    (typeof toks)[0],
-    (typeof toks)[0],
-    (typeof toks)[0],
-    (typeof toks)[0],
-    (typeof toks)[0],
-    (typeof toks)[0],
-    (typeof toks)[0],
-  ];
+  const tok = (t: number) => ({ text: text.slice(pos[2 * t], pos[2 * t + 1]), offset: pos[2 * t] as number });
+  const action = tok(0);
+  const proto = tok(1);
+  const sa = tok(2);
+  const sp = tok(3);
+  const dir = tok(4);
+  const da = tok(5);
+  const dp = tok(6);
   if (!ACTIONS.has(action.text)) {
     report({ reason: `unknown action "${action.text}"`, offset: action.offset });
     return undefined;
@@ -260,9 +321,9 @@ export function parseRule(
     msg: '',
     references: [],
     metadata: [],
-    flowbits: [],
+    flowbits: NO_FLOWBITS,
     noalert: false,
-    thresholds: [],
+    thresholds: NO_THRESHOLDS,
     matches: [],
     buffers: new Set(),
   };
@@ -279,7 +340,7 @@ export function parseRule(
 /** Give the options their meaning: metadata fields, content matches grouped by buffer, flow, flowbits … */
 function interpret(rule: SuricataRule): Fail | undefined {
   let buffer = 'pkt_data';
-  let transforms: string[] = [];
+  let transforms: string[] = NO_TRANSFORMS;
   // Modifiers bind to the latest content even across interleaved bsize/isdataat (ET does `content; bsize; fast_pattern`).
   let last: ContentMatch | undefined;
   let sawSid = false;
@@ -322,17 +383,19 @@ function interpret(rule: SuricataRule): Fail | undefined {
         if (rule.thresholds.some((t) => t.keyword === name)) return at(o, `"${name}" may appear only once`);
         const t = decodeThreshold(name as 'threshold' | 'detection_filter', value as string);
         if (isError(t)) return at(o, t.error);
+        if (rule.thresholds === NO_THRESHOLDS) rule.thresholds = [];
         rule.thresholds.push(t);
         break;
       }
       case 'buffer':
         buffer = canonicalBuffer(name);
-        transforms = [];
+        transforms = NO_TRANSFORMS;
         last = undefined;
         break;
       case 'transform':
         if (buffer === 'pkt_data') return at(o, `transform "${name}" needs a sticky buffer before it`);
-        transforms = [...transforms, name];
+        // A new array (not push): earlier contents keep the transforms they were written after.
+        transforms = transforms.length === 0 ? [name] : [...transforms, name];
         break;
       case 'legacy-buffer': {
         if (!last) return at(o, `"${name}" needs a preceding content`);
@@ -398,6 +461,7 @@ function interpret(rule: SuricataRule): Fail | undefined {
         } else if (name === 'flowbits') {
           const f = decodeFlowbits(value as string);
           if (isError(f)) return at(o, f.error);
+          if (rule.flowbits === NO_FLOWBITS) rule.flowbits = [];
           rule.flowbits.push(f);
           if (f.op === 'noalert') rule.noalert = true;
         }
