@@ -269,6 +269,17 @@ describe.skipIf(!available)('vigil drift against a stack deployed on moto_server
     ]);
   });
 
+  it('a stack that does not exist is a clear input error (exit 2)', async () => {
+    const err = await runDrift({
+      stackName: 'nope',
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: CREDENTIALS,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 2 });
+    expect((err as Error).message).toMatch(/^--stack-name nope: /);
+  });
+
   it('names the principal of each change from CloudTrail', () => {
     const who = (logical: string) =>
       (drift(report, logical).attribution ?? []).map((a) => `${a.eventName} ${a.principalArn} ${a.paths.join(',')}`);
