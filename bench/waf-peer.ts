@@ -163,17 +163,20 @@ http {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`${(err as Error).message}: ${stderr.trim().slice(0, 500)}`);
   }
+  // Never leave a peer or its temp dir behind, also when the caller crashes before stop().
+  const cleanup = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanup);
   return {
     port,
     backendPort,
     pid: child.pid ?? 0,
     crsVersion: crsVersion(),
     stop() {
-      child.kill('SIGTERM');
-      setTimeout(() => {
-        if (child.exitCode === null) child.kill('SIGKILL');
-        rmSync(dir, { recursive: true, force: true });
-      }, 500).unref();
+      process.off('exit', cleanup);
+      cleanup();
     },
   };
 }
