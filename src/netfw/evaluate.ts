@@ -177,7 +177,10 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
   const dst = addrOf(cache.addr, rule.destAddr, rule.dst, vars);
   const sp = portsOf(cache.ports, rule.sourcePort, rule.srcPorts, vars);
   const dp = portsOf(cache.ports, rule.destPort, rule.dstPorts, vars);
-  for (const x of [src, dst, sp, dp]) if (!x.ok) return x.reason;
+  if (!src.ok) return src.reason;
+  if (!dst.ok) return dst.reason;
+  if (!sp.ok) return sp.reason;
+  if (!dp.ok) return dp.reason;
   const byBuffer = new Map<string, SuricataRule['matches']>();
   for (const m of rule.matches)
     if (!(anyRequest && m.buffer === 'http.header_names')) {
@@ -196,15 +199,15 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
     group,
     order,
     kind,
-    src: (src as { set: AddrSet }).set,
-    dst: (dst as { set: AddrSet }).set,
-    srcPorts: (sp as { set: Ranges<number> }).set,
-    dstPorts: (dp as { set: Ranges<number> }).set,
+    src: src.set,
+    dst: dst.set,
+    srcPorts: sp.set,
+    dstPorts: dp.set,
     bidirectional: rule.direction === '<>',
-    ...(protos ? { protos } : {}),
     buffers,
     priority: rule.priority ?? 255,
   };
+  if (protos) out.protos = protos;
   const k = indexKey(out);
   if (k) out.nameKey = k;
   if (isAll(out.src) && isAll(out.dst) && isAllPorts(out.srcPorts) && isAllPorts(out.dstPorts)) out.headerAll = true;

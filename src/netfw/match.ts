@@ -108,13 +108,14 @@ export function compileBuffer(matches: readonly Match[]): Compiled<BufferMatcher
       const w = num(m.within);
       if (o === null || d === null || di === null || w === null)
         return { ok: false, reason: 'content positions use byte_extract variables' };
+      // All fields present (undefined when absent): one object shape, no spread temporaries.
       steps.push({
         c: m,
         needle: m.nocase ? m.bytes.toLowerCase() : m.bytes,
-        ...(o !== undefined ? { offset: o } : {}),
-        ...(d !== undefined ? { depth: d } : {}),
-        ...(di !== undefined ? { distance: di } : {}),
-        ...(w !== undefined ? { within: w } : {}),
+        offset: o,
+        depth: d,
+        distance: di,
+        within: w,
       });
     } else if (m.kind === 'pcre') {
       const r = pcreToRegExp(m);

@@ -216,6 +216,11 @@ function modArg(value: string | undefined): number | string | undefined {
   return undefined;
 }
 
+function tok(text: string, pos: number[], t: number): { text: string; offset: number } {
+  const start = pos[2 * t] as number;
+  return { text: text.slice(start, pos[2 * t + 1]), offset: start };
+}
+
 /**
  * Parse one rule (already without its leading `#` when disabled). `col0` is the offset of `text` in the source
  * line, so reported columns match the file.
@@ -262,14 +267,13 @@ export function parseRule(
     });
     return undefined;
   }
-  const tok = (t: number) => ({ text: text.slice(pos[2 * t], pos[2 * t + 1]), offset: pos[2 * t] as number });
-  const action = tok(0);
-  const proto = tok(1);
-  const sa = tok(2);
-  const sp = tok(3);
-  const dir = tok(4);
-  const da = tok(5);
-  const dp = tok(6);
+  const action = tok(text, pos, 0);
+  const proto = tok(text, pos, 1);
+  const sa = tok(text, pos, 2);
+  const sp = tok(text, pos, 3);
+  const dir = tok(text, pos, 4);
+  const da = tok(text, pos, 5);
+  const dp = tok(text, pos, 6);
   if (!ACTIONS.has(action.text)) {
     report({ reason: `unknown action "${action.text}"`, offset: action.offset });
     return undefined;
@@ -337,6 +341,10 @@ export function parseRule(
   return rule;
 }
 
+function at(o: RuleOption, reason: string): Fail {
+  return { reason, offset: o.column - 1, keyword: o.name };
+}
+
 /** Give the options their meaning: metadata fields, content matches grouped by buffer, flow, flowbits … */
 function interpret(rule: SuricataRule): Fail | undefined {
   let buffer = 'pkt_data';
@@ -344,7 +352,6 @@ function interpret(rule: SuricataRule): Fail | undefined {
   // Modifiers bind to the latest content even across interleaved bsize/isdataat (ET does `content; bsize; fast_pattern`).
   let last: ContentMatch | undefined;
   let sawSid = false;
-  const at = (o: RuleOption, reason: string): Fail => ({ reason, offset: o.column - 1, keyword: o.name });
   for (const o of rule.options) {
     const { name, value } = o;
     const role = KEYWORD_ROLES.get(name);
@@ -527,6 +534,12 @@ export function parseRules(text: string, file: string, sink?: IssueSink): Parsed
   return out;
 }
 
+/** Failure of the line being parsed: one shared callback instead of a closure per line (parsing is synchronous). */
+let lastFail: Fail | undefined;
+function keepFail(f: Fail): void {
+  lastFail = f;
+}
+
 function parseLine(full: string, file: string, line: number, out: ParsedRules, emit: (i: RuleIssue) => void): void {
   let s = 0;
   while (s < full.length && (full[s] === ' ' || full[s] === '\t')) s++;
@@ -539,7 +552,10 @@ function parseLine(full: string, file: string, line: number, out: ParsedRules, e
     s += m[0].length - m[1]!.length - 1;
   }
   const body = full.slice(s).trimEnd();
-  const rule = parseRule(body, file, line, enabled, s, (f) => {
+  lastFail = undefined;
+  const rule = parseRule(body, file, line, enabled, s, keepFail);
+  const f = lastFail as Fail | undefined;
+  if (f)
     emit({
       file,
       line,
@@ -549,7 +565,6 @@ function parseLine(full: string, file: string, line: number, out: ParsedRules, e
       ...(f.keyword ? { keyword: f.keyword } : {}),
       ...sidOf(body),
     });
-  });
   if (rule) (enabled ? out.rules : out.disabled).push(rule);
   else if (enabled) out.failed++;
   else out.failedDisabled++;

@@ -149,7 +149,19 @@ const FLOW_WORDS: Readonly<Record<string, keyof Flow>> = {
   no_frag: 'noFrag',
 };
 
+/** `flow:` values repeat across thousands of rules: decode each text once (results are frozen and shared). */
+const FLOW_CACHE = new Map<string, Decoded<Flow>>();
+
 export function decodeFlow(value: string): Decoded<Flow> {
+  let r = FLOW_CACHE.get(value);
+  if (r === undefined) {
+    r = Object.freeze(decodeFlowText(value));
+    if (FLOW_CACHE.size < 4096) FLOW_CACHE.set(value, r);
+  }
+  return r;
+}
+
+function decodeFlowText(value: string): Decoded<Flow> {
   const flow: Flow = {};
   for (const raw of value.split(',')) {
     const w = raw.trim();
