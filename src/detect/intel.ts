@@ -54,6 +54,11 @@ interface Entry {
 
 export class ThreatIntel {
   private readonly exact = new Map<string, Entry[]>();
+  /**
+   * Numeric form (int32) of every IPv4 key of `exact`: flow records ask about every remote address and nearly all
+   * are misses, which a number lookup answers without hashing the address text.
+   */
+  private readonly exactV4 = new Set<number>();
   /** prefix length → network → entries (one map per distinct length: lookups cost one probe per length). */
   private readonly v4Nets = new Map<number, Map<number, Entry[]>>();
   private v4Lengths: number[] = [];
@@ -110,14 +115,17 @@ export class ThreatIntel {
 
   private addExact(ip: string, e: Entry, meta: { ips: number }): boolean {
     push(this.exact, ip, e);
+    const n = ipv4ToInt(ip);
+    if (n >= 0) this.exactV4.add(n | 0);
     meta.ips++;
     return true;
   }
 
   /** Every list entry matching an IPv4/IPv6 address (exact or within a CIDR). */
   lookupIp(ip: string): IntelHit[] | undefined {
-    let hits = this.exact.get(ip);
     const n = ipv4ToInt(ip);
+    // An IPv4 text equal to an exact key has the same number: no number, no exact hit.
+    let hits = n < 0 || this.exactV4.has(n | 0) ? this.exact.get(ip) : undefined;
     if (n >= 0) {
       for (const bits of this.v4Lengths) {
         const found = this.v4Nets.get(bits)!.get((n & maskOf(bits)) >>> 0);

@@ -7,7 +7,7 @@ import type { LogRecord } from '../../ingest/types.js';
 import type { IntelHit } from '../intel.js';
 import type { Baseline } from '../state.js';
 import type { Detector, DetectorContext } from '../types.js';
-import { type FlowView, flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { type FlowView, flowEvidence, flowOf, flowResource, networkAction, remoteIntel } from './util.js';
 
 const LEARNING = {
   default: 168,
@@ -338,7 +338,7 @@ export const dnsEvasion: Detector = {
         if (v.remotePort === 53 && (v.proto === 17 || v.proto === 6)) kind = 0;
         else if (v.remotePort === 853 && v.proto === 6) kind = 1;
         else if (v.remotePort === 443 && v.proto === 6) {
-          doh = ctx.intel.lookupIp(v.remoteIp)?.find((h) => h.category === 'doh');
+          doh = remoteIntel(v, ctx.intel)?.find((h) => h.category === 'doh');
           if (!doh) return;
           kind = 2;
         } else return;

@@ -4,7 +4,7 @@
  */
 import type { IntelHit } from '../intel.js';
 import type { Detector } from '../types.js';
-import { flowEvidence, flowOf, flowResource, intelDetails, networkAction } from './util.js';
+import { flowEvidence, flowOf, flowResource, intelDetails, networkAction, remoteIntel } from './util.js';
 
 const TOR_RELAY_PORTS = new Set([9001, 9030, 9050, 9051]);
 
@@ -70,7 +70,7 @@ export const flowThreatIntel: Detector = {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || !v.accepted || v.bytes < minBytes) return;
         if (v.direction !== 'INBOUND' && v.direction !== 'OUTBOUND') return;
-        const hits = ctx.intel.lookupIp(v.remoteIp);
+        const hits = remoteIntel(v, ctx.intel);
         let type: string | undefined;
         let severity = 8;
         let hit: IntelHit | undefined;

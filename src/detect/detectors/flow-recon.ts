@@ -6,7 +6,7 @@
 import { localIpDetails, portDetails, remoteIpDetails } from '../finding.js';
 import type { Detector } from '../types.js';
 import { addTo, countOf, keep, pairOf, pairTable, valuesOf } from './pair.js';
-import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { flowEvidence, flowOf, flowResource, networkAction, remoteIntel } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
 export const portscan: Detector = {
@@ -183,9 +183,9 @@ export const portProbe: Detector = {
           p.pO = keep(p.pO, r.origin, 40); // accepted probes are the evidence that matters: keep room for them
         } else p.pO = keep(p.pO, r.origin);
         const probed = countOf(p.pPorts);
-        const listed = ctx.intel
-          .lookupIp(v.remoteIp)
-          ?.find((h) => h.category === 'scanner' || h.category === 'malicious' || h.category === 'custom');
+        const listed = remoteIntel(v, ctx.intel)?.find(
+          (h) => h.category === 'scanner' || h.category === 'malicious' || h.category === 'custom',
+        );
         const scanning = probed >= minPorts;
         if ((!scanning && !listed) || p.pOpen === undefined) return;
         // Report each open port once per window.

@@ -2,7 +2,7 @@
 import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
 import { instanceResource, localIpDetails, portDetails, protocolName, remoteIpDetails } from '../finding.js';
 import type { GeoLookup } from '../geo.js';
-import type { IntelHit } from '../intel.js';
+import type { IntelHit, ThreatIntel } from '../intel.js';
 import { ipv4ToInt, isPrivateV4, isPublicIp } from '../ipv4.js';
 import type { NetContext } from '../net.js';
 import type { FindingAction, ThreatIntelDetail } from '../types.js';
@@ -219,6 +219,20 @@ export function flowOf(r: LogRecord, net: NetContext): FlowView {
   view.entity = view.instanceId ?? view.eni ?? view.localIp;
   view.nonInstance = view.instanceId === undefined && f['vpc-id'] !== undefined;
   return view;
+}
+
+let intelRecord: LogRecord | undefined;
+let intelSource: ThreatIntel | undefined;
+let intelHits: IntelHit[] | undefined;
+
+/** Threat-list entries of the flow's remote address (looked up once per record, whichever detector asks first). */
+export function remoteIntel(v: FlowView, intel: ThreatIntel): IntelHit[] | undefined {
+  if (intelRecord !== v.record || intelSource !== intel) {
+    intelRecord = v.record;
+    intelSource = intel;
+    intelHits = intel.lookupIp(v.remoteIp);
+  }
+  return intelHits;
 }
 
 export function flowResource(v: FlowView, r: LogRecord): Json {
