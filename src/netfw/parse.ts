@@ -158,6 +158,21 @@ function isKeywordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 }
 
+/**
+ * Offset of the `;` ending a value that starts at `i` (or `end`): the next `;` not escaped by `\`. A `;` is escaped
+ * when an odd run of backslashes precedes it (each `\` escapes the next character, so pairs cancel).
+ */
+export function valueEnd(line: string, i: number, end: number): number {
+  for (;;) {
+    const p = line.indexOf(';', i);
+    if (p < 0 || p >= end) return end;
+    let k = p - 1;
+    while (k >= i && line.charCodeAt(k) === 92) k--;
+    if ((p - 1 - k) % 2 === 0) return p;
+    i = p + 1;
+  }
+}
+
 /** Split `name[:value];` options between `start` and `end` (exclusive); `\` escapes the next character. */
 function splitOptions(line: string, start: number, end: number, out: RuleOption[]): Fail | undefined {
   let i = start;
@@ -185,11 +200,7 @@ function splitOptions(line: string, start: number, end: number, out: RuleOption[
     }
     i++; // ':'
     const valueStart = i;
-    while (i < end) {
-      const ch = line.charCodeAt(i);
-      if (ch === 59) break;
-      i += ch === 92 /* \ */ ? 2 : 1;
-    }
+    i = valueEnd(line, i, end);
     if (i >= end) return { reason: `option "${name}" is not terminated by ";"`, offset: nameStart, keyword: name };
     // Trim by position: one slice per value instead of slice + trim copy.
     let vs = valueStart;

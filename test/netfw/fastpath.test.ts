@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CompiledRule, compileForEval, decide, type EvalPolicy } from '../../src/netfw/evaluate.js';
 import { type Observation, observationsOf, withStableShape } from '../../src/netfw/observe.js';
-import { parseRules } from '../../src/netfw/parse.js';
+import { parseRules, valueEnd } from '../../src/netfw/parse.js';
 import { defaultVars } from '../../src/netfw/vars.js';
 
 const vars = defaultVars({ address: { HOME_NET: '[10.0.0.0/16]' } });
@@ -121,5 +121,36 @@ describe('domain index fast path', () => {
     expect(a).toMatchObject({ kind: 'dns', query: 'a.example', src: '10.0.0.1', dstPort: 53, proto: 17 });
     expect(b).toMatchObject({ kind: 'dns', query: 'b.example', srcPort: 5353, qtype: 'A' });
     expect(b?.src).toBeUndefined();
+  });
+});
+
+describe('option value scanning', () => {
+  /** The plain scan: `\` escapes the next character, the first unescaped `;` ends the value. */
+  function reference(line: string, i: number, end: number): number {
+    while (i < end) {
+      const ch = line.charCodeAt(i);
+      if (ch === 59) break;
+      i += ch === 92 ? 2 : 1;
+    }
+    return Math.min(i, end);
+  }
+
+  it('valueEnd (indexOf + backslash-run parity) finds the same end as a character scan', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', '\\', ';', ' ', '"', '|'), { maxLength: 30 }).map((a) => a.join('')),
+        fc.nat(30),
+        fc.nat(30),
+        (line, a, b) => {
+          const start = Math.min(a, line.length);
+          const end = Math.max(start, Math.min(b, line.length));
+          const got = valueEnd(line, start, end);
+          const want = reference(line, start, end);
+          // Both mean "not terminated" when they reach end.
+          expect(Math.min(got, end)).toBe(want);
+        },
+      ),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 });
