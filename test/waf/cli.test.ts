@@ -167,3 +167,61 @@ describe.skipIf(!corpusAvailable())('vigil waf test (offline replay)', () => {
     expect(out).toContain('requests evaluated: 2 (1 records not replayable)');
   });
 });
+
+describe('vigil waf test --ip-reputation', () => {
+  const REP_ACL = {
+    WebACL: {
+      Name: 'rep',
+      ARN: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/rep/1',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: vis,
+      Rules: [
+        {
+          Name: 'ip-reputation',
+          Priority: 0,
+          OverrideAction: { None: {} },
+          VisibilityConfig: vis,
+          Statement: {
+            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+        },
+      ],
+    },
+  };
+  const reqs = () =>
+    tmp(
+      'r.jsonl',
+      [
+        JSON.stringify({ method: 'GET', url: '/', clientIp: '203.0.113.9' }),
+        JSON.stringify({ method: 'GET', url: '/', clientIp: '198.51.100.1' }),
+      ].join('\n'),
+    );
+
+  it('blocks addresses from the list file given for AWSManagedIPReputationList', async () => {
+    const list = tmp('bad-ips.txt', '# known bad\n203.0.113.0/24\n');
+    const acl = tmp('acl.json', JSON.stringify(REP_ACL));
+    await run([
+      'waf',
+      'test',
+      '--acl',
+      acl,
+      '--ip-reputation',
+      `AWSManagedIPReputationList=${list}`,
+      '--requests',
+      reqs(),
+    ]);
+    expect(out).toMatch(/r\.jsonl:1 BLOCK ip-reputation\/AWSManagedIPReputationList/);
+    expect(out).not.toMatch(/r\.jsonl:2 BLOCK/);
+  });
+
+  it('rejects an unknown list name and a bad address with the file and line', async () => {
+    const acl = tmp('acl.json', JSON.stringify(REP_ACL));
+    await expect(
+      run(['waf', 'validate', '--acl', acl, '--ip-reputation', `NoSuchList=${tmp('x.txt', '1.2.3.4')}`]),
+    ).rejects.toThrow(/NAME one of AWSManagedIPReputationList/);
+    const bad = tmp('bad.txt', '10.0.0.0/8\nnot-an-ip\n');
+    await expect(
+      run(['waf', 'validate', '--acl', acl, '--ip-reputation', `AWSManagedIPDDoSList=${bad}`]),
+    ).rejects.toThrow(/bad\.txt:2: not an IP address or CIDR: not-an-ip/);
+  });
+});

@@ -1,11 +1,13 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
+import ipaddr from 'ipaddr.js';
 import { UsageError, VigilError } from '../../core/errors.js';
 import { ingestAll } from '../../ingest/run.js';
 import type { LogRecord } from '../../ingest/types.js';
 import { startWafProxy } from '../../waf/http.js';
-import { type FileIssue, loadWebAclFiles, WafEngine, wafLogRecord } from '../../waf/index.js';
+import { type FileIssue, type LoadOptions, loadWebAclFiles, WafEngine, wafLogRecord } from '../../waf/index.js';
+import { IP_REPUTATION_LISTS, type IpReputationLists } from '../../waf/managed.js';
 import type { WebAcl } from '../../waf/model.js';
 import { type Replayed, requestFromJson, requestFromRecord } from '../../waf/replay.js';
 import { emptySummary, formatSummary, resultLine, testOne } from '../../waf/tester.js';
@@ -14,9 +16,40 @@ import { writeOut } from '../stdout.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-function loadAcl(files: string[], name: string | undefined): WebAcl {
+/**
+ * `--ip-reputation NAME=FILE`: the addresses of one AWSManagedRulesAmazonIpReputationList list (AWS's threat data is
+ * not public), one IP or CIDR per line, `#` comments.
+ */
+function ipReputationLists(specs: string[]): IpReputationLists {
+  const out: IpReputationLists = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const name = spec.slice(0, eq) as (typeof IP_REPUTATION_LISTS)[number];
+    if (eq < 0 || !IP_REPUTATION_LISTS.includes(name))
+      throw new UsageError(`--ip-reputation must be NAME=FILE with NAME one of ${IP_REPUTATION_LISTS.join(', ')}`);
+    const file = spec.slice(eq + 1);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--ip-reputation ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    const cidrs: string[] = [];
+    text.split(/\r?\n/).forEach((raw, i) => {
+      const line = raw.replace(/#.*/, '').trim();
+      if (line === '') return;
+      const cidr = line.includes('/') ? line : `${line}/${line.includes(':') ? 128 : 32}`;
+      if (!ipaddr.isValidCIDR(cidr)) throw new UsageError(`${file}:${i + 1}: not an IP address or CIDR: ${line}`);
+      cidrs.push(cidr);
+    });
+    out[name] = [...(out[name] ?? []), ...cidrs];
+  }
+  return out;
+}
+
+function loadAcl(files: string[], name: string | undefined, ipReputation: string[] = []): WebAcl {
   if (files.length === 0) throw new UsageError('--web-acl FILE is required');
-  const opts: { aclName?: string } = {};
+  const opts: LoadOptions = { ipReputation: ipReputationLists(ipReputation) };
   if (name !== undefined) opts.aclName = name;
   const { acl, issues } = loadWebAclFiles(files, opts);
   if (!acl) throw new VigilError(`invalid web ACL:\n${issues.map(fmtIssue).join('\n')}`);
@@ -42,8 +75,14 @@ export function registerWaf(program: Command): void {
     )
     .option('--acl <file>', 'alias of --web-acl', collect, [])
     .option('--name <name>', 'choose the web ACL by name when the inputs hold several')
-    .action(async (o: { webAcl: string[]; acl: string[]; name?: string }) => {
-      const acl = loadAcl([...o.webAcl, ...o.acl], o.name);
+    .option(
+      '--ip-reputation <name=file>',
+      `addresses of an AmazonIpReputationList list (${IP_REPUTATION_LISTS.join(', ')}), one IP/CIDR per line`,
+      collect,
+      [],
+    )
+    .action(async (o: { webAcl: string[]; acl: string[]; name?: string; ipReputation: string[] }) => {
+      const acl = loadAcl([...o.webAcl, ...o.acl], o.name, o.ipReputation);
       const lines = [
         `web ACL ${acl.name}: ${acl.rules.length} rules, ${acl.capacity} WCU, default ${acl.defaultAction.type}`,
       ];
@@ -68,6 +107,12 @@ export function registerWaf(program: Command): void {
     )
     .option('--acl <file>', 'alias of --web-acl', collect, [])
     .option('--name <name>', 'choose the web ACL by name when the inputs hold several')
+    .option(
+      '--ip-reputation <name=file>',
+      `addresses of an AmazonIpReputationList list (${IP_REPUTATION_LISTS.join(', ')}), one IP/CIDR per line`,
+      collect,
+      [],
+    )
     .option('--requests', 'inputs are JSONL requests {method,url,headers,body,clientIp,country,time}')
     .option('--all', 'print every request, not only those not allowed or changed versus the logged decision')
     .addOption(
@@ -83,13 +128,14 @@ export function registerWaf(program: Command): void {
           webAcl: string[];
           acl: string[];
           name?: string;
+          ipReputation: string[];
           requests?: boolean;
           all?: boolean;
           format: string;
           logOut?: string;
         },
       ) => {
-        const acl = loadAcl([...o.webAcl, ...o.acl], o.name);
+        const acl = loadAcl([...o.webAcl, ...o.acl], o.name, o.ipReputation);
         const engine = new WafEngine(acl);
         const summary = emptySummary();
         const json = o.format === 'json';
@@ -177,6 +223,12 @@ function registerProxy(waf: Command): void {
     .option('--web-acl <file>', 'ACL JSON; repeat for referenced sets and rule groups', collect, [])
     .option('--acl <file>', 'alias of --web-acl', collect, [])
     .option('--name <name>', 'choose the web ACL by name when the inputs hold several')
+    .option(
+      '--ip-reputation <name=file>',
+      `addresses of an AmazonIpReputationList list (${IP_REPUTATION_LISTS.join(', ')}), one IP/CIDR per line`,
+      collect,
+      [],
+    )
     .requiredOption('--upstream <url>', 'where allowed requests go, e.g. http://127.0.0.1:3000')
     .addOption(
       new Option('--listen <port>', 'TCP port to listen on (0 = any free port)').default(8080).argParser(intArg),
@@ -184,20 +236,25 @@ function registerProxy(waf: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--fail-open', 'let requests through when evaluation fails internally (default: 503)')
     .option('--client-ip-header <name>', 'take the client IP from this header (first address), e.g. x-forwarded-for')
+    .option('--ja3-header <name>', 'header carrying the JA3 fingerprint (default cloudfront-viewer-ja3-fingerprint)')
+    .option('--ja4-header <name>', 'header carrying the JA4 fingerprint (default cloudfront-viewer-ja4-fingerprint)')
     .option('--log-out <file>', 'append an AWS WAF log record per request to this file')
     .action(
       async (o: {
         webAcl: string[];
         acl: string[];
         name?: string;
+        ipReputation: string[];
         upstream: string;
         listen: number;
         host: string;
         failOpen?: boolean;
         clientIpHeader?: string;
+        ja3Header?: string;
+        ja4Header?: string;
         logOut?: string;
       }) => {
-        const acl = loadAcl([...o.webAcl, ...o.acl], o.name);
+        const acl = loadAcl([...o.webAcl, ...o.acl], o.name, o.ipReputation);
         try {
           new URL(o.upstream);
         } catch {
@@ -207,6 +264,8 @@ function registerProxy(waf: Command): void {
         const opts: Parameters<typeof startWafProxy>[1] = { upstream: o.upstream, port: o.listen, host: o.host };
         if (o.failOpen) opts.failOpen = true;
         if (o.clientIpHeader) opts.clientIpHeader = o.clientIpHeader;
+        if (o.ja3Header) opts.ja3Header = o.ja3Header;
+        if (o.ja4Header) opts.ja4Header = o.ja4Header;
         if (log) opts.onLog = (r) => log.write(`${JSON.stringify(r)}\n`);
         const { port } = await startWafProxy(new WafEngine(acl), opts).catch((err: Error) => {
           throw new VigilError(`cannot listen on ${o.host}:${o.listen}: ${err.message}`);
