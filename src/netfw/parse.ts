@@ -130,6 +130,11 @@ const KEYWORDS_BY_SHAPE = (() => {
   return m;
 })();
 
+/** Role and value rules of each keyword in one lookup (three per option otherwise). */
+const KEYWORD_INFO = new Map(
+  [...KEYWORD_ROLES].map(([k, role]) => [k, { role, needsValue: NEEDS_VALUE.has(k), noValue: NO_VALUE.has(k) }]),
+);
+
 function keywordAt(line: string, start: number, end: number): string {
   const list = KEYWORDS_BY_SHAPE.get((end - start) * 256 + (line.charCodeAt(start) & 255));
   if (list) for (const k of list) if (line.startsWith(k, start)) return k;
@@ -212,8 +217,17 @@ function splitOptions(line: string, start: number, end: number, out: RuleOption[
   }
 }
 
+function isDigits(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function int(value: string | undefined, name: string, min: number, max: number): number | Fail {
-  if (value === undefined || !/^\d+$/.test(value)) return { reason: `${name} must be an integer`, offset: 0 };
+  if (value === undefined || !isDigits(value)) return { reason: `${name} must be an integer`, offset: 0 };
   const n = Number(value);
   if (n < min || n > max) return { reason: `${name} must be between ${min} and ${max}`, offset: 0 };
   return n;
@@ -365,10 +379,11 @@ function interpret(rule: SuricataRule): Fail | undefined {
   let sawSid = false;
   for (const o of rule.options) {
     const { name, value } = o;
-    const role = KEYWORD_ROLES.get(name);
-    if (role === undefined) return at(o, `unknown keyword "${name}"`);
-    if (value === undefined && NEEDS_VALUE.has(name)) return at(o, `"${name}" needs a value`);
-    if (value !== undefined && NO_VALUE.has(name)) return at(o, `"${name}" takes no value`);
+    const info = KEYWORD_INFO.get(name);
+    if (info === undefined) return at(o, `unknown keyword "${name}"`);
+    if (value === undefined && info.needsValue) return at(o, `"${name}" needs a value`);
+    if (value !== undefined && info.noValue) return at(o, `"${name}" takes no value`);
+    const role = info.role;
     switch (role) {
       case 'meta': {
         if (name === 'sid' || name === 'rev' || name === 'gid') {
