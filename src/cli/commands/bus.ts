@@ -11,6 +11,8 @@ import { BusApi, startBusServer } from '../../bus/server.js';
 import { ControlPlaneStore } from '../../bus/state.js';
 import { UsageError, VigilError } from '../../core/errors.js';
 import { type CredentialStore, loadCredentials } from '../../kms/credentials.js';
+import { createKmsService } from '../../kms/index.js';
+import { mountKms } from '../../kms/server.js';
 import { intArg } from '../options.js';
 import { writeOut } from '../stdout.js';
 
@@ -36,6 +38,8 @@ export function registerBus(program: Command): void {
     .option('--account-id <id>', 'account in bus and rule ARNs and event envelopes', '000000000000')
     .option('--allow-unauthenticated', 'allow dev mode (no --credentials) on a non-loopback address')
     .option('--log-requests', 'log every request (operation, status, ms) to stderr')
+    .option('--kms', 'also serve the KMS API (X-Amz-Target TrentService.*) on this port, as vigil kms serve')
+    .option('--kms-state <file>', 'SQLite state file of the mounted KMS (implies --kms; default: in memory)')
     .action(async (o: ServeOptions) => serve(o));
 
   bus
@@ -126,6 +130,8 @@ interface ServeOptions {
   accountId: string;
   allowUnauthenticated?: boolean;
   logRequests?: boolean;
+  kms?: boolean;
+  kmsState?: string;
 }
 
 interface TestPatternOptions {
@@ -221,10 +227,14 @@ async function serve(o: ServeOptions): Promise<void> {
     outbox.close();
     throw new VigilError(`cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
   }
+  const kms =
+    o.kms || o.kmsState ? createKmsService({ state: o.kmsState, region: o.region, account: o.accountId }) : undefined;
+  if (kms) await mountKms(running.server, { service: kms, credentials });
   runtime.start();
   const scheduler = new BusScheduler(runtime);
   scheduler.start();
   await writeOut(`vigil bus: listening on ${running.url}\n`);
+  if (kms) err(`KMS API mounted on the same port (state ${o.kmsState ?? 'in memory'})`);
   const rules = runtime.registry.allBuses().reduce((n, b) => n + b.rules.size, 0);
   err(
     `region ${o.region}, account ${o.accountId}, state ${o.state ?? 'in memory'}, ${rules} rules, ` +
@@ -239,6 +249,7 @@ async function serve(o: ServeOptions): Promise<void> {
         .close()
         .then(() => runtime.stop())
         .then(() => {
+          kms?.close();
           outbox.close();
           resolve();
         });
