@@ -86,7 +86,7 @@ function cpuMs(pid: number): number {
 }
 
 function makeClient(concurrency: number) {
-  const signer = new SignatureV4({ service: 'kms', region: 'us-east-1', credentials: CREDS, sha256: NodeSha256 });
+  const signer = new SignatureV4({ service: 'kms', region: 'us-east-1', credentials: CREDS, sha256: NodeSha256 as never });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   async function call(url: URL, op: string, body: unknown): Promise<Record<string, unknown>> {
     const payload = JSON.stringify(body);

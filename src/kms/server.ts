@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AwsJsonRequest, protocolError, type RunningAwsJsonServer, startAwsJsonServer } from '../core/awsjson.js';
 import type { CredentialStore } from './credentials.js';
 import { KmsError } from './errors.js';
@@ -74,4 +75,28 @@ export function startKmsServer(opts: KmsServerOptions): Promise<RunningKmsServer
         ? { type: err.type, message: err.message, status: err.status }
         : (protocolError(err) ?? { type: 'KMSInternalException', message: (err as Error).message, status: 500 }),
   });
+}
+
+/**
+ * Serve the KMS API on another AWS JSON server's port (`vigil bus serve --kms`): requests whose `X-Amz-Target`
+ * starts with `TrentService.` go to KMS, everything else to the server's own handler. The KMS handler is the one
+ * `startKmsServer` builds (same protocol code, SigV4, errors); its own listening socket is closed at once, since
+ * src/core/awsjson.ts offers no listener-only constructor. Returns a function that undoes the mount.
+ */
+export async function mountKms(host: Server, opts: Omit<KmsServerOptions, 'host' | 'port'>): Promise<() => void> {
+  const kms = await startKmsServer({ ...opts, host: '127.0.0.1', port: 0 });
+  const kmsHandler = kms.server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  await new Promise<void>((r) => kms.server.close(() => r()));
+  const own = host.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  const route = (req: IncomingMessage, res: ServerResponse) => {
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith('TrentService.')) kmsHandler(req, res);
+    else for (const l of own) l.call(host, req, res);
+  };
+  host.removeAllListeners('request');
+  host.on('request', route);
+  return () => {
+    host.off('request', route);
+    for (const l of own) host.on('request', l);
+  };
 }
