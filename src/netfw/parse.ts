@@ -217,6 +217,25 @@ function splitOptions(line: string, start: number, end: number, out: RuleOption[
   }
 }
 
+/** `text.slice(start, end).trim()` with a single slice. */
+function trimmedSlice(text: string, start: number, end: number): string {
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+/** `for (p of value.split(',')) out.push(p.trim())` without the intermediate strings (metadata has ~10 parts). */
+function pushTrimmedParts(value: string, out: string[]): void {
+  let start = 0;
+  for (;;) {
+    const comma = value.indexOf(',', start);
+    const end = comma < 0 ? value.length : comma;
+    out.push(trimmedSlice(value, start, end));
+    if (comma < 0) return;
+    start = comma + 1;
+  }
+}
+
 function isDigits(v: string): boolean {
   if (v.length === 0) return false;
   for (let i = 0; i < v.length; i++) {
@@ -333,7 +352,7 @@ export function parseRule(
     raw: text,
     action: action.text,
     proto: proto.text,
-    header: text.slice(0, open).trim(),
+    header: trimmedSlice(text, 0, open),
     sourceAddr: sa.text,
     sourcePort: sp.text,
     direction: dir.text,
@@ -406,7 +425,7 @@ function interpret(rule: SuricataRule): Fail | undefined {
           if (!(value as string).includes(',')) return at(o, 'reference must be "type,id"');
           rule.references.push(value as string);
         } else if (name === 'metadata') {
-          for (const m of (value as string).split(',')) rule.metadata.push(m.trim());
+          pushTrimmedParts(value as string, rule.metadata);
         } else if (name === 'target') {
           if (value !== 'src_ip' && value !== 'dest_ip') return at(o, 'target must be src_ip or dest_ip');
         }
