@@ -332,11 +332,16 @@ const RANK: Record<string, number> = { pass: 0, drop: 1, reject: 2, alert: 3 };
 
 function hit(c: CompiledRule, action: string): AlertHit {
   const r = c.rule;
-  // Fixed property order and no spreads: one object shape, no temporaries.
-  const h: AlertHit = { sid: r.sid, rev: r.rev, msg: r.msg, group: c.group, action };
-  if (r.classtype) h.classtype = r.classtype;
-  if (r.priority !== undefined) h.priority = r.priority;
-  return h;
+  // One literal (absent classtype/priority undefined, which JSON output omits): one object shape, no temporaries.
+  return {
+    sid: r.sid,
+    rev: r.rev,
+    msg: r.msg,
+    classtype: r.classtype || undefined,
+    priority: r.priority,
+    group: c.group,
+    action,
+  };
 }
 
 /** A stateless rule with its CIDR lists resolved once to numeric ranges (undefined = any). */
