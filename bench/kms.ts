@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,7 @@ class NodeSha256 {
 
 interface Target {
   name: string;
+  entry?: string;
   url: URL;
   pid: number;
   child: ChildProcess;
@@ -86,7 +87,12 @@ function cpuMs(pid: number): number {
 }
 
 function makeClient(concurrency: number) {
-  const signer = new SignatureV4({ service: 'kms', region: 'us-east-1', credentials: CREDS, sha256: NodeSha256 as never });
+  const signer = new SignatureV4({
+    service: 'kms',
+    region: 'us-east-1',
+    credentials: CREDS,
+    sha256: NodeSha256 as never,
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   async function call(url: URL, op: string, body: unknown): Promise<Record<string, unknown>> {
     const payload = JSON.stringify(body);
@@ -143,12 +149,13 @@ async function startVigil(dir: string): Promise<Target> {
     credFile,
     `credentials:\n  - accessKeyId: ${CREDS.accessKeyId}\n    secretAccessKey: ${CREDS.secretAccessKey}\n`,
   );
+  // The built CLI, as users run it (`npm run bench` builds first); the TypeScript sources through tsx otherwise.
+  const built = join(ROOT, 'dist/cli/bin.js');
+  const entry = existsSync(built) ? [built] : ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts')];
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/bin.ts'),
+      ...entry,
       'kms',
       'serve',
       '--port',
@@ -163,7 +170,13 @@ async function startVigil(dir: string): Promise<Target> {
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const url = await waitForListening(child, /listening on (http:\/\/\S+)/, 'vigil kms serve');
-  return { name: 'vigil', url, pid: child.pid!, child };
+  return {
+    name: 'vigil',
+    url,
+    pid: child.pid!,
+    child,
+    entry: existsSync(built) ? 'dist/cli/bin.js' : 'tsx src/cli/bin.ts',
+  };
 }
 
 async function startMotoServer(): Promise<Target | string> {
@@ -303,7 +316,7 @@ export async function benchKms(): Promise<Record<string, unknown>> {
       concurrency: CONCURRENCY,
       secondsPerRound: SECONDS,
       rounds: ROUNDS,
-      vigil: 'vigil kms serve --credentials (SigV4 verified) --state (SQLite WAL) --audit-dir (CloudTrail files)',
+      vigil: `${vigil.entry} kms serve --credentials (SigV4 verified) --state (SQLite WAL) --audit-dir (CloudTrail files)`,
       moto: typeof moto === 'string' ? moto : 'moto_server (KMS)',
     };
     for (const op of OPS) {
