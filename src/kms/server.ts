@@ -37,7 +37,8 @@ function authenticate(r: AwsJsonRequest, opts: KmsServerOptions): { principal: P
     const auth = headers.authorization?.[0];
     if (auth) {
       try {
-        region = parseAuthorization(auth).region || region;
+        const signed = parseAuthorization(auth).region;
+        if (REGION.test(signed)) region = signed;
       } catch {
         // Dev mode accepts any signature, even a malformed one.
       }
@@ -50,8 +51,13 @@ function authenticate(r: AwsJsonRequest, opts: KmsServerOptions): { principal: P
     (akid) => creds.get(akid),
     { now: svc.now() },
   );
+  // The signed region names state (keys are per region) and audit-file directories: only region-shaped names.
+  if (!REGION.test(result.region))
+    throw new KmsError('InvalidSignatureException', 'Credential should be scoped to a valid region. ');
   return { principal: creds.get(result.accessKeyId)!.principal, region: result.region };
 }
+
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d{1,2}$/;
 
 export function startKmsServer(opts: KmsServerOptions): Promise<RunningKmsServer> {
   return startAwsJsonServer({

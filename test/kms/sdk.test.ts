@@ -59,7 +59,7 @@ import {
   VerifyMacCommand,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, REGION, startTestServer, type TestServer } from './server-helpers.js';
+import { ACCOUNT, CREDS, REGION, startTestServer, type TestServer } from './server-helpers.js';
 
 let t: TestServer;
 let kms: KMSClient;
@@ -437,6 +437,20 @@ describe('wire-level errors', () => {
     });
     wrong.destroy();
     unknown.destroy();
+  });
+
+  it('a validly signed request for a scope that is not a region name is InvalidSignatureException', async () => {
+    const { KMSClient } = await import('@aws-sdk/client-kms');
+    // Regions name per-region state and audit directories: only region-shaped names are accepted.
+    for (const region of ['local', 'moon-base-x']) {
+      const odd = new KMSClient({ endpoint: t.server.url, region, credentials: CREDS.admin, maxAttempts: 1 });
+      expect(await fails(odd.send(new ListKeysCommand({})))).toEqual({
+        name: 'InvalidSignatureException',
+        message: 'Credential should be scoped to a valid region. ',
+        status: 400,
+      });
+      odd.destroy();
+    }
   });
 
   it('unsigned requests, unknown targets, unsupported operations and bad JSON get AWS error shapes', async () => {
