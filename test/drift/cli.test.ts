@@ -2,42 +2,11 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerDrift } from '../../src/cli/commands/drift.js';
-import { VigilError } from '../../src/core/errors.js';
+import { vigilWith } from '../helpers/cli-inprocess.js';
 
-async function vigil(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  process.exitCode = undefined;
-  const program = new Command('vigil').exitOverride();
-  registerDrift(program);
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'vigil', ...args]);
-    code = typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (err) {
-    if (err instanceof VigilError) {
-      stderr += `vigil: ${err.message}\n`;
-      code = err.exitCode;
-    } else if (err instanceof CommanderError) code = err.exitCode === 0 ? 0 : 2;
-    else throw err;
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-  return { code, stdout, stderr };
-}
+const vigil = (args: string[]) => vigilWith(registerDrift, args);
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-drift-cli-'));
 const file = (name: string, text: string) => {
