@@ -17,6 +17,7 @@ export { type DeliveryContext, InputShaper, type InputTransformer, validateTarge
 export { classifyLambdaError, LambdaTarget } from './lambda-target.js';
 export { type Delivery, type MetricName, Outbox } from './outbox.js';
 export * from './pattern/index.js';
+export { type BusPublishOptions, type BusPublishSummary, publishThroughBus } from './publish.js';
 export { type BusEvent, entrySize, type PutEventsEntry, preparePutEvents } from './put-events.js';
 export { DEFAULT_BUS, EventBusRegistry, type Rule, type RuleState, type TargetSpec } from './registry.js';
 export {

@@ -6,9 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { loadBusConfig } from '../bus/config.js';
-import { EventBusRegistry } from '../bus/registry.js';
-import { BusRuntime } from '../bus/runtime.js';
+import { type BusPublishSummary, publishThroughBus } from '../bus/publish.js';
 import { VigilError } from '../core/errors.js';
 import type { Evaluation } from './engine.js';
 import type { ComplianceType } from './model.js';
@@ -185,69 +183,17 @@ export class ComplianceStateStore {
   }
 }
 
-export interface PublishResult {
-  /** Bus configuration problems (file:line: reason); the valid rules still apply. */
-  issues: string[];
-  events: number;
-  /** Deliveries routed by matching rules. */
-  routed: number;
-  delivered: number;
-  deadLettered: number;
-  /** Exhausted without a dead-letter queue, or the DLQ itself failed. */
-  dropped: number;
-  /** Still waiting for a retry when the time budget ran out. */
-  pending: number;
-  /** One line per failed delivery: target and error. */
-  failures: string[];
-}
+export type PublishResult = Omit<BusPublishSummary, 'metrics'>;
 
 /**
  * Route events through an in-process bus configured from YAML (the `bus:` section vigil bus serve reads), so the
  * same rules, input transformers, retries and dead-letter queues apply as on the server; then deliver, retrying
  * within `budgetMs`.
  */
-export async function publishToBus(
+export function publishToBus(
   config: { text: string; file: string },
   events: readonly Record<string, unknown>[],
   opts: { busName?: string; budgetMs?: number; account?: string; region?: string } = {},
 ): Promise<PublishResult> {
-  const registry = new EventBusRegistry({ account: opts.account, region: opts.region });
-  const loaded = loadBusConfig(registry, config.text, config.file);
-  const issues = loaded.issues.map((i) => `${i.where}: ${i.reason}`);
-  const runtime = new BusRuntime({ registry, retry: { baseMs: 100, capMs: 2000 } });
-  let routed = 0;
-  try {
-    for (const ev of events) routed += runtime.publish(opts.busName, ev);
-  } catch (err) {
-    runtime.outbox.close();
-    throw new VigilError(`--event-bus-name: ${(err as Error).message}`);
-  }
-  try {
-    const deadline = Date.now() + (opts.budgetMs ?? 10_000);
-    await runtime.drain();
-    for (;;) {
-      const next = runtime.outbox.nextDueAt();
-      if (next === undefined || next > deadline) break;
-      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
-      await runtime.drain();
-    }
-    const all = runtime.outbox.deliveriesOf();
-    const failed = all.filter((d) => d.state === 'dropped' || d.state === 'dead-lettered');
-    return {
-      issues,
-      events: events.length,
-      routed,
-      delivered: all.filter((d) => d.state === 'delivered').length,
-      deadLettered: all.filter((d) => d.state === 'dead-lettered').length,
-      dropped: all.filter((d) => d.state === 'dropped').length,
-      pending: all.filter((d) => d.state === 'pending').length,
-      failures: failed.map(
-        (d) =>
-          `rule ${d.ruleName} target ${d.targetId} (${d.targetArn}): ${d.state}: ` +
-          `${d.lastErrorCode ?? d.error?.code ?? 'error'}: ${d.lastErrorMessage ?? d.error?.message ?? ''}`,
-      ),
-    };
-  } finally {
-    runtime.outbox.close();
-  }
+  return publishThroughBus(config, events, opts);
 }
