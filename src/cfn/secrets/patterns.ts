@@ -4,6 +4,7 @@
  * secret itself, only a masked form and a hash prefix (to deduplicate and baseline).
  */
 import { createHash } from 'node:crypto';
+import { entropy } from '../../core/entropy.js';
 
 export interface SecretPattern {
   id: string;
@@ -59,17 +60,7 @@ export function isPlaceholder(v: string): boolean {
   return PLACEHOLDER.test(v);
 }
 
-export function entropy(s: string): number {
-  if (s.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
+export { entropy };
 
 /** `AKIA…MPLE (20 chars)`: enough to find it, never enough to use it. */
 export function mask(s: string): string {

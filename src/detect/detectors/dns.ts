@@ -3,6 +3,7 @@
  * abused dynamic DNS, custom lists), data exfiltration through long high-entropy labels, DGA bursts of NXDOMAIN,
  * and DNS rebinding to the instance metadata address.
  */
+import { entropy } from '../../core/entropy.js';
 import type { LogRecord } from '../../ingest/types.js';
 import { instanceResource } from '../finding.js';
 import type { IntelHit } from '../intel.js';
@@ -185,18 +186,7 @@ function emitDns(
   });
 }
 
-/** Shannon entropy in bits per character. */
-export function entropy(s: string): number {
-  if (s.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
+export { entropy };
 
 const TWO_LEVEL_SUFFIXES = new Set([
   'co.uk',
