@@ -14,8 +14,8 @@ import { UsageError } from '../../core/errors.js';
 import type { Evaluation, RuleSelection } from '../../posture/engine.js';
 import { PACKS, planPack } from '../../posture/packs/index.js';
 import { parseSeverity, selectRules } from '../../posture/scan.js';
-import { applyBaseline, applySuppressions, type Baseline, parseSuppressions } from '../../posture/suppress.js';
 import { writeOut } from '../stdout.js';
+import { applyBaselineFile, applySuppressionsFile } from '../suppress-options.js';
 import { VERSION } from '../version.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
@@ -101,27 +101,12 @@ async function scan(paths: string[], o: IacOptions): Promise<void> {
   const { result, skipped } = await runIacScan(paths, o);
   const evals = allFindings(result) as unknown as Evaluation[];
   if (o.suppressions) {
-    const p = parseSuppressions(readText('--suppressions', o.suppressions), o.suppressions);
-    if (p.issues.length > 0) throw new UsageError(p.issues.join('; '));
     const before = new Set(evals.filter((e) => e.suppressed));
-    const { expired } = applySuppressions(evals, p.suppressions, Date.now());
+    applySuppressionsFile(evals, readText('--suppressions', o.suppressions), o.suppressions, Date.now());
     for (const e of evals)
       if (e.suppressed && !before.has(e)) (e.suppressed as { source?: string }).source = `file ${o.suppressions}`;
-    for (const x of expired)
-      process.stderr.write(
-        `vigil: suppression for ${x.rule} expired on ${x.expires} and no longer applies (${x.reason})\n`,
-      );
   }
-  if (o.baseline) {
-    let b: Baseline;
-    try {
-      b = JSON.parse(readText('--baseline', o.baseline)) as Baseline;
-      if (!Array.isArray(b.fingerprints)) throw new Error('no "fingerprints" list');
-    } catch (e) {
-      throw new UsageError(`--baseline ${o.baseline}: ${(e as Error).message}`);
-    }
-    applyBaseline(evals, b);
-  }
+  if (o.baseline) applyBaselineFile(evals, () => readText('--baseline', o.baseline!), o.baseline);
   const text =
     o.format === 'json'
       ? iacJson(result, skipped)

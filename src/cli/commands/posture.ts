@@ -15,15 +15,10 @@ import { toAsff, toOcsf } from '../../posture/report/index.js';
 import { packScore, ruleRows, tally } from '../../posture/report/score.js';
 import { ALL_RULES } from '../../posture/rules/index.js';
 import { failing, parseSeverity, selectRules, sortEvaluations, summarize } from '../../posture/scan.js';
-import {
-  applyBaseline,
-  applySuppressions,
-  type Baseline,
-  createBaseline,
-  parseSuppressions,
-} from '../../posture/suppress.js';
+import { createBaseline } from '../../posture/suppress.js';
 import { ErrorPrinter, progressEnabled } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
+import { applyBaselineFile, applySuppressionsFile } from '../suppress-options.js';
 import { renderTable } from '../tables.js';
 import { VERSION } from '../version.js';
 
@@ -240,25 +235,9 @@ async function audit(o: AuditOptions): Promise<void> {
         .join(', ')}\n`,
     );
   const clock = now ?? (inv.capturedAt ? Date.parse(inv.capturedAt) : Date.now());
-  if (o.suppressions) {
-    const p = parseSuppressions(readText('--suppressions', o.suppressions), o.suppressions);
-    if (p.issues.length > 0) throw new UsageError(p.issues.join('; '));
-    const { expired } = applySuppressions(result.evaluations, p.suppressions, clock);
-    for (const x of expired)
-      process.stderr.write(
-        `vigil: suppression for ${x.rule} expired on ${x.expires} and no longer applies (${x.reason})\n`,
-      );
-  }
-  if (o.baseline) {
-    let b: Baseline;
-    try {
-      b = JSON.parse(readText('--baseline', o.baseline)) as Baseline;
-      if (!Array.isArray(b.fingerprints)) throw new Error('no "fingerprints" list');
-    } catch (e) {
-      throw new UsageError(`--baseline ${o.baseline}: ${(e as Error).message}`);
-    }
-    applyBaseline(result.evaluations, b);
-  }
+  if (o.suppressions)
+    applySuppressionsFile(result.evaluations, readText('--suppressions', o.suppressions), o.suppressions, clock);
+  if (o.baseline) applyBaselineFile(result.evaluations, () => readText('--baseline', o.baseline!), o.baseline);
   if (o.createBaseline)
     writeFileSync(o.createBaseline, `${JSON.stringify(createBaseline(result.evaluations), null, 2)}\n`);
   const all = sortEvaluations(result.evaluations);
