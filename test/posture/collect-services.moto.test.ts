@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect } from '../../src/posture/collect/index.js';
-import { type Evaluation, evaluate } from '../../src/posture/engine.js';
-import { InventoryBuilder } from '../../src/posture/inputs.js';
-import { ALL_RULES } from '../../src/posture/rules/index.js';
+import type { collect } from '../../src/posture/collect/index.js';
+import type { Evaluation } from '../../src/posture/engine.js';
 import { hasCommand, integrationAvailable } from '../helpers/integration.js';
 import { type MotoServer, startMoto } from '../helpers/moto.js';
-import { CREDENTIALS, REGION } from './moto-fixture.js';
+import { collectAndEvaluate } from './moto-collect.js';
 import { buildServicesFixture, type ServicesFixture } from './moto-fixture-services.js';
 
 const available = integrationAvailable('moto_server', hasCommand('moto_server', ['--help']));
@@ -23,20 +21,7 @@ describe.skipIf(!available)(
       process.env.MOTO_EC2_LOAD_DEFAULT_AMIS = 'false';
       moto = await startMoto();
       fx = await buildServicesFixture(moto.endpoint);
-      result = await collect({
-        regions: [REGION],
-        endpoint: moto.endpoint,
-        credentials: CREDENTIALS,
-        timeoutMs: 20_000,
-      });
-      const b = new InventoryBuilder((i) => {
-        throw new Error(i.reason);
-      });
-      b.addText(JSON.stringify(result.snapshot), 'snapshot.json');
-      evals = evaluate(
-        b.build(),
-        ALL_RULES.map((rule) => ({ rule })),
-      ).evaluations;
+      ({ result, evals } = await collectAndEvaluate(moto.endpoint));
     }, 120_000);
     afterAll(async () => {
       await moto?.stop();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/posture/collect/index.js';
-import { type Evaluation, evaluate } from '../../src/posture/engine.js';
-import { InventoryBuilder } from '../../src/posture/inputs.js';
-import { ALL_RULES } from '../../src/posture/rules/index.js';
+import type { Evaluation } from '../../src/posture/engine.js';
 import { hasCommand, integrationAvailable } from '../helpers/integration.js';
 import { type MotoServer, startMoto } from '../helpers/moto.js';
 import { vigil } from './cli-harness.js';
+import { collectAndEvaluate } from './moto-collect.js';
 import { buildFixture, CREDENTIALS, type Fixture, REGION } from './moto-fixture.js';
 
 const available = integrationAvailable('moto_server', hasCommand('moto_server', ['--help']));
@@ -21,16 +20,7 @@ describe.skipIf(!available)('collector against moto_server → rules', () => {
     process.env.MOTO_EC2_LOAD_DEFAULT_AMIS = 'false';
     moto = await startMoto();
     fx = await buildFixture(moto.endpoint);
-    result = await collect({ regions: [REGION], endpoint: moto.endpoint, credentials: CREDENTIALS, timeoutMs: 20_000 });
-    // Round-trip through the snapshot file format, exactly as `vigil posture scan snapshot.json` would.
-    const b = new InventoryBuilder((i) => {
-      throw new Error(i.reason);
-    });
-    b.addText(JSON.stringify(result.snapshot), 'snapshot.json');
-    evals = evaluate(
-      b.build(),
-      ALL_RULES.map((rule) => ({ rule })),
-    ).evaluations;
+    ({ result, evals } = await collectAndEvaluate(moto.endpoint));
   }, 120_000);
   afterAll(async () => {
     await moto?.stop();
