@@ -41,6 +41,18 @@ export function decidePublicAccessBlock(
   return missing.length ? { config, missing } : undefined;
 }
 
+/** The current settings, or undefined when none are set (S3 answers NoSuchPublicAccessBlockConfiguration). */
+async function currentBlock(
+  get: () => Promise<{ PublicAccessBlockConfiguration?: PublicAccessBlockConfiguration }>,
+): Promise<PublicAccessBlockConfiguration | undefined> {
+  try {
+    return (await get()).PublicAccessBlockConfiguration;
+  } catch (err) {
+    if (!isNotFound(err, 'NoSuchPublicAccessBlockConfiguration')) throw err;
+    return undefined;
+  }
+}
+
 export const s3BlockPublicAccessBucket = defineAction<z.infer<typeof bucketParams>>({
   name: 's3-block-public-access-bucket',
   category: 'data',
@@ -59,12 +71,7 @@ export const s3BlockPublicAccessBucket = defineAction<z.infer<typeof bucketParam
   async plan(p, ctx) {
     const { GetPublicAccessBlockCommand } = await import('@aws-sdk/client-s3');
     const s3 = await awsClient(ctx, 's3');
-    let current: PublicAccessBlockConfiguration | undefined;
-    try {
-      current = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: p.bucket }))).PublicAccessBlockConfiguration;
-    } catch (err) {
-      if (!isNotFound(err, 'NoSuchPublicAccessBlockConfiguration')) throw err;
-    }
+    const current = await currentBlock(() => s3.send(new GetPublicAccessBlockCommand({ Bucket: p.bucket })));
     const d = decidePublicAccessBlock(p, current);
     const calls = d
       ? [
@@ -98,13 +105,7 @@ export const s3BlockPublicAccessAccount = defineAction<Settings>({
   async plan(p, ctx) {
     const { GetPublicAccessBlockCommand } = await import('@aws-sdk/client-s3-control');
     const s3c = await awsClient(ctx, 's3control');
-    let current: PublicAccessBlockConfiguration | undefined;
-    try {
-      current = (await s3c.send(new GetPublicAccessBlockCommand({ AccountId: ctx.accountId })))
-        .PublicAccessBlockConfiguration;
-    } catch (err) {
-      if (!isNotFound(err, 'NoSuchPublicAccessBlockConfiguration')) throw err;
-    }
+    const current = await currentBlock(() => s3c.send(new GetPublicAccessBlockCommand({ AccountId: ctx.accountId })));
     const d = decidePublicAccessBlock(p, current);
     const calls = d
       ? [
