@@ -180,18 +180,21 @@ describe('vigil drift', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(events.map((e) => e['detail-type'])).toEqual([
+    // Deliveries run concurrently (EventBridge does not order them either): find each event by its detail-type.
+    expect(events.map((e) => e['detail-type']).sort()).toEqual([
       'CloudFormation Drift Detection Status Change',
       'CloudFormation Resource Drift',
     ]);
-    expect(events[0].detail['status-details']).toEqual({
+    const stack = events.find((e) => e['detail-type'] === 'CloudFormation Drift Detection Status Change');
+    const resource = events.find((e) => e['detail-type'] === 'CloudFormation Resource Drift');
+    expect(stack.detail['status-details']).toEqual({
       'stack-drift-status': 'DRIFTED',
       'detection-status': 'DETECTION_COMPLETE',
     });
-    expect(events[0].detail['drift-detection-details']).toEqual({ 'drifted-stack-resource-count': 1 });
-    expect(events[0].detail['stack-drift-detection-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(events[0].source).toBe('vigil.drift');
-    expect(events[1].detail.LogicalResourceId).toBe('WebSg');
+    expect(stack.detail['drift-detection-details']).toEqual({ 'drifted-stack-resource-count': 1 });
+    expect(stack.detail['stack-drift-detection-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(stack.source).toBe('vigil.drift');
+    expect(resource.detail.LogicalResourceId).toBe('WebSg');
   });
 
   it('exit 2 with a clear message for usage and input errors; bad records are reported, not fatal', async () => {
