@@ -261,52 +261,25 @@ class Parser {
       out += t.slice(chunk, i);
       const n = t.charCodeAt(i + 1);
       if (Number.isNaN(n)) return this.err('Unexpected end-of-input in character escape sequence', i + 1);
-      switch (n) {
-        case 34:
-          out += '"';
-          break;
-        case 92:
-          out += '\\';
-          break;
-        case 47:
-          out += '/';
-          break;
-        case 98:
-          out += '\b';
-          break;
-        case 102:
-          out += '\f';
-          break;
-        case 110:
-          out += '\n';
-          break;
-        case 114:
-          out += '\r';
-          break;
-        case 116:
-          out += '\t';
-          break;
-        case 117: {
-          let code = 0;
-          for (let k = 0; k < 4; k++) {
-            const h = t.charCodeAt(i + 2 + k);
-            const v = Number.isNaN(h) ? -1 : hexValue(h);
-            if (v < 0) {
-              if (Number.isNaN(h)) return this.err('Unexpected end-of-input in character escape sequence', i + 2 + k);
-              return this.err(
-                `Unexpected character (${charDesc(h)}): expected a hex-digit for character escape sequence`,
-                i + 2 + k,
-              );
-            }
-            code = code * 16 + v;
+      const short = SHORT_ESCAPES[n];
+      if (short !== undefined) out += short;
+      else if (n === 117) {
+        let code = 0;
+        for (let k = 0; k < 4; k++) {
+          const h = t.charCodeAt(i + 2 + k);
+          const v = Number.isNaN(h) ? -1 : hexValue(h);
+          if (v < 0) {
+            if (Number.isNaN(h)) return this.err('Unexpected end-of-input in character escape sequence', i + 2 + k);
+            return this.err(
+              `Unexpected character (${charDesc(h)}): expected a hex-digit for character escape sequence`,
+              i + 2 + k,
+            );
           }
-          out += String.fromCharCode(code);
-          i += 4;
-          break;
+          code = code * 16 + v;
         }
-        default:
-          return this.err(`Unrecognized character escape ${charDesc(n)}`, i + 2);
-      }
+        out += String.fromCharCode(code);
+        i += 4;
+      } else return this.err(`Unrecognized character escape ${charDesc(n)}`, i + 2);
       i += 2;
       chunk = i;
     }
@@ -435,7 +408,24 @@ class Parser {
   }
 }
 
-function hexValue(c: number): number {
+/** The one-character JSON escapes (`\\n` …), indexed by the char code after the backslash. */
+export const SHORT_ESCAPES: readonly (string | undefined)[] = (() => {
+  const t: (string | undefined)[] = [];
+  for (const [c, v] of [
+    ['"', '"'],
+    ['\\', '\\'],
+    ['/', '/'],
+    ['b', '\b'],
+    ['f', '\f'],
+    ['n', '\n'],
+    ['r', '\r'],
+    ['t', '\t'],
+  ])
+    t[(c as string).charCodeAt(0)] = v;
+  return t;
+})();
+
+export function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;

@@ -1,4 +1,5 @@
 import type { PathNode, PathTrie } from './flatten.js';
+import { hexValue, SHORT_ESCAPES } from './json.js';
 import { comparableNumber } from './numbers.js';
 import { FALSE, Leaf, type Membership, NULL, NUMBER, STRING, TRUE } from './types.js';
 
@@ -210,46 +211,20 @@ class Scanner {
         continue;
       }
       out += t.slice(chunk, i);
-      switch (t.charCodeAt(i + 1)) {
-        case 34:
-          out += '"';
-          break;
-        case 92:
-          out += '\\';
-          break;
-        case 47:
-          out += '/';
-          break;
-        case 98:
-          out += '\b';
-          break;
-        case 102:
-          out += '\f';
-          break;
-        case 110:
-          out += '\n';
-          break;
-        case 114:
-          out += '\r';
-          break;
-        case 116:
-          out += '\t';
-          break;
-        case 117: {
-          let code = 0;
-          for (let k = 2; k < 6; k++) {
-            const v = hexValue(t.charCodeAt(i + k));
-            if (v < 0) throw INVALID;
-            code = code * 16 + v;
-          }
-          // Lone and paired surrogates alike: each escape is one UTF-16 unit, as JSON.parse and Jackson do.
-          out += String.fromCharCode(code);
-          i += 4;
-          break;
+      const e = t.charCodeAt(i + 1);
+      const short = SHORT_ESCAPES[e];
+      if (short !== undefined) out += short;
+      else if (e === 117) {
+        let code = 0;
+        for (let k = 2; k < 6; k++) {
+          const v = hexValue(t.charCodeAt(i + k));
+          if (v < 0) throw INVALID;
+          code = code * 16 + v;
         }
-        default:
-          throw INVALID;
-      }
+        // Lone and paired surrogates alike: each escape is one UTF-16 unit, as JSON.parse and Jackson do.
+        out += String.fromCharCode(code);
+        i += 4;
+      } else throw INVALID;
       i += 2;
       chunk = i;
     }
@@ -429,13 +404,6 @@ function skipNumberAt(t: string, i: number, c: number): number {
     while ((c ^ 48) < 10);
   }
   return i;
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
 }
 
 /**
