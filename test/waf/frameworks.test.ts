@@ -9,43 +9,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { wafFastify, wafMiddleware } from '../../src/waf/http.js';
 import { loadWebAcl, WafEngine } from '../../src/waf/index.js';
-
-const vis = { SampledRequestsEnabled: false, CloudWatchMetricsEnabled: false, MetricName: 'x' };
-const doc = {
-  WebACL: {
-    Name: 'framework-acl',
-    ARN: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/framework-acl/1',
-    DefaultAction: { Allow: { CustomRequestHandling: { InsertHeaders: [{ Name: 'checked', Value: 'yes' }] } } },
-    VisibilityConfig: vis,
-    CustomResponseBodies: { denied: { ContentType: 'TEXT_PLAIN', Content: 'denied by vigil' } },
-    Rules: [
-      {
-        Name: 'sqli-body',
-        Priority: 0,
-        Action: { Block: { CustomResponse: { ResponseCode: 406, CustomResponseBodyKey: 'denied' } } },
-        VisibilityConfig: vis,
-        Statement: {
-          SqliMatchStatement: {
-            FieldToMatch: { Body: { OversizeHandling: 'CONTINUE' } },
-            TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
-          },
-        },
-      },
-      {
-        Name: 'xss-args',
-        Priority: 1,
-        Action: { Block: {} },
-        VisibilityConfig: vis,
-        Statement: {
-          XssMatchStatement: {
-            FieldToMatch: { AllQueryArguments: {} },
-            TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
-          },
-        },
-      },
-    ],
-  },
-};
+import { doc } from './http-acl.js';
 
 function engine(): WafEngine {
   const loaded = loadWebAcl([doc]);

@@ -3,57 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWafProxy, wafFastify, wafMiddleware } from '../../src/waf/http.js';
 import { loadWebAcl, WafEngine } from '../../src/waf/index.js';
-
-const vis = { SampledRequestsEnabled: false, CloudWatchMetricsEnabled: false, MetricName: 'x' };
-const doc = {
-  WebACL: {
-    Name: 'http-acl',
-    ARN: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/http-acl/1',
-    DefaultAction: { Allow: { CustomRequestHandling: { InsertHeaders: [{ Name: 'checked', Value: 'yes' }] } } },
-    VisibilityConfig: vis,
-    CustomResponseBodies: { denied: { ContentType: 'TEXT_PLAIN', Content: 'denied by vigil' } },
-    Rules: [
-      {
-        Name: 'sqli-body',
-        Priority: 0,
-        Action: { Block: { CustomResponse: { ResponseCode: 406, CustomResponseBodyKey: 'denied' } } },
-        VisibilityConfig: vis,
-        Statement: {
-          SqliMatchStatement: {
-            FieldToMatch: { Body: { OversizeHandling: 'CONTINUE' } },
-            TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
-          },
-        },
-      },
-      {
-        Name: 'xss-args',
-        Priority: 1,
-        Action: { Block: {} },
-        VisibilityConfig: vis,
-        Statement: {
-          XssMatchStatement: {
-            FieldToMatch: { AllQueryArguments: {} },
-            TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
-          },
-        },
-      },
-      {
-        Name: 'challenge-login',
-        Priority: 2,
-        Action: { Challenge: {} },
-        VisibilityConfig: vis,
-        Statement: {
-          ByteMatchStatement: {
-            SearchString: '/login',
-            FieldToMatch: { UriPath: {} },
-            TextTransformations: [{ Priority: 0, Type: 'NONE' }],
-            PositionalConstraint: 'EXACTLY',
-          },
-        },
-      },
-    ],
-  },
-};
+import { doc } from './http-acl.js';
 
 function listen(server: Server): Promise<number> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
