@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Reader } from 'mmdb-lib';
 import { VigilError } from '../core/errors.js';
+import { ipv4ToInt } from './ipv4.js';
 
 export interface GeoInfo {
   countryCode?: string;
@@ -61,27 +62,56 @@ export function geoFromMmdb(rec: MmdbRecord): GeoInfo {
   return g;
 }
 
+/** Cached answer meaning "no database knows this address" (undefined means "not cached"). */
+const NONE = null;
+
+/** Entries per cache before it is dropped (memory stays bounded whatever the number of addresses). */
+const CACHE_MAX = 100_000;
+
 class MmdbGeo implements GeoLookup {
-  private readonly cache = new Map<string, GeoInfo | undefined>();
+  /**
+   * IPv4 answers by /24 (address >>> 8), for addresses whose answer holds for the whole /24: every database's
+   * matching network is /24 or shorter (`getWithPrefixLength`). Most of the address space is allocated in blocks of
+   * /24 or larger, so one tree walk serves every caller of a /24 (NAT pools, client subnets, private ranges).
+   */
+  private readonly v4 = new Map<number, GeoInfo | null>();
+  /** Answers by address text: IPv6, and IPv4 addresses in networks longer than /24. */
+  private readonly cache = new Map<string, GeoInfo | null>();
   constructor(
     private readonly readers: Reader<MmdbRecord>[],
     readonly sources: string[],
   ) {}
 
   lookup(ip: string): GeoInfo | undefined {
-    if (this.cache.has(ip)) return this.cache.get(ip);
+    const n = ipv4ToInt(ip);
+    if (n >= 0) {
+      const byNet = this.v4.get(n >>> 8);
+      if (byNet !== undefined) return byNet ?? undefined;
+    }
+    const hit = this.cache.get(ip);
+    if (hit !== undefined) return hit ?? undefined;
     let out: GeoInfo | undefined;
+    // The longest matching network over all databases: the answer is the same for every address inside it.
+    let prefix = 0;
     for (const r of this.readers) {
       let rec: MmdbRecord | null = null;
       try {
-        rec = r.get(ip);
+        const [data, len] = r.getWithPrefixLength(ip);
+        rec = data;
+        if (len > prefix) prefix = len;
       } catch {
         rec = null; // not an address this database can answer (e.g. IPv6 in an IPv4-only file)
+        prefix = 128; // cache by address only
       }
       if (rec) out = { ...out, ...geoFromMmdb(rec) };
     }
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(ip, out);
+    if (n >= 0 && prefix <= 24) {
+      if (this.v4.size >= CACHE_MAX) this.v4.clear();
+      this.v4.set(n >>> 8, out ?? NONE);
+    } else {
+      if (this.cache.size >= CACHE_MAX) this.cache.clear();
+      this.cache.set(ip, out ?? NONE);
+    }
     return out;
   }
 }
