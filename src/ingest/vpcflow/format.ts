@@ -2,11 +2,11 @@ import type { FileParser, LogFormat, LogRecord, Sink, SniffInput } from '../type
 import {
   DEFAULT_LAYOUT,
   headerNames,
-  Kind,
   KNOWN_FIELDS,
   type Layout,
   makeLayout,
   parseFormatString,
+  type ReadFailure,
 } from './layout.js';
 
 /**
@@ -19,7 +19,7 @@ import {
  * A `{"message":"…"}` line (CloudWatch Logs export) is unwrapped.
  *
  * Hot path: one pass with indexOf, integers converted straight from the line (no substring), one slice per text
- * field, per-layout converter tables built once per header.
+ * field, by a reader compiled once per layout (layout.ts).
  */
 export const vpcFlowFormat: LogFormat = {
   type: 'vpcflow',
@@ -69,6 +69,7 @@ export class VpcFlowParser implements FileParser {
   private layoutName = '';
   private readonly headers = new Map<string, Layout>();
   private readonly unknown = new Set<string>();
+  private readonly fail: ReadFailure = { index: 0, from: 0, to: 0 };
 
   constructor(
     private readonly file: string,
@@ -187,40 +188,12 @@ export class VpcFlowParser implements FileParser {
     let line = text;
     const last = line.charCodeAt(line.length - 1);
     if (last === 32 || last === 9) line = line.trimEnd();
-    const names = layout.names;
-    const kinds = layout.kinds;
-    const n = layout.count;
-    const len = line.length;
-    const fields: Record<string, unknown> = {};
-    let pos = 0;
-    for (let i = 0; i < n; i++) {
-      if (pos > len) {
-        this.countError(layout, line, lineNo, out);
-        return;
-      }
-      let sp = line.indexOf(' ', pos);
-      if (sp < 0) sp = len;
-      // `-` (and an empty column) is absent: the key is omitted.
-      if (sp !== pos && (sp - pos !== 1 || line.charCodeAt(pos) !== 45)) {
-        const kind = kinds[i];
-        if (kind === Kind.Text) {
-          fields[names[i]!] = line.slice(pos, sp);
-        } else {
-          const v = parseUint(line, pos, sp);
-          if (v >= 0) fields[names[i]!] = v;
-          else if (kind === Kind.Lenient) fields[names[i]!] = line.slice(pos, sp);
-          else {
-            // A wrong field count explains a bad value better than the value itself (garbage, shifted lines).
-            if (countFields(line) !== n) this.countError(layout, line, lineNo, out);
-            else this.valueError(names[i]!, line.slice(pos, sp), lineNo, out);
-            return;
-          }
-        }
-      }
-      pos = sp + 1;
-    }
-    if (pos <= len) {
-      this.countError(layout, line, lineNo, out);
+    const fields = layout.read(line, this.fail, parseUint);
+    if (fields === undefined) {
+      const bad = this.fail;
+      // A wrong field count explains a bad value better than the value itself (garbage, shifted lines).
+      if (bad.index < 0 || countFields(line) !== layout.count) this.countError(layout, line, lineNo, out);
+      else this.valueError(layout.names[bad.index]!, line.slice(bad.from, bad.to), lineNo, out);
       return;
     }
     let time = Number.NaN;
