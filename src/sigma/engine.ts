@@ -25,7 +25,7 @@ import {
   type ValuePredicate,
 } from './match.js';
 import { builtinPipeline, mapperFor, type Pipeline, resolveLogsource } from './pipeline.js';
-import { chooseKey, conditionConstraints, RuleIndex, type RuleKey } from './prefilter.js';
+import { chooseKey, conditionConstraints, IntList, RuleIndex, type RuleKey } from './prefilter.js';
 import { explainDetection } from './reference.js';
 import type {
   ConditionNode,
@@ -161,7 +161,7 @@ class TypeProgram {
   private readonly explainTrees: [string, XNode][][] = [];
   readonly index = new RuleIndex();
   ev!: Evaluator;
-  private readonly candidates: number[] = [];
+  private readonly candidates = new IntList();
   private readonly matched: number[] = [];
 
   slot(field: string): number {
@@ -301,11 +301,12 @@ class TypeProgram {
     const ruleGen = ev.ruleGen;
     const cand = this.candidates;
     const matched = this.matched;
-    cand.length = 0;
-    matched.length = 0;
+    cand.size = 0;
+    if (matched.length > 0) matched.length = 0;
     this.index.candidates(ev, cand);
-    for (let j = 0; j < cand.length; j++) {
-      const r = cand[j]!;
+    const items = cand.items;
+    for (let j = 0; j < cand.size; j++) {
+      const r = items[j]!;
       if (ruleGen[r] === gen) continue; // already evaluated (several key values hit)
       ruleGen[r] = gen;
       if (this.preds[r]!(ev)) matched.push(r);

@@ -195,6 +195,74 @@ export interface RecordView {
   lower(slot: number): string | undefined;
 }
 
+/** ASCII upper case folded to lower case (other codes unchanged). */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/**
+ * Cheap rejection for equality keys, before a field is lower-cased and hashed: most records carry a value that no
+ * rule names (an eventName no rule targets), and the first and last characters plus the length rule that out.
+ * Lower-casing keeps an ASCII character's position and maps it to an ASCII character; only U+0130 (İ) changes a
+ * string's length; a non-ASCII end character may lower-case to ASCII (K, the Kelvin sign), so it takes the slow path.
+ */
+export class KeyFilter {
+  /** (first, last) ASCII code pairs of the keys, folded: 128 × 128 flags. */
+  private readonly ends = new Uint8Array(128 * 128);
+  private readonly lengths: Uint8Array;
+  private readonly empty: boolean;
+
+  constructor(keys: Iterable<string>) {
+    let max = 0;
+    let empty = false;
+    const list = [...keys];
+    for (const k of list) max = Math.max(max, k.length);
+    this.lengths = new Uint8Array(max + 1);
+    for (const k of list) {
+      this.lengths[k.length] = 1;
+      if (k.length === 0) {
+        empty = true;
+        continue;
+      }
+      const a = k.charCodeAt(0);
+      const b = k.charCodeAt(k.length - 1);
+      // A key whose end is not ASCII can only come from a value whose end is not ASCII (slow path below).
+      if (a < 128 && b < 128) this.ends[(a << 7) | b] = 1;
+    }
+    this.empty = empty;
+  }
+
+  /** False when no key can equal `raw` lower-cased. */
+  maybe(raw: string): boolean {
+    const n = raw.length;
+    if (n === 0) return this.empty;
+    const a = raw.charCodeAt(0);
+    const b = raw.charCodeAt(n - 1);
+    if (a >= 128 || b >= 128) return true;
+    if (this.ends[(fold(a) << 7) | fold(b)] === 0) return false;
+    return (n < this.lengths.length && this.lengths[n] === 1) || raw.indexOf('\u0130') >= 0;
+  }
+}
+
+/** A reusable list of rule indices (reset without touching an array's length). */
+export class IntList {
+  items = new Int32Array(64);
+  size = 0;
+
+  push(v: number): void {
+    if (this.size === this.items.length) {
+      const grown = new Int32Array(this.items.length * 2);
+      grown.set(this.items);
+      this.items = grown;
+    }
+    this.items[this.size++] = v;
+  }
+
+  pushAll(list: number[] | undefined): void {
+    if (list) for (let i = 0; i < list.length; i++) this.push(list[i]!);
+  }
+}
+
 export class RuleIndex {
   private readonly pair = new Map<string, Map<string, number[]>>();
   private readonly eq = new Map<string, Map<string, number[]>>();
@@ -203,7 +271,8 @@ export class RuleIndex {
   readonly always: number[] = [];
   // Compiled form, built by finish().
   private pairSlots: [number, number] | undefined;
-  private eqSlots: { slot: number; map: Map<string, number[]>; lengths: Set<number> }[] = [];
+  private pairFilter: KeyFilter | undefined;
+  private eqSlots: { slot: number; map: Map<string, number[]>; filter: KeyFilter }[] = [];
   private subSlots: { slot: number; set: SubstringSet; rules: number[][]; cased: boolean }[] = [];
 
   add(rule: number, key: RuleKey | undefined): void {
@@ -233,9 +302,12 @@ export class RuleIndex {
 
   /** Resolve field names to slots once all rules are in. */
   finish(slot: (field: string) => number): void {
-    if (this.pair.size > 0) this.pairSlots = [slot(NAME), slot(SOURCE)];
+    if (this.pair.size > 0) {
+      this.pairSlots = [slot(NAME), slot(SOURCE)];
+      this.pairFilter = new KeyFilter(this.pair.keys());
+    }
     for (const [field, map] of this.eq) {
-      this.eqSlots.push({ slot: slot(field), map, lengths: new Set([...map.keys()].map((k) => k.length)) });
+      this.eqSlots.push({ slot: slot(field), map, filter: new KeyFilter(map.keys()) });
     }
     for (const [cased, subs] of [
       [false, this.sub],
@@ -254,30 +326,32 @@ export class RuleIndex {
   }
 
   /** Push candidate rule indices for the current record into `out` (duplicates possible). */
-  candidates(rec: RecordView, out: number[]): void {
+  candidates(rec: RecordView, out: IntList): void {
     if (this.pairSlots) {
       const [nameSlot, sourceSlot] = this.pairSlots;
-      const name = rec.lower(nameSlot);
-      const source = rec.lower(sourceSlot);
-      if (name !== undefined && source !== undefined) {
-        pushAll(out, this.pair.get(name)?.get(source));
-      } else {
-        const names = rec.value(nameSlot);
+      const name = rec.value(nameSlot);
+      if (typeof name === 'string') {
+        // eventName first: it is the rarer of the two, and a miss spares looking at eventSource at all.
+        const bySource = this.pairFilter!.maybe(name) ? this.pair.get(rec.lower(nameSlot)!) : undefined;
+        if (bySource) {
+          const source = rec.value(sourceSlot);
+          if (typeof source === 'string') out.pushAll(bySource.get(rec.lower(sourceSlot)!));
+          else if (source !== undefined && source !== null) forEachText(source, (s) => out.pushAll(bySource.get(s)));
+        }
+      } else if (name !== undefined && name !== null) {
         const sources = rec.value(sourceSlot);
-        if (names !== undefined && names !== null && sources !== undefined && sources !== null) {
-          forEachText(names, (n) => forEachText(sources, (s) => pushAll(out, this.pair.get(n)?.get(s))));
+        if (sources !== undefined && sources !== null) {
+          forEachText(name, (n) => forEachText(sources, (s) => out.pushAll(this.pair.get(n)?.get(s))));
         }
       }
     }
     for (let k = 0; k < this.eqSlots.length; k++) {
-      const { slot, map, lengths } = this.eqSlots[k]!;
+      const { slot, map, filter } = this.eqSlots[k]!;
       const v = rec.value(slot);
       if (v === undefined || v === null) continue;
       if (typeof v === 'string') {
-        // No key has this length: skip the lower-casing. Only U+0130 (İ) changes length when lower-cased.
-        if (!lengths.has(v.length) && v.indexOf('\u0130') < 0) continue;
-        pushAll(out, map.get(rec.lower(slot)!));
-      } else forEachText(v, (t) => pushAll(out, map.get(t)));
+        if (filter.maybe(v)) out.pushAll(map.get(rec.lower(slot)!));
+      } else forEachText(v, (t) => out.pushAll(map.get(t)));
     }
     for (let k = 0; k < this.subSlots.length; k++) {
       const { slot, set, rules, cased } = this.subSlots[k]!;
@@ -306,10 +380,6 @@ export class RuleIndex {
       always: this.always.length,
     };
   }
-}
-
-function pushAll(out: number[], list: number[] | undefined): void {
-  if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
 }
 
 function push(map: Map<string, number[]>, key: string, rule: number): void {

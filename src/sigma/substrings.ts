@@ -6,6 +6,11 @@
 
 const LOOP_LIMIT = 8;
 
+/** Where found rule indices go (an array, or the engine's reusable list). */
+export interface IndexSink {
+  push(v: number): void;
+}
+
 export class SubstringSet {
   private readonly literals: string[];
   // Automaton (only built beyond LOOP_LIMIT literals): per state, char code → next state.
@@ -57,7 +62,7 @@ export class SubstringSet {
   }
 
   /** Push `lists[id]` to `out` for every literal `id` found in `text` (no closure: this runs per record). */
-  collect(text: string, lists: number[][], out: number[]): void {
+  collect(text: string, lists: number[][], out: IndexSink): void {
     const lits = this.literals;
     if (this.next.length === 0) {
       for (let i = 0; i < lits.length; i++) if (text.includes(lits[i]!)) pushList(out, lists[i]!);
@@ -81,6 +86,6 @@ export class SubstringSet {
   }
 }
 
-function pushList(out: number[], list: number[]): void {
+function pushList(out: IndexSink, list: number[]): void {
   for (let i = 0; i < list.length; i++) out.push(list[i]!);
 }
