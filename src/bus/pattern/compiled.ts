@@ -1,7 +1,7 @@
 import { foldKey, foldStable } from './casefold.js';
 import { type CompileOptions, toPattern } from './compile.js';
 import { type Explanation, explain } from './explain.js';
-import { consistent, merge, PathTrie, parseEvent, walkPruned } from './flatten.js';
+import { consistent, merge, type PathNode, PathTrie, parseEvent, walkPruned } from './flatten.js';
 import { networkKey } from './ip.js';
 import { accepts } from './ops.js';
 import { type LeafCollector, scanEvent } from './scan.js';
@@ -61,12 +61,12 @@ class Trie {
     };
   }
 
-  /** Emit the sids of every key that is a prefix (or, reversed, a suffix) of `text`. */
-  walk(text: string, reverse: boolean, emit: (sid: number) => void): void {
+  /** Collect the sids of every key that is a prefix (or, reversed, a suffix) of `text`. */
+  walk(text: string, reverse: boolean, col: Collector): void {
     let node: TrieNode | undefined = this.root;
     const n = text.length;
     for (let i = 0; ; i++) {
-      if (node.sids) for (const sid of node.sids) emit(sid);
+      if (node.sids) col.addAll(node.sids);
       if (i === n || !node.next) return;
       node = node.next.get(text.charCodeAt(reverse ? n - 1 - i : i));
       if (!node) return;
@@ -132,7 +132,8 @@ class IntervalIndex {
     };
   }
 
-  query(x: number, emit: (sid: number) => void): void {
+  /** Push the sids of the intervals containing `x` onto `out`. */
+  query(x: number, out: number[]): void {
     if (this.dirty) {
       this.root = build(this.items);
       this.dirty = false;
@@ -142,17 +143,17 @@ class IntervalIndex {
       if (x < node.center) {
         for (const it of node.byLo) {
           if (it.lo > x) break;
-          if (contains(it, x)) emit(it.sid);
+          if (contains(it, x)) out.push(it.sid);
         }
         node = node.left;
       } else if (x > node.center) {
         for (const it of node.byHi) {
           if (it.hi < x) break;
-          if (contains(it, x)) emit(it.sid);
+          if (contains(it, x)) out.push(it.sid);
         }
         node = node.right;
       } else {
-        for (const it of node.byLo) if (contains(it, x)) emit(it.sid);
+        for (const it of node.byLo) if (contains(it, x)) out.push(it.sid);
         return;
       }
     }
@@ -206,6 +207,8 @@ class FieldIndex {
   /** Sub-patterns to check for every leaf. */
   readonly anyLeaf: number[] = [];
   readonly ranges = new IntervalIndex();
+  /** Scratch list of number hits (reused: matching is synchronous). */
+  private readonly hits: number[] = [];
   registrations = 0;
 
   register(m: Matcher, sid: number): Undo {
@@ -263,51 +266,58 @@ class FieldIndex {
     }
   }
 
-  lookup(leaf: Leaf, emit: (sid: number) => void): void {
-    for (const sid of this.anyLeaf) emit(sid);
+  /** Collect the sub-patterns this leaf may satisfy. */
+  lookup(leaf: Leaf, col: Collector): void {
+    col.addAll(this.anyLeaf);
     switch (leaf.kind) {
       case STRING: {
         const text = leaf.text;
-        emitAll(this.strings.get(text), emit);
-        if (this.prefixes.size > 0) this.prefixes.walk(text, false, emit);
-        if (this.suffixes.size > 0) this.suffixes.walk(text, true, emit);
+        col.addSome(this.strings.get(text));
+        if (this.prefixes.size > 0) this.prefixes.walk(text, false, col);
+        if (this.suffixes.size > 0) this.suffixes.walk(text, true, col);
         if (this.foldedExact.size > 0 || this.foldedPrefixes.size > 0 || this.foldedSuffixes.size > 0) {
           const folded = foldKey(text);
-          emitAll(this.foldedExact.get(folded), emit);
-          if (this.foldedPrefixes.size > 0) this.foldedPrefixes.walk(folded, false, emit);
-          if (this.foldedSuffixes.size > 0) this.foldedSuffixes.walk(folded, true, emit);
+          col.addSome(this.foldedExact.get(folded));
+          if (this.foldedPrefixes.size > 0) this.foldedPrefixes.walk(folded, false, col);
+          if (this.foldedSuffixes.size > 0) this.foldedSuffixes.walk(folded, true, col);
         }
-        if (this.wildPrefixes.size > 0) this.wildPrefixes.walk(text, false, emit);
-        if (this.wildSuffixes.size > 0) this.wildSuffixes.walk(text, true, emit);
-        for (const sid of this.anyString) emit(sid);
+        if (this.wildPrefixes.size > 0) this.wildPrefixes.walk(text, false, col);
+        if (this.wildSuffixes.size > 0) this.wildSuffixes.walk(text, true, col);
+        col.addAll(this.anyString);
         if (this.ipMasks.size > 0) {
           const addr = leaf.ip();
           if (addr) {
             for (const mask of this.ipMasks.keys()) {
               const colon = mask.indexOf(':');
               if (Number(mask.slice(0, colon)) !== addr.length) continue;
-              emitAll(this.ips.get(networkKey(addr, Number(mask.slice(colon + 1)))), emit);
+              col.addSome(this.ips.get(networkKey(addr, Number(mask.slice(colon + 1)))));
             }
           }
         }
         return;
       }
-      case NUMBER:
-        if (!Number.isNaN(leaf.num)) {
-          emitAll(this.numbers.get(leaf.num), emit);
-          if (this.ranges.items.length > 0) this.ranges.query(leaf.num, emit);
-        } else {
-          emitAll(this.numberTexts.get(leaf.text), emit);
+      case NUMBER: {
+        // Look up the float64 the literal rounds to; only when that finds a sub-pattern not yet collected is the
+        // literal's comparability checked (a non-comparable number matches no numeric operator).
+        const hits = this.hits;
+        hits.length = 0;
+        const exact = this.numbers.get(leaf.raw);
+        if (exact) for (const sid of exact) hits.push(sid);
+        if (this.ranges.items.length > 0) this.ranges.query(leaf.raw, hits);
+        let comparable = 0;
+        for (const sid of hits) {
+          if (!col.isNew(sid)) continue;
+          if (comparable === 0) comparable = Number.isNaN(leaf.num) ? -1 : 1;
+          if (comparable < 0) break;
+          col.add(sid);
         }
+        if (this.numberTexts.size > 0 && Number.isNaN(leaf.num)) col.addSome(this.numberTexts.get(leaf.text));
         return;
+      }
       default:
-        emitAll(this.literals.get(leaf.kind), emit);
+        col.addSome(this.literals.get(leaf.kind));
     }
   }
-}
-
-function emitAll(bucket: number[] | undefined, emit: (sid: number) => void): void {
-  if (bucket) for (const sid of bucket) emit(sid);
 }
 
 function pushUndo(list: number[], sid: number): Undo {
@@ -366,108 +376,209 @@ function fieldSelectivity(f: FieldCondition): number {
   return worst;
 }
 
-interface RuleEntry<T> {
-  readonly id: T;
-  readonly seq: number;
-  readonly pattern: Pattern;
-  readonly subs: SubEntry<T>[];
-  matchedEpoch: number;
-}
-
-interface SubEntry<T> {
-  readonly sid: number;
-  readonly rule: RuleEntry<T>;
-  readonly sub: SubPattern;
-  /** Matched as soon as its driver emits it. */
-  readonly certain: boolean;
-  readonly undo: Undo[];
-}
-
-/** Per-event flattened leaves of the indexed paths. */
-class Flat implements LeafCollector {
-  readonly fields = new Map<string, Leaf[]>();
-  /** Some leaf sits inside an array element (array consistency must then be checked). */
-  arrays = false;
-
-  add(path: string, leaf: Leaf): void {
-    if (leaf.membership !== null) this.arrays = true;
-    const list = this.fields.get(path);
-    if (list) list.push(leaf);
-    else this.fields.set(path, [leaf]);
-  }
-}
-
 /**
- * Many patterns, indexed for matching events against all of them at once. Ids are returned in insertion order.
+ * Collects each event's candidate sub-patterns once: a stamp per sub-pattern id says whether it was collected for
+ * the current event (no per-event clearing, no allocation).
  */
-export class PatternIndex<T = string> {
-  private readonly rules = new Map<T, RuleEntry<T>>();
-  private readonly subs: (SubEntry<T> | undefined)[] = [];
-  private readonly freeSids: number[] = [];
-  private readonly fieldIndexes = new Map<string, FieldIndex>();
-  /** Sub-patterns without a driver (only fields that may be absent): checked for every event. */
-  private readonly undriven: number[] = [];
-  private readonly paths = new PathTrie();
-  private stamps = new Int32Array(64);
-  private epoch = 0;
-  private seq = 0;
-  /** The flattened leaves of text events (reused: matching is synchronous). */
-  private readonly textFlat = new Flat();
-  /** Candidate sub-patterns of the event being matched (reused: matching is synchronous). */
-  private readonly candidates: number[] = [];
-  /** Collects a candidate once per event; made once, not per event. */
-  private readonly emit = (sid: number): void => {
+class Collector {
+  stamps = new Int32Array(64);
+  epoch = 0;
+  readonly candidates: number[] = [];
+
+  isNew(sid: number): boolean {
+    return this.stamps[sid] !== this.epoch;
+  }
+
+  add(sid: number): void {
     if (this.stamps[sid] !== this.epoch) {
       this.stamps[sid] = this.epoch;
       this.candidates.push(sid);
     }
-  };
+  }
+
+  addAll(bucket: readonly number[]): void {
+    for (let i = 0; i < bucket.length; i++) this.add(bucket[i]);
+  }
+
+  addSome(bucket: readonly number[] | undefined): void {
+    if (bucket !== undefined) this.addAll(bucket);
+  }
+}
+
+/**
+ * The leaves of one event at the indexed paths, by path slot. Reused across events: `reset` drops exactly the
+ * lists it set. (A Map cleared per event would be worse than it looks: a cleared V8 Map keeps a pointer to its
+ * successor table, so once one table is promoted every later event's leaves get promoted too.)
+ */
+class Flat implements LeafCollector {
+  readonly bySlot: (Leaf[] | undefined)[] = [];
+  readonly touched: number[] = [];
+  /** Some leaf sits inside an array element (array consistency must then be checked). */
+  arrays = false;
+  readonly sink = (node: PathNode, leaf: Leaf): void => this.add(node, leaf);
+
+  add(node: PathNode, leaf: Leaf): void {
+    if (leaf.membership !== null) this.arrays = true;
+    const slot = node.slot;
+    const list = this.bySlot[slot];
+    if (list !== undefined) list.push(leaf);
+    else {
+      this.bySlot[slot] = [leaf];
+      this.touched.push(slot);
+    }
+  }
+
+  reset(): void {
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) this.bySlot[touched[i]] = undefined;
+    touched.length = 0;
+    this.arrays = false;
+  }
+}
+
+/**
+ * A sub-pattern's check as one flat array: per field `slot, allowsAbsent (0/1), matcher count, …matchers`. One
+ * array per candidate instead of a chain of objects keeps verification to a few memory reads when the rule set is
+ * much larger than the CPU caches.
+ */
+type Ops = readonly (number | Matcher)[];
+
+function toOps(fields: readonly FieldCondition[], slotOf: (path: string) => number, skip?: FieldCondition): Ops {
+  const ops: (number | Matcher)[] = [];
+  for (const f of fields) {
+    if (f === skip) continue;
+    ops.push(slotOf(f.path), f.allowsAbsent ? 1 : 0, f.matchers.length, ...f.matchers);
+  }
+  return ops;
+}
+
+const NO_SIDS: readonly number[] = [];
+
+/**
+ * Many patterns, indexed for matching events against all of them at once. Ids are returned in insertion order.
+ *
+ * Rules live in slots numbered in insertion order (holes left by removals are compacted away), so the matched
+ * slots sorted as integers are the output order; per-slot and per-sub-pattern data are typed arrays.
+ */
+export class PatternIndex<T = string> {
+  private readonly slotOf = new Map<T, number>();
+  private ruleIds: (T | undefined)[] = [];
+  private rulePatterns: (Pattern | undefined)[] = [];
+  private ruleSids: (readonly number[] | undefined)[] = [];
+  private ruleStamp = new Int32Array(64);
+  private nextSlot = 0;
+  /** Per sub-pattern id: its rule's slot (-1 = free), whether a driver hit proves it, and its checks. */
+  private subRule = new Int32Array(64).fill(-1);
+  private subCertain = new Uint8Array(64);
+  private subSingle = new Uint8Array(64);
+  /** Every field, for array-consistent search. */
+  private readonly subOps: (Ops | undefined)[] = [];
+  /** The fields left to check when no arrays are involved (an exact driver is proven by its hit). */
+  private readonly subQuick: (Ops | undefined)[] = [];
+  private readonly subUndo: (Undo[] | undefined)[] = [];
+  private readonly freeSids: number[] = [];
+  private sidCount = 0;
+  /** Field indexes by path slot. */
+  private readonly fieldIndexes: (FieldIndex | undefined)[] = [];
+  /** Sub-patterns without a driver (only fields that may be absent): checked for every event. */
+  private readonly undriven: number[] = [];
+  private readonly paths = new PathTrie();
+  private readonly col = new Collector();
+  /** The flattened leaves of the event being matched (reused: matching is synchronous). */
+  private readonly flat = new Flat();
+  private flatBusy = false;
+  /** Matched rule slots of the event being matched (reused). */
+  private readonly out: number[] = [];
+  private sortBuf = new Int32Array(64);
 
   constructor(private readonly options: CompileOptions = {}) {}
 
   /** Number of patterns. */
   get size(): number {
-    return this.rules.size;
+    return this.slotOf.size;
   }
 
   has(id: T): boolean {
-    return this.rules.has(id);
+    return this.slotOf.has(id);
   }
 
   /** The compiled pattern registered under `id`. */
   get(id: T): Pattern | undefined {
-    return this.rules.get(id)?.pattern;
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.rulePatterns[slot];
   }
 
   /** Add (or replace) a pattern. Throws PatternError for an invalid pattern (the index is then unchanged). */
   add(id: T, pattern: Pattern | string | object): void {
     const compiled = toPattern(pattern, this.options);
     this.remove(id);
-    const rule: RuleEntry<T> = { id, seq: this.seq++, pattern: compiled, subs: [], matchedEpoch: -1 };
-    for (const sub of compiled.subPatterns) rule.subs.push(this.addSub(rule, sub));
-    for (const path of compiled.paths) this.paths.add(path);
-    this.rules.set(id, rule);
+    const holes = this.nextSlot - this.slotOf.size;
+    if (holes >= 64 && holes > this.slotOf.size) this.compact();
+    const slot = this.nextSlot++;
+    if (slot >= this.ruleStamp.length) this.ruleStamp = grownInt32(this.ruleStamp, slot + 1);
+    const nodes = new Map<string, number>();
+    for (const path of compiled.paths) nodes.set(path, this.paths.add(path).slot);
+    const slotOfPath = (path: string): number => nodes.get(path) as number;
+    const sids: number[] = [];
+    for (const sub of compiled.subPatterns) sids.push(this.addSub(slot, sub, slotOfPath));
+    this.ruleIds[slot] = id;
+    this.rulePatterns[slot] = compiled;
+    this.ruleSids[slot] = sids;
+    this.slotOf.set(id, slot);
   }
 
   /** Remove a pattern; returns false when the id is unknown. */
   remove(id: T): boolean {
-    const rule = this.rules.get(id);
-    if (!rule) return false;
-    for (const sub of rule.subs) {
-      for (const undo of sub.undo) undo();
-      this.subs[sub.sid] = undefined;
-      this.freeSids.push(sub.sid);
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    for (const sid of this.ruleSids[slot] ?? NO_SIDS) {
+      for (const undo of this.subUndo[sid] ?? []) undo();
+      this.subRule[sid] = -1;
+      this.subOps[sid] = undefined;
+      this.subQuick[sid] = undefined;
+      this.subUndo[sid] = undefined;
+      this.freeSids.push(sid);
     }
-    for (const path of rule.pattern.paths) this.paths.remove(path);
-    this.rules.delete(id);
+    for (const path of this.rulePatterns[slot]?.paths ?? []) this.paths.remove(path);
+    this.ruleIds[slot] = undefined;
+    this.rulePatterns[slot] = undefined;
+    this.ruleSids[slot] = undefined;
+    this.slotOf.delete(id);
     return true;
+  }
+
+  /** Renumber the live rules 0…n-1 in their order (slots of removed rules are holes until then). */
+  private compact(): void {
+    let w = 0;
+    for (let r = 0; r < this.nextSlot; r++) {
+      const sids = this.ruleSids[r];
+      if (sids === undefined) continue;
+      if (w !== r) {
+        const id = this.ruleIds[r] as T;
+        this.ruleIds[w] = id;
+        this.rulePatterns[w] = this.rulePatterns[r];
+        this.ruleSids[w] = sids;
+        for (const sid of sids) this.subRule[sid] = w;
+        this.slotOf.set(id, w);
+      }
+      w++;
+    }
+    this.ruleIds.length = w;
+    this.rulePatterns.length = w;
+    this.ruleSids.length = w;
+    this.ruleStamp.fill(0);
+    this.nextSlot = w;
   }
 
   /** Ids of the patterns that match the event (a JS object or a ParsedEvent), in insertion order. */
   match(event: unknown): T[] {
-    const flat = new Flat();
-    walkPruned(event, this.paths, (path, leaf) => flat.add(path, leaf));
-    return this.matchFlat(flat);
+    const flat = this.takeFlat();
+    try {
+      walkPruned(event, this.paths, flat.sink);
+      return this.matchFlat(flat);
+    } finally {
+      this.releaseFlat(flat);
+    }
   }
 
   /**
@@ -476,10 +587,12 @@ export class PatternIndex<T = string> {
    * included). Invalid JSON or a non-object gives `parseEvent`'s error message.
    */
   matchJson(text: string): { ok: true; ids: T[] } | { ok: false; error: string } {
-    const flat = this.textFlat;
-    flat.fields.clear();
-    flat.arrays = false;
-    if (scanEvent(text, this.paths, flat)) return { ok: true, ids: this.matchFlat(flat) };
+    const flat = this.takeFlat();
+    try {
+      if (scanEvent(text, this.paths, flat)) return { ok: true, ids: this.matchFlat(flat) };
+    } finally {
+      this.releaseFlat(flat);
+    }
     // The slow path owns the error text (Jackson's wording and location); it also guards against the scanner
     // ever rejecting something the tree parser accepts.
     let parsed: ReturnType<typeof parseEvent>;
@@ -494,45 +607,103 @@ export class PatternIndex<T = string> {
     return parsed.ok ? { ok: true, ids: this.match(parsed.event) } : parsed;
   }
 
-  private matchFlat(flat: Flat): T[] {
-    const epoch = ++this.epoch;
-    const candidates = this.candidates;
-    candidates.length = 0;
-    const emit = this.emit;
-    for (const [path, leaves] of flat.fields) {
-      const fi = this.fieldIndexes.get(path);
-      if (!fi) continue;
-      for (const leaf of leaves) fi.lookup(leaf, emit);
-    }
-    for (const sid of this.undriven) emit(sid);
+  /** The shared Flat, or a fresh one if it is in use (a toJSON hook matching against this index re-entrantly). */
+  private takeFlat(): Flat {
+    if (this.flatBusy) return new Flat();
+    this.flatBusy = true;
+    return this.flat;
+  }
 
-    const matched: RuleEntry<T>[] = [];
-    for (const sid of candidates) {
-      const entry = this.subs[sid];
-      if (!entry) continue;
-      const rule = entry.rule;
-      if (rule.matchedEpoch === epoch) continue;
-      if (entry.certain || verify(entry.sub, flat)) {
-        rule.matchedEpoch = epoch;
-        matched.push(rule);
+  private releaseFlat(flat: Flat): void {
+    flat.reset();
+    if (flat === this.flat) this.flatBusy = false;
+  }
+
+  private matchFlat(flat: Flat): T[] {
+    const col = this.col;
+    if (++col.epoch === 0x3fffffff) {
+      col.stamps.fill(0);
+      this.ruleStamp.fill(0);
+      col.epoch = 1;
+    }
+    const epoch = col.epoch;
+    const candidates = col.candidates;
+    candidates.length = 0;
+    const bySlot = flat.bySlot;
+    const touched = flat.touched;
+    for (let t = 0; t < touched.length; t++) {
+      const slot = touched[t];
+      const fi = this.fieldIndexes[slot];
+      if (fi === undefined) continue;
+      const leaves = bySlot[slot] as Leaf[];
+      for (let k = 0; k < leaves.length; k++) fi.lookup(leaves[k], col);
+    }
+    col.addAll(this.undriven);
+
+    const out = this.out;
+    out.length = 0;
+    const subRule = this.subRule;
+    const ruleStamp = this.ruleStamp;
+    for (let c = 0; c < candidates.length; c++) {
+      const sid = candidates[c];
+      const slot = subRule[sid];
+      if (slot < 0 || ruleStamp[slot] === epoch) continue;
+      if (
+        this.subCertain[sid] === 1 ||
+        (!flat.arrays || this.subSingle[sid] === 1
+          ? check(this.subQuick[sid] as Ops, bySlot)
+          : search(this.subOps[sid] as Ops, 0, null, bySlot))
+      ) {
+        ruleStamp[slot] = epoch;
+        out.push(slot);
       }
     }
-    if (matched.length > 1) matched.sort((a, b) => a.seq - b.seq);
-    return matched.map((r) => r.id);
+    return this.ids(out);
+  }
+
+  /** The ids of the matched slots, in slot (= insertion) order. */
+  private ids(out: number[]): T[] {
+    const n = out.length;
+    const ids: T[] = [];
+    if (n === 0) return ids;
+    const ruleIds = this.ruleIds;
+    if (n <= 16) {
+      for (let i = 1; i < n; i++) {
+        const v = out[i];
+        let j = i - 1;
+        while (j >= 0 && out[j] > v) {
+          out[j + 1] = out[j];
+          j--;
+        }
+        out[j + 1] = v;
+      }
+      for (let i = 0; i < n; i++) ids.push(ruleIds[out[i]] as T);
+      return ids;
+    }
+    if (n > this.sortBuf.length) this.sortBuf = new Int32Array(Math.max(n, this.sortBuf.length * 2));
+    const buf = this.sortBuf;
+    for (let i = 0; i < n; i++) buf[i] = out[i];
+    const sorted = buf.subarray(0, n).sort();
+    for (let i = 0; i < n; i++) ids.push(ruleIds[sorted[i]] as T);
+    return ids;
   }
 
   /** Why the pattern `id` does or does not match the event. */
   explain(id: T, event: unknown): Explanation | undefined {
-    const rule = this.rules.get(id);
-    return rule ? explain(rule.pattern, event) : undefined;
+    const pattern = this.get(id);
+    return pattern ? explain(pattern, event) : undefined;
   }
 
-  private addSub(rule: RuleEntry<T>, sub: SubPattern): SubEntry<T> {
-    const sid = this.freeSids.pop() ?? this.subs.length;
-    if (sid >= this.stamps.length) {
-      const grown = new Int32Array(Math.max(sid + 1, this.stamps.length * 2));
-      grown.set(this.stamps);
-      this.stamps = grown;
+  private addSub(slot: number, sub: SubPattern, slotOfPath: (path: string) => number): number {
+    const sid = this.freeSids.pop() ?? this.sidCount++;
+    if (sid >= this.subRule.length) {
+      const size = Math.max(sid + 1, this.subRule.length * 2);
+      const rules = new Int32Array(size).fill(-1);
+      rules.set(this.subRule);
+      this.subRule = rules;
+      this.subCertain = grownUint8(this.subCertain, size);
+      this.subSingle = grownUint8(this.subSingle, size);
+      this.col.stamps = grownInt32(this.col.stamps, size);
     }
     let driver: FieldCondition | undefined;
     let best = Number.POSITIVE_INFINITY;
@@ -544,72 +715,100 @@ export class PatternIndex<T = string> {
       }
     }
     const undo: Undo[] = [];
-    let certain = false;
+    const exactDriver = driver?.matchers.every(exactHit) === true;
     if (driver) {
-      let fi = this.fieldIndexes.get(driver.path);
-      if (!fi) this.fieldIndexes.set(driver.path, (fi = new FieldIndex()));
+      const pathSlot = slotOfPath(driver.path);
+      let fi = this.fieldIndexes[pathSlot];
+      if (!fi) this.fieldIndexes[pathSlot] = fi = new FieldIndex();
       const index = fi;
-      const path = driver.path;
       for (const m of driver.matchers) undo.push(index.register(m, sid));
       undo.push(() => {
-        if (index.registrations === 0 && this.fieldIndexes.get(path) === index) this.fieldIndexes.delete(path);
+        if (index.registrations === 0 && this.fieldIndexes[pathSlot] === index) this.fieldIndexes[pathSlot] = undefined;
       });
-      certain = sub.fields.length === 1 && driver.matchers.every(exactHit);
     } else {
       undo.push(pushUndo(this.undriven, sid));
     }
-    const entry: SubEntry<T> = { sid, rule, sub, certain, undo };
-    this.subs[sid] = entry;
-    return entry;
+    this.subRule[sid] = slot;
+    this.subCertain[sid] = sub.fields.length === 1 && exactDriver ? 1 : 0;
+    this.subSingle[sid] = sub.fields.length === 1 ? 1 : 0;
+    this.subOps[sid] = toOps(sub.fields, slotOfPath);
+    this.subQuick[sid] = toOps(sub.fields, slotOfPath, exactDriver ? driver : undefined);
+    this.subUndo[sid] = undo;
+    return sid;
   }
 }
 
-/** Full check of one sub-pattern against the flattened event (same semantics as the reference matcher). */
-function verify(sub: SubPattern, flat: Flat): boolean {
-  const fields = sub.fields;
-  if (!flat.arrays || fields.length === 1) {
-    // No arrays of objects involved, or a single field: any accepted leaf will do.
-    for (const f of fields) {
-      const leaves = flat.fields.get(f.path);
-      if (!leaves) {
-        if (!f.allowsAbsent) return false;
-        continue;
+function grownInt32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(min, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.max(min, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * `accepts` with number leaves read lazily: the float64 the literal rounds to is tested first, and the literal's
+ * comparability (`leaf.num`, costly for long literals) only when that test passes. Same results as `accepts`.
+ */
+function acceptLeaf(m: Matcher, leaf: Leaf): boolean {
+  if (leaf.kind === NUMBER) {
+    switch (m.kind) {
+      case 'numeric': {
+        const v = leaf.raw;
+        return (m.loOpen ? v > m.lo : v >= m.lo) && (m.hiOpen ? v < m.hi : v <= m.hi) && !Number.isNaN(leaf.num);
       }
-      if (!anyAccepted(f.matchers, leaves)) return false;
+      case 'number':
+        if (m.value !== undefined) return leaf.raw === m.value && !Number.isNaN(leaf.num);
+        break;
+      case 'anything-but':
+        return !m.numbers.has(leaf.raw) || Number.isNaN(leaf.num);
     }
-    return true;
   }
-  return search(fields, 0, null, flat.fields);
+  return accepts(m, leaf);
 }
 
-function anyAccepted(matchers: readonly Matcher[], leaves: readonly Leaf[]): boolean {
-  for (const leaf of leaves) for (const m of matchers) if (accepts(m, leaf)) return true;
+/** Every field of `ops` has an accepted leaf (or is absent and may be): the check when no arrays are involved. */
+function check(ops: Ops, bySlot: readonly (Leaf[] | undefined)[]): boolean {
+  let i = 0;
+  while (i < ops.length) {
+    const n = ops[i + 2] as number;
+    const leaves = bySlot[ops[i] as number];
+    if (leaves === undefined) {
+      if (ops[i + 1] !== 1) return false;
+    } else if (!anyAccepted(ops, i + 3, i + 3 + n, leaves)) {
+      return false;
+    }
+    i += 3 + n;
+  }
+  return true;
+}
+
+function anyAccepted(ops: Ops, from: number, to: number, leaves: readonly Leaf[]): boolean {
+  for (let l = 0; l < leaves.length; l++) {
+    const leaf = leaves[l];
+    for (let k = from; k < to; k++) if (acceptLeaf(ops[k] as Matcher, leaf)) return true;
+  }
   return false;
 }
 
-function search(
-  fields: readonly FieldCondition[],
-  i: number,
-  membership: Membership | null,
-  leaves: Map<string, Leaf[]>,
-): boolean {
-  if (i === fields.length) return true;
-  const f = fields[i];
-  const list = leaves.get(f.path);
+/** Full check with array consistency: one leaf per field, all from the same array elements. */
+function search(ops: Ops, i: number, membership: Membership | null, bySlot: readonly (Leaf[] | undefined)[]): boolean {
+  if (i >= ops.length) return true;
+  const next = i + 3 + (ops[i + 2] as number);
+  const list = bySlot[ops[i] as number];
   let anyConsistent = false;
   if (list) {
     for (const leaf of list) {
       if (!consistent(membership, leaf.membership)) continue;
       anyConsistent = true;
-      let ok = false;
-      for (const m of f.matchers) {
-        if (accepts(m, leaf)) {
-          ok = true;
-          break;
-        }
+      if (anyAccepted(ops, i + 3, next, [leaf]) && search(ops, next, merge(membership, leaf.membership), bySlot)) {
+        return true;
       }
-      if (ok && search(fields, i + 1, merge(membership, leaf.membership), leaves)) return true;
     }
   }
-  return f.allowsAbsent && !anyConsistent && search(fields, i + 1, membership, leaves);
+  return ops[i + 1] === 1 && !anyConsistent && search(ops, next, membership, bySlot);
 }

@@ -1,5 +1,4 @@
 import { type JsonNode, parseJsonStrict, syntaxErrorText } from './json.js';
-import { comparableNumber } from './numbers.js';
 import { FALSE, Leaf, type Membership, NULL, NUMBER, STRING, TRUE } from './types.js';
 
 /**
@@ -54,8 +53,7 @@ function scalarLeaf(value: unknown, membership: Membership | null): Leaf | undef
     case 'boolean':
       return value ? new Leaf(TRUE, 'true', Number.NaN, membership) : new Leaf(FALSE, 'false', Number.NaN, membership);
     case 'bigint': {
-      const text = value.toString();
-      return new Leaf(NUMBER, text, comparableNumber(text) ?? Number.NaN, membership);
+      return Leaf.fromLiteral(value.toString(), membership);
     }
     default:
       return value === null ? new Leaf(NULL, 'null', Number.NaN, membership) : undefined;
@@ -150,7 +148,7 @@ function walkTreeValue(
 
 function treeLeaf(node: JsonNode, membership: Membership | null): Leaf {
   if (node.type === 'string') return new Leaf(STRING, node.value, Number.NaN, membership);
-  if (node.type === 'number') return new Leaf(NUMBER, node.raw, comparableNumber(node.raw) ?? Number.NaN, membership);
+  if (node.type === 'number') return Leaf.fromLiteral(node.raw, membership);
   if (node.type === 'literal') {
     if (node.value === true) return new Leaf(TRUE, 'true', Number.NaN, membership);
     if (node.value === false) return new Leaf(FALSE, 'false', Number.NaN, membership);
@@ -202,6 +200,8 @@ export class PathNode {
   readonly childList: PathNode[] = [];
   /** Number of patterns reading a leaf at exactly this path. */
   wanted = 0;
+  /** A small integer naming this path while the node exists (indexes per-path arrays instead of maps). */
+  slot = -1;
   constructor(
     readonly path: string,
     /** The last path segment (never contains '.'). */
@@ -223,19 +223,25 @@ export class PathNode {
 
 export class PathTrie {
   readonly root = new PathNode('', '');
+  /** Slots handed out so far (an upper bound for per-slot arrays); freed slots are reused. */
+  slots = 0;
+  private readonly freeSlots: number[] = [];
 
-  add(path: string): void {
+  /** Register one more reader of `path`; returns its node. */
+  add(path: string): PathNode {
     let node = this.root;
     for (const part of path.split('.')) {
       let next = node.children.get(part);
       if (!next) {
         next = new PathNode(node === this.root ? part : `${node.path}.${part}`, part);
+        next.slot = this.freeSlots.pop() ?? this.slots++;
         node.children.set(part, next);
         node.childList.push(next);
       }
       node = next;
     }
     node.wanted++;
+    return node;
   }
 
   remove(path: string): void {
@@ -253,12 +259,16 @@ export class PathTrie {
       const parent = trail[i - 1];
       parent.children.delete(parts[i - 1]);
       parent.childList.splice(parent.childList.indexOf(node), 1);
+      this.freeSlots.push(node.slot);
     }
   }
 }
 
-/** Like walkEvent, restricted to the paths of a trie; also reports whether any emitted leaf is inside an array. */
-export function walkPruned(event: unknown, trie: PathTrie, sink: LeafSink): void {
+/** Receives each leaf with the trie node of its path. */
+export type NodeSink = (node: PathNode, leaf: Leaf) => void;
+
+/** Like walkEvent, restricted to the paths of a trie (the sink gets each leaf's trie node). */
+export function walkPruned(event: unknown, trie: PathTrie, sink: NodeSink): void {
   const state = { arrays: 0 };
   if (event instanceof ParsedEvent) {
     if (event.root.type === 'object') prunedTreeObject(event.root, trie.root, NO_MEMBERSHIP, sink, state);
@@ -273,7 +283,7 @@ function prunedObject(
   obj: Record<string, unknown>,
   node: PathNode,
   membership: Membership | null,
-  sink: LeafSink,
+  sink: NodeSink,
   state: State,
 ): void {
   for (const key in obj) {
@@ -290,7 +300,7 @@ function prunedValue(
   value: unknown,
   node: PathNode,
   membership: Membership | null,
-  sink: LeafSink,
+  sink: NodeSink,
   state: State,
   inArray: boolean,
 ): void {
@@ -319,15 +329,15 @@ function prunedValue(
   }
   if (node.wanted === 0) return;
   const leaf = scalarLeaf(value, membership);
-  if (leaf) sink(node.path, leaf);
-  else if (inArray) sink(node.path, new Leaf(NULL, 'null', Number.NaN, membership));
+  if (leaf) sink(node, leaf);
+  else if (inArray) sink(node, new Leaf(NULL, 'null', Number.NaN, membership));
 }
 
 function prunedTreeObject(
   obj: JsonNode & { type: 'object' },
   node: PathNode,
   membership: Membership | null,
-  sink: LeafSink,
+  sink: NodeSink,
   state: State,
 ): void {
   for (const entry of obj.entries) {
@@ -340,7 +350,7 @@ function prunedTreeValue(
   value: JsonNode,
   node: PathNode,
   membership: Membership | null,
-  sink: LeafSink,
+  sink: NodeSink,
   state: State,
 ): void {
   switch (value.type) {
@@ -358,6 +368,6 @@ function prunedTreeValue(
     case 'error':
       return;
     default:
-      if (node.wanted > 0) sink(node.path, treeLeaf(value, membership));
+      if (node.wanted > 0) sink(node, treeLeaf(value, membership));
   }
 }

@@ -125,7 +125,7 @@ function pad(n: number, width: number): string {
 }
 
 /** A citylots2-like GeoJSON feature. */
-function makeEvent(r: () => number): Record<string, unknown> {
+export function makeEvent(r: () => number): Record<string, unknown> {
   const block = 1 + Math.floor(r() * 7000);
   const lot = 1 + Math.floor(r() * 120);
   const points: number[][] = [];
@@ -152,7 +152,7 @@ function makeEvent(r: () => number): Record<string, unknown> {
   };
 }
 
-function makeRule(kind: RuleKind, i: number, r: () => number): object {
+export function makeRule(kind: RuleKind, i: number, r: () => number): object {
   const street = STREETS[i % STREETS.length];
   const block = pad(1 + Math.floor(r() * 7000), 4);
   switch (kind) {

@@ -55,6 +55,27 @@ export function comparableNumber(text: string): number | undefined {
   return canonicalDecimal(String(value)) === canonicalDecimal(text) ? value : undefined;
 }
 
+/**
+ * The comparable value of a plain decimal literal (`-?digits[.digits]`, no exponent) with at most 15 significant
+ * digits, given `value = Number(text)`; NaN when the literal is not of that form (callers then use
+ * `comparableNumber`). Such literals are always comparable: distinct decimals of ≤ 15 digits round to distinct
+ * float64s, so the shortest decimal of `value` is the literal itself.
+ */
+export function quickComparable(text: string, value: number): number {
+  const n = text.length;
+  if (n > 24) return Number.NaN;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  let significant = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) continue;
+    if ((c ^ 48) >= 10) return Number.NaN;
+    if (significant > 0 || c !== 48) significant++;
+  }
+  if (significant > 15) return Number.NaN;
+  return value === 0 ? 0 : value;
+}
+
 /** The message event-ruler raises for a pattern number it cannot compare. */
 export function cannotCompare(text: string): string {
   return `Cannot compare number : ${text}`;

@@ -1,7 +1,6 @@
 import type { PathNode, PathTrie } from './flatten.js';
 import { hexValue, SHORT_ESCAPES } from './json.js';
-import { comparableNumber } from './numbers.js';
-import { FALSE, Leaf, type Membership, NULL, NUMBER, STRING, TRUE } from './types.js';
+import { FALSE, Leaf, type Membership, NULL, STRING, TRUE } from './types.js';
 
 /**
  * A field-selective JSON scanner for events given as text: one pass over the text that validates all of it but
@@ -16,9 +15,9 @@ import { FALSE, Leaf, type Membership, NULL, NUMBER, STRING, TRUE } from './type
  * invalid input the caller asks the tree parser for Jackson's exact message, which keeps one source of error text.
  */
 
-/** Receives each emitted leaf with its dotted path. */
+/** Receives each emitted leaf with the trie node of its path (`node.path` is the dotted path). */
 export interface LeafCollector {
-  add(path: string, leaf: Leaf): void;
+  add(node: PathNode, leaf: Leaf): void;
 }
 
 const IGNORE: LeafCollector = { add() {} };
@@ -109,27 +108,26 @@ class Scanner {
         this.array(node, membership);
         return;
       case 34:
-        if (node.wanted > 0) this.sink.add(node.path, new Leaf(STRING, this.string(), Number.NaN, membership));
+        if (node.wanted > 0) this.sink.add(node, new Leaf(STRING, this.string(), Number.NaN, membership));
         else this.skipString();
         return;
       case 116:
         this.word(114, 117, 101, -1);
-        if (node.wanted > 0) this.sink.add(node.path, new Leaf(TRUE, 'true', Number.NaN, membership));
+        if (node.wanted > 0) this.sink.add(node, new Leaf(TRUE, 'true', Number.NaN, membership));
         return;
       case 102:
         this.word(97, 108, 115, 101);
-        if (node.wanted > 0) this.sink.add(node.path, new Leaf(FALSE, 'false', Number.NaN, membership));
+        if (node.wanted > 0) this.sink.add(node, new Leaf(FALSE, 'false', Number.NaN, membership));
         return;
       case 110:
         this.word(117, 108, 108, -1);
-        if (node.wanted > 0) this.sink.add(node.path, new Leaf(NULL, 'null', Number.NaN, membership));
+        if (node.wanted > 0) this.sink.add(node, new Leaf(NULL, 'null', Number.NaN, membership));
         return;
       default: {
         const start = this.pos;
         this.number(c);
         if (node.wanted > 0) {
-          const raw = this.text.slice(start, this.pos);
-          this.sink.add(node.path, new Leaf(NUMBER, raw, comparableNumber(raw) ?? Number.NaN, membership));
+          this.sink.add(node, Leaf.fromLiteral(this.text.slice(start, this.pos), membership));
         }
       }
     }

@@ -1,4 +1,5 @@
 import { type IpRange, ipBytes } from './ip.js';
+import { comparableNumber, quickComparable } from './numbers.js';
 import type { WildcardSegments } from './wildcard.js';
 
 /**
@@ -97,16 +98,47 @@ export type Membership = readonly number[];
 export class Leaf {
   /** Parsed IP address of a string leaf: undefined = not computed yet, null = not an address. */
   private ipCache: Uint8Array | null | undefined = undefined;
-
+  /** The comparable value, or NaN; for a number read from text, computed on first use (see `num`). */
+  private numValue: number;
+  private numPending = false;
   constructor(
     /** STRING, NUMBER, TRUE, FALSE or NULL. */
     readonly kind: number,
     /** The text; undefined for a JS number, whose text is only derived when needed (it is costly). */
     private textValue: string | undefined,
     /** The comparable float64 of a number leaf, or NaN (not a number, or not comparable). */
-    readonly num: number,
+    num: number,
     readonly membership: Membership | null,
-  ) {}
+    /**
+     * `Number(text)` of a number leaf (the float64 the literal rounds to, comparable or not), the value of a JS
+     * number, NaN for other kinds. Index lookups and range tests use it; `num` then confirms comparability.
+     */
+    readonly raw: number = num,
+  ) {
+    this.numValue = num;
+  }
+
+  /**
+   * A number leaf from JSON text. AWS's comparability check (literal text = the float64's decimal value) costs a
+   * float-to-string conversion for long literals, and most number leaves never decide a match, so it runs on the
+   * first read of `num`; short plain literals (≤ 15 significant digits) are always comparable and skip it.
+   */
+  static fromLiteral(text: string, membership: Membership | null): Leaf {
+    const value = Number(text);
+    const quick = quickComparable(text, value);
+    const leaf = new Leaf(NUMBER, text, quick, membership, value);
+    if (Number.isNaN(quick) && Number.isFinite(value)) leaf.numPending = true;
+    return leaf;
+  }
+
+  /** The comparable float64 of a number leaf, or NaN (not a number, or not comparable). */
+  get num(): number {
+    if (this.numPending) {
+      this.numPending = false;
+      this.numValue = comparableNumber(this.textValue as string) ?? Number.NaN;
+    }
+    return this.numValue;
+  }
 
   /** String value, or the literal text of a number, or 'true'/'false'/'null'. */
   get text(): string {
