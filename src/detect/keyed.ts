@@ -32,9 +32,21 @@ export interface Timed {
   last: number;
 }
 
+/**
+ * Numeric keys for hot tables (no string building and hashing per record); persisted windows still name them with
+ * strings, so a table with numeric keys converts them on snapshot and back on restore.
+ */
+export interface KeyCodec {
+  encode(key: number): string;
+  decode(key: string): string | number;
+}
+
+export type Key = string | number;
+
 export class KeyedState<V extends Timed> {
-  private cur = new Map<string, V>();
-  private prev = new Map<string, V>();
+  private cur = new Map<Key, V>();
+  private prev = new Map<Key, V>();
+  private codec: KeyCodec | undefined;
   private curMax = Number.NEGATIVE_INFINITY;
   /** Event time when the current generation received its first key. */
   private curStart = Number.POSITIVE_INFINITY;
@@ -59,7 +71,7 @@ export class KeyedState<V extends Timed> {
    * The value for `key`, creating it with `init(time)` when absent (or idle past the TTL); the caller keeps its
    * `last` field current (most values are windows that set it on every record).
    */
-  upsert(key: string, time: number, init: (time: number) => V): V {
+  upsert(key: Key, time: number, init: (time: number) => V): V {
     let slot = this.cur.get(key);
     if (slot === undefined) {
       slot = this.prev.get(key);
@@ -84,7 +96,7 @@ export class KeyedState<V extends Timed> {
     return slot;
   }
 
-  private place(key: string, slot: V): void {
+  private place(key: Key, slot: V): void {
     if (this.cur.size >= this.half) this.rotate();
     if (this.cur.size === 0 || slot.last < this.curStart) this.curStart = slot.last;
     this.cur.set(key, slot);
@@ -103,11 +115,16 @@ export class KeyedState<V extends Timed> {
     this.curStart = Number.POSITIVE_INFINITY;
   }
 
-  get(key: string): V | undefined {
+  get(key: Key): V | undefined {
     return this.cur.get(key) ?? this.prev.get(key);
   }
 
-  delete(key: string): void {
+  /** How numeric keys are written to and read from persisted windows. */
+  setKeyCodec(codec: KeyCodec): void {
+    this.codec = codec;
+  }
+
+  delete(key: Key): void {
     this.cur.delete(key);
     this.prev.delete(key);
   }
@@ -135,7 +152,7 @@ export class KeyedState<V extends Timed> {
     }
   }
 
-  *entries(): IterableIterator<[string, V]> {
+  *entries(): IterableIterator<[Key, V]> {
     yield* this.prev.entries();
     yield* this.cur.entries();
   }
@@ -143,7 +160,10 @@ export class KeyedState<V extends Timed> {
   /** JSON-safe copy (Sets and Maps tagged) for persisting open windows between runs. */
   snapshot(): [string, unknown, number][] {
     const out: [string, unknown, number][] = [];
-    for (const [k, s] of this.entries()) if (s.last >= this.limit) out.push([k, toJsonSafe(s), s.last]);
+    for (const [k, s] of this.entries()) {
+      if (s.last < this.limit) continue;
+      out.push([typeof k === 'number' ? this.codec!.encode(k) : k, toJsonSafe(s), s.last]);
+    }
     return out;
   }
 
@@ -151,7 +171,7 @@ export class KeyedState<V extends Timed> {
     for (const [k, v, last] of rows) {
       const value = fromJsonSafe(v) as V;
       value.last = last;
-      this.place(k, value);
+      this.place(this.codec ? this.codec.decode(k) : k, value);
     }
   }
 }

@@ -5,8 +5,10 @@
  */
 import type { LogRecord } from '../../ingest/types.js';
 import type { IntelHit } from '../intel.js';
+import { ipv4ToInt } from '../ipv4.js';
 import type { Baseline } from '../state.js';
 import type { Detector, DetectorContext } from '../types.js';
+import { entityOf, type FlowTables, flowTables } from './entity.js';
 import { type FlowView, flowEvidence, flowOf, flowResource, networkAction, remoteIntel } from './util.js';
 
 const LEARNING = {
@@ -32,37 +34,46 @@ const MAX_RESOLVERS = 64;
 const NS = 'flow-profile';
 
 let memoRecord: LogRecord | undefined;
+let memoTables: FlowTables | undefined;
 let memoProfile: FlowProfile | undefined;
 let memoFirst: number | undefined;
 
 /**
- * The instance's profile for this record (memoised: several baseline detectors ask about the same record). Its first
- * activity before this record is left in `memoFirst` (no result object per call: this runs for every flow record).
+ * The instance's profile for this record (memoised: several baseline detectors ask about the same record; the entity
+ * aggregate keeps the store's object between records). Its first activity before this record is left in `memoFirst`
+ * (no result object per call: this runs for every flow record).
  */
-function profileOf(b: Baseline, entity: string, r: LogRecord): FlowProfile {
-  if (memoRecord !== r) {
+function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): FlowProfile {
+  if (memoRecord !== r || memoTables !== tables) {
     const t = r.time;
-    let prof = b.get<FlowProfile>(NS, entity);
+    const e = entityOf(tables, v, r);
+    let prof = e.profile as FlowProfile | undefined;
+    if (prof === undefined) {
+      prof = b.get<FlowProfile>(NS, v.entity);
+      e.resolvers = undefined;
+    }
     if (prof === undefined) {
       prof = { first: t, ports: {}, dns: {}, dnsCount: 0 };
       memoFirst = undefined;
-      b.put(NS, entity, prof);
+      b.put(NS, v.entity, prof);
     } else {
       memoFirst = prof.first;
       if (t < prof.first) {
         prof.first = t;
-        b.put(NS, entity, prof);
+        b.put(NS, v.entity, prof);
       }
     }
+    e.profile = prof;
     memoRecord = r;
+    memoTables = tables;
     memoProfile = prof;
   }
   return memoProfile!;
 }
 
 /** True when the instance is past its learning period at the record's time (its first activity is recorded). */
-function learned(b: Baseline, entity: string, r: LogRecord, hours: number): boolean {
-  profileOf(b, entity, r);
+function learned(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord, hours: number): boolean {
+  profileOf(b, tables, v, r);
   const first = memoFirst;
   return first !== undefined && r.time - first >= hours * 3_600_000;
 }
@@ -108,13 +119,14 @@ export const networkPortUnusual: Detector = {
   },
   create(ctx) {
     const hours = ctx.params.learningPeriodHours as number;
+    const tables = flowTables(ctx);
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || Number.isNaN(r.time)) return;
-        const ok = learned(ctx.baseline, v.entity, r, hours);
+        const ok = learned(ctx.baseline, tables, v, r, hours);
         if (!v.accepted || !localClient(v)) return;
-        const prof = profileOf(ctx.baseline, v.entity, r);
+        const prof = profileOf(ctx.baseline, tables, v, r);
         const portKey = v.proto * 65536 + v.remotePort;
         const prev = prof.ports[portKey];
         if (prev === undefined || r.time < prev) {
@@ -172,18 +184,6 @@ interface VolumeProfile {
   max: number;
 }
 
-/** Outbound bytes of one instance in the current window; per-remote totals only once the window nears the limit. */
-interface VolumeWindow {
-  start: number;
-  last: number;
-  bytes: number;
-  /** Bytes counted per remote (since the window reached half the limit). */
-  tracked: number;
-  fired: number;
-  byRemote: Map<string, number> | undefined;
-  origins: import('../../ingest/types.js').RecordOrigin[] | undefined;
-}
-
 export const trafficVolumeUnusual: Detector = {
   meta: {
     id: 'ec2-traffic-volume-unusual',
@@ -209,81 +209,72 @@ export const trafficVolumeUnusual: Detector = {
     ],
   },
   create(ctx) {
-    const state = ctx.windows.create<VolumeWindow>('volume');
+    const tables = flowTables(ctx);
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const factor = ctx.params.factor as number;
     const minBytes = ctx.params.minBytes as number;
     const minWin = ctx.params.minHistoryWindows as number;
     const hours = ctx.params.learningPeriodHours as number;
-    const init = (t: number): VolumeWindow => ({
-      start: t,
-      last: t,
-      bytes: 0,
-      tracked: 0,
-      fired: 0,
-      byRemote: undefined,
-      origins: undefined,
-    });
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
         const t = r.time;
-        const w = state.upsert(v.entity, t, init);
-        const fp = profileOf(ctx.baseline, v.entity, r);
+        // The window lives in the entity aggregate (entity.ts): vStart, vBytes, vTracked, vFired, vByRemote, vO.
+        const w = entityOf(tables, v, r);
+        const fp = profileOf(ctx.baseline, tables, v, r);
         let prof = fp.vol;
-        if (t - w.start >= windowMs) {
-          if (w.bytes > 0) {
+        if (t - w.vStart >= windowMs) {
+          if (w.vBytes > 0) {
             // The old window is complete: it joins the profile.
             // Updated in place: one small object per instance, not one per completed window.
-            if (prof === undefined) fp.vol = prof = { windows: 1, max: w.bytes };
+            if (prof === undefined) fp.vol = prof = { windows: 1, max: w.vBytes };
             else {
               prof.windows++;
-              if (w.bytes > prof.max) prof.max = w.bytes;
+              if (w.vBytes > prof.max) prof.max = w.vBytes;
             }
             ctx.baseline.put(NS, v.entity, fp);
           }
-          w.start = t;
-          w.bytes = 0;
-          w.tracked = 0;
-          w.fired = 0;
-          w.byRemote = undefined;
-          w.origins = undefined;
-        } else if (t < w.start) w.start = t;
-        if (t > w.last) w.last = t;
-        w.bytes += v.bytes;
-        if (prof === undefined || w.fired !== 0 || prof.windows < minWin) return;
+          w.vStart = t;
+          w.vBytes = 0;
+          w.vTracked = 0;
+          w.vFired = 0;
+          w.vByRemote = undefined;
+          w.vO = undefined;
+        } else if (t < w.vStart) w.vStart = t;
+        w.vBytes += v.bytes;
+        if (prof === undefined || w.vFired !== 0 || prof.windows < minWin) return;
         const limit = Math.max(prof.max * factor, minBytes);
-        if (w.bytes * 2 < limit) return;
-        if (w.byRemote === undefined) w.byRemote = new Map();
-        const toRemote = (w.byRemote.get(v.remoteIp) ?? 0) + v.bytes;
-        w.byRemote.set(v.remoteIp, toRemote);
-        w.tracked += v.bytes;
-        if (w.origins === undefined) w.origins = [];
-        if (w.origins.length < 20) w.origins.push(r.origin);
-        if (w.bytes <= limit || toRemote * 2 < w.tracked) return;
-        if (!learned(ctx.baseline, v.entity, r, hours)) return;
-        w.fired = 1;
+        if (w.vBytes * 2 < limit) return;
+        if (w.vByRemote === undefined) w.vByRemote = new Map();
+        const toRemote = (w.vByRemote.get(v.remoteIp) ?? 0) + v.bytes;
+        w.vByRemote.set(v.remoteIp, toRemote);
+        w.vTracked += v.bytes;
+        if (w.vO === undefined) w.vO = [];
+        if (w.vO.length < 20) w.vO.push(r.origin);
+        if (w.vBytes <= limit || toRemote * 2 < w.vTracked) return;
+        if (!learned(ctx.baseline, tables, v, r, hours)) return;
+        w.vFired = 1;
         ctx.emit({
           type: 'Behavior:EC2/TrafficVolumeUnusual',
           severity: 5,
           key: `${v.entity}|${v.remoteIp}`,
-          time: w.start,
+          time: w.vStart,
           lastTime: t,
           title: `${v.entity} is sending an unusually large amount of data to ${v.remoteIp}`,
-          description: `${w.bytes} bytes out within ${ctx.params.windowMinutes} minutes, mostly to ${v.remoteIp}; the largest earlier window was ${prof.max} bytes.`,
+          description: `${w.vBytes} bytes out within ${ctx.params.windowMinutes} minutes, mostly to ${v.remoteIp}; the largest earlier window was ${prof.max} bytes.`,
           resource: flowResource(v, r),
           action: networkAction(v, ctx.geo),
           resourceRole: 'ACTOR',
-          reason: `${w.bytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows; ${v.remoteIp} received ${toRemote} of the ${w.tracked} bytes counted per remote`,
+          reason: `${w.vBytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows; ${v.remoteIp} received ${toRemote} of the ${w.vTracked} bytes counted per remote`,
           evidence: flowEvidence(v, {
-            windowBytes: w.bytes,
+            windowBytes: w.vBytes,
             toRemoteBytes: toRemote,
             historicalMax: prof.max,
             historyWindows: prof.windows,
           }),
           thresholds: { factor, minBytes, minHistoryWindows: minWin, windowMinutes: ctx.params.windowMinutes! },
-          origins: [...w.origins],
+          origins: [...w.vO],
         });
       },
     };
@@ -297,6 +288,18 @@ const DNS_TYPES = [
 ];
 /** Key prefixes of the resolver memory per kind (persisted in the flow profile: keep them stable). */
 const DNS_PREFIX = ['dns|', 'dot|', 'doh|'];
+const TWO_32 = 4294967296;
+
+/** The profile's IPv4 resolvers by kind × 2^32 + address (a per-run mirror of its string-keyed record). */
+function resolverIndex(prof: FlowProfile): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [key, time] of Object.entries(prof.dns)) {
+    const kind = DNS_PREFIX.indexOf(key.slice(0, 4));
+    const ip = ipv4ToInt(key.slice(4));
+    if (kind >= 0 && ip >= 0) out.set(kind * TWO_32 + ip, time);
+  }
+  return out;
+}
 
 export const dnsEvasion: Detector = {
   meta: {
@@ -328,6 +331,7 @@ export const dnsEvasion: Detector = {
   },
   create(ctx) {
     const hours = ctx.params.learningPeriodHours as number;
+    const tables = flowTables(ctx);
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
@@ -343,18 +347,26 @@ export const dnsEvasion: Detector = {
           kind = 2;
         } else return;
         const type = DNS_TYPES[kind]!;
-        const prof = profileOf(ctx.baseline, v.entity, r);
-        const dnsKey = `${DNS_PREFIX[kind]}${v.remoteIp}`;
-        const prev = prof.dns[dnsKey];
+        const prof = profileOf(ctx.baseline, tables, v, r);
+        // IPv4 resolvers are looked up by number in the entity's mirror of prof.dns (no key string per record).
+        const e = entityOf(tables, v, r);
+        let numKey = -1;
+        let prev: number | undefined;
+        if (v.remoteN >= 0) {
+          if (e.resolvers === undefined) e.resolvers = resolverIndex(prof);
+          numKey = kind * TWO_32 + v.remoteN;
+          prev = e.resolvers.get(numKey);
+        } else prev = prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`];
         if (prev === undefined) {
           if (prof.dnsCount >= MAX_RESOLVERS) return; // saturated: see FlowProfile
           prof.dnsCount++;
         }
         if (prev === undefined || r.time < prev) {
-          prof.dns[dnsKey] = r.time;
+          prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`] = r.time;
+          if (numKey >= 0) e.resolvers!.set(numKey, r.time);
           ctx.baseline.put(NS, v.entity, prof);
         }
-        const ok = learned(ctx.baseline, v.entity, r, hours);
+        const ok = learned(ctx.baseline, tables, v, r, hours);
         if (!isNew(prev, r.time) || !ok) return;
         const what =
           kind === 0

@@ -5,7 +5,8 @@
  */
 import { registerReviver } from '../keyed.js';
 import type { Detector, MitreRef } from '../types.js';
-import { keep, type Pair, pairOf, pairTable } from './pair.js';
+import { entityOf, flowTables } from './entity.js';
+import { keep, type Pair, pairOf } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
@@ -43,29 +44,27 @@ export const outboundDos: Detector = {
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPk = ctx.params.minPackets as number;
     const minUnusual = ctx.params.minPacketsUnusualProtocol as number;
-    const pairs = pairTable(ctx);
-    const totals = ctx.windows.create<{ start: number; last: number; packets: number }>('instance-packets');
+    const tables = flowTables(ctx);
     const gate = Math.min(minPk, minUnusual) / 2;
-    const initTotal = (t: number) => ({ start: t, last: t, packets: 0 });
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
         if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
         // Instance-level gate: no target can reach the threshold before the instance's total reaches half of it.
-        const tot = totals.upsert(v.entity, r.time, initTotal);
-        if (r.time - tot.start >= windowMs) {
-          tot.start = r.time;
-          tot.packets = 0;
+        const e = entityOf(tables, v, r);
+        if (r.time - e.gStart >= windowMs) {
+          e.gStart = r.time;
+          e.gPackets = 0;
         }
-        tot.packets += v.packets;
-        if (tot.packets < gate) return;
+        e.gPackets += v.packets;
+        if (e.gPackets < gate) return;
         let kind: number;
         if (v.proto === 6) kind = 0;
         else if (v.proto === 17) kind = v.remotePort === 53 ? 2 : TCP_ONLY_PORTS.has(v.remotePort) ? 3 : 1;
         else if (!NORMAL_PROTOCOLS.has(v.proto)) kind = 4;
         else return;
         if (!v.remotePublic) return;
-        const p = pairOf(pairs, v, r);
+        const p = pairOf(tables, v, r);
         const t = r.time;
         if (t - p.dStart >= windowMs) {
           p.dStart = t;

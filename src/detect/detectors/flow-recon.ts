@@ -5,7 +5,8 @@
  */
 import { localIpDetails, portDetails, remoteIpDetails } from '../finding.js';
 import type { Detector } from '../types.js';
-import { addTo, countOf, keep, pairOf, pairTable, valuesOf } from './pair.js';
+import { flowTables } from './entity.js';
+import { addTo, countOf, keep, pairOf, valuesOf } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction, remoteIntel } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
@@ -41,7 +42,7 @@ export const portscan: Detector = {
   },
   create(ctx) {
     const sweeps = ctx.windows.create<Win>('sweep');
-    const pairs = pairTable(ctx);
+    const tables = flowTables(ctx);
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPorts = ctx.params.minPorts as number;
     const minHosts = ctx.params.minHosts as number;
@@ -60,7 +61,7 @@ export const portscan: Detector = {
         // Requests only: the local side is the client (ephemeral port above the service port), not a reply.
         if (v.localPort <= v.remotePort || v.packets > maxPk) return;
         if (Number.isNaN(r.time)) return;
-        const p = pairOf(pairs, v, r);
+        const p = pairOf(tables, v, r);
         const t = r.time;
         if (t - p.sStart >= windowMs) {
           p.sStart = t;
@@ -154,7 +155,7 @@ export const portProbe: Detector = {
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPorts = ctx.params.minPorts as number;
     const high = new Set(ctx.params.highPorts as number[]);
-    const pairs = pairTable(ctx);
+    const tables = flowTables(ctx);
     return {
       onRecord(r) {
         const v = flowOf(r, ctx.net);
@@ -167,7 +168,7 @@ export const portProbe: Detector = {
         )
           return;
         if (Number.isNaN(r.time)) return;
-        const p = pairOf(pairs, v, r);
+        const p = pairOf(tables, v, r);
         const t = r.time;
         if (t - p.pStart >= windowMs) {
           p.pStart = t;

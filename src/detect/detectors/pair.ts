@@ -1,12 +1,13 @@
 /**
  * One aggregate per (instance, remote address) shared by the flow detectors that need per-remote state (port scan,
  * port probe, traffic volume, denial of service): one table lookup per flow record instead of one per detector, and
- * one small object per new remote. Each detector keeps its own window fields inside it. Origins (file:line) are kept
- * from the second record of a window on; the first is a reference to the record's own origin object.
+ * one small object per new remote. Each detector keeps its own window fields inside it. The table is part of the
+ * engine's FlowTables (entity.ts), keyed by entity number and IPv4 address. Origins (file:line) are kept from the
+ * second record of a window on; the first is a reference to the record's own origin object.
  */
 import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
-import { type KeyedState, registerReviver } from '../keyed.js';
-import type { DetectorContext } from '../types.js';
+import { registerReviver } from '../keyed.js';
+import { entityOf, type FlowTables } from './entity.js';
 import type { FlowView } from './util.js';
 
 export class Pair {
@@ -83,21 +84,17 @@ const newPair = (t: number) => {
   return p;
 };
 let memoRecord: LogRecord | undefined;
-let memoState: KeyedState<Pair> | undefined;
+let memoTables: FlowTables | undefined;
 let memoPair: Pair | undefined;
 
-/** The shared pair table (get it once, in a detector's create). */
-export function pairTable(ctx: DetectorContext): KeyedState<Pair> {
-  return ctx.shared('vpcflow').named<Pair>('pairs');
-}
-
 /** The pair aggregate of this flow record (looked up once per record, whichever detector asks first). */
-export function pairOf(state: KeyedState<Pair>, v: FlowView, r: LogRecord): Pair {
-  if (memoRecord === r && memoState === state) return memoPair!;
-  const p = state.upsert(`${v.entity}|${v.remoteIp}`, r.time, newPair);
+export function pairOf(tables: FlowTables, v: FlowView, r: LogRecord): Pair {
+  if (memoRecord === r && memoTables === tables) return memoPair!;
+  const e = entityOf(tables, v, r);
+  const p = tables.pairs.upsert(tables.pairKey(e.idx, v.entity, v.remoteN, v.remoteIp), r.time, newPair);
   if (r.time > p.last) p.last = r.time;
   memoRecord = r;
-  memoState = state;
+  memoTables = tables;
   memoPair = p;
   return p;
 }

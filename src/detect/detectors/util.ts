@@ -127,6 +127,8 @@ export interface FlowView {
   remotePort: number;
   /** Instance id, else ENI, else local address. */
   entity: string;
+  /** The remote address as an IPv4 number, -1 when it is not IPv4. */
+  remoteN: number;
   /** The remote address is a public (internet) address (computed once per record for every flow detector). */
   remotePublic: boolean;
   instanceId: string | undefined;
@@ -156,6 +158,7 @@ const view: FlowView = {
   localPort: 0,
   remotePort: 0,
   entity: '',
+  remoteN: -1,
   remotePublic: false,
   instanceId: undefined,
   eni: undefined,
@@ -213,6 +216,7 @@ export function flowOf(r: LogRecord, net: NetContext): FlowView {
     view.remotePort = view.dstPort;
     remoteN = dstN;
   }
+  view.remoteN = remoteN;
   view.remotePublic = remoteN >= 0 ? !isPrivateV4(remoteN) : isPublicIp(view.remoteIp);
   view.instanceId = typeof f['instance-id'] === 'string' ? f['instance-id'] : undefined;
   view.eni = typeof f['interface-id'] === 'string' ? f['interface-id'] : undefined;
