@@ -71,7 +71,17 @@ type Pred = (ev: Evaluator) => boolean;
 
 /** A search node with its atom ids (for explanations). */
 type XNode =
-  | { kind: 'item'; item: DetectionItem; atom: number; matchers: LeafMatcher[] }
+  | {
+      kind: 'item';
+      item: DetectionItem;
+      atom: number;
+      matchers: LeafMatcher[];
+      /**
+       * The rule value's display when the item has exactly one positive value: a true atom over a scalar field was
+       * then decided by that value and that scalar, so the explanation needs no second test.
+       */
+      single: string | undefined;
+    }
   | { kind: 'and' | 'or'; children: XNode[] };
 
 interface Atom {
@@ -225,7 +235,10 @@ class TypeProgram {
 
   private explainTree(node: SearchNode): XNode {
     if (node.kind === 'item') {
-      return { kind: 'item', item: node.item, atom: this.atomFor(node), matchers: leafMatchers(node.item.test) };
+      const item = node.item;
+      const matchers = leafMatchers(item.test);
+      const single = !item.negated && item.field !== null && matchers.length === 1 ? matchers[0]!.display : undefined;
+      return { kind: 'item', item, atom: this.atomFor(node), matchers, single };
     }
     return { kind: node.kind, children: node.children.map((c) => this.explainTree(c)) };
   }
@@ -262,34 +275,42 @@ class TypeProgram {
     const tree = this.explainTrees[index]!;
     for (let i = 0; i < tree.length; i++) {
       const [identifier, node] = tree[i]!;
-      const values = this.explainNode(node);
-      if (values) out.push({ identifier, values });
+      const values: MatchedValue[] = [];
+      if (this.explainInto(node, values)) out.push({ identifier, values });
     }
     return out;
   }
 
-  private explainNode(node: XNode): MatchedValue[] | undefined {
+  /** Append why `node` is true to `out` (one array for the whole identifier); false, and `out` unchanged, if not. */
+  private explainInto(node: XNode, out: MatchedValue[]): boolean {
     switch (node.kind) {
       case 'item': {
         const id = node.atom;
-        if (!this.ev.atom(id)) return undefined;
-        return describeItem(node.item, this.ev.value(this.atoms[id]!.slot), this.ev.fields, node.matchers);
+        const ev = this.ev;
+        if (!ev.atom(id)) return false;
+        const item = node.item;
+        const value = ev.value(this.atoms[id]!.slot);
+        if (node.single !== undefined && value !== null && typeof value !== 'object' && value !== undefined) {
+          out.push({ field: item.ruleField, modifiers: item.modifiers, expected: node.single, actual: value });
+          return true;
+        }
+        const d = describeItem(item, value, ev.fields, node.matchers);
+        for (let i = 0; i < d.length; i++) out.push(d[i]!);
+        return true;
       }
       case 'and': {
-        let out: MatchedValue[] = [];
+        const mark = out.length;
         for (const c of node.children) {
-          const e = this.explainNode(c);
-          if (!e) return undefined;
-          out = out.length === 0 ? e : out.concat(e);
+          if (!this.explainInto(c, out)) {
+            out.length = mark;
+            return false;
+          }
         }
-        return out;
+        return true;
       }
       case 'or':
-        for (const c of node.children) {
-          const e = this.explainNode(c);
-          if (e) return e;
-        }
-        return undefined;
+        for (const c of node.children) if (this.explainInto(c, out)) return true;
+        return false;
     }
   }
 
