@@ -106,8 +106,18 @@ const FAMILY_APIS: Record<Exclude<Family, 'Discovery'>, string[]> = {
 const API_FAMILY = new Map<string, Family>();
 for (const [fam, apis] of Object.entries(FAMILY_APIS)) for (const a of apis) API_FAMILY.set(a, fam as Family);
 
+const DISCOVERY_RE = /^(List|Describe|Get)/;
+/** Family (or null: none) by API name, so each distinct name is classified once. */
+const familyMemo = new Map<string, Family | null>();
+
 export function anomalyFamily(api: string): Family | undefined {
-  return API_FAMILY.get(api) ?? (/^(List|Describe|Get)/.test(api) ? 'Discovery' : undefined);
+  const memo = familyMemo.get(api);
+  if (memo !== undefined) return memo ?? undefined;
+  const fam = API_FAMILY.get(api) ?? (DISCOVERY_RE.test(api) ? 'Discovery' : undefined);
+  // API names are a small vocabulary; the bound only guards against garbage input.
+  if (familyMemo.size >= 10_000) familyMemo.clear();
+  familyMemo.set(api, fam ?? null);
+  return fam;
 }
 
 const SEVERITY: Record<Family, number> = {
@@ -136,13 +146,53 @@ const MITRE: Record<Family, MitreRef> = {
   },
 };
 
-/** `aws-cli/2.13.5 Python/3.11 …` → `aws-cli/2`: tool and major version, the part that is stable for a user. */
+/**
+ * `aws-cli/2.13.5 Python/3.11 …` → `aws-cli/2`: tool and major version, the part that is stable for a user. It is
+ * the first whitespace-separated token cut before the first `.` after its first `/`, at most 40 characters.
+ */
 export function userAgentFamily(ua: string): string {
-  const first = ua.trim().split(/\s+/)[0] ?? '';
-  const slash = first.indexOf('/');
-  if (slash < 0) return first.slice(0, 40);
-  const major = first.slice(slash + 1).split('.')[0];
-  return `${first.slice(0, slash)}/${major}`.slice(0, 40);
+  const end = familyEnd(ua);
+  return ua.slice(familyStart, end);
+}
+
+/** Start of the span found by the last `familyEnd` call. */
+let familyStart = 0;
+
+/**
+ * End of the user-agent family in `ua` (its start is left in `familyStart`): found by scanning, so a long user agent
+ * is never split, copied or hashed as a whole.
+ */
+function familyEnd(ua: string): number {
+  const n = ua.length;
+  let start = 0;
+  while (start < n && isSpace(ua.charCodeAt(start))) start++;
+  let end = start;
+  let slash = false;
+  while (end < n) {
+    const c = ua.charCodeAt(end);
+    if (isSpace(c) || (slash && c === 46)) break;
+    if (c === 47) slash = true;
+    end++;
+  }
+  familyStart = start;
+  return Math.min(end, start + 40);
+}
+
+/** The whitespace of `\s` and `String.prototype.trim`. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 export const anomalousBehavior: Detector = {
@@ -181,7 +231,8 @@ export const anomalousBehavior: Detector = {
     const recentMs = (ctx.params.newContextHours as number) * 3_600_000;
     const recent = (prev: number | undefined, t: number) => prev === undefined || prev > t || t - prev < recentMs;
     const b = ctx.baseline;
-    const uaCache = new Map<string, string>();
+    // One string per user-agent family, found by the family text alone (user agents are long; families short).
+    const families = new Map<string, string>();
     return {
       onRecord(r) {
         const f = r.fields;
@@ -193,13 +244,20 @@ export const anomalousBehavior: Detector = {
         if (!id) return;
         const t = r.time;
         // One profile object per identity (first activity; first use of each network, user-agent family and API).
-        let prof = b.get<Profile>('ident-profile', id);
+        const stored = b.get<IdentityProfile | Profile>(NS, id);
+        let prof: IdentityProfile;
         let changed = false;
         let firstActive: number | undefined;
-        if (prof === undefined) {
-          prof = { first: t, nets: {}, uas: {}, apis: {} };
+        if (stored === undefined) {
+          prof = new IdentityProfile(t, {}, {}, {});
           changed = true;
         } else {
+          if (stored instanceof IdentityProfile) prof = stored;
+          else {
+            // Loaded from a state file: the persisted shape, given its in-memory form.
+            prof = new IdentityProfile(stored.first, stored.nets, stored.uas, stored.apis);
+            changed = true;
+          }
           firstActive = prof.first;
           if (t < prof.first) {
             prof.first = t;
@@ -209,26 +267,50 @@ export const anomalousBehavior: Detector = {
         const ip = typeof f.sourceIPAddress === 'string' ? f.sourceIPAddress : '';
         const g = ip !== '' && !ip.endsWith('.com') ? ctx.geo.lookup(ip) : undefined;
         const net = g?.asn ? `AS${g.asn}` : (g?.countryCode ?? (ip.endsWith('.amazonaws.com') ? ip : 'unknown'));
+        // First-seen times of the network and user-agent family: read (and lowered) unless they are the identity's
+        // last ones and this call is not earlier than the last (then they are known to be <= t, nothing to update).
+        let prevNet: number | undefined;
+        let netRead = false;
+        if (net !== prof.lastNet || t < prof.lastNetAt) {
+          prevNet = prof.nets[net];
+          netRead = true;
+          if (prevNet === undefined || t < prevNet) {
+            prof.nets[net] = t;
+            changed = true;
+          }
+          prof.lastNet = net;
+          prof.lastNetAt = t;
+        }
         const ua = typeof f.userAgent === 'string' ? f.userAgent : '';
-        let uaFam = uaCache.get(ua);
-        if (uaFam === undefined) {
-          uaFam = userAgentFamily(ua);
-          if (uaCache.size > 10_000) uaCache.clear();
-          uaCache.set(ua, uaFam);
-        }
-        const prevNet = prof.nets[net];
-        const prevUa = prof.uas[uaFam];
-        if (prevNet === undefined || t < prevNet) {
-          prof.nets[net] = t;
-          changed = true;
-        }
-        if (prevUa === undefined || t < prevUa) {
-          prof.uas[uaFam] = t;
-          changed = true;
+        const uaEnd = familyEnd(ua);
+        const uaStart = familyStart;
+        let uaFam = prof.lastUa;
+        let prevUa: number | undefined;
+        let uaRead = false;
+        if (
+          uaFam === undefined ||
+          uaFam.length !== uaEnd - uaStart ||
+          !ua.startsWith(uaFam, uaStart) ||
+          t < prof.lastUaAt
+        ) {
+          const text = ua.slice(uaStart, uaEnd);
+          uaFam = families.get(text);
+          if (uaFam === undefined) {
+            if (families.size >= 10_000) families.clear();
+            families.set(text, (uaFam = text));
+          }
+          prevUa = prof.uas[uaFam];
+          uaRead = true;
+          if (prevUa === undefined || t < prevUa) {
+            prof.uas[uaFam] = t;
+            changed = true;
+          }
+          prof.lastUa = uaFam;
+          prof.lastUaAt = t;
         }
         const fam = anomalyFamily(api);
         if (!fam || f.errorCode !== undefined) {
-          if (changed) b.put('ident-profile', id, prof);
+          if (changed) b.put(NS, id, prof);
           return;
         }
         const source = typeof f.eventSource === 'string' ? f.eventSource : '';
@@ -239,9 +321,12 @@ export const anomalousBehavior: Detector = {
           apis[api] = t;
           changed = true;
         }
-        if (changed) b.put('ident-profile', id, prof);
+        if (changed) b.put(NS, id, prof);
         // A value counts as new when it was never seen, or only seen later (out-of-order input).
         if (!isNew(prevApi, t) || firstActive === undefined || t - firstActive < learningMs) return;
+        // Not read above: unchanged by this call, the same value as before it.
+        if (!netRead) prevNet = prof.nets[net];
+        if (!uaRead) prevUa = prof.uas[uaFam];
         const newNet = recent(prevNet, t);
         const newUa = recent(prevUa, t);
         if (requireNew && !newNet && !newUa) return;
@@ -280,6 +365,30 @@ interface Profile {
   nets: Record<string, number>;
   uas: Record<string, number>;
   apis: Record<string, Record<string, number>>;
+}
+
+const NS = 'ident-profile';
+
+/**
+ * The in-memory profile: the persisted fields, plus the network and user-agent family of the identity's last call,
+ * whose first-seen times are known to be <= `lastNetAt` / `lastUaAt` (a repeat needs no map lookup). Persisted
+ * (`toJSON`) without them.
+ */
+class IdentityProfile implements Profile {
+  lastNet: string | undefined = undefined;
+  lastNetAt = 0;
+  lastUa: string | undefined = undefined;
+  lastUaAt = 0;
+  constructor(
+    public first: number,
+    public nets: Record<string, number>,
+    public uas: Record<string, number>,
+    public apis: Record<string, Record<string, number>>,
+  ) {}
+
+  toJSON(): Profile {
+    return { first: this.first, nets: this.nets, uas: this.uas, apis: this.apis };
+  }
 }
 
 function isNew(prev: number | undefined, t: number): boolean {
