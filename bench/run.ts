@@ -16,6 +16,7 @@ import { benchIngest } from './ingest.js';
 import { benchKms } from './kms.js';
 import { benchNetfw } from './netfw.js';
 import { benchPosture } from './posture.js';
+import { benchStartup } from './startup.js';
 import { benchTrail } from './trail.js';
 import { benchWaf } from './waf.js';
 
@@ -47,4 +48,5 @@ if (want('posture')) result.posture = await benchPosture();
 if (want('iac')) result.iac = await benchIac();
 if (want('waf')) result.waf = await benchWaf();
 if (want('kms')) result.kms = await benchKms();
+if (want('startup')) result.startup = await benchStartup();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
