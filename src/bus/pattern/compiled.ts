@@ -26,8 +26,9 @@ import { literalPrefix, literalSuffix } from './wildcard.js';
  *
  * Each `$or` combination ("sub-pattern") picks one *driver* field — its most selective field that cannot be
  * satisfied by absence — and registers that field's matchers in a per-path index: hash maps for exact strings,
- * numbers, literals, IPs, CIDR networks (one map per mask length) and case-folded strings; character tries for
- * prefixes, suffixes and the literal ends of wildcards; an interval tree for numeric ranges; a plain list for
+ * numbers, literals, IPs, CIDR networks (one map per mask length) and case-folded strings; hash maps by key length for
+ * prefixes, suffixes and the literal ends of wildcards; sorted range ends with precomputed id lists for numeric
+ * ranges; a plain list for
  * operators that accept almost anything (exists, anything-but). Matching flattens only the paths some pattern
  * reads, looks each leaf up in its path's index to collect candidate sub-patterns, and verifies each candidate
  * against the whole event (array consistency, absence, every other field). Single-field sub-patterns found by an
@@ -36,47 +37,50 @@ import { literalPrefix, literalSuffix } from './wildcard.js';
 
 type Undo = () => void;
 
-/** A character trie; `reverse` tries are keyed from the end of the string (suffixes). */
-class Trie {
-  readonly root: TrieNode = { next: undefined, sids: undefined };
+/**
+ * Prefixes (or, `reverse`, suffixes) of a string leaf, hashed by key length: one slice and one hash lookup per
+ * distinct key length, instead of a character trie walk that touches one cold node per character.
+ */
+class AffixIndex {
+  private readonly byKey = new Map<string, Bucket>();
+  /** How many keys have each length, and those lengths in ascending order. */
+  private readonly perLength = new Map<number, number>();
+  private lengths: number[] = [];
   size = 0;
 
-  insert(key: string, sid: number, reverse: boolean): Undo {
-    let node = this.root;
-    const n = key.length;
-    for (let i = 0; i < n; i++) {
-      const c = key.charCodeAt(reverse ? n - 1 - i : i);
-      node.next ??= new Map();
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { next: undefined, sids: undefined }));
-      node = child;
-    }
-    node.sids ??= [];
-    const bucket = node.sids;
-    bucket.push(sid);
+  insert(key: string, sid: number): Undo {
+    const undo = addTo(this.byKey, key, sid);
+    const len = key.length;
+    const count = this.perLength.get(len) ?? 0;
+    this.perLength.set(len, count + 1);
+    if (count === 0) this.sortLengths();
     this.size++;
     return () => {
-      removeFrom(bucket, sid);
+      undo();
       this.size--;
+      const left = (this.perLength.get(len) ?? 1) - 1;
+      if (left > 0) this.perLength.set(len, left);
+      else {
+        this.perLength.delete(len);
+        this.sortLengths();
+      }
     };
+  }
+
+  private sortLengths(): void {
+    this.lengths = [...this.perLength.keys()].sort((x, y) => x - y);
   }
 
   /** Collect the sids of every key that is a prefix (or, reversed, a suffix) of `text`. */
   walk(text: string, reverse: boolean, col: Collector): void {
-    let node: TrieNode | undefined = this.root;
     const n = text.length;
-    for (let i = 0; ; i++) {
-      if (node.sids) col.addAll(node.sids);
-      if (i === n || !node.next) return;
-      node = node.next.get(text.charCodeAt(reverse ? n - 1 - i : i));
-      if (!node) return;
+    const lengths = this.lengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const len = lengths[i];
+      if (len > n) return;
+      col.addSome(this.byKey.get(reverse ? text.slice(n - len) : text.slice(0, len)));
     }
   }
-}
-
-interface TrieNode {
-  next: Map<number, TrieNode> | undefined;
-  sids: number[] | undefined;
 }
 
 function removeFrom(bucket: number[], sid: number): void {
@@ -84,14 +88,24 @@ function removeFrom(bucket: number[], sid: number): void {
   if (i >= 0) bucket.splice(i, 1);
 }
 
-function addTo<K>(map: Map<K, number[]>, key: K, sid: number): Undo {
-  let bucket = map.get(key);
-  if (!bucket) map.set(key, (bucket = []));
-  bucket.push(sid);
-  const b = bucket;
+/**
+ * The sub-patterns under one key: a lone id is stored as the number itself (most keys have one), saving the
+ * bucket array and a memory read per hit.
+ */
+type Bucket = number | number[];
+
+function addTo<K>(map: Map<K, Bucket>, key: K, sid: number): Undo {
+  const bucket = map.get(key);
+  if (bucket === undefined) map.set(key, sid);
+  else if (typeof bucket === 'number') map.set(key, [bucket, sid]);
+  else bucket.push(sid);
   return () => {
-    removeFrom(b, sid);
-    if (b.length === 0 && map.get(key) === b) map.delete(key);
+    const now = map.get(key);
+    if (now === sid) map.delete(key);
+    else if (now !== undefined && typeof now !== 'number') {
+      removeFrom(now, sid);
+      if (now.length === 1) map.set(key, now[0]);
+    }
   };
 }
 
@@ -116,10 +130,23 @@ interface IntervalNode {
 }
 
 /** A centered interval tree (exact for open and closed ends), rebuilt lazily after changes. */
+/**
+ * Numeric ranges. Between consecutive distinct range ends the set of containing ranges is constant, so those open
+ * "pieces" get a precomputed list of range ids (one binary search over a Float64Array, then a contiguous run of an
+ * Int32Array — no per-range objects touched). A value equal to a range end, a non-finite value, or a rule set whose
+ * piece lists would be too large (heavily nested ranges) goes to a centered interval tree. Both are rebuilt lazily
+ * after changes.
+ */
 class IntervalIndex {
   items: Interval[] = [];
-  root: IntervalNode | undefined;
-  dirty = false;
+  private root: IntervalNode | undefined;
+  private treeDirty = false;
+  private dirty = false;
+  /** Sorted distinct finite range ends; undefined = pieces not built (too large). */
+  private bounds: Float64Array | undefined;
+  /** Piece i = (bounds[i-1], bounds[i]); its range ids are sids[offsets[i]] … sids[offsets[i+1]-1]. */
+  private offsets = new Int32Array(1);
+  private sids = new Int32Array(0);
 
   add(lo: number, loOpen: boolean, hi: number, hiOpen: boolean, sid: number): Undo {
     const item = { lo, hi, loOpen, hiOpen, sid };
@@ -134,9 +161,88 @@ class IntervalIndex {
 
   /** Push the sids of the intervals containing `x` onto `out`. */
   query(x: number, out: number[]): void {
-    if (this.dirty) {
+    if (this.dirty) this.rebuild();
+    const b = this.bounds;
+    if (b !== undefined && Number.isFinite(x)) {
+      let lo = 0;
+      let hi = b.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (b[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === b.length || b[lo] !== x) {
+        const sids = this.sids;
+        const end = this.offsets[lo + 1];
+        for (let k = this.offsets[lo]; k < end; k++) out.push(sids[k]);
+        return;
+      }
+    }
+    this.treeQuery(x, out);
+  }
+
+  private rebuild(): void {
+    this.dirty = false;
+    this.treeDirty = true;
+    this.root = undefined;
+    this.bounds = undefined;
+    const items = this.items;
+    const ends: number[] = [];
+    for (const it of items) {
+      if (Number.isFinite(it.lo)) ends.push(it.lo);
+      if (Number.isFinite(it.hi)) ends.push(it.hi);
+    }
+    ends.sort((a, b) => a - b);
+    let m = 0;
+    for (let i = 0; i < ends.length; i++) if (i === 0 || ends[i] !== ends[m - 1]) ends[m++] = ends[i];
+    const b = Float64Array.from(ends.slice(0, m));
+    const find = (v: number): number => {
+      let lo = 0;
+      let hi = m;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (b[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    // Pieces first..last of each range: (lo, hi) spans the pieces between its ends, whatever their openness.
+    const first = new Int32Array(items.length);
+    const last = new Int32Array(items.length);
+    const counts = new Int32Array(m + 2);
+    let total = 0;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      const a = Number.isFinite(it.lo) ? find(it.lo) + 1 : it.lo > 0 ? m + 1 : 0;
+      const c = Number.isFinite(it.hi) ? find(it.hi) : it.hi < 0 ? -1 : m;
+      first[i] = a;
+      last[i] = c;
+      if (a > c) continue;
+      counts[a]++;
+      counts[c + 1]--;
+      total += c - a + 1;
+    }
+    if (total > Math.min(256 * items.length + 65_536, 1 << 24)) return;
+    const offsets = new Int32Array(m + 2);
+    let running = 0;
+    for (let p = 0; p <= m; p++) {
+      running += counts[p];
+      offsets[p + 1] = offsets[p] + running;
+    }
+    const cursor = offsets.slice(0, m + 1);
+    const sids = new Int32Array(total);
+    for (let i = 0; i < items.length; i++) {
+      for (let p = first[i]; p <= last[i]; p++) sids[cursor[p]++] = items[i].sid;
+    }
+    this.bounds = b;
+    this.offsets = offsets;
+    this.sids = sids;
+  }
+
+  private treeQuery(x: number, out: number[]): void {
+    if (this.treeDirty) {
       this.root = build(this.items);
-      this.dirty = false;
+      this.treeDirty = false;
     }
     let node = this.root;
     while (node) {
@@ -188,20 +294,20 @@ function build(items: Interval[]): IntervalNode | undefined {
 
 /** The index of one field path: which sub-patterns a leaf value may satisfy. */
 class FieldIndex {
-  readonly strings = new Map<string, number[]>();
-  readonly numbers = new Map<number, number[]>();
-  readonly numberTexts = new Map<string, number[]>();
-  readonly literals = new Map<number, number[]>();
-  readonly ips = new Map<string, number[]>();
+  readonly strings = new Map<string, Bucket>();
+  readonly numbers = new Map<number, Bucket>();
+  readonly numberTexts = new Map<string, Bucket>();
+  readonly literals = new Map<number, Bucket>();
+  readonly ips = new Map<string, Bucket>();
   /** Count of registered networks per "family:bits", to know which masks to try. */
   readonly ipMasks = new Map<string, number>();
-  readonly prefixes = new Trie();
-  readonly suffixes = new Trie();
-  readonly foldedExact = new Map<string, number[]>();
-  readonly foldedPrefixes = new Trie();
-  readonly foldedSuffixes = new Trie();
-  readonly wildPrefixes = new Trie();
-  readonly wildSuffixes = new Trie();
+  readonly prefixes = new AffixIndex();
+  readonly suffixes = new AffixIndex();
+  readonly foldedExact = new Map<string, Bucket>();
+  readonly foldedPrefixes = new AffixIndex();
+  readonly foldedSuffixes = new AffixIndex();
+  readonly wildPrefixes = new AffixIndex();
+  readonly wildSuffixes = new AffixIndex();
   /** Sub-patterns to check for every string leaf. */
   readonly anyString: number[] = [];
   /** Sub-patterns to check for every leaf. */
@@ -240,22 +346,18 @@ class FieldIndex {
         };
       }
       case 'prefix':
-        if (!m.ignoreCase) return this.prefixes.insert(m.value, sid, false);
-        return foldStable(m.value)
-          ? this.foldedPrefixes.insert(foldKey(m.value), sid, false)
-          : pushUndo(this.anyString, sid);
+        if (!m.ignoreCase) return this.prefixes.insert(m.value, sid);
+        return foldStable(m.value) ? this.foldedPrefixes.insert(foldKey(m.value), sid) : pushUndo(this.anyString, sid);
       case 'suffix':
-        if (!m.ignoreCase) return this.suffixes.insert(m.value, sid, true);
-        return foldStable(m.value)
-          ? this.foldedSuffixes.insert(foldKey(m.value), sid, true)
-          : pushUndo(this.anyString, sid);
+        if (!m.ignoreCase) return this.suffixes.insert(m.value, sid);
+        return foldStable(m.value) ? this.foldedSuffixes.insert(foldKey(m.value), sid) : pushUndo(this.anyString, sid);
       case 'equals-ignore-case':
         return foldStable(m.value) ? addTo(this.foldedExact, foldKey(m.value), sid) : pushUndo(this.anyString, sid);
       case 'wildcard': {
         const pre = literalPrefix(m.segments);
-        if (pre !== '') return this.wildPrefixes.insert(pre, sid, false);
+        if (pre !== '') return this.wildPrefixes.insert(pre, sid);
         const suf = literalSuffix(m.segments);
-        if (suf !== '') return this.wildSuffixes.insert(suf, sid, true);
+        if (suf !== '') return this.wildSuffixes.insert(suf, sid);
         return pushUndo(this.anyString, sid);
       }
       case 'numeric':
@@ -302,7 +404,8 @@ class FieldIndex {
         const hits = this.hits;
         hits.length = 0;
         const exact = this.numbers.get(leaf.raw);
-        if (exact) for (const sid of exact) hits.push(sid);
+        if (typeof exact === 'number') hits.push(exact);
+        else if (exact !== undefined) for (const sid of exact) hits.push(sid);
         if (this.ranges.items.length > 0) this.ranges.query(leaf.raw, hits);
         let comparable = 0;
         for (const sid of hits) {
@@ -400,8 +503,9 @@ class Collector {
     for (let i = 0; i < bucket.length; i++) this.add(bucket[i]);
   }
 
-  addSome(bucket: readonly number[] | undefined): void {
-    if (bucket !== undefined) this.addAll(bucket);
+  addSome(bucket: Bucket | undefined): void {
+    if (typeof bucket === 'number') this.add(bucket);
+    else if (bucket !== undefined) this.addAll(bucket);
   }
 }
 
@@ -437,19 +541,133 @@ class Flat implements LeafCollector {
 }
 
 /**
- * A sub-pattern's check as one flat array: per field `slot, allowsAbsent (0/1), matcher count, …matchers`. One
- * array per candidate instead of a chain of objects keeps verification to a few memory reads when the rule set is
- * much larger than the CPU caches.
+ * A sub-pattern's check as one flat array: per field `slot, allowsAbsent (0/1), length of its matcher groups, …`;
+ * per matcher a group `code, group length, matcher, …data`. String operators carry the length and a 30-bit hash of
+ * their literal (case-folded for ASCII ignore-case literals), so a candidate that fails — the common case — is
+ * rejected from this one array without touching the matcher's objects and strings; only a hash hit is confirmed by
+ * the full operator. With rule sets much larger than the CPU caches, that is a few memory reads instead of a chain
+ * of cold objects per candidate.
  */
 type Ops = readonly (number | Matcher)[];
+
+const OP_GENERIC = 0;
+const OP_EXACT = 1;
+const OP_PREFIX = 2;
+const OP_SUFFIX = 3;
+const OP_FOLD_EXACT = 4;
+const OP_FOLD_PREFIX = 5;
+const OP_FOLD_SUFFIX = 6;
+/** anything-but over a few strings (no numbers): [k, hash1 … hashk]. */
+const OP_NOT_STRINGS = 7;
+/** wildcard: [prefix length, prefix hash, suffix length, suffix hash] of its literal ends. */
+const OP_WILDCARD = 8;
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** FNV-1a over text[from, to), 30 bits (stays a small integer in V8 arrays); `fold` lower-cases ASCII letters. */
+function hashRange(text: string, from: number, to: number, fold: boolean): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) {
+    let c = text.charCodeAt(i);
+    if (fold && c >= 65 && c <= 90) c |= 32;
+    h = Math.imul(h ^ c, 16777619);
+  }
+  return h & 0x3fffffff;
+}
+
+function matcherGroup(m: Matcher): (number | Matcher)[] {
+  const lit = (code: number, value: string, fold: boolean) => [
+    code,
+    5,
+    m,
+    value.length,
+    hashRange(value, 0, value.length, fold),
+  ];
+  switch (m.kind) {
+    case 'string':
+      return lit(OP_EXACT, m.value, false);
+    case 'prefix':
+    case 'suffix': {
+      if (m.ignoreCase && !ASCII_ONLY.test(m.value)) break;
+      if (!m.ignoreCase && m.re) break;
+      const code =
+        m.kind === 'prefix' ? (m.ignoreCase ? OP_FOLD_PREFIX : OP_PREFIX) : m.ignoreCase ? OP_FOLD_SUFFIX : OP_SUFFIX;
+      return lit(code, m.value, m.ignoreCase);
+    }
+    case 'equals-ignore-case':
+      if (ASCII_ONLY.test(m.value)) return lit(OP_FOLD_EXACT, m.value, true);
+      break;
+    case 'anything-but':
+      if (m.numbers.size === 0 && m.strings.size <= 4) {
+        const hashes = [...m.strings].map((v) => hashRange(v, 0, v.length, false));
+        return [OP_NOT_STRINGS, 4 + hashes.length, m, hashes.length, ...hashes];
+      }
+      break;
+    case 'wildcard': {
+      if (m.segments.length === 1) return lit(OP_EXACT, m.segments[0], false);
+      const pre = literalPrefix(m.segments);
+      const suf = literalSuffix(m.segments);
+      return [
+        OP_WILDCARD,
+        7,
+        m,
+        pre.length,
+        hashRange(pre, 0, pre.length, false),
+        suf.length,
+        hashRange(suf, 0, suf.length, false),
+      ];
+    }
+  }
+  return [OP_GENERIC, 3, m];
+}
 
 function toOps(fields: readonly FieldCondition[], slotOf: (path: string) => number, skip?: FieldCondition): Ops {
   const ops: (number | Matcher)[] = [];
   for (const f of fields) {
     if (f === skip) continue;
-    ops.push(slotOf(f.path), f.allowsAbsent ? 1 : 0, f.matchers.length, ...f.matchers);
+    const groups = f.matchers.flatMap(matcherGroup);
+    ops.push(slotOf(f.path), f.allowsAbsent ? 1 : 0, groups.length, ...groups);
   }
   return ops;
+}
+
+/** Does the matcher group at `k` accept the leaf? Hash prefilters first, the operator itself only on a hit. */
+function acceptOp(ops: Ops, k: number, leaf: Leaf): boolean {
+  const code = ops[k] as number;
+  const m = ops[k + 2] as Matcher;
+  if (code === OP_GENERIC) return acceptLeaf(m, leaf);
+  if (leaf.kind !== STRING) return code === OP_NOT_STRINGS || code === OP_GENERIC ? acceptLeaf(m, leaf) : false;
+  const t = leaf.text;
+  const n = t.length;
+  const len = ops[k + 3] as number;
+  switch (code) {
+    case OP_EXACT:
+      return n === len && hashRange(t, 0, n, false) === ops[k + 4] && acceptLeaf(m, leaf);
+    case OP_PREFIX:
+      return n >= len && hashRange(t, 0, len, false) === ops[k + 4] && acceptLeaf(m, leaf);
+    case OP_SUFFIX:
+      return n >= len && hashRange(t, n - len, n, false) === ops[k + 4] && acceptLeaf(m, leaf);
+    case OP_FOLD_EXACT:
+      return n === len && hashRange(t, 0, n, true) === ops[k + 4] && acceptLeaf(m, leaf);
+    case OP_FOLD_PREFIX:
+      return n >= len && hashRange(t, 0, len, true) === ops[k + 4] && acceptLeaf(m, leaf);
+    case OP_FOLD_SUFFIX:
+      return n >= len && hashRange(t, n - len, n, true) === ops[k + 4] && acceptLeaf(m, leaf);
+    case OP_NOT_STRINGS: {
+      const h = hashRange(t, 0, n, false);
+      for (let j = 0; j < len; j++) if (ops[k + 4 + j] === h) return acceptLeaf(m, leaf);
+      return true;
+    }
+    case OP_WILDCARD: {
+      const slen = ops[k + 5] as number;
+      if (n < len + slen) return false;
+      if (hashRange(t, 0, len, false) !== ops[k + 4]) return false;
+      if (slen > 0 && hashRange(t, n - slen, n, false) !== ops[k + 6]) return false;
+      return acceptLeaf(m, leaf);
+    }
+    default:
+      return acceptLeaf(m, leaf);
+  }
 }
 
 const NO_SIDS: readonly number[] = [];
@@ -788,10 +1006,12 @@ function check(ops: Ops, bySlot: readonly (Leaf[] | undefined)[]): boolean {
 }
 
 function anyAccepted(ops: Ops, from: number, to: number, leaves: readonly Leaf[]): boolean {
-  for (let l = 0; l < leaves.length; l++) {
-    const leaf = leaves[l];
-    for (let k = from; k < to; k++) if (acceptLeaf(ops[k] as Matcher, leaf)) return true;
-  }
+  for (let l = 0; l < leaves.length; l++) if (leafAccepted(ops, from, to, leaves[l])) return true;
+  return false;
+}
+
+function leafAccepted(ops: Ops, from: number, to: number, leaf: Leaf): boolean {
+  for (let k = from; k < to; k += ops[k + 1] as number) if (acceptOp(ops, k, leaf)) return true;
   return false;
 }
 
@@ -805,7 +1025,7 @@ function search(ops: Ops, i: number, membership: Membership | null, bySlot: read
     for (const leaf of list) {
       if (!consistent(membership, leaf.membership)) continue;
       anyConsistent = true;
-      if (anyAccepted(ops, i + 3, next, [leaf]) && search(ops, next, merge(membership, leaf.membership), bySlot)) {
+      if (leafAccepted(ops, i + 3, next, leaf) && search(ops, next, merge(membership, leaf.membership), bySlot)) {
         return true;
       }
     }
