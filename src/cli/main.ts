@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError, VigilError } from '../core/errors.js';
 import { commands } from './commands/index.js';
 import { VERSION } from './version.js';
+// Installs the quiet-EPIPE handler before commander writes anything (`vigil --help | head -1`).
+import './stdout.js';
 
 /** Build the `vigil` program (exported for in-process tests). */
 export function buildProgram(): Command {

@@ -1,5 +1,4 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { configKeys, envName, getConfigValue, resolveConfig } from '../../config/load.js';
 import { configSchema } from '../../config/schema.js';
@@ -7,60 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { writeOut } from '../stdout.js';
 import { renderTable } from '../tables.js';
 
-export function registerConfig(program: Command): void {
-  const config = program.command('config').description('show, validate and create vigil.yaml');
-
-  config
-    .command('show')
-    .description('print every effective setting and where it came from (cli, env:VAR, file:PATH, default)')
-    .option('-c, --config <file>', 'config file (default: ./vigil.yaml)')
-    .option('-f, --format <format>', 'table or json', 'table')
-    .action(async (o: { config?: string; format: string }) => {
-      const resolved = resolveConfig({ configFile: o.config });
-      const rows = configKeys().map(({ key }) => {
-        const value = getConfigValue(resolved.config, key);
-        return { key, value, source: resolved.sources[key] ?? 'default', env: envName(key) };
-      });
-      if (o.format === 'json') {
-        await writeOut(`${JSON.stringify({ file: resolved.file ?? null, settings: rows }, null, 2)}\n`);
-        return;
-      }
-      await writeOut(`config file: ${resolved.file ?? '(none)'}\n`);
-      await writeOut(
-        renderTable(
-          ['setting', 'value', 'source', 'environment variable'],
-          rows.map((r) => [r.key, r.value === undefined ? '-' : JSON.stringify(r.value), r.source, r.env]),
-        ),
-      );
-    });
-
-  config
-    .command('validate')
-    .description('check a config file against the schema')
-    .argument('[file]', 'config file', 'vigil.yaml')
-    .action(async (file: string) => {
-      const resolved = resolveConfig({ configFile: file, env: {} });
-      await writeOut(`${resolved.file}: valid\n`);
-    });
-
-  config
-    .command('init')
-    .description('write a commented vigil.yaml with the defaults')
-    .argument('[file]', 'where to write', 'vigil.yaml')
-    .option('--force', 'overwrite an existing file')
-    .action(async (file: string, o: { force?: boolean }) => {
-      if (existsSync(file) && !o.force) throw new UsageError(`${file} exists (use --force to overwrite)`);
-      writeFileSync(file, defaultConfigYaml());
-      await writeOut(`wrote ${file}\n`);
-    });
-
-  config
-    .command('schema')
-    .description('print the JSON Schema of vigil.yaml')
-    .action(async () => {
-      await writeOut(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-    });
-}
+export { registerConfig } from './config-command.js';
 
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(configSchema, { io: 'input' });
@@ -84,3 +30,37 @@ export function defaultConfigYaml(): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+export const showAction = async (o: { config?: string; format: string }) => {
+  const resolved = resolveConfig({ configFile: o.config });
+  const rows = configKeys().map(({ key }) => {
+    const value = getConfigValue(resolved.config, key);
+    return { key, value, source: resolved.sources[key] ?? 'default', env: envName(key) };
+  });
+  if (o.format === 'json') {
+    await writeOut(`${JSON.stringify({ file: resolved.file ?? null, settings: rows }, null, 2)}\n`);
+    return;
+  }
+  await writeOut(`config file: ${resolved.file ?? '(none)'}\n`);
+  await writeOut(
+    renderTable(
+      ['setting', 'value', 'source', 'environment variable'],
+      rows.map((r) => [r.key, r.value === undefined ? '-' : JSON.stringify(r.value), r.source, r.env]),
+    ),
+  );
+};
+
+export const validateAction = async (file: string) => {
+  const resolved = resolveConfig({ configFile: file, env: {} });
+  await writeOut(`${resolved.file}: valid\n`);
+};
+
+export const initAction = async (file: string, o: { force?: boolean }) => {
+  if (existsSync(file) && !o.force) throw new UsageError(`${file} exists (use --force to overwrite)`);
+  writeFileSync(file, defaultConfigYaml());
+  await writeOut(`wrote ${file}\n`);
+};
+
+export const schemaAction = async () => {
+  await writeOut(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+};

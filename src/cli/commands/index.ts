@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registerBus } from './bus.js';
-import { registerConfig } from './config.js';
+import { registerConfig } from './config-command.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
 import { registerDrift } from './drift.js';

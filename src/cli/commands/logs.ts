@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { ingestAll } from '../../ingest/run.js';
-import { statsToJson } from '../../ingest/stats.js';
-import { addIngestOptions, ingestOptionsFrom, resolveFromCli } from '../options.js';
-import { ErrorPrinter, FileProgress } from '../report-errors.js';
-import { writeOut } from '../stdout.js';
-import { formatStatsTable } from '../tables.js';
+import { lazyAction } from '../lazy.js';
+import { addIngestOptions } from '../options.js';
+
+const actions = () => import('./logs-actions.js');
 
 export function registerLogs(program: Command): void {
   const logs = program.command('logs').description('read AWS logs in their native formats');
@@ -15,26 +12,7 @@ export function registerLogs(program: Command): void {
       .command('cat')
       .description('write every record as one JSON line (native fields + a _vigil object with the normalised helpers)')
       .argument('<inputs...>', 'files, directories, .gz, - for stdin, or s3://bucket/prefix'),
-  ).action(async (inputs: string[], o: Record<string, unknown>) => {
-    const resolved = resolveFromCli(o);
-    const opts = ingestOptionsFrom(resolved, o.where);
-    const printer = new ErrorPrinter();
-    const progress = new FileProgress(resolved.config.output.quiet);
-    // Deterministic order by default; parallel only when --workers is given explicitly.
-    const workers = o.workers === undefined ? 1 : resolved.config.logs.workers;
-    const { stats } = await ingestAll(
-      inputs,
-      opts,
-      { ndjson: writeOut, error: printer.issue, fileDone: progress.onFile },
-      { job: 'ndjson', workers },
-    );
-    progress.done();
-    printer.finish();
-    if (stats.errors > 0 && !resolved.config.output.quiet) {
-      process.stderr.write(`vigil: ${stats.kept} records written, ${stats.errors} rejected\n`);
-    }
-    if (resolved.config.logs.strict && stats.errors > 0) process.exitCode = 2;
-  });
+  ).action(lazyAction(actions, 'catAction'));
 
   addIngestOptions(
     logs
@@ -42,27 +20,5 @@ export function registerLogs(program: Command): void {
       .description('count records per log type, rejected input and the event-time range')
       .argument('<inputs...>', 'files, directories, .gz, - for stdin, or s3://bucket/prefix')
       .option('-f, --format <format>', 'table or json'),
-  ).action(async (inputs: string[], o: Record<string, unknown>) => {
-    const resolved = resolveFromCli(o);
-    const format = resolved.config.output.format;
-    if (format !== 'table' && format !== 'json')
-      throw new UsageError(`--format must be table or json, got "${format}"`);
-    const opts = ingestOptionsFrom(resolved, o.where);
-    const printer = new ErrorPrinter(format === 'json' ? 0 : 20);
-    const progress = new FileProgress(resolved.config.output.quiet);
-    const { stats, errorSamples } = await ingestAll(
-      inputs,
-      opts,
-      { error: printer.issue, fileDone: progress.onFile },
-      { job: 'stats', workers: resolved.config.logs.workers },
-    );
-    progress.done();
-    if (format === 'json') {
-      await writeOut(`${JSON.stringify(statsToJson(stats, errorSamples), null, 2)}\n`);
-    } else {
-      printer.finish();
-      await writeOut(formatStatsTable(stats));
-    }
-    if (resolved.config.logs.strict && stats.errors > 0) process.exitCode = 2;
-  });
+  ).action(lazyAction(actions, 'statsAction'));
 }
