@@ -8,7 +8,8 @@
 
 import { ConditionError, parseCondition, referencedIdentifiers } from './condition.js';
 import { compileItem, ItemError, splitKey } from './modifiers.js';
-import type { ConditionNode, Detection, SearchNode } from './types.js';
+import { transformPattern } from './transforms.js';
+import type { ConditionNode, Detection, DetectionItem, SearchNode } from './types.js';
 
 export type YamlPath = (string | number)[];
 
@@ -22,6 +23,8 @@ export interface DetectionOptions {
   placeholders: Record<string, string[]>;
   /** Pipeline field mapping: rule field → native field(s); several fields are OR-ed. */
   mapField?: (field: string) => string | string[];
+  /** Pipeline value transformations of a native field (see transforms.ts). */
+  transformsFor?: (field: string) => readonly string[] | undefined;
   /** Where the detection block sits in the document (`['detection']` or `['filter']`). */
   base: YamlPath;
   /** Keys of the block that are not search identifiers (besides `condition`). */
@@ -164,10 +167,14 @@ function compileMap(
       if (isMap(value)) throw new ItemError('a field value cannot be a map');
       const mapped = field === null || !opts.mapField ? field : opts.mapField(field);
       const targets = Array.isArray(mapped) ? mapped : [mapped];
-      const items: SearchNode[] = targets.map((target) => ({
-        kind: 'item',
-        item: compileItem(target, field, modifiers, value, { placeholders: opts.placeholders, path: pathText(p) }),
-      }));
+      const items: SearchNode[] = targets.map((target) => {
+        const item = compileItem(target, field, modifiers, value, {
+          placeholders: opts.placeholders,
+          path: pathText(p),
+        });
+        const transforms = target === null ? undefined : opts.transformsFor?.(target);
+        return { kind: 'item', item: transforms ? withTransforms(item, transforms) : item };
+      });
       if (opts.mapField && modifiers.includes('fieldref')) {
         for (const n of items) {
           if (n.kind === 'item' && n.item.test.kind === 'fieldref') {
@@ -184,4 +191,17 @@ function compileMap(
     }
   }
   return children.length === 1 ? children[0]! : { kind: 'and', children };
+}
+
+/** An item whose field has pipeline value transformations: recorded on the item, and applied to its string values. */
+function withTransforms(item: DetectionItem, transforms: readonly string[]): DetectionItem {
+  const test = item.test;
+  return {
+    ...item,
+    transforms: [...transforms],
+    test:
+      test.kind === 'string'
+        ? { kind: 'string', patterns: test.patterns.map((p) => transformPattern(p, transforms)) }
+        : test,
+  };
 }

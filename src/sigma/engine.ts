@@ -24,9 +24,10 @@ import {
   leafMatchers,
   type ValuePredicate,
 } from './match.js';
-import { builtinPipeline, mapperFor, type Pipeline, resolveLogsource } from './pipeline.js';
+import { builtinPipeline, mapperFor, type Pipeline, resolveLogsource, transformsFor } from './pipeline.js';
 import { chooseKey, conditionConstraints, IntList, RuleIndex, type RuleKey } from './prefilter.js';
 import { explainDetection } from './reference.js';
+import { fieldKey, splitFieldKey, valueTransformer } from './transforms.js';
 import type {
   ConditionNode,
   Detection,
@@ -105,6 +106,8 @@ class Evaluator {
 
   constructor(
     readonly slots: FieldPath[],
+    /** Pipeline value transformation of each slot (undefined: the value as found). */
+    readonly transforms: (((v: unknown) => unknown) | undefined)[],
     readonly atoms: Atom[],
     rules: number,
   ) {
@@ -131,10 +134,17 @@ class Evaluator {
   value(slot: number): unknown {
     if (slot < 0) return this.fields;
     if (this.slotGen[slot] === this.gen) return this.slotVal[slot];
-    const v = resolveField(this.fields, this.slots[slot]!);
+    const t = this.transforms[slot];
+    const raw = resolveField(this.fields, this.slots[slot]!);
+    const v = t === undefined || raw === undefined ? raw : t(raw);
     this.slotGen[slot] = this.gen;
     this.slotVal[slot] = v;
     return v;
+  }
+
+  /** A field's value before its pipeline transformation (explanations only; not cached). */
+  raw(slot: number): unknown {
+    return resolveField(this.fields, this.slots[slot]!);
   }
 
   /** Lower-cased text of a string-valued field (undefined for other values), computed once per record. */
@@ -164,6 +174,7 @@ class TypeProgram {
   readonly rules: CompiledRule[] = [];
   readonly preds: Pred[] = [];
   readonly slots: FieldPath[] = [];
+  readonly slotTransforms: (((v: unknown) => unknown) | undefined)[] = [];
   readonly atoms: Atom[] = [];
   private readonly slotIds = new Map<string, number>();
   private readonly atomIds = new Map<string, number>();
@@ -174,23 +185,27 @@ class TypeProgram {
   private readonly candidates = new IntList();
   private readonly matched: number[] = [];
 
-  slot(field: string): number {
-    let id = this.slotIds.get(field);
+  /** Slot of a field key (a field, or a field with value transformations: see fieldKey). */
+  slot(key: string): number {
+    let id = this.slotIds.get(key);
     if (id === undefined) {
       id = this.slots.length;
+      const { field, transforms } = splitFieldKey(key);
       this.slots.push(new FieldPath(field));
-      this.slotIds.set(field, id);
+      this.slotTransforms.push(transforms.length > 0 ? valueTransformer(transforms) : undefined);
+      this.slotIds.set(key, id);
     }
     return id;
   }
 
   atomFor(node: Extract<SearchNode, { kind: 'item' }>): number {
     const it = node.item;
-    const key = `${it.field ?? '\u0000'}\u0001${it.negated}\u0001${it.all}\u0001${JSON.stringify(it.test, testKey)}`;
+    const field = it.field === null ? null : fieldKey(it.field, it.transforms);
+    const key = `${field ?? '\u0000'}\u0001${it.negated}\u0001${it.all}\u0001${JSON.stringify(it.test, testKey)}`;
     let id = this.atomIds.get(key);
     if (id === undefined) {
       id = this.atoms.length;
-      const slot = it.field === null ? -1 : this.slot(it.field);
+      const slot = field === null ? -1 : this.slot(field);
       this.atoms.push({
         slot,
         pred: compileItemPredicate(it),
@@ -263,7 +278,7 @@ class TypeProgram {
 
   finish(): void {
     this.index.finish((field) => this.slot(field));
-    this.ev = new Evaluator(this.slots, this.atoms, this.rules.length);
+    this.ev = new Evaluator(this.slots, this.slotTransforms, this.atoms, this.rules.length);
   }
 
   /**
@@ -289,12 +304,15 @@ class TypeProgram {
         const ev = this.ev;
         if (!ev.atom(id)) return false;
         const item = node.item;
-        const value = ev.value(this.atoms[id]!.slot);
+        const slot = this.atoms[id]!.slot;
+        const value = ev.value(slot);
+        // Explanations cite the record's value as written, before pipeline transformations (same shape).
+        const raw = slot >= 0 && this.slotTransforms[slot] !== undefined ? ev.raw(slot) : value;
         if (node.single !== undefined && value !== null && typeof value !== 'object' && value !== undefined) {
-          out.push({ field: item.ruleField, modifiers: item.modifiers, expected: node.single, actual: value });
+          out.push({ field: item.ruleField, modifiers: item.modifiers, expected: node.single, actual: raw });
           return true;
         }
-        const d = describeItem(item, value, ev.fields, node.matchers);
+        const d = describeItem(item, value, ev.fields, node.matchers, raw);
         for (let i = 0; i < d.length; i++) out.push(d[i]!);
         return true;
       }
@@ -477,7 +495,8 @@ export class SigmaEngine {
   ): void {
     for (const target of targets) {
       const mapField = mapperFor(target.fields);
-      const detection = this.detectionFor(rule, filters, mapField, placeholders);
+      const transforms = transformsFor(target.transforms);
+      const detection = this.detectionFor(rule, filters, mapField, transforms, placeholders);
       if (!detection) continue;
       let program = this.programs.get(target.type);
       if (!program) {
@@ -544,11 +563,18 @@ export class SigmaEngine {
     rule: SigmaRule,
     filters: SigmaFilter[],
     mapField: ((f: string) => string | string[]) | undefined,
+    transforms: ((f: string) => readonly string[] | undefined) | undefined,
     placeholders: Record<string, string[]>,
   ): Detection | undefined {
     const compile = (raw: Record<string, unknown>, base: string, reserved: string[], original: Detection) => {
-      if (!mapField) return original;
-      const r = compileDetection(raw, { placeholders, mapField, base: [base], reserved });
+      if (!mapField && !transforms) return original;
+      const r = compileDetection(raw, {
+        placeholders,
+        ...(mapField ? { mapField } : {}),
+        ...(transforms ? { transformsFor: transforms } : {}),
+        base: [base],
+        reserved,
+      });
       if (!r.detection) {
         for (const p of r.problems.filter((x) => x.severity === 'error')) {
           this.issues.push({

@@ -427,32 +427,40 @@ export function compileLowerPredicate(item: DetectionItem): ((lower: string) => 
  * Why an item is true: the values that matched (for negated items, what the field held instead).
  * Returns undefined when the item is false. Only called for rules that matched, so it may allocate.
  */
-export function explainItem(item: DetectionItem, value: unknown, fields: Fields): MatchedValue[] | undefined {
+export function explainItem(
+  item: DetectionItem,
+  value: unknown,
+  fields: Fields,
+  raw: unknown = value,
+): MatchedValue[] | undefined {
   if (!compileItemPredicate(item)(value, fields)) return undefined;
-  return describeItem(item, value, fields);
+  return describeItem(item, value, fields, leafMatchers(item.test), raw);
 }
 
-/** The values behind an item already known to be true. */
+/**
+ * The values behind an item already known to be true. `value` is what the test saw; `raw` the record's value before
+ * pipeline transformations (same shape), which is what explanations cite.
+ */
 export function describeItem(
   item: DetectionItem,
   value: unknown,
   fields: Fields,
   matchers: LeafMatcher[] = leafMatchers(item.test),
+  raw: unknown = value,
 ): MatchedValue[] {
   const field = item.ruleField;
   const modifiers = item.modifiers;
   const test = item.test;
-  if (item.negated) return [{ field, modifiers, expected: `not ${describeTest(test)}`, actual: firstLeaf(value) }];
-  if (test.kind === 'null') return [{ field, modifiers, expected: 'null', actual: value ?? null }];
+  if (item.negated) return [{ field, modifiers, expected: `not ${describeTest(test)}`, actual: firstLeaf(raw) }];
+  if (test.kind === 'null') return [{ field, modifiers, expected: 'null', actual: raw ?? null }];
   if (test.kind === 'exists') {
-    return [
-      { field, modifiers, expected: test.want ? 'exists' : 'absent', actual: value === undefined ? null : value },
-    ];
+    return [{ field, modifiers, expected: test.want ? 'exists' : 'absent', actual: raw === undefined ? null : raw }];
   }
   const out: MatchedValue[] = [];
   for (let i = 0; i < matchers.length; i++) {
     const m = matchers[i]!;
     let hit: Leaf | undefined;
+    let ordinal = 0;
     if (value !== null && typeof value !== 'object') {
       if (m.test(value as Leaf, fields)) hit = value as Leaf;
     } else {
@@ -461,15 +469,28 @@ export function describeItem(
           hit = leaf;
           return true;
         }
+        ordinal++;
         return false;
       });
     }
     if (hit !== undefined) {
-      out.push({ field, modifiers, expected: m.display, actual: hit });
+      out.push({ field, modifiers, expected: m.display, actual: raw === value ? hit : nthLeaf(raw, ordinal) });
       if (!item.all) break;
     }
   }
   return out;
+}
+
+/** The `n`-th leaf (someLeaf order) of a value. */
+function nthLeaf(v: unknown, n: number): unknown {
+  let found: unknown;
+  let k = 0;
+  someLeaf(v, (leaf) => {
+    if (k++ !== n) return false;
+    found = leaf;
+    return true;
+  });
+  return found;
 }
 
 function firstLeaf(v: unknown): unknown {

@@ -8,7 +8,9 @@
  *   - logsource: { category: dns }          # compared with the rule's category/product/service (all three)
  *     types: [route53resolver]               # Vigil log types the rule then runs on
  *     fields: { query: query_name }          # rule field → native field (a list means any of them)
+ *     transforms: { query_name: [strip_trailing_dot] }   # native field → value transformations (transforms.ts)
  * fields: { }                                 # mappings for every logsource of this pipeline
+ * transforms: { }                             # transformations for every logsource of this pipeline
  * ```
  *
  * A rule's logsource selects an entry when category, product and service are each equal (case-insensitive;
@@ -19,23 +21,33 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isLogType, LOG_TYPES, type LogType } from '../ingest/types.js';
+import { isValueTransform, VALUE_TRANSFORMS, type ValueTransform } from './transforms.js';
 import type { LogSource, SigmaIssue } from './types.js';
 
 export type FieldMap = Record<string, string | string[]>;
+/** Native field → value transformations applied in order. */
+export type TransformMap = Record<string, ValueTransform[]>;
 
 export interface PipelineEntry {
   logsource: { category?: string; product?: string; service?: string };
   types: LogType[];
   fields: FieldMap;
+  /** Optional so pipelines built in code before transformations existed stay valid. */
+  transforms?: TransformMap;
 }
 
 export interface Pipeline {
   name: string;
   logsources: PipelineEntry[];
   fields: FieldMap;
+  transforms?: TransformMap;
 }
 
 const fieldMap = z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
+const transformMap = z.record(
+  z.string().min(1),
+  z.array(z.string().refine(isValueTransform, { message: `must be one of ${VALUE_TRANSFORMS.join(', ')}` })).min(1),
+);
 
 const pipelineSchema = z.strictObject({
   name: z.string().min(1),
@@ -48,9 +60,11 @@ const pipelineSchema = z.strictObject({
       }),
       types: z.array(z.string().refine(isLogType, { message: `must be one of ${LOG_TYPES.join(', ')}` })).min(1),
       fields: fieldMap.optional(),
+      transforms: transformMap.optional(),
     }),
   ),
   fields: fieldMap.optional(),
+  transforms: transformMap.optional(),
 });
 
 /** Parse a pipeline document; problems are returned, never thrown. */
@@ -77,10 +91,12 @@ export function parsePipeline(text: string, file: string): { pipeline?: Pipeline
     pipeline: {
       name: d.name,
       fields: d.fields ?? {},
+      transforms: (d.transforms ?? {}) as TransformMap,
       logsources: d.logsources.map((e) => ({
         logsource: e.logsource,
         types: e.types as LogType[],
         fields: e.fields ?? {},
+        transforms: (e.transforms ?? {}) as TransformMap,
       })),
     },
     issues: [],
@@ -124,6 +140,10 @@ logsources:
       answer: answers.Rdata
       src_ip: srcaddr
       src_port: srcport
+    # Route 53 writes names fully qualified (example.com.); the dns taxonomy writes them without the root dot.
+    transforms:
+      query_name: [strip_trailing_dot]
+      answers.Rdata: [strip_trailing_dot]
   - logsource: { category: firewall }
     types: [vpcflow]
     fields:
@@ -158,19 +178,34 @@ function same(a: string | undefined, b: string | undefined): boolean {
 export interface Target {
   type: LogType;
   fields: FieldMap;
+  transforms: TransformMap;
 }
 
 /** The log types (and field maps) a rule's logsource selects. Empty: the rule is never evaluated. */
 export function resolveLogsource(ls: LogSource, pipelines: readonly Pipeline[]): Target[] {
-  const out = new Map<LogType, FieldMap>();
+  const out = new Map<LogType, Target>();
   for (const p of pipelines) {
     for (const e of p.logsources) {
       const l = e.logsource;
       if (!same(l.category, ls.category) || !same(l.product, ls.product) || !same(l.service, ls.service)) continue;
-      for (const t of e.types) if (!out.has(t)) out.set(t, { ...p.fields, ...e.fields });
+      for (const type of e.types) {
+        if (!out.has(type)) {
+          out.set(type, {
+            type,
+            fields: { ...p.fields, ...e.fields },
+            transforms: { ...p.transforms, ...e.transforms },
+          });
+        }
+      }
     }
   }
-  return [...out].map(([type, fields]) => ({ type, fields }));
+  return [...out.values()];
+}
+
+/** Value transformations of a native field (undefined when it has none). */
+export function transformsFor(transforms: TransformMap): ((field: string) => ValueTransform[] | undefined) | undefined {
+  if (Object.keys(transforms).length === 0) return undefined;
+  return (f) => (Object.hasOwn(transforms, f) ? transforms[f] : undefined);
 }
 
 /** Field-name mapping function for a field map (identity for unmapped fields). */

@@ -8,6 +8,7 @@
 
 import { leafText, someLeaf } from './fields.js';
 import { SubstringSet } from './substrings.js';
+import { fieldKey } from './transforms.js';
 import type { ConditionNode, SearchNode, StrPart } from './types.js';
 
 export interface Constraint {
@@ -44,6 +45,8 @@ export function nodeConstraints(node: SearchNode): Constraint[] {
   }
   const it = node.item;
   if (it.negated || it.field === null) return [];
+  // Keys are on the value as the item sees it (after pipeline transformations).
+  const field = fieldKey(it.field, it.transforms);
   const t = it.test;
   // With `all` every value is required: one is enough for a key.
   if (t.kind === 'string') {
@@ -69,10 +72,10 @@ export function nodeConstraints(node: SearchNode): Constraint[] {
       if (p.cased && !ASCII.test(lit)) return [];
       sub.add(lit.toLowerCase());
     }
-    if (allEq) return [{ field: it.field, kind: 'eq', values: eq }];
+    if (allEq) return [{ field, kind: 'eq', values: eq }];
     for (const s of sub) if (s.length < MIN_SUBSTRING) return [];
-    if (allCased) return [{ field: it.field, kind: 'sub', values: raw, cased: true }];
-    return [{ field: it.field, kind: 'sub', values: sub }];
+    if (allCased) return [{ field, kind: 'sub', values: raw, cased: true }];
+    return [{ field, kind: 'sub', values: sub }];
   }
   if (t.kind === 'regex') {
     const sub = new Set<string>();
@@ -85,8 +88,8 @@ export function nodeConstraints(node: SearchNode): Constraint[] {
       raw.add(p.literal);
       allCased &&= !p.flags.includes('i');
     }
-    if (allCased) return [{ field: it.field, kind: 'sub', values: raw, cased: true }];
-    return [{ field: it.field, kind: 'sub', values: sub }];
+    if (allCased) return [{ field, kind: 'sub', values: raw, cased: true }];
+    return [{ field, kind: 'sub', values: sub }];
   }
   return [];
 }

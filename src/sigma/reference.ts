@@ -7,6 +7,7 @@
 import { evalCondition } from './condition.js';
 import { FieldPath, leafText, someLeaf, walkField } from './fields.js';
 import { explainItem, leafMatchers } from './match.js';
+import { valueTransformer } from './transforms.js';
 import type { Detection, DetectionItem, MatchedSelection, MatchedValue, SearchNode } from './types.js';
 import { toRegexSource } from './values.js';
 
@@ -25,6 +26,12 @@ function pathOf(name: string): FieldPath {
 
 /** The value an item looks at: the field, or the whole record for keyword searches. */
 export function itemValue(item: DetectionItem, fields: Fields): unknown {
+  const v = rawItemValue(item, fields);
+  return item.transforms && v !== undefined ? valueTransformer(item.transforms)(v) : v;
+}
+
+/** The same before pipeline value transformations (what explanations cite). */
+function rawItemValue(item: DetectionItem, fields: Fields): unknown {
   return item.field === null ? fields : walkField(fields, pathOf(item.field));
 }
 
@@ -75,7 +82,7 @@ export function referenceMatch(detection: Detection, fields: Fields): boolean {
 function explainNode(node: SearchNode, fields: Fields): MatchedValue[] | undefined {
   switch (node.kind) {
     case 'item':
-      return explainItem(node.item, itemValue(node.item, fields), fields);
+      return explainItem(node.item, itemValue(node.item, fields), fields, rawItemValue(node.item, fields));
     case 'and': {
       const out: MatchedValue[] = [];
       for (const c of node.children) {

@@ -126,6 +126,8 @@ export interface DetectionItem {
   negated: boolean;
   /** Path of the item in the rule document, for errors and explanations. */
   path: string;
+  /** Pipeline value transformations of the (native) field, applied to the record's value before the test. */
+  transforms?: string[];
 }
 
 /** A search identifier's structure: maps are AND, lists are OR. */
