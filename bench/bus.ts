@@ -399,6 +399,16 @@ export async function benchBus(opts: BusBenchOptions = {}) {
       }
       return out;
     };
+    // The same for the fixed part of the time per event (the output-independent intercept of measure.ts's fit).
+    const fixedRatio = (pick: (row: Row) => number) => {
+      const out: Record<string, number | null> = {};
+      for (const row of report.rows) {
+        if (row.rules !== lo) continue;
+        const high = report.rows.find((x) => x.kind === row.kind && x.rules === hi);
+        out[row.kind] = high && pick(row) > 0 ? round(pick(high) / pick(row), 2) : null;
+      }
+      return out;
+    };
     scaling = {
       ruleCounts: counts,
       /** Time per event at the high rule count ÷ at the low one (events/s low ÷ events/s high); target <= 1.5. */
@@ -406,6 +416,9 @@ export async function benchBus(opts: BusBenchOptions = {}) {
       timePerEventRatioCpu: ratio((r) => r.compiledCpuEventsPerSec),
       scanTimePerEventRatio: ratio((r) => r.scanEventsPerSec),
       scanTimePerEventRatioCpu: ratio((r) => r.scanCpuEventsPerSec),
+      /** CPU time per event excluding output (fit intercept) at the high rule count ÷ at the low one (estimates). */
+      fixedCostRatioCpu: fixedRatio((r) => r.compiledFixedUs),
+      scanFixedCostRatioCpu: fixedRatio((r) => r.scanFixedUs),
       target: 1.5,
       rows: report.rows,
     };

@@ -467,6 +467,9 @@ function exactHit(m: Matcher): boolean {
       return !m.ignoreCase;
     case 'exists':
       return m.value;
+    case 'wildcard':
+      // Registered under its literal prefix or suffix, which for `abc*` / `*abc` / `*` is the whole condition.
+      return m.segments.length === 2 && (m.segments[0] === '' || m.segments[1] === '');
     default:
       return false;
   }
@@ -548,7 +551,7 @@ class Flat implements LeafCollector {
  * the full operator. With rule sets much larger than the CPU caches, that is a few memory reads instead of a chain
  * of cold objects per candidate.
  */
-type Ops = readonly (number | Matcher)[];
+type Ops = readonly (number | Matcher | string)[];
 
 const OP_GENERIC = 0;
 const OP_EXACT = 1;
@@ -575,13 +578,23 @@ function hashRange(text: string, from: number, to: number, fold: boolean): numbe
   return h & 0x3fffffff;
 }
 
-function matcherGroup(m: Matcher): (number | Matcher)[] {
+/** A wildcard that is a plain prefix (`abc*`) or suffix (`*abc`), as [kind, literal], else undefined. */
+function plainAffix(segments: readonly string[]): ['prefix' | 'suffix', string] | undefined {
+  if (segments.length !== 2) return undefined;
+  if (segments[1] === '') return ['prefix', segments[0]];
+  if (segments[0] === '') return ['suffix', segments[1]];
+  return undefined;
+}
+
+function matcherGroup(m: Matcher): (number | Matcher | string)[] {
+  // [code, group length, matcher, literal length, literal hash, literal]: the literal confirms a hash hit.
   const lit = (code: number, value: string, fold: boolean) => [
     code,
-    5,
+    6,
     m,
     value.length,
     hashRange(value, 0, value.length, fold),
+    value,
   ];
   switch (m.kind) {
     case 'string':
@@ -604,7 +617,10 @@ function matcherGroup(m: Matcher): (number | Matcher)[] {
       }
       break;
     case 'wildcard': {
+      // No star: equality; one star at an end: a plain prefix or suffix.
       if (m.segments.length === 1) return lit(OP_EXACT, m.segments[0], false);
+      const affix = plainAffix(m.segments);
+      if (affix) return lit(affix[0] === 'prefix' ? OP_PREFIX : OP_SUFFIX, affix[1], false);
       const pre = literalPrefix(m.segments);
       const suf = literalSuffix(m.segments);
       return [
@@ -622,7 +638,7 @@ function matcherGroup(m: Matcher): (number | Matcher)[] {
 }
 
 function toOps(fields: readonly FieldCondition[], slotOf: (path: string) => number, skip?: FieldCondition): Ops {
-  const ops: (number | Matcher)[] = [];
+  const ops: (number | Matcher | string)[] = [];
   for (const f of fields) {
     if (f === skip) continue;
     const groups = f.matchers.flatMap(matcherGroup);
@@ -642,11 +658,11 @@ function acceptOp(ops: Ops, k: number, leaf: Leaf): boolean {
   const len = ops[k + 3] as number;
   switch (code) {
     case OP_EXACT:
-      return n === len && hashRange(t, 0, n, false) === ops[k + 4] && acceptLeaf(m, leaf);
+      return n === len && hashRange(t, 0, n, false) === ops[k + 4] && t === ops[k + 5];
     case OP_PREFIX:
-      return n >= len && hashRange(t, 0, len, false) === ops[k + 4] && acceptLeaf(m, leaf);
+      return n >= len && hashRange(t, 0, len, false) === ops[k + 4] && t.startsWith(ops[k + 5] as string);
     case OP_SUFFIX:
-      return n >= len && hashRange(t, n - len, n, false) === ops[k + 4] && acceptLeaf(m, leaf);
+      return n >= len && hashRange(t, n - len, n, false) === ops[k + 4] && t.endsWith(ops[k + 5] as string);
     case OP_FOLD_EXACT:
       return n === len && hashRange(t, 0, n, true) === ops[k + 4] && acceptLeaf(m, leaf);
     case OP_FOLD_PREFIX:

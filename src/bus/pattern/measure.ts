@@ -53,6 +53,14 @@ export interface ThroughputRow {
   referenceEventsPerSec: number;
   /** Mean number of matching rules per event. */
   matchesPerEvent: number;
+  /**
+   * CPU µs per event split into a fixed part (no output) and a cost per matched rule, by a least-squares fit over
+   * slices of events sorted by match count (estimates), for the compiled index on parsed events and the scanner.
+   */
+  compiledFixedUs: number;
+  compiledUsPerMatch: number;
+  scanFixedUs: number;
+  scanUsPerMatch: number;
   /** Compiled index and reference selected the same rules on a sample of events. */
   agree: boolean;
 }
@@ -188,38 +196,86 @@ interface Timing {
   perSec: number;
   cpuPerSec: number;
   matches: number;
+  /** Least-squares fit of CPU µs per event against matched rules per event, over slices (see `fitCost`). */
+  fixedUs: number;
+  usPerMatch: number;
+}
+
+interface Run {
+  /** Match one event (by index); returns the number of matching rules. */
+  run: (i: number) => number;
+  /** The order events are fed in (sorted by match count, so that slices differ in output size). */
+  order: readonly number[];
 }
 
 /**
  * Run several matchers over the same events in alternating slices until the budget is spent, so that load from
- * other processes hits them alike; wall and CPU time are summed per matcher.
+ * other processes hits them alike; wall and CPU time are summed per matcher, and each slice's CPU time and match
+ * count are kept for `fitCost`.
  */
-function timeAlternating<E>(budgetMs: number, events: readonly E[], runs: ((e: E) => number)[]): Timing[] {
+function timeAlternating(budgetMs: number, runs: readonly Run[]): Timing[] {
   // Warm up so the JIT has compiled the hot paths.
-  for (const run of runs) for (let i = 0; i < Math.min(200, events.length); i++) run(events[i]);
+  for (const { run, order } of runs) for (let i = 0; i < Math.min(200, order.length); i++) run(order[i]);
   const SLICE = 200;
-  const acc = runs.map(() => ({ ms: 0, cpuMs: 0, done: 0, matches: 0, next: 0 }));
+  const acc = runs.map(() => ({ ms: 0, cpuMs: 0, done: 0, matches: 0, next: 0, slices: [] as [number, number][] }));
   const start = performance.now();
   while (performance.now() - start < budgetMs * runs.length) {
-    runs.forEach((run, r) => {
+    runs.forEach(({ run, order }, r) => {
       const a = acc[r];
+      let m = 0;
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      for (let k = 0; k < SLICE; k++) a.matches += run(events[a.next++ % events.length]);
+      for (let k = 0; k < SLICE; k++) m += run(order[a.next++ % order.length]);
       a.ms += performance.now() - t0;
       const c = process.cpuUsage(c0);
-      a.cpuMs += (c.user + c.system) / 1000;
+      const cpuMs = (c.user + c.system) / 1000;
+      a.cpuMs += cpuMs;
       a.done += SLICE;
+      a.matches += m;
+      a.slices.push([m / SLICE, (cpuMs * 1000) / SLICE]);
     });
   }
   return acc.map((a) => ({
     perSec: Math.round(a.done / (Math.max(a.ms, 0.001) / 1000)),
     cpuPerSec: Math.round(a.done / (Math.max(a.cpuMs, 0.001) / 1000)),
     matches: a.matches / a.done,
+    ...fitCost(a.slices),
   }));
 }
 
-/** Events per second for each rule count and rule kind, compiled index vs reference loop. */
+/**
+ * Split time per event into a fixed part and a part per matched rule: least squares of CPU µs per event against
+ * matches per event over the timed slices (events are fed sorted by their match count, so slices range from the
+ * fewest to the most matches). When every slice has the same count (e.g. nothing matches) the fixed part is the
+ * mean. A fit over a narrow range of counts is rough; it is reported as an estimate.
+ */
+function fitCost(slices: readonly [number, number][]): { fixedUs: number; usPerMatch: number } {
+  const n = slices.length;
+  if (n === 0) return { fixedUs: 0, usPerMatch: 0 };
+  let sx = 0;
+  let sy = 0;
+  for (const [x, y] of slices) {
+    sx += x;
+    sy += y;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const [x, y] of slices) {
+    sxx += (x - mx) * (x - mx);
+    sxy += (x - mx) * (y - my);
+  }
+  const slope = sxx > 1e-9 ? sxy / sxx : 0;
+  const round3 = (v: number) => Math.round(v * 1000) / 1000;
+  return { fixedUs: round3(Math.max(0, my - slope * mx)), usPerMatch: round3(slope) };
+}
+
+/**
+ * Events per second for each rule count and rule kind, compiled index vs reference loop. Per kind, the indexes
+ * of every rule count are built first and then timed in one alternating loop, so the ratios between rule counts
+ * come from the same stretch of machine load.
+ */
 export async function measurePatternThroughput(
   ruleCounts: number[],
   options: MeasureOptions = {},
@@ -229,8 +285,9 @@ export async function measurePatternThroughput(
   const events = Array.from({ length: options.events ?? 10_000 }, () => makeEvent(r));
   const texts = events.map((e) => JSON.stringify(e));
   const rows: ThroughputRow[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
   for (const kind of options.kinds ?? RULE_KINDS) {
-    for (const count of ruleCounts) {
+    const sets = ruleCounts.map((count) => {
       const patterns: Pattern[] = [];
       const index = new PatternIndex<number>();
       for (let i = 0; i < count; i++) {
@@ -252,30 +309,44 @@ export async function measurePatternThroughput(
         return res.ids;
       };
       let agree = true;
-      for (let i = 0; i < 50; i++) {
+      for (let i = 0; i < Math.min(50, events.length); i++) {
         const expected = JSON.stringify(reference(events[i]));
         if (JSON.stringify(index.match(events[i])) !== expected || JSON.stringify(scan(i)) !== expected) agree = false;
       }
-      const indices = events.map((_, i) => i);
-      const [compiled, scanned] = timeAlternating(budgetMs, indices, [
-        (i) => index.match(events[i]).length,
-        (i) => scan(i).length,
-      ]);
-      const [ref] = timeAlternating(budgetMs, indices, [(i) => reference(events[i]).length]);
+      const counts = events.map((e) => index.match(e).length);
+      const order = events.map((_, i) => i).sort((a, b) => counts[a] - counts[b] || a - b);
+      return { count, index, reference, scan, agree, order };
+    });
+    // Index construction leaves garbage behind; collect it before timing when the runtime allows (--expose-gc).
+    gc?.();
+    const runs: Run[] = [];
+    for (const set of sets) {
+      runs.push({ run: (i) => set.index.match(events[i]).length, order: set.order });
+      runs.push({ run: (i) => set.scan(i).length, order: set.order });
+    }
+    const timings = timeAlternating(budgetMs, runs);
+    for (const [k, set] of sets.entries()) {
+      const compiled = timings[2 * k];
+      const scanned = timings[2 * k + 1];
+      const [ref] = timeAlternating(budgetMs, [{ run: (i) => set.reference(events[i]).length, order: set.order }]);
       rows.push({
         kind,
-        rules: count,
+        rules: set.count,
         compiledEventsPerSec: compiled.perSec,
         compiledCpuEventsPerSec: compiled.cpuPerSec,
         scanEventsPerSec: scanned.perSec,
         scanCpuEventsPerSec: scanned.cpuPerSec,
         referenceEventsPerSec: ref.perSec,
         matchesPerEvent: Number(compiled.matches.toFixed(3)),
-        agree,
+        compiledFixedUs: compiled.fixedUs,
+        compiledUsPerMatch: compiled.usPerMatch,
+        scanFixedUs: scanned.fixedUs,
+        scanUsPerMatch: scanned.usPerMatch,
+        agree: set.agree,
       });
-      // Let other work (and the event loop) breathe between measurements.
-      await new Promise((resolve) => setImmediate(resolve));
     }
+    // Let other work (and the event loop) breathe between measurements.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return { node: process.version, events: events.length, budgetMs, rows };
 }
