@@ -1,3 +1,4 @@
+/** `vigil bus …` actions: serve the EventBridge API, test a pattern, put events (registered in bus.ts). */
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { loadBusConfig } from '../../bus/config.js';

@@ -1,3 +1,4 @@
+/** `vigil config …` actions and the config-file helpers scripts and tests use (registered in config-command.ts). */
 import { existsSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { configKeys, envName, getConfigValue, resolveConfig } from '../../config/load.js';

@@ -1,3 +1,7 @@
+/**
+ * `vigil demo` action: ingestion statistics, findings, posture, IaC and drift on the bundled examples (registered in
+ * demo.ts).
+ */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,7 @@
+/**
+ * `vigil detect` action: config resolution, detection run, output formats, routing and exit codes (registered in
+ * detect.ts).
+ */
 import type { Command } from 'commander';
 import { type ResolvedConfig, resolveConfig } from '../../config/load.js';
 import { UsageError } from '../../core/errors.js';

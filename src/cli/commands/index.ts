@@ -17,7 +17,9 @@ import { registerWaf } from './waf.js';
 
 /**
  * Every CLI command group registers itself here. A command module parses options, calls the library and formats
- * the result: no business logic in src/cli.
+ * the result: no business logic in src/cli. Registration (`<group>.ts`: names, descriptions, options) imports only
+ * commander; each action imports its implementation (`<group>-actions.ts`) when it runs, through lazyAction, so
+ * start-up, `--help` and `--version` never load the libraries.
  */
 export type Register = (program: Command) => void;
 

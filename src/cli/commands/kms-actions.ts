@@ -1,3 +1,4 @@
+/** `vigil kms …` actions: serve the KMS API, read its audit trail, envelope-encrypt files (registered in kms.ts). */
 import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

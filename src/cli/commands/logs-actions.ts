@@ -1,3 +1,4 @@
+/** `vigil logs cat | stats` actions (registered in logs.ts). */
 import { UsageError } from '../../core/errors.js';
 import { ingestAll } from '../../ingest/run.js';
 import { statsToJson } from '../../ingest/stats.js';

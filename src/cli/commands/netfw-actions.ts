@@ -1,3 +1,4 @@
+/** `vigil netfw lint | eval` actions (registered in netfw.ts). */
 import { UsageError } from '../../core/errors.js';
 import { ingestAll } from '../../ingest/run.js';
 import { type Decision, decide } from '../../netfw/evaluate.js';

@@ -1,3 +1,4 @@
+/** `vigil audit`, `vigil posture scan | rules | collect` and `vigil collect` actions (registered in posture.ts). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../../core/errors.js';

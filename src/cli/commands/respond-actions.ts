@@ -1,3 +1,4 @@
+/** `vigil respond …` actions and the remediation bus targets (registered in respond.ts). */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { loadBusConfig } from '../../bus/config.js';

@@ -1,3 +1,4 @@
+/** `vigil sigma check | run | test` actions (registered in sigma.ts). */
 import { UsageError } from '../../core/errors.js';
 import { ingestAll } from '../../ingest/run.js';
 import { eventRow, eventToJson, formatSigmaIssue } from '../../sigma/report.js';

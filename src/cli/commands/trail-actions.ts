@@ -1,3 +1,4 @@
+/** `vigil trail …` actions: validate digest chains, keygen, serve-keys, append (registered in trail.ts). */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { describeError, UsageError, VigilError } from '../../core/errors.js';

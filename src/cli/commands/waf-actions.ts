@@ -1,3 +1,4 @@
+/** `vigil waf validate | test | proxy` actions (registered in waf.ts). */
 import { createReadStream, createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import ipaddr from 'ipaddr.js';
