@@ -145,8 +145,8 @@ class IntervalIndex {
   /** Sorted distinct finite range ends; undefined = pieces not built (too large). */
   private bounds: Float64Array | undefined;
   /** Piece i = (bounds[i-1], bounds[i]); its range ids are sids[offsets[i]] … sids[offsets[i+1]-1]. */
-  private offsets = new Int32Array(1);
-  private sids = new Int32Array(0);
+  offsets = new Int32Array(1);
+  sids = new Int32Array(0);
 
   add(lo: number, loOpen: boolean, hi: number, hiOpen: boolean, sid: number): Undo {
     const item = { lo, hi, loOpen, hiOpen, sid };
@@ -159,26 +159,22 @@ class IntervalIndex {
     };
   }
 
-  /** Push the sids of the intervals containing `x` onto `out`. */
-  query(x: number, out: number[]): void {
+  /**
+   * The piece strictly containing `x` (its ids are sids[offsets[p]] … sids[offsets[p+1]-1]), or -1 when `x` must
+   * go to `treeQuery` (it equals a range end, is not finite, or the pieces are not built).
+   */
+  piece(x: number): number {
     if (this.dirty) this.rebuild();
     const b = this.bounds;
-    if (b !== undefined && Number.isFinite(x)) {
-      let lo = 0;
-      let hi = b.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (b[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo === b.length || b[lo] !== x) {
-        const sids = this.sids;
-        const end = this.offsets[lo + 1];
-        for (let k = this.offsets[lo]; k < end; k++) out.push(sids[k]);
-        return;
-      }
+    if (b === undefined || !Number.isFinite(x)) return -1;
+    let lo = 0;
+    let hi = b.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] < x) lo = mid + 1;
+      else hi = mid;
     }
-    this.treeQuery(x, out);
+    return lo === b.length || b[lo] !== x ? lo : -1;
   }
 
   private rebuild(): void {
@@ -239,7 +235,9 @@ class IntervalIndex {
     this.sids = sids;
   }
 
-  private treeQuery(x: number, out: number[]): void {
+  /** Push the sids of the intervals containing `x` onto `out` (exact for open and closed ends). */
+  treeQuery(x: number, out: number[]): void {
+    if (this.dirty) this.rebuild();
     if (this.treeDirty) {
       this.root = build(this.items);
       this.treeDirty = false;
@@ -401,18 +399,28 @@ class FieldIndex {
       case NUMBER: {
         // Look up the float64 the literal rounds to; only when that finds a sub-pattern not yet collected is the
         // literal's comparability checked (a non-comparable number matches no numeric operator).
-        const hits = this.hits;
-        hits.length = 0;
-        const exact = this.numbers.get(leaf.raw);
-        if (typeof exact === 'number') hits.push(exact);
-        else if (exact !== undefined) for (const sid of exact) hits.push(sid);
-        if (this.ranges.items.length > 0) this.ranges.query(leaf.raw, hits);
-        let comparable = 0;
-        for (const sid of hits) {
-          if (!col.isNew(sid)) continue;
-          if (comparable === 0) comparable = Number.isNaN(leaf.num) ? -1 : 1;
-          if (comparable < 0) break;
-          col.add(sid);
+        const x = leaf.raw;
+        let state = UNCHECKED;
+        const exact = this.numbers.get(x);
+        if (typeof exact === 'number') state = takeNumberHit(col, exact, leaf, state);
+        else if (exact !== undefined) for (const sid of exact) state = takeNumberHit(col, sid, leaf, state);
+        const ranges = this.ranges;
+        if (state !== NOT_COMPARABLE && ranges.items.length > 0) {
+          const piece = ranges.piece(x);
+          if (piece >= 0) {
+            const sids = ranges.sids;
+            const end = ranges.offsets[piece + 1];
+            for (let k = ranges.offsets[piece]; k < end && state !== NOT_COMPARABLE; k++) {
+              state = takeNumberHit(col, sids[k], leaf, state);
+            }
+          } else {
+            const hits = this.hits;
+            hits.length = 0;
+            ranges.treeQuery(x, hits);
+            for (let k = 0; k < hits.length && state !== NOT_COMPARABLE; k++) {
+              state = takeNumberHit(col, hits[k], leaf, state);
+            }
+          }
         }
         if (this.numberTexts.size > 0 && Number.isNaN(leaf.num)) col.addSome(this.numberTexts.get(leaf.text));
         return;
@@ -421,6 +429,18 @@ class FieldIndex {
         col.addSome(this.literals.get(leaf.kind));
     }
   }
+}
+
+const UNCHECKED = 0;
+const COMPARABLE = 1;
+const NOT_COMPARABLE = 2;
+
+/** Collect a number hit, checking the leaf's comparability on the first new one; returns the check's state. */
+function takeNumberHit(col: Collector, sid: number, leaf: Leaf, state: number): number {
+  if (!col.isNew(sid)) return state;
+  if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+  if (state === COMPARABLE) col.add(sid);
+  return state;
 }
 
 function pushUndo(list: number[], sid: number): Undo {
@@ -482,22 +502,31 @@ function fieldSelectivity(f: FieldCondition): number {
   return worst;
 }
 
+/** Bits of a sub-pattern's meta word (beside its stamp): the rule slot is the word shifted right by 3. */
+const META_CERTAIN = 1;
+const META_SINGLE = 2;
+/** Its rule has several sub-patterns (`$or`), so the rule — not just the sub-pattern — must be deduplicated. */
+const META_MULTI = 4;
+const FREE_SID = -1;
+
 /**
- * Collects each event's candidate sub-patterns once: a stamp per sub-pattern id says whether it was collected for
- * the current event (no per-event clearing, no allocation).
+ * Collects each event's candidate sub-patterns once. Per sub-pattern id two adjacent ints: a stamp saying whether
+ * it was collected for the current event (no per-event clearing, no allocation) and its meta word (rule slot and
+ * flags), so verifying a candidate reads the cache line its collection already touched.
  */
 class Collector {
-  stamps = new Int32Array(64);
+  data = new Int32Array(128).fill(FREE_SID);
   epoch = 0;
   readonly candidates: number[] = [];
 
   isNew(sid: number): boolean {
-    return this.stamps[sid] !== this.epoch;
+    return this.data[sid << 1] !== this.epoch;
   }
 
   add(sid: number): void {
-    if (this.stamps[sid] !== this.epoch) {
-      this.stamps[sid] = this.epoch;
+    const at = sid << 1;
+    if (this.data[at] !== this.epoch) {
+      this.data[at] = this.epoch;
       this.candidates.push(sid);
     }
   }
@@ -701,10 +730,7 @@ export class PatternIndex<T = string> {
   private ruleSids: (readonly number[] | undefined)[] = [];
   private ruleStamp = new Int32Array(64);
   private nextSlot = 0;
-  /** Per sub-pattern id: its rule's slot (-1 = free), whether a driver hit proves it, and its checks. */
-  private subRule = new Int32Array(64).fill(-1);
-  private subCertain = new Uint8Array(64);
-  private subSingle = new Uint8Array(64);
+  /** Per sub-pattern id (its rule slot and flags are in the collector's meta words): its checks. */
   /** Every field, for array-consistent search. */
   private readonly subOps: (Ops | undefined)[] = [];
   /** The fields left to check when no arrays are involved (an exact driver is proven by its hit). */
@@ -754,7 +780,8 @@ export class PatternIndex<T = string> {
     for (const path of compiled.paths) nodes.set(path, this.paths.add(path).slot);
     const slotOfPath = (path: string): number => nodes.get(path) as number;
     const sids: number[] = [];
-    for (const sub of compiled.subPatterns) sids.push(this.addSub(slot, sub, slotOfPath));
+    const multi = compiled.subPatterns.length > 1;
+    for (const sub of compiled.subPatterns) sids.push(this.addSub(slot, sub, slotOfPath, multi));
     this.ruleIds[slot] = id;
     this.rulePatterns[slot] = compiled;
     this.ruleSids[slot] = sids;
@@ -767,7 +794,7 @@ export class PatternIndex<T = string> {
     if (slot === undefined) return false;
     for (const sid of this.ruleSids[slot] ?? NO_SIDS) {
       for (const undo of this.subUndo[sid] ?? []) undo();
-      this.subRule[sid] = -1;
+      this.col.data[(sid << 1) + 1] = FREE_SID;
       this.subOps[sid] = undefined;
       this.subQuick[sid] = undefined;
       this.subUndo[sid] = undefined;
@@ -792,7 +819,8 @@ export class PatternIndex<T = string> {
         this.ruleIds[w] = id;
         this.rulePatterns[w] = this.rulePatterns[r];
         this.ruleSids[w] = sids;
-        for (const sid of sids) this.subRule[sid] = w;
+        const data = this.col.data;
+        for (const sid of sids) data[(sid << 1) + 1] = (w << 3) | (data[(sid << 1) + 1] & 7);
         this.slotOf.set(id, w);
       }
       w++;
@@ -856,7 +884,7 @@ export class PatternIndex<T = string> {
   private matchFlat(flat: Flat): T[] {
     const col = this.col;
     if (++col.epoch === 0x3fffffff) {
-      col.stamps.fill(0);
+      for (let i = 0; i < col.data.length; i += 2) col.data[i] = 0;
       this.ruleStamp.fill(0);
       col.epoch = 1;
     }
@@ -876,19 +904,23 @@ export class PatternIndex<T = string> {
 
     const out = this.out;
     out.length = 0;
-    const subRule = this.subRule;
+    const data = col.data;
     const ruleStamp = this.ruleStamp;
     for (let c = 0; c < candidates.length; c++) {
       const sid = candidates[c];
-      const slot = subRule[sid];
-      if (slot < 0 || ruleStamp[slot] === epoch) continue;
+      const meta = data[(sid << 1) + 1];
+      if (meta < 0) continue;
+      const slot = meta >> 3;
+      // A rule of one sub-pattern is collected at most once per event; only `$or` rules need the rule stamp.
+      const multi = (meta & META_MULTI) !== 0;
+      if (multi && ruleStamp[slot] === epoch) continue;
       if (
-        this.subCertain[sid] === 1 ||
-        (!flat.arrays || this.subSingle[sid] === 1
+        (meta & META_CERTAIN) !== 0 ||
+        (!flat.arrays || (meta & META_SINGLE) !== 0
           ? check(this.subQuick[sid] as Ops, bySlot)
           : search(this.subOps[sid] as Ops, 0, null, bySlot))
       ) {
-        ruleStamp[slot] = epoch;
+        if (multi) ruleStamp[slot] = epoch;
         out.push(slot);
       }
     }
@@ -928,16 +960,12 @@ export class PatternIndex<T = string> {
     return pattern ? explain(pattern, event) : undefined;
   }
 
-  private addSub(slot: number, sub: SubPattern, slotOfPath: (path: string) => number): number {
+  private addSub(slot: number, sub: SubPattern, slotOfPath: (path: string) => number, multi: boolean): number {
     const sid = this.freeSids.pop() ?? this.sidCount++;
-    if (sid >= this.subRule.length) {
-      const size = Math.max(sid + 1, this.subRule.length * 2);
-      const rules = new Int32Array(size).fill(-1);
-      rules.set(this.subRule);
-      this.subRule = rules;
-      this.subCertain = grownUint8(this.subCertain, size);
-      this.subSingle = grownUint8(this.subSingle, size);
-      this.col.stamps = grownInt32(this.col.stamps, size);
+    if (2 * sid + 1 >= this.col.data.length) {
+      const grown = new Int32Array(Math.max(2 * sid + 2, this.col.data.length * 2)).fill(FREE_SID);
+      grown.set(this.col.data);
+      this.col.data = grown;
     }
     let driver: FieldCondition | undefined;
     let best = Number.POSITIVE_INFINITY;
@@ -962,9 +990,11 @@ export class PatternIndex<T = string> {
     } else {
       undo.push(pushUndo(this.undriven, sid));
     }
-    this.subRule[sid] = slot;
-    this.subCertain[sid] = sub.fields.length === 1 && exactDriver ? 1 : 0;
-    this.subSingle[sid] = sub.fields.length === 1 ? 1 : 0;
+    this.col.data[(sid << 1) + 1] =
+      (slot << 3) |
+      (sub.fields.length === 1 && exactDriver ? META_CERTAIN : 0) |
+      (sub.fields.length === 1 ? META_SINGLE : 0) |
+      (multi ? META_MULTI : 0);
     this.subOps[sid] = toOps(sub.fields, slotOfPath);
     this.subQuick[sid] = toOps(sub.fields, slotOfPath, exactDriver ? driver : undefined);
     this.subUndo[sid] = undo;
@@ -974,12 +1004,6 @@ export class PatternIndex<T = string> {
 
 function grownInt32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(Math.max(min, a.length * 2));
-  b.set(a);
-  return b;
-}
-
-function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(Math.max(min, a.length * 2));
   b.set(a);
   return b;
 }

@@ -53,3 +53,48 @@ describe('number comparability', () => {
     }
   });
 });
+
+describe('numeric ranges in the compiled index', () => {
+  const ops = ['<', '<=', '>', '>='] as const;
+  function check(patterns: object[], values: number[]): void {
+    const index = new PatternIndex<number>();
+    patterns.forEach((p, i) => {
+      index.add(i, p);
+    });
+    for (const v of values) {
+      const text = `{"n": ${v}}`;
+      const parsed = parseEvent(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const expected = patterns.flatMap((p, i) => (matches(p, parsed.event) ? [i] : []));
+      const got = index.matchJson(text);
+      expect(got.ok && got.ids, text).toEqual(expected);
+      expect(index.match({ n: v }), text).toEqual(expected);
+    }
+  }
+
+  it('agrees with the reference on values inside pieces and exactly on open and closed ends', () => {
+    let seed = 11;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const patterns: object[] = [];
+    for (let i = 0; i < 200; i++) {
+      const lo = rand(50);
+      const hi = lo + 1 + rand(10);
+      patterns.push({
+        n: [{ numeric: [ops[2 + rand(2)], lo, ops[rand(2)], hi] }, ...(rand(4) === 0 ? [{ numeric: ['=', hi] }] : [])],
+      });
+      if (rand(5) === 0) patterns.push({ n: [{ numeric: [ops[rand(4)], rand(60)] }] });
+    }
+    const values: number[] = [];
+    for (let v = -2; v <= 62; v += 0.5) values.push(v);
+    check(patterns, values);
+  });
+
+  it('falls back to the interval tree for heavily nested ranges with the same results', () => {
+    // 1,200 nested ranges: their piece lists would be quadratic, so the index keeps only the tree.
+    const patterns = Array.from({ length: 1200 }, (_, i) => ({ n: [{ numeric: ['>=', -i, '<', i + 1] }] }));
+    check(patterns, [-1300, -600, -599.5, 0, 0.25, 599, 599.5, 1199, 1200, 5000]);
+  });
+});
