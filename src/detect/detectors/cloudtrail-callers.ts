@@ -12,7 +12,22 @@ import { accessKeyResource, apiCallAction, callerOf, ctEvidence, intelDetails, o
 /** Which pentest distribution a user agent reveals (kernel strings such as `Linux/6.1.0-kali9-amd64`). */
 const PENTEST_RE = /kali|parrot|pentoo/i;
 
-export function pentestDistro(ua: string): 'KaliLinux' | 'ParrotLinux' | 'PentooLinux' | undefined {
+type Distro = 'KaliLinux' | 'ParrotLinux' | 'PentooLinux';
+
+/** The last user agent classified and its answer: a tool's calls come in runs with one user agent. */
+let lastUa = '';
+let lastDistro: Distro | undefined;
+
+export function pentestDistro(ua: string): Distro | undefined {
+  // Comparing with the previous agent is cheaper than searching it again (equal texts compare in one pass).
+  if (ua === lastUa) return lastDistro;
+  const d = classifyUserAgent(ua);
+  lastUa = ua;
+  lastDistro = d;
+  return d;
+}
+
+function classifyUserAgent(ua: string): Distro | undefined {
   if (!PENTEST_RE.test(ua)) return undefined; // the common case, without allocating a lower-cased copy
   const l = ua.toLowerCase();
   if (l.includes('kali')) return 'KaliLinux';
@@ -515,15 +530,17 @@ export const s3MaliciousCaller: Detector = {
     return {
       onRecord(r) {
         let ip: string | undefined;
+        if (r.type === 's3access') ip = r.sourceIp;
+        else if (isS3DataEvent(r)) ip = str(r.fields.sourceIPAddress);
+        if (!ip) return;
+        // The list lookup first: the request view is only built for the rare listed caller.
+        const hits = ctx.intel.lookupIp(ip);
+        if (!hits) return;
+        const hit = pickHit(hits);
+        if (!hit) return;
         let view: S3View;
-        if (r.type === 's3access') {
-          ip = r.sourceIp;
-          if (!ip) return;
-          view = s3AccessView(r);
-        } else {
-          if (!isS3DataEvent(r)) return;
-          ip = str(r.fields.sourceIPAddress);
-          if (!ip) return;
+        if (r.type === 's3access') view = s3AccessView(r);
+        else {
           const rp = obj(r.fields.requestParameters) ?? {};
           view = {
             bucket: str(rp.bucketName) ?? '',
@@ -532,10 +549,6 @@ export const s3MaliciousCaller: Detector = {
             requestId: str(r.fields.requestID) ?? '',
           };
         }
-        const hits = ctx.intel.lookupIp(ip);
-        if (!hits) return;
-        const hit = pickHit(hits);
-        if (!hit) return;
         if (view.requestId) {
           if (seenRequests.get(view.requestId)) return;
           seenRequests.upsert(view.requestId, r.time, (t) => ({ last: t }));

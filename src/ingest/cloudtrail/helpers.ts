@@ -45,9 +45,10 @@ export function cloudtrailActor(fields: Fields): string | undefined {
 export function sessionName(ui: Fields): string | undefined {
   const arn = str(ui.arn);
   if (arn?.includes(':assumed-role/')) {
-    const slash = arn.lastIndexOf('/');
-    const name = arn.slice(slash + 1);
-    if (name !== '' && arn.indexOf('/') < slash) return name;
+    // The last '/' by a backward scan (String.prototype.lastIndexOf is a slower runtime call; this runs per record).
+    let slash = arn.length - 1;
+    while (arn.charCodeAt(slash) !== 47) slash--;
+    if (slash < arn.length - 1 && arn.indexOf('/') < slash) return arn.slice(slash + 1);
   }
   const pid = str(ui.principalId);
   if (pid !== undefined) {
