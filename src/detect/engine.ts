@@ -74,7 +74,10 @@ interface Running {
 }
 
 interface TypeState {
-  list: Running[];
+  /** Detectors reading this type (undefined: none; the record is only counted). */
+  list: Running[] | undefined;
+  /** Records of this type (copied into stats.byType when the run finishes). */
+  count: number;
   /** Newest event time seen (the watermark is this minus the allowed lateness). */
   max: number;
   lastExpiry: number;
@@ -89,8 +92,11 @@ export class DetectionEngine {
   /** CloudTrail detectors that only look at some event names, by event name. */
   private readonly byEventName = new Map<string, Running[]>();
   private readonly maxTime = new Map<LogType, number>();
-  /** Per log type: its detectors, newest event time and last expiry, behind one lookup per record. */
-  private readonly types = new Map<LogType, TypeState | undefined>();
+  /** Per log type: its detectors, record count, newest event time and last expiry, behind one lookup per record. */
+  private readonly types = new Map<LogType, TypeState>();
+  /** The state of the previous record's type (inputs are runs of one type: usually no lookup at all). */
+  private lastType: LogType | undefined;
+  private lastState: TypeState | undefined;
   private readonly lateness: number;
   private readonly store: StateStore;
   private readonly findings = new Map<string, Finding>();
@@ -200,9 +206,14 @@ export class DetectionEngine {
   process(r: LogRecord): void {
     const st = this.stats;
     st.records++;
-    st.byType[r.type] = (st.byType[r.type] ?? 0) + 1;
-    const ts = this.typeState(r.type);
-    if (ts === undefined) return;
+    let ts = this.lastState;
+    if (r.type !== this.lastType || ts === undefined) {
+      ts = this.typeState(r.type);
+      this.lastType = r.type;
+      this.lastState = ts;
+    }
+    ts.count++;
+    if (ts.list === undefined) return;
     this.currentType = r.type;
     this.currentRecord = r;
     const t = r.time;
@@ -227,21 +238,19 @@ export class DetectionEngine {
     this.current = undefined;
   }
 
-  /** The routing and watermark state of a log type (undefined when no detector reads it). */
-  private typeState(type: LogType): TypeState | undefined {
-    const ts = this.types.get(type);
-    if (ts !== undefined || this.types.has(type)) return ts;
-    const list = this.byType.get(type);
-    const created =
-      list === undefined
-        ? undefined
-        : {
-            list,
-            max: this.maxTime.get(type) ?? Number.NEGATIVE_INFINITY,
-            lastExpiry: Number.NEGATIVE_INFINITY,
-          };
-    this.types.set(type, created);
-    return created;
+  /** The routing, count and watermark state of a log type. */
+  private typeState(type: LogType): TypeState {
+    let ts = this.types.get(type);
+    if (ts === undefined) {
+      ts = {
+        list: this.byType.get(type),
+        count: 0,
+        max: this.maxTime.get(type) ?? Number.NEGATIVE_INFINITY,
+        lastExpiry: Number.NEGATIVE_INFINITY,
+      };
+      this.types.set(type, ts);
+    }
+    return ts;
   }
 
   /** Watermark of the type being processed (max event time seen − allowed lateness). */
@@ -352,8 +361,10 @@ export class DetectionEngine {
       ev.peak += t.peak;
       Object.assign(ev.states, t.states);
     }
-    for (const [type, ts] of this.types)
-      if (ts !== undefined && ts.max > Number.NEGATIVE_INFINITY) this.maxTime.set(type, ts.max);
+    for (const [type, ts] of this.types) {
+      if (ts.count > 0) this.stats.byType[type] = ts.count;
+      if (ts.list !== undefined && ts.max > Number.NEGATIVE_INFINITY) this.maxTime.set(type, ts.max);
+    }
     if (this.store.path !== undefined) {
       this.store.setMeta(WINDOWS_META, JSON.stringify(snap));
       this.store.setMeta(WATERMARK_META, JSON.stringify(Object.fromEntries(this.maxTime)));

@@ -92,8 +92,8 @@ export class ThreatIntel {
           this.v4Nets.set(bits, byNet);
           this.v4Lengths = [...this.v4Nets.keys()].sort((a, b) => b - a);
         }
-        const net = (n4 & maskOf(bits)) >>> 0;
-        push(byNet, net, e);
+        // Signed networks (`&` yields int32): small-integer keys, no boxed number per lookup.
+        push(byNet, n4 & maskOf(bits), e);
         meta.ips++;
         return true;
       }
@@ -124,14 +124,9 @@ export class ThreatIntel {
   /** Every list entry matching an IPv4/IPv6 address (exact or within a CIDR). */
   lookupIp(ip: string): IntelHit[] | undefined {
     const n = ipv4ToInt(ip);
-    // An IPv4 text equal to an exact key has the same number: no number, no exact hit.
-    let hits = n < 0 || this.exactV4.has(n | 0) ? this.exact.get(ip) : undefined;
-    if (n >= 0) {
-      for (const bits of this.v4Lengths) {
-        const found = this.v4Nets.get(bits)!.get((n & maskOf(bits)) >>> 0);
-        if (found) hits = hits ? [...hits, ...found] : found;
-      }
-    } else if (ip.includes(':') && (this.v6Nets.length > 0 || this.exact.size > 0)) {
+    if (n >= 0) return this.lookupV4(n, ip);
+    let hits: IntelHit[] | undefined = this.exact.get(ip);
+    if (ip.includes(':') && (this.v6Nets.length > 0 || this.exact.size > 0)) {
       if (!ipaddr.IPv6.isValid(ip)) return hits;
       const addr = ipaddr.IPv6.parse(ip);
       const canonical = addr.toString();
@@ -139,6 +134,17 @@ export class ThreatIntel {
       for (const c of this.v6Nets) {
         if (addr.match(c.net, c.bits)) hits = hits ? [...hits, c.e] : [c.e];
       }
+    }
+    return hits;
+  }
+
+  /** `lookupIp` for an IPv4 address already converted to a number (`n`, from `ip`): flow detectors have it. */
+  lookupV4(n: number, ip: string): IntelHit[] | undefined {
+    // An IPv4 text equal to an exact key has the same number: no number, no exact hit.
+    let hits = this.exactV4.has(n | 0) ? this.exact.get(ip) : undefined;
+    for (const bits of this.v4Lengths) {
+      const found = this.v4Nets.get(bits)!.get(n & maskOf(bits));
+      if (found) hits = hits ? [...hits, ...found] : found;
     }
     return hits;
   }

@@ -189,6 +189,18 @@ describe('persistent state (--state)', () => {
     expect(second.map((f) => f.type)).toContain('UnauthorizedAccess:EC2/SSHBruteForce');
   });
 
+  it('persisted windows name (entity, remote) keys as text, whatever keys the tables use in memory', () => {
+    const path = join(dir, 'keys.db');
+    const store = new SqliteStateStore(path);
+    detectRecords(sshAttempts(T0, 5), { store });
+    const reopened = new SqliteStateStore(path);
+    const windows = JSON.parse(reopened.getMeta('windows')!) as Record<string, [string, unknown, number][]>;
+    reopened.close();
+    const keys = windows['ec2-brute-force.attempts']!.map(([k]) => k);
+    expect(keys).toEqual([`${sshAttempts(T0, 1)[0]!.fields['instance-id']}|203.0.113.45|SSH|TARGET`]);
+    expect(windows['shared.vpcflow.entities']!.map(([k]) => k)).toEqual([sshAttempts(T0, 1)[0]!.fields['instance-id']]);
+  });
+
   it('windows of every kind (pair aggregates, TCP flood windows, DNS windows) survive a split', () => {
     const scan = flows(
       Array.from({ length: 30 }, (_, i) => ({

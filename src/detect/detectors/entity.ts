@@ -67,7 +67,7 @@ export class FlowEntity {
 registerReviver('entity', (v) => FlowEntity.from(v));
 
 /** Numeric pair keys: entity number × 2^32 + remote IPv4 address (exact in a double while the number < 2^21). */
-const TWO_32 = 4294967296;
+export const TWO_32 = 4294967296;
 /** Entity names numbered per engine; later names use string pair keys (memory stays bounded). */
 const MAX_NUMBERED = 1 << 20;
 
@@ -81,12 +81,16 @@ export class FlowTables {
     this.entities = shared.named<FlowEntity>('entities');
     this.pairs = shared.named<Pair>('pairs');
     this.pairs.setKeyCodec({
-      encode: (k) => `${this.names[Math.floor(k / TWO_32)]}|${intToIpv4(k % TWO_32)}`,
+      encode: (k) => `${this.nameOf(Math.floor(k / TWO_32))}|${intToIpv4(k % TWO_32)}`,
       decode: (s) => {
         const bar = s.lastIndexOf('|');
         return bar < 0 ? s : this.pairKey(this.idOf(s.slice(0, bar)), s.slice(0, bar), ipv4ToInt(s.slice(bar + 1)), s);
       },
     });
+  }
+
+  nameOf(idx: number): string {
+    return this.names[idx]!;
   }
 
   /** The entity's number (-1 when the numbering is full). */

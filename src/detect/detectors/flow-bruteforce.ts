@@ -2,7 +2,10 @@
  * Brute force over SSH, RDP and WinRM from flow logs: many short connections from one source to one target port.
  * Our instance as the target → Low (resourceRole TARGET); as the attacker → High (ACTOR).
  */
+import { intToIpv4, ipv4ToInt } from '../ipv4.js';
+import type { Key, KeyCodec } from '../keyed.js';
 import type { Detector, MitreRef } from '../types.js';
+import { entityOf, type FlowTables, flowTables, TWO_32 } from './entity.js';
 import { keep } from './pair.js';
 import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
 
@@ -18,11 +21,43 @@ interface Attempts {
 
 const newAttempts = (t: number): Attempts => ({ start: t, last: t, n: 0, accepted: false, fired: 0, o: undefined });
 
-const SERVICES: { ports: number[]; type: string; name: string }[] = [
-  { ports: [22], type: 'UnauthorizedAccess:EC2/SSHBruteForce', name: 'SSH' },
-  { ports: [3389], type: 'UnauthorizedAccess:EC2/RDPBruteForce', name: 'RDP' },
-  { ports: [5985, 5986], type: 'Impact:EC2/WinRMBruteForce', name: 'WinRM' },
+const SERVICES: { ports: number[]; type: string; name: string; index: number }[] = [
+  { ports: [22], type: 'UnauthorizedAccess:EC2/SSHBruteForce', name: 'SSH', index: 0 },
+  { ports: [3389], type: 'UnauthorizedAccess:EC2/RDPBruteForce', name: 'RDP', index: 1 },
+  { ports: [5985, 5986], type: 'Impact:EC2/WinRMBruteForce', name: 'WinRM', index: 2 },
 ];
+const ROLES = ['TARGET', 'ACTOR'] as const;
+
+/**
+ * Windows are keyed by a number: (entity number × 2^32 + remote IPv4) × 8 + service × 2 + role, exact in a double
+ * while the entity number is below 2^18; otherwise (or for IPv6) by `entity|remote|service|role`, which is also how
+ * persisted windows name them.
+ */
+const NUMERIC_ENTITIES = 1 << 18;
+
+function attemptKey(idx: number, entity: string, remoteN: number, remoteIp: string, code: number): Key {
+  if (idx >= 0 && idx < NUMERIC_ENTITIES && remoteN >= 0) return (idx * TWO_32 + remoteN) * 8 + code;
+  return `${entity}|${remoteIp}|${SERVICES[code >> 1]!.name}|${ROLES[code & 1]}`;
+}
+
+function attemptCodec(tables: FlowTables): KeyCodec {
+  return {
+    encode(k) {
+      const code = k % 8;
+      const pair = (k - code) / 8;
+      const name = tables.nameOf(Math.floor(pair / TWO_32));
+      return `${name}|${intToIpv4(pair % TWO_32)}|${SERVICES[code >> 1]!.name}|${ROLES[code & 1]}`;
+    },
+    decode(s) {
+      const parts = s.split('|');
+      if (parts.length !== 4) return s;
+      const svc = SERVICES.find((x) => x.name === parts[2]);
+      const role = ROLES.indexOf(parts[3] as (typeof ROLES)[number]);
+      if (!svc || role < 0) return s;
+      return attemptKey(tables.idOf(parts[0]!), parts[0]!, ipv4ToInt(parts[1]!), parts[1]!, svc.index * 2 + role);
+    },
+  };
+}
 const BY_PORT = new Map<number, (typeof SERVICES)[number]>();
 for (const s of SERVICES) for (const p of s.ports) BY_PORT.set(p, s);
 
@@ -50,6 +85,8 @@ export const bruteForce: Detector = {
   },
   create(ctx) {
     const state = ctx.windows.create<Attempts>('attempts');
+    const tables = flowTables(ctx);
+    state.setKeyCodec(attemptCodec(tables));
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const min = ctx.params.minAttempts as number;
     const maxPk = ctx.params.maxPacketsPerAttempt as number;
@@ -64,9 +101,10 @@ export const bruteForce: Detector = {
         if (v.direction === 'INBOUND' && v.dst === v.localIp) role = 'TARGET';
         else if (v.direction === 'OUTBOUND' && v.dst === v.remoteIp) role = 'ACTOR';
         else return;
-        const key = `${v.entity}|${v.remoteIp}|${svc.name}|${role}`;
         const t = r.time;
-        const w = state.upsert(key, t, newAttempts);
+        const code = svc.index * 2 + (role === 'TARGET' ? 0 : 1);
+        const e = entityOf(tables, v, r);
+        const w = state.upsert(attemptKey(e.idx, v.entity, v.remoteN, v.remoteIp, code), t, newAttempts);
         if (t - w.start >= windowMs) {
           w.start = t;
           w.n = 0;
@@ -85,7 +123,7 @@ export const bruteForce: Detector = {
           ctx.emit({
             type: svc.type,
             severity: target ? 2 : 8,
-            key,
+            key: `${v.entity}|${v.remoteIp}|${svc.name}|${role}`,
             time: w.start,
             lastTime: w.last,
             count: 1,

@@ -1,6 +1,6 @@
 /**
  * One aggregate per (instance, remote address) shared by the flow detectors that need per-remote state (port scan,
- * port probe, traffic volume, denial of service): one table lookup per flow record instead of one per detector, and
+ * port probe, denial of service): one table lookup per flow record instead of one per detector, and
  * one small object per new remote. Each detector keeps its own window fields inside it. The table is part of the
  * engine's FlowTables (entity.ts), keyed by entity number and IPv4 address. Origins (file:line) are kept from the
  * second record of a window on; the first is a reference to the record's own origin object.
@@ -23,11 +23,6 @@ export class Pair {
   pPorts: number | Set<number> = -1;
   pOpen: Set<number> | undefined;
   pO: RecordOrigin[] | undefined;
-  // Traffic volume (outbound bytes).
-  vStart = 0;
-  vBytes = 0;
-  vFired = 0;
-  vO: RecordOrigin[] | undefined;
   // Denial of service (outbound packets by kind).
   dStart = 0;
   /** Packets by kind: Tcp, Udp, Dns, UdpOnTcpPorts, UnusualProtocol. */

@@ -234,7 +234,7 @@ export function remoteIntel(v: FlowView, intel: ThreatIntel): IntelHit[] | undef
   if (intelRecord !== v.record || intelSource !== intel) {
     intelRecord = v.record;
     intelSource = intel;
-    intelHits = intel.lookupIp(v.remoteIp);
+    intelHits = v.remoteN >= 0 ? intel.lookupV4(v.remoteN, v.remoteIp) : intel.lookupIp(v.remoteIp);
   }
   return intelHits;
 }
