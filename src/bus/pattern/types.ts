@@ -94,13 +94,19 @@ export const NULL = 4;
  */
 export type Membership = readonly number[];
 
+const RESOLVED = 0;
+const RAW_PENDING = 1;
+const NUM_PENDING = 2;
+
 /** A leaf (scalar) of an event, at a dotted path. */
 export class Leaf {
   /** Parsed IP address of a string leaf: undefined = not computed yet, null = not an address. */
   private ipCache: Uint8Array | null | undefined = undefined;
   /** The comparable value, or NaN; for a number read from text, computed on first use (see `num`). */
   private numValue: number;
-  private numPending = false;
+  private rawValue: number;
+  /** For a number read from text: RESOLVED, RAW_PENDING (nothing computed yet) or NUM_PENDING (`raw` known). */
+  private numState = RESOLVED;
   constructor(
     /** STRING, NUMBER, TRUE, FALSE or NULL. */
     readonly kind: number,
@@ -109,35 +115,51 @@ export class Leaf {
     /** The comparable float64 of a number leaf, or NaN (not a number, or not comparable). */
     num: number,
     readonly membership: Membership | null,
-    /**
-     * `Number(text)` of a number leaf (the float64 the literal rounds to, comparable or not), the value of a JS
-     * number, NaN for other kinds. Index lookups and range tests use it; `num` then confirms comparability.
-     */
-    readonly raw: number = num,
   ) {
     this.numValue = num;
+    this.rawValue = num;
   }
 
   /**
-   * A number leaf from JSON text. AWS's comparability check (literal text = the float64's decimal value) costs a
-   * float-to-string conversion for long literals, and most number leaves never decide a match, so it runs on the
-   * first read of `num`; short plain literals (≤ 15 significant digits) are always comparable and skip it.
+   * A number leaf from JSON text. Nothing is computed until used: many number leaves are only read to check
+   * another field's condition, or never looked at. AWS's comparability check (literal text = the float64's decimal
+   * value) costs a float-to-string conversion for long literals, so it waits for the first read of `num`; short
+   * plain literals (≤ 15 significant digits) are always comparable and skip it.
    */
   static fromLiteral(text: string, membership: Membership | null): Leaf {
-    const value = Number(text);
-    const quick = quickComparable(text, value);
-    const leaf = new Leaf(NUMBER, text, quick, membership, value);
-    if (Number.isNaN(quick) && Number.isFinite(value)) leaf.numPending = true;
+    const leaf = new Leaf(NUMBER, text, Number.NaN, membership);
+    leaf.numState = RAW_PENDING;
     return leaf;
+  }
+
+  /**
+   * `Number(text)` of a number leaf (the float64 the literal rounds to, comparable or not), the value of a JS
+   * number, NaN for other kinds. Index lookups and range tests use it; `num` then confirms comparability.
+   */
+  get raw(): number {
+    if (this.numState === RAW_PENDING) this.resolveRaw();
+    return this.rawValue;
   }
 
   /** The comparable float64 of a number leaf, or NaN (not a number, or not comparable). */
   get num(): number {
-    if (this.numPending) {
-      this.numPending = false;
-      this.numValue = comparableNumber(this.textValue as string) ?? Number.NaN;
+    if (this.numState !== RESOLVED) {
+      if (this.numState === RAW_PENDING) this.resolveRaw();
+      if (this.numState === NUM_PENDING) {
+        this.numValue = comparableNumber(this.textValue as string) ?? Number.NaN;
+        this.numState = RESOLVED;
+      }
     }
     return this.numValue;
+  }
+
+  private resolveRaw(): void {
+    const text = this.textValue as string;
+    const value = Number(text);
+    this.rawValue = value;
+    const quick = quickComparable(text, value);
+    this.numValue = quick;
+    this.numState = Number.isNaN(quick) && Number.isFinite(value) ? NUM_PENDING : RESOLVED;
   }
 
   /** String value, or the literal text of a number, or 'true'/'false'/'null'. */
