@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anomalyFamily, userAgentFamily } from './anomalous.js';
+import type { LogRecord } from '../../ingest/types.js';
+import { detectRecords } from '../engine.js';
+import { openGeo } from '../geo.js';
+import { type Baseline, MemoryStateStore } from '../state.js';
+import { anomalousBehavior, anomalyFamily, userAgentFamily } from './anomalous.js';
 
 /** The definition the scanner implements: first token of the trimmed agent, major version only, 40 characters. */
 function reference(ua: string): string {
@@ -62,5 +66,87 @@ describe('anomaly family of an API', () => {
       expect(anomalyFamily('PutObject')).toBeUndefined();
       expect(anomalyFamily('constructor')).toBeUndefined();
     }
+  });
+});
+
+/**
+ * A store whose baseline hands out a fresh copy of the persisted JSON on every read, as a state file freshly opened
+ * for each record would: the detector never meets its own in-memory profile, so none of its per-identity shortcuts
+ * apply. Its findings are the reference for the ordinary in-memory run.
+ */
+class ColdStore extends MemoryStateStore {
+  private readonly kv = new Map<string, string>();
+  override readonly baseline: Baseline = {
+    seen: () => {
+      throw new Error('not used by the anomalous detector');
+    },
+    get: <T>(ns: string, key: string) => {
+      const v = this.kv.get(`${ns}|${key}`);
+      return v === undefined ? undefined : (JSON.parse(v) as T);
+    },
+    put: (ns: string, key: string, value: unknown) => {
+      this.kv.set(`${ns}|${key}`, JSON.stringify(value));
+    },
+  };
+}
+
+const IDS = ['arn:aws:iam::111122223333:user/alice', 'arn:aws:sts::111122223333:assumed-role/app/i-0abc', 'AIDAX:bob'];
+const IPS = ['81.2.69.142', '8.8.8.8', '10.0.0.7', '2001:4860:4860::8888', 'ec2.amazonaws.com', ''];
+const UAS = ['aws-cli/2.15.0 Python/3.11.6', 'aws-cli/2.13.1 Python/3.9', 'Boto3/1.26.0 Python/3.11', '', ' console'];
+const CALLS: [string, string][] = [
+  ['iam.amazonaws.com', 'ListUsers'],
+  ['iam.amazonaws.com', 'CreateAccessKey'],
+  ['iam.amazonaws.com', 'AttachUserPolicy'],
+  ['s3.amazonaws.com', 'DeleteBucket'],
+  ['s3.amazonaws.com', 'GetObject'],
+  ['ec2.amazonaws.com', 'DescribeInstances'],
+  ['ec2.amazonaws.com', 'ModifySnapshotAttribute'],
+  ['kms.amazonaws.com', 'Decrypt'],
+  ['cloudtrail.amazonaws.com', 'StopLogging'],
+  ['secretsmanager.amazonaws.com', 'GetSecretValue'],
+];
+const T0 = Date.UTC(2026, 10, 1);
+
+describe('anomalous behaviour: per-identity shortcuts', () => {
+  it('give the findings of a run that reads every profile cold, for any order of calls', () => {
+    const geo = openGeo();
+    const params = { 'iam-anomalous-behavior': { learningPeriodHours: 2, newContextHours: 1 } };
+    const call = fc.record({
+      id: fc.nat(IDS.length - 1),
+      ip: fc.nat(IPS.length - 1),
+      ua: fc.nat(UAS.length - 1),
+      api: fc.nat(CALLS.length - 1),
+      minute: fc.nat(600),
+      failed: fc.boolean(),
+    });
+    let found = 0;
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 120 }), (calls) => {
+        const records: LogRecord[] = calls.map((c, i) => ({
+          type: 'cloudtrail',
+          fields: {
+            eventName: CALLS[c.api]![1],
+            eventSource: CALLS[c.api]![0],
+            userIdentity: IDS[c.id]!.startsWith('arn:')
+              ? { type: 'IAMUser', arn: IDS[c.id], userName: 'u' }
+              : { type: 'IAMUser', principalId: IDS[c.id] },
+            sourceIPAddress: IPS[c.ip],
+            userAgent: UAS[c.ua],
+            ...(c.failed ? { errorCode: 'AccessDenied' } : {}),
+            recipientAccountId: '111122223333',
+            awsRegion: 'us-east-1',
+          },
+          time: T0 + c.minute * 60_000,
+          origin: { file: 'gen', line: i + 1 },
+        }));
+        const opts = { detectors: [anomalousBehavior], geo, params };
+        const warm = detectRecords(records, opts).findings;
+        const cold = detectRecords(records, { ...opts, store: new ColdStore() }).findings;
+        expect(warm).toEqual(cold);
+        found += warm.length;
+      }),
+      { numRuns: 300 },
+    );
+    expect(found).toBeGreaterThan(100); // the generated calls do raise findings
   });
 });
