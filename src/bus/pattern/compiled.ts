@@ -510,21 +510,22 @@ const META_MULTI = 4;
 const FREE_SID = -1;
 
 /**
- * Collects each event's candidate sub-patterns once. Per sub-pattern id two adjacent ints: a stamp saying whether
- * it was collected for the current event (no per-event clearing, no allocation) and its meta word (rule slot and
- * flags), so verifying a candidate reads the cache line its collection already touched.
+ * Collects each event's candidate sub-patterns once. Per sub-pattern id four adjacent ints: a stamp saying whether
+ * it was collected for the current event (no per-event clearing, no allocation), its meta word (rule slot and
+ * flags) and where its checks are, so verifying a candidate reads the cache line its collection already touched.
  */
 class Collector {
-  data = new Int32Array(128).fill(FREE_SID);
+  /** Per sub-pattern id: stamp, meta word, start and end of its checks in the index's Int32Array. */
+  data = new Int32Array(256).fill(FREE_SID);
   epoch = 0;
   readonly candidates: number[] = [];
 
   isNew(sid: number): boolean {
-    return this.data[sid << 1] !== this.epoch;
+    return this.data[sid << 2] !== this.epoch;
   }
 
   add(sid: number): void {
-    const at = sid << 1;
+    const at = sid << 2;
     if (this.data[at] !== this.epoch) {
       this.data[at] = this.epoch;
       this.candidates.push(sid);
@@ -573,14 +574,16 @@ class Flat implements LeafCollector {
 }
 
 /**
- * A sub-pattern's check as one flat array: per field `slot, allowsAbsent (0/1), length of its matcher groups, …`;
- * per matcher a group `code, group length, matcher, …data`. String operators carry the length and a 30-bit hash of
- * their literal (case-folded for ASCII ignore-case literals), so a candidate that fails — the common case — is
- * rejected from this one array without touching the matcher's objects and strings; only a hash hit is confirmed by
- * the full operator. With rule sets much larger than the CPU caches, that is a few memory reads instead of a chain
- * of cold objects per candidate.
+ * A sub-pattern's check as integers: per field `slot, allowsAbsent (0/1), length of its matcher groups, …`; per
+ * matcher a group `code, group length, object index, …data`. String operators carry the length and a 30-bit hash
+ * of their literal (case-folded for ASCII ignore-case literals), so a candidate that fails — the common case — is
+ * rejected from the integers alone; only a hash hit reads the matcher or literal (by index into the sub-pattern's
+ * object list) to confirm. The checks of all sub-patterns share one Int32Array, so with rule sets much larger than
+ * the CPU caches a candidate costs about one memory read instead of a chain of cold objects.
  */
-type Ops = readonly (number | Matcher | string)[];
+type Objs = readonly (Matcher | string)[];
+/** Object lists by sub-pattern id (read only to confirm a hash hit). */
+type ObjTable = readonly (Objs | undefined)[];
 
 const OP_GENERIC = 0;
 const OP_EXACT = 1;
@@ -596,7 +599,7 @@ const OP_WILDCARD = 8;
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
-/** FNV-1a over text[from, to), 30 bits (stays a small integer in V8 arrays); `fold` lower-cases ASCII letters. */
+/** FNV-1a over text[from, to), 30 bits; `fold` lower-cases ASCII letters. */
 function hashRange(text: string, from: number, to: number, fold: boolean): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) {
@@ -615,15 +618,16 @@ function plainAffix(segments: readonly string[]): ['prefix' | 'suffix', string] 
   return undefined;
 }
 
-function matcherGroup(m: Matcher): (number | Matcher | string)[] {
+function matcherGroup(m: Matcher, objs: (Matcher | string)[]): number[] {
+  const mi = objs.push(m) - 1;
   // [code, group length, matcher, literal length, literal hash, literal]: the literal confirms a hash hit.
   const lit = (code: number, value: string, fold: boolean) => [
     code,
     6,
-    m,
+    mi,
     value.length,
     hashRange(value, 0, value.length, fold),
-    value,
+    objs.push(value) - 1,
   ];
   switch (m.kind) {
     case 'string':
@@ -642,7 +646,7 @@ function matcherGroup(m: Matcher): (number | Matcher | string)[] {
     case 'anything-but':
       if (m.numbers.size === 0 && m.strings.size <= 4) {
         const hashes = [...m.strings].map((v) => hashRange(v, 0, v.length, false));
-        return [OP_NOT_STRINGS, 4 + hashes.length, m, hashes.length, ...hashes];
+        return [OP_NOT_STRINGS, 4 + hashes.length, mi, hashes.length, ...hashes];
       }
       break;
     case 'wildcard': {
@@ -655,7 +659,7 @@ function matcherGroup(m: Matcher): (number | Matcher | string)[] {
       return [
         OP_WILDCARD,
         7,
-        m,
+        mi,
         pre.length,
         hashRange(pre, 0, pre.length, false),
         suf.length,
@@ -663,55 +667,81 @@ function matcherGroup(m: Matcher): (number | Matcher | string)[] {
       ];
     }
   }
-  return [OP_GENERIC, 3, m];
+  return [OP_GENERIC, 3, mi];
 }
 
-function toOps(fields: readonly FieldCondition[], slotOf: (path: string) => number, skip?: FieldCondition): Ops {
-  const ops: (number | Matcher | string)[] = [];
+function toOps(
+  fields: readonly FieldCondition[],
+  slotOf: (path: string) => number,
+  objs: (Matcher | string)[],
+  skip?: FieldCondition,
+): number[] {
+  const ops: number[] = [];
   for (const f of fields) {
     if (f === skip) continue;
-    const groups = f.matchers.flatMap(matcherGroup);
+    const groups = f.matchers.flatMap((m) => matcherGroup(m, objs));
     ops.push(slotOf(f.path), f.allowsAbsent ? 1 : 0, groups.length, ...groups);
   }
   return ops;
 }
 
 /** Does the matcher group at `k` accept the leaf? Hash prefilters first, the operator itself only on a hit. */
-function acceptOp(ops: Ops, k: number, leaf: Leaf): boolean {
-  const code = ops[k] as number;
-  const m = ops[k + 2] as Matcher;
-  if (code === OP_GENERIC) return acceptLeaf(m, leaf);
-  if (leaf.kind !== STRING) return code === OP_NOT_STRINGS || code === OP_GENERIC ? acceptLeaf(m, leaf) : false;
+function acceptOp(ops: ArrayLike<number>, k: number, leaf: Leaf, objs: ObjTable, sid: number): boolean {
+  const code = ops[k];
+  if (code === OP_GENERIC) return acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf);
+  if (leaf.kind !== STRING)
+    return code === OP_NOT_STRINGS ? acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf) : false;
   const t = leaf.text;
   const n = t.length;
-  const len = ops[k + 3] as number;
+  const len = ops[k + 3];
   switch (code) {
     case OP_EXACT:
-      return n === len && hashRange(t, 0, n, false) === ops[k + 4] && t === ops[k + 5];
+      return n === len && hashRange(t, 0, n, false) === ops[k + 4] && t === (objs[sid] as Objs)[ops[k + 5]];
     case OP_PREFIX:
-      return n >= len && hashRange(t, 0, len, false) === ops[k + 4] && t.startsWith(ops[k + 5] as string);
+      return (
+        n >= len &&
+        hashRange(t, 0, len, false) === ops[k + 4] &&
+        t.startsWith((objs[sid] as Objs)[ops[k + 5]] as string)
+      );
     case OP_SUFFIX:
-      return n >= len && hashRange(t, n - len, n, false) === ops[k + 4] && t.endsWith(ops[k + 5] as string);
+      return (
+        n >= len &&
+        hashRange(t, n - len, n, false) === ops[k + 4] &&
+        t.endsWith((objs[sid] as Objs)[ops[k + 5]] as string)
+      );
     case OP_FOLD_EXACT:
-      return n === len && hashRange(t, 0, n, true) === ops[k + 4] && acceptLeaf(m, leaf);
+      return (
+        n === len &&
+        hashRange(t, 0, n, true) === ops[k + 4] &&
+        acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf)
+      );
     case OP_FOLD_PREFIX:
-      return n >= len && hashRange(t, 0, len, true) === ops[k + 4] && acceptLeaf(m, leaf);
+      return (
+        n >= len &&
+        hashRange(t, 0, len, true) === ops[k + 4] &&
+        acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf)
+      );
     case OP_FOLD_SUFFIX:
-      return n >= len && hashRange(t, n - len, n, true) === ops[k + 4] && acceptLeaf(m, leaf);
+      return (
+        n >= len &&
+        hashRange(t, n - len, n, true) === ops[k + 4] &&
+        acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf)
+      );
     case OP_NOT_STRINGS: {
       const h = hashRange(t, 0, n, false);
-      for (let j = 0; j < len; j++) if (ops[k + 4 + j] === h) return acceptLeaf(m, leaf);
+      for (let j = 0; j < len; j++)
+        if (ops[k + 4 + j] === h) return acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf);
       return true;
     }
     case OP_WILDCARD: {
-      const slen = ops[k + 5] as number;
+      const slen = ops[k + 5];
       if (n < len + slen) return false;
       if (hashRange(t, 0, len, false) !== ops[k + 4]) return false;
       if (slen > 0 && hashRange(t, n - slen, n, false) !== ops[k + 6]) return false;
-      return acceptLeaf(m, leaf);
+      return acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf);
     }
     default:
-      return acceptLeaf(m, leaf);
+      return acceptLeaf((objs[sid] as Objs)[ops[k + 2]] as Matcher, leaf);
   }
 }
 
@@ -732,9 +762,13 @@ export class PatternIndex<T = string> {
   private nextSlot = 0;
   /** Per sub-pattern id (its rule slot and flags are in the collector's meta words): its checks. */
   /** Every field, for array-consistent search. */
-  private readonly subOps: (Ops | undefined)[] = [];
-  /** The fields left to check when no arrays are involved (an exact driver is proven by its hit). */
-  private readonly subQuick: (Ops | undefined)[] = [];
+  private readonly subOps: (number[] | undefined)[] = [];
+  /** The matchers and literals the checks refer to by index, per sub-pattern id. */
+  private readonly subObjs: (Objs | undefined)[] = [];
+  /** The checks without arrays of every sub-pattern, back to back (holes of removed ones compacted away). */
+  private code = new Int32Array(1024);
+  private codeUsed = 0;
+  private codeLive = 0;
   private readonly subUndo: (Undo[] | undefined)[] = [];
   private readonly freeSids: number[] = [];
   private sidCount = 0;
@@ -794,9 +828,11 @@ export class PatternIndex<T = string> {
     if (slot === undefined) return false;
     for (const sid of this.ruleSids[slot] ?? NO_SIDS) {
       for (const undo of this.subUndo[sid] ?? []) undo();
-      this.col.data[(sid << 1) + 1] = FREE_SID;
+      const at = sid << 2;
+      this.col.data[at + 1] = FREE_SID;
+      this.codeLive -= this.col.data[at + 3] - this.col.data[at + 2];
       this.subOps[sid] = undefined;
-      this.subQuick[sid] = undefined;
+      this.subObjs[sid] = undefined;
       this.subUndo[sid] = undefined;
       this.freeSids.push(sid);
     }
@@ -820,7 +856,7 @@ export class PatternIndex<T = string> {
         this.rulePatterns[w] = this.rulePatterns[r];
         this.ruleSids[w] = sids;
         const data = this.col.data;
-        for (const sid of sids) data[(sid << 1) + 1] = (w << 3) | (data[(sid << 1) + 1] & 7);
+        for (const sid of sids) data[(sid << 2) + 1] = (w << 3) | (data[(sid << 2) + 1] & 7);
         this.slotOf.set(id, w);
       }
       w++;
@@ -884,7 +920,7 @@ export class PatternIndex<T = string> {
   private matchFlat(flat: Flat): T[] {
     const col = this.col;
     if (++col.epoch === 0x3fffffff) {
-      for (let i = 0; i < col.data.length; i += 2) col.data[i] = 0;
+      for (let i = 0; i < col.data.length; i += 4) col.data[i] = 0;
       this.ruleStamp.fill(0);
       col.epoch = 1;
     }
@@ -908,7 +944,8 @@ export class PatternIndex<T = string> {
     const ruleStamp = this.ruleStamp;
     for (let c = 0; c < candidates.length; c++) {
       const sid = candidates[c];
-      const meta = data[(sid << 1) + 1];
+      const at = sid << 2;
+      const meta = data[at + 1];
       if (meta < 0) continue;
       const slot = meta >> 3;
       // A rule of one sub-pattern is collected at most once per event; only `$or` rules need the rule stamp.
@@ -917,8 +954,8 @@ export class PatternIndex<T = string> {
       if (
         (meta & META_CERTAIN) !== 0 ||
         (!flat.arrays || (meta & META_SINGLE) !== 0
-          ? check(this.subQuick[sid] as Ops, bySlot)
-          : search(this.subOps[sid] as Ops, 0, null, bySlot))
+          ? check(this.code, data[at + 2], data[at + 3], bySlot, this.subObjs, sid)
+          : search(this.subOps[sid] as number[], 0, null, bySlot, this.subObjs, sid))
       ) {
         if (multi) ruleStamp[slot] = epoch;
         out.push(slot);
@@ -960,10 +997,47 @@ export class PatternIndex<T = string> {
     return pattern ? explain(pattern, event) : undefined;
   }
 
+  /** Append a sub-pattern's checks to the shared array; returns where they start. */
+  private appendCode(ops: readonly number[]): number {
+    if (this.codeUsed + ops.length > this.code.length) {
+      if (this.codeLive * 2 < this.codeUsed) this.compactCode();
+      if (this.codeUsed + ops.length > this.code.length) {
+        const grown = new Int32Array(Math.max(this.codeUsed + ops.length, this.code.length * 2));
+        grown.set(this.code.subarray(0, this.codeUsed));
+        this.code = grown;
+      }
+    }
+    const start = this.codeUsed;
+    this.code.set(ops, start);
+    this.codeUsed += ops.length;
+    this.codeLive += ops.length;
+    return start;
+  }
+
+  /** Drop the checks of removed sub-patterns (moving the others down, in id order). */
+  private compactCode(): void {
+    const next = new Int32Array(this.code.length);
+    const data = this.col.data;
+    let w = 0;
+    for (let sid = 0; sid < this.sidCount; sid++) {
+      const at = sid << 2;
+      if (data[at + 1] < 0) continue;
+      const from = data[at + 2];
+      const to = data[at + 3];
+      next.set(this.code.subarray(from, to), w);
+      data[at + 2] = w;
+      data[at + 3] = w + to - from;
+      w += to - from;
+    }
+    this.code = next;
+    this.codeUsed = w;
+    this.codeLive = w;
+  }
+
   private addSub(slot: number, sub: SubPattern, slotOfPath: (path: string) => number, multi: boolean): number {
     const sid = this.freeSids.pop() ?? this.sidCount++;
-    if (2 * sid + 1 >= this.col.data.length) {
-      const grown = new Int32Array(Math.max(2 * sid + 2, this.col.data.length * 2)).fill(FREE_SID);
+    if (4 * sid + 3 >= this.col.data.length) {
+      const grown = new Int32Array(Math.max(4 * sid + 4, this.col.data.length * 2)).fill(FREE_SID);
       grown.set(this.col.data);
       this.col.data = grown;
     }
@@ -990,13 +1064,19 @@ export class PatternIndex<T = string> {
     } else {
       undo.push(pushUndo(this.undriven, sid));
     }
-    this.col.data[(sid << 1) + 1] =
+    const objs: (Matcher | string)[] = [];
+    const quick = toOps(sub.fields, slotOfPath, objs, exactDriver ? driver : undefined);
+    const start = this.appendCode(quick);
+    const at = sid << 2;
+    this.col.data[at + 2] = start;
+    this.col.data[at + 3] = start + quick.length;
+    this.col.data[at + 1] =
       (slot << 3) |
       (sub.fields.length === 1 && exactDriver ? META_CERTAIN : 0) |
       (sub.fields.length === 1 ? META_SINGLE : 0) |
       (multi ? META_MULTI : 0);
-    this.subOps[sid] = toOps(sub.fields, slotOfPath);
-    this.subQuick[sid] = toOps(sub.fields, slotOfPath, exactDriver ? driver : undefined);
+    this.subOps[sid] = toOps(sub.fields, slotOfPath, objs);
+    this.subObjs[sid] = objs;
     this.subUndo[sid] = undo;
     return sid;
   }
@@ -1029,15 +1109,22 @@ function acceptLeaf(m: Matcher, leaf: Leaf): boolean {
   return accepts(m, leaf);
 }
 
-/** Every field of `ops` has an accepted leaf (or is absent and may be): the check when no arrays are involved. */
-function check(ops: Ops, bySlot: readonly (Leaf[] | undefined)[]): boolean {
-  let i = 0;
-  while (i < ops.length) {
-    const n = ops[i + 2] as number;
-    const leaves = bySlot[ops[i] as number];
+/** Every field of ops[from, to) has an accepted leaf (or is absent and may be): the check without arrays. */
+function check(
+  ops: ArrayLike<number>,
+  from: number,
+  to: number,
+  bySlot: readonly (Leaf[] | undefined)[],
+  objs: ObjTable,
+  sid: number,
+): boolean {
+  let i = from;
+  while (i < to) {
+    const n = ops[i + 2];
+    const leaves = bySlot[ops[i]];
     if (leaves === undefined) {
       if (ops[i + 1] !== 1) return false;
-    } else if (!anyAccepted(ops, i + 3, i + 3 + n, leaves)) {
+    } else if (!anyAccepted(ops, i + 3, i + 3 + n, leaves, objs, sid)) {
       return false;
     }
     i += 3 + n;
@@ -1045,30 +1132,47 @@ function check(ops: Ops, bySlot: readonly (Leaf[] | undefined)[]): boolean {
   return true;
 }
 
-function anyAccepted(ops: Ops, from: number, to: number, leaves: readonly Leaf[]): boolean {
-  for (let l = 0; l < leaves.length; l++) if (leafAccepted(ops, from, to, leaves[l])) return true;
+function anyAccepted(
+  ops: ArrayLike<number>,
+  from: number,
+  to: number,
+  leaves: readonly Leaf[],
+  objs: ObjTable,
+  sid: number,
+): boolean {
+  for (let l = 0; l < leaves.length; l++) if (leafAccepted(ops, from, to, leaves[l], objs, sid)) return true;
   return false;
 }
 
-function leafAccepted(ops: Ops, from: number, to: number, leaf: Leaf): boolean {
-  for (let k = from; k < to; k += ops[k + 1] as number) if (acceptOp(ops, k, leaf)) return true;
+function leafAccepted(ops: ArrayLike<number>, from: number, to: number, leaf: Leaf, objs: ObjTable, sid: number) {
+  for (let k = from; k < to; k += ops[k + 1]) if (acceptOp(ops, k, leaf, objs, sid)) return true;
   return false;
 }
 
 /** Full check with array consistency: one leaf per field, all from the same array elements. */
-function search(ops: Ops, i: number, membership: Membership | null, bySlot: readonly (Leaf[] | undefined)[]): boolean {
+function search(
+  ops: readonly number[],
+  i: number,
+  membership: Membership | null,
+  bySlot: readonly (Leaf[] | undefined)[],
+  objs: ObjTable,
+  sid: number,
+): boolean {
   if (i >= ops.length) return true;
-  const next = i + 3 + (ops[i + 2] as number);
-  const list = bySlot[ops[i] as number];
+  const next = i + 3 + ops[i + 2];
+  const list = bySlot[ops[i]];
   let anyConsistent = false;
   if (list) {
     for (const leaf of list) {
       if (!consistent(membership, leaf.membership)) continue;
       anyConsistent = true;
-      if (leafAccepted(ops, i + 3, next, leaf) && search(ops, next, merge(membership, leaf.membership), bySlot)) {
+      if (
+        leafAccepted(ops, i + 3, next, leaf, objs, sid) &&
+        search(ops, next, merge(membership, leaf.membership), bySlot, objs, sid)
+      ) {
         return true;
       }
     }
   }
-  return ops[i + 1] === 1 && !anyConsistent && search(ops, next, membership, bySlot);
+  return ops[i + 1] === 1 && !anyConsistent && search(ops, next, membership, bySlot, objs, sid);
 }
