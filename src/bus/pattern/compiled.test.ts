@@ -101,6 +101,43 @@ describe('PatternIndex', () => {
     expect(results).toEqual([[40, 4002], [4000], [7, 8], []]);
   });
 
+  it('keeps insertion order and verdicts through heavy churn (rule slots and shared checks are compacted)', () => {
+    const index = new PatternIndex<number>();
+    const live = new Map<number, object>();
+    const pattern = (i: number) =>
+      i % 3 === 0
+        ? { k: [`v${i % 50}`], s: [{ suffix: `${i % 7}` }] }
+        : i % 3 === 1
+          ? { k: [`v${i % 50}`], s: [{ 'equals-ignore-case': `X${i % 7}` }] }
+          : { $or: [{ k: [`v${i % 50}`] }, { s: [{ wildcard: `*${i % 7}*` }] }] };
+    let next = 0;
+    for (let round = 0; round < 6; round++) {
+      for (let k = 0; k < 900; k++, next++) {
+        index.add(next, pattern(next));
+        live.set(next, pattern(next));
+      }
+      // Remove two thirds of what is there, oldest and newest alike.
+      for (const id of [...live.keys()]) {
+        if (id % 3 !== round % 3) {
+          index.remove(id);
+          live.delete(id);
+        }
+      }
+    }
+    expect(index.size).toBe(live.size);
+    for (const e of [
+      { k: 'v3', s: 'abc3' },
+      { k: 'v10', s: 'x1' },
+      { k: 'v49', s: 'zz5zz' },
+    ]) {
+      const expected = [...live].flatMap(([id, p]) => (matches(p, e) ? [id] : []));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(index.match(e)).toEqual(expected);
+      const text = index.matchJson(JSON.stringify(e));
+      expect(text.ok && text.ids).toEqual(expected);
+    }
+  });
+
   it('accepts compiled patterns, JSON text and objects alike', () => {
     const index = new PatternIndex();
     index.add('text', '{"source": ["aws.config"]}');
