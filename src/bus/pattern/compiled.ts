@@ -368,11 +368,11 @@ class FieldIndex {
 
   /** Collect the sub-patterns this leaf may satisfy. */
   lookup(leaf: Leaf, col: Collector): void {
-    col.addAll(this.anyLeaf);
+    if (this.anyLeaf.length > 0) col.addAll(this.anyLeaf);
     switch (leaf.kind) {
       case STRING: {
         const text = leaf.text;
-        col.addSome(this.strings.get(text));
+        if (this.strings.size > 0) col.addSome(this.strings.get(text));
         if (this.prefixes.size > 0) this.prefixes.walk(text, false, col);
         if (this.suffixes.size > 0) this.suffixes.walk(text, true, col);
         if (this.foldedExact.size > 0 || this.foldedPrefixes.size > 0 || this.foldedSuffixes.size > 0) {
@@ -383,7 +383,7 @@ class FieldIndex {
         }
         if (this.wildPrefixes.size > 0) this.wildPrefixes.walk(text, false, col);
         if (this.wildSuffixes.size > 0) this.wildSuffixes.walk(text, true, col);
-        col.addAll(this.anyString);
+        if (this.anyString.length > 0) col.addAll(this.anyString);
         if (this.ipMasks.size > 0) {
           const addr = leaf.ip();
           if (addr) {
@@ -401,9 +401,11 @@ class FieldIndex {
         // literal's comparability checked (a non-comparable number matches no numeric operator).
         const x = leaf.raw;
         let state = UNCHECKED;
-        const exact = this.numbers.get(x);
-        if (typeof exact === 'number') state = takeNumberHit(col, exact, leaf, state);
-        else if (exact !== undefined) for (const sid of exact) state = takeNumberHit(col, sid, leaf, state);
+        if (this.numbers.size > 0) {
+          const exact = this.numbers.get(x);
+          if (typeof exact === 'number') state = takeNumberHit(col, exact, leaf, state);
+          else if (exact !== undefined) for (const sid of exact) state = takeNumberHit(col, sid, leaf, state);
+        }
         const ranges = this.ranges;
         if (state !== NOT_COMPARABLE && ranges.items.length > 0) {
           const piece = ranges.piece(x);
