@@ -30,6 +30,8 @@ export class FlowEntity {
   profile: object | undefined;
   /** Resolvers of the profile by (kind, IPv4 number), mirroring its string-keyed record (rebuilt on demand). */
   resolvers: Map<number, number> | undefined;
+  /** Remote (protocol, port) first uses of the profile, mirroring its record (rebuilt on demand). */
+  ports: Map<number, number> | undefined;
 
   constructor(t: number) {
     this.last = t;

@@ -51,6 +51,7 @@ function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): 
     if (prof === undefined) {
       prof = b.get<FlowProfile>(NS, v.entity);
       e.resolvers = undefined;
+      e.ports = undefined;
     }
     if (prof === undefined) {
       prof = { first: t, ports: {}, dns: {}, dnsCount: 0 };
@@ -128,9 +129,13 @@ export const networkPortUnusual: Detector = {
         if (!v.accepted || !localClient(v)) return;
         const prof = profileOf(ctx.baseline, tables, v, r);
         const portKey = v.proto * 65536 + v.remotePort;
-        const prev = prof.ports[portKey];
+        // Looked up in the entity's Map mirror of prof.ports (a sparse numeric-keyed object is a slow dictionary).
+        const e = entityOf(tables, v, r);
+        if (e.ports === undefined) e.ports = portIndex(prof);
+        const prev = e.ports.get(portKey);
         if (prev === undefined || r.time < prev) {
           prof.ports[portKey] = r.time;
+          e.ports.set(portKey, r.time);
           ctx.baseline.put(NS, v.entity, prof);
         }
         if (!isNew(prev, r.time) || !ok) return;
@@ -289,6 +294,13 @@ const DNS_TYPES = [
 /** Key prefixes of the resolver memory per kind (persisted in the flow profile: keep them stable). */
 const DNS_PREFIX = ['dns|', 'dot|', 'doh|'];
 const TWO_32 = 4294967296;
+
+/** The profile's remote (protocol, port) first-use times as a Map (a per-run mirror of its JSON record). */
+function portIndex(prof: FlowProfile): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [key, time] of Object.entries(prof.ports)) out.set(Number(key), time);
+  return out;
+}
 
 /** The profile's IPv4 resolvers by kind × 2^32 + address (a per-run mirror of its string-keyed record). */
 function resolverIndex(prof: FlowProfile): Map<number, number> {
