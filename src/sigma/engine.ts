@@ -92,9 +92,31 @@ interface Atom {
   lowerPred: ((lower: string) => boolean) | undefined;
 }
 
+/**
+ * Lower-cased text of short values, remembered across records: keyed fields (eventName, eventSource,
+ * userIdentity.type …) repeat a few hundred values, and a hash lookup costs a fraction of toLowerCase (a runtime
+ * call that allocates). Bounded; long values (user agents, ARNs) are not kept.
+ */
+const LOWER_MAX_LENGTH = 40;
+const LOWER_MAX_ENTRIES = 8192;
+const lowerCache = new Map<string, string>();
+
+function lowerCase(s: string): string {
+  if (s.length > LOWER_MAX_LENGTH) return s.toLowerCase();
+  let l = lowerCache.get(s);
+  if (l === undefined) {
+    l = s.toLowerCase();
+    if (lowerCache.size < LOWER_MAX_ENTRIES) lowerCache.set(s, l);
+  }
+  return l;
+}
+
 /** Per-record caches for one log type's program. */
 class Evaluator {
   fields: Fields = {};
+  /** Compiled field accessors, one per slot (called directly: no per-read indirection). */
+  readonly getters: ((fields: unknown) => unknown)[];
+  readonly anyTransform: boolean;
   gen = 0;
   slotGen: Uint32Array;
   slotVal: unknown[];
@@ -111,6 +133,8 @@ class Evaluator {
     readonly atoms: Atom[],
     rules: number,
   ) {
+    this.getters = slots.map((p) => p.accessor());
+    this.anyTransform = transforms.some((t) => t !== undefined);
     this.slotGen = new Uint32Array(slots.length);
     this.slotVal = new Array(slots.length).fill(undefined);
     this.lowerGen = new Uint32Array(slots.length);
@@ -134,9 +158,11 @@ class Evaluator {
   value(slot: number): unknown {
     if (slot < 0) return this.fields;
     if (this.slotGen[slot] === this.gen) return this.slotVal[slot];
-    const t = this.transforms[slot];
-    const raw = resolveField(this.fields, this.slots[slot]!);
-    const v = t === undefined || raw === undefined ? raw : t(raw);
+    let v = this.getters[slot]!(this.fields);
+    if (this.anyTransform && v !== undefined) {
+      const t = this.transforms[slot];
+      if (t !== undefined) v = t(v);
+    }
     this.slotGen[slot] = this.gen;
     this.slotVal[slot] = v;
     return v;
@@ -151,7 +177,7 @@ class Evaluator {
   lower(slot: number): string | undefined {
     if (this.lowerGen[slot] === this.gen) return this.lowerVal[slot];
     const v = this.value(slot);
-    const l = typeof v === 'string' ? v.toLowerCase() : undefined;
+    const l = typeof v === 'string' ? lowerCase(v) : undefined;
     this.lowerGen[slot] = this.gen;
     this.lowerVal[slot] = l;
     return l;

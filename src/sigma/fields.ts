@@ -17,7 +17,7 @@ export class FieldPath {
   readonly index: (number | undefined)[];
 
   /** Compiled accessor (see compileAccessor), built on first use. */
-  private accessor: ((fields: unknown) => unknown) | undefined;
+  private compiled: ((fields: unknown) => unknown) | undefined;
 
   constructor(readonly name: string) {
     this.parts = name.split('.');
@@ -27,8 +27,14 @@ export class FieldPath {
   }
 
   get(fields: unknown): unknown {
-    this.accessor ??= compileAccessor(this);
-    return this.accessor(fields);
+    this.compiled ??= compileAccessor(this);
+    return this.compiled(fields);
+  }
+
+  /** The compiled accessor itself, for callers that read the same path for every record. */
+  accessor(): (fields: unknown) => unknown {
+    this.compiled ??= compileAccessor(this);
+    return this.compiled;
   }
 }
 

@@ -210,8 +210,11 @@ function fold(c: number): number {
  * string's length; a non-ASCII end character may lower-case to ASCII (K, the Kelvin sign), so it takes the slow path.
  */
 export class KeyFilter {
-  /** (first, last) ASCII code pairs of the keys, folded: 128 × 128 flags. */
-  private readonly ends = new Uint8Array(128 * 128);
+  /**
+   * (first, last) ASCII code pairs of the keys, folded and hashed into 2,048 bits: small enough to stay in cache
+   * next to the record being parsed (a miss on this table would cost more than the lookup it avoids).
+   */
+  private readonly ends = new Int32Array(64);
   private readonly lengths: Uint8Array;
   private readonly empty: boolean;
 
@@ -230,7 +233,10 @@ export class KeyFilter {
       const a = k.charCodeAt(0);
       const b = k.charCodeAt(k.length - 1);
       // A key whose end is not ASCII can only come from a value whose end is not ASCII (slow path below).
-      if (a < 128 && b < 128) this.ends[(a << 7) | b] = 1;
+      if (a < 128 && b < 128) {
+        const h = endsHash(a, b);
+        this.ends[h >>> 5]! |= 1 << (h & 31);
+      }
     }
     this.empty = empty;
   }
@@ -242,9 +248,15 @@ export class KeyFilter {
     const a = raw.charCodeAt(0);
     const b = raw.charCodeAt(n - 1);
     if (a >= 128 || b >= 128) return true;
-    if (this.ends[(fold(a) << 7) | fold(b)] === 0) return false;
+    const h = endsHash(fold(a), fold(b));
+    if ((this.ends[h >>> 5]! & (1 << (h & 31))) === 0) return false;
     return (n < this.lengths.length && this.lengths[n] === 1) || raw.indexOf('\u0130') >= 0;
   }
+}
+
+/** 11-bit hash of two 7-bit codes. */
+function endsHash(a: number, b: number): number {
+  return ((a << 4) ^ (b * 0x9d)) & 2047;
 }
 
 /** A reusable list of rule indices (reset without touching an array's length). */
