@@ -107,17 +107,49 @@ const API_FAMILY = new Map<string, Family>();
 for (const [fam, apis] of Object.entries(FAMILY_APIS)) for (const a of apis) API_FAMILY.set(a, fam as Family);
 
 const DISCOVERY_RE = /^(List|Describe|Get)/;
-/** Family (or null: none) by API name, so each distinct name is classified once. */
-const familyMemo = new Map<string, Family | null>();
+
+/** One (event source, API) pair: a single object per pair, so per-identity caches compare pointers. */
+interface ApiPair {
+  source: string;
+  api: string;
+}
+
+/** What is known of an API name: its family, and its pair objects by event source (the last one used first). */
+interface ApiInfo {
+  fam: Family | undefined;
+  last: ApiPair | undefined;
+  pairs: Map<string, ApiPair>;
+}
+
+/** By API name, so each distinct name is classified once (API names are a small vocabulary). */
+const apiInfos = new Map<string, ApiInfo>();
+
+function apiInfo(api: string): ApiInfo {
+  let info = apiInfos.get(api);
+  if (info === undefined) {
+    const fam = API_FAMILY.get(api) ?? (DISCOVERY_RE.test(api) ? 'Discovery' : undefined);
+    // The bound only guards against garbage input; dropping the table only costs classifying again.
+    if (apiInfos.size >= 10_000) apiInfos.clear();
+    info = { fam, last: undefined, pairs: new Map() };
+    apiInfos.set(api, info);
+  }
+  return info;
+}
+
+function apiPair(info: ApiInfo, source: string, api: string): ApiPair {
+  let pair = info.last;
+  if (pair !== undefined && pair.source === source) return pair;
+  pair = info.pairs.get(source);
+  if (pair === undefined) {
+    pair = { source, api };
+    info.pairs.set(source, pair);
+  }
+  info.last = pair;
+  return pair;
+}
 
 export function anomalyFamily(api: string): Family | undefined {
-  const memo = familyMemo.get(api);
-  if (memo !== undefined) return memo ?? undefined;
-  const fam = API_FAMILY.get(api) ?? (DISCOVERY_RE.test(api) ? 'Discovery' : undefined);
-  // API names are a small vocabulary; the bound only guards against garbage input.
-  if (familyMemo.size >= 10_000) familyMemo.clear();
-  familyMemo.set(api, fam ?? null);
-  return fam;
+  return apiInfo(api).fam;
 }
 
 const SEVERITY: Record<Family, number> = {
@@ -247,31 +279,39 @@ export const anomalousBehavior: Detector = {
         const stored = b.get<IdentityProfile | Profile>(NS, id);
         let prof: IdentityProfile;
         let changed = false;
-        let firstActive: number | undefined;
+        // A call not earlier than any before it by this identity (the usual case): its cached values are known to be
+        // first seen no later than t, and so is its first activity.
+        let inOrder = false;
+        let firstActive: number | undefined; // before this call
         if (stored === undefined) {
           prof = new IdentityProfile(t, {}, {}, {});
           changed = true;
         } else {
-          if (stored instanceof IdentityProfile) prof = stored;
-          else {
+          if (stored instanceof IdentityProfile) {
+            prof = stored;
+            inOrder = t >= prof.maxTime;
+          } else {
             // Loaded from a state file: the persisted shape, given its in-memory form.
             prof = new IdentityProfile(stored.first, stored.nets, stored.uas, stored.apis);
             changed = true;
           }
-          firstActive = prof.first;
-          if (t < prof.first) {
-            prof.first = t;
-            changed = true;
+          if (!inOrder) {
+            firstActive = prof.first;
+            if (t < firstActive) {
+              prof.first = t;
+              changed = true;
+            }
           }
         }
+        if (t > prof.maxTime) prof.maxTime = t;
         const ip = typeof f.sourceIPAddress === 'string' ? f.sourceIPAddress : '';
         const g = ip !== '' && !ip.endsWith('.com') ? ctx.geo.lookup(ip) : undefined;
         const net = g?.asn ? `AS${g.asn}` : (g?.countryCode ?? (ip.endsWith('.amazonaws.com') ? ip : 'unknown'));
-        // First-seen times of the network and user-agent family: read (and lowered) unless they are the identity's
-        // last ones and this call is not earlier than the last (then they are known to be <= t, nothing to update).
+        // First-seen times of the network and user-agent family: read (and lowered) unless the call is in order and
+        // they are the identity's last ones (then they are known to be <= t: nothing to update).
         let prevNet: number | undefined;
         let netRead = false;
-        if (net !== prof.lastNet || t < prof.lastNetAt) {
+        if (!inOrder || net !== prof.lastNet) {
           prevNet = prof.nets[net];
           netRead = true;
           if (prevNet === undefined || t < prevNet) {
@@ -279,7 +319,6 @@ export const anomalousBehavior: Detector = {
             changed = true;
           }
           prof.lastNet = net;
-          prof.lastNetAt = t;
         }
         const ua = typeof f.userAgent === 'string' ? f.userAgent : '';
         const uaEnd = familyEnd(ua);
@@ -287,12 +326,7 @@ export const anomalousBehavior: Detector = {
         let uaFam = prof.lastUa;
         let prevUa: number | undefined;
         let uaRead = false;
-        if (
-          uaFam === undefined ||
-          uaFam.length !== uaEnd - uaStart ||
-          !ua.startsWith(uaFam, uaStart) ||
-          t < prof.lastUaAt
-        ) {
+        if (!inOrder || uaFam === undefined || uaFam.length !== uaEnd - uaStart || !ua.startsWith(uaFam, uaStart)) {
           const text = ua.slice(uaStart, uaEnd);
           uaFam = families.get(text);
           if (uaFam === undefined) {
@@ -306,14 +340,20 @@ export const anomalousBehavior: Detector = {
             changed = true;
           }
           prof.lastUa = uaFam;
-          prof.lastUaAt = t;
         }
-        const fam = anomalyFamily(api);
+        const info = apiInfo(api);
+        const fam = info.fam;
         if (!fam || f.errorCode !== undefined) {
           if (changed) b.put(NS, id, prof);
           return;
         }
         const source = typeof f.eventSource === 'string' ? f.eventSource : '';
+        const pair = apiPair(info, source, api);
+        if (inOrder && prof.knows(pair)) {
+          // Called before, no later than t: not new, nothing to update.
+          if (changed) b.put(NS, id, prof);
+          return;
+        }
         let apis = prof.apis[source];
         if (apis === undefined) prof.apis[source] = apis = {};
         const prevApi = apis[api];
@@ -321,9 +361,12 @@ export const anomalousBehavior: Detector = {
           apis[api] = t;
           changed = true;
         }
+        prof.remember(pair);
         if (changed) b.put(NS, id, prof);
         // A value counts as new when it was never seen, or only seen later (out-of-order input).
-        if (!isNew(prevApi, t) || firstActive === undefined || t - firstActive < learningMs) return;
+        if (!isNew(prevApi, t)) return;
+        if (inOrder) firstActive = prof.first; // not read above: unchanged by an in-order call
+        if (firstActive === undefined || t - firstActive < learningMs) return;
         // Not read above: unchanged by this call, the same value as before it.
         if (!netRead) prevNet = prof.nets[net];
         if (!uaRead) prevUa = prof.uas[uaFam];
@@ -370,21 +413,42 @@ interface Profile {
 const NS = 'ident-profile';
 
 /**
- * The in-memory profile: the persisted fields, plus the network and user-agent family of the identity's last call,
- * whose first-seen times are known to be <= `lastNetAt` / `lastUaAt` (a repeat needs no map lookup). Persisted
- * (`toJSON`) without them.
+ * The in-memory profile: the persisted fields, plus the network, the user-agent family and (a small round-robin cache)
+ * the APIs of the identity's last calls. Each of these was first seen no later than `maxTime`, the latest call time
+ * seen: a call at or after it finds them without any map lookup. Persisted (`toJSON`) as the plain profile.
  */
 class IdentityProfile implements Profile {
+  maxTime: number;
   lastNet: string | undefined = undefined;
-  lastNetAt = 0;
   lastUa: string | undefined = undefined;
-  lastUaAt = 0;
+  api0: ApiPair | undefined = undefined;
+  api1: ApiPair | undefined = undefined;
+  api2: ApiPair | undefined = undefined;
+  api3: ApiPair | undefined = undefined;
+  nextSlot = 0;
   constructor(
     public first: number,
     public nets: Record<string, number>,
     public uas: Record<string, number>,
     public apis: Record<string, Record<string, number>>,
-  ) {}
+  ) {
+    this.maxTime = first;
+  }
+
+  knows(pair: ApiPair): boolean {
+    return this.api0 === pair || this.api1 === pair || this.api2 === pair || this.api3 === pair;
+  }
+
+  /** Cache a pair whose first call is no later than the current call. */
+  remember(pair: ApiPair): void {
+    if (this.knows(pair)) return;
+    const slot = this.nextSlot;
+    this.nextSlot = (slot + 1) & 3;
+    if (slot === 0) this.api0 = pair;
+    else if (slot === 1) this.api1 = pair;
+    else if (slot === 2) this.api2 = pair;
+    else this.api3 = pair;
+  }
 
   toJSON(): Profile {
     return { first: this.first, nets: this.nets, uas: this.uas, apis: this.apis };
