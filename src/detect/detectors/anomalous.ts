@@ -289,7 +289,7 @@ export const anomalousBehavior: Detector = {
         } else {
           if (stored instanceof IdentityProfile) {
             prof = stored;
-            inOrder = t >= prof.maxTime;
+            inOrder = Math.floor(t / 1000) - EPOCH_S >= prof.maxSec;
           } else {
             // Loaded from a state file: the persisted shape, given its in-memory form.
             prof = new IdentityProfile(stored.first, stored.nets, stored.uas, stored.apis);
@@ -303,7 +303,8 @@ export const anomalousBehavior: Detector = {
             }
           }
         }
-        if (t > prof.maxTime) prof.maxTime = t;
+        const sec = secondsAtOrAfter(t);
+        if (sec > prof.maxSec) prof.maxSec = sec;
         const ip = typeof f.sourceIPAddress === 'string' ? f.sourceIPAddress : '';
         const g = ip !== '' && !ip.endsWith('.com') ? ctx.geo.lookup(ip) : undefined;
         const net = g?.asn ? `AS${g.asn}` : (g?.countryCode ?? (ip.endsWith('.amazonaws.com') ? ip : 'unknown'));
@@ -412,13 +413,23 @@ interface Profile {
 
 const NS = 'ident-profile';
 
+/** `maxSec` counts seconds from 2020: a small integer (stored unboxed in the object), for ~34 years either side. */
+const EPOCH_S = 1_577_836_800;
+
+/** The second (from EPOCH_S) at or after `t` ms: `(s + EPOCH_S) * 1000 >= t`, even after rounding. */
+function secondsAtOrAfter(t: number): number {
+  const s = Math.ceil(t / 1000) - EPOCH_S;
+  return (s + EPOCH_S) * 1000 < t ? s + 1 : s;
+}
+
 /**
  * The in-memory profile: the persisted fields, plus the network, the user-agent family and (a small round-robin cache)
- * the APIs of the identity's last calls. Each of these was first seen no later than `maxTime`, the latest call time
- * seen: a call at or after it finds them without any map lookup. Persisted (`toJSON`) as the plain profile.
+ * the APIs of the identity's last calls. Each of these, and the first activity, was first seen no later than the
+ * bound `(maxSec + EPOCH_S) * 1000` ms, the latest call time seen rounded up to the second: a call at or after it
+ * finds them without any map lookup. Persisted (`toJSON`) as the plain profile.
  */
 class IdentityProfile implements Profile {
-  maxTime: number;
+  maxSec: number;
   lastNet: string | undefined = undefined;
   lastUa: string | undefined = undefined;
   api0: ApiPair | undefined = undefined;
@@ -432,7 +443,7 @@ class IdentityProfile implements Profile {
     public uas: Record<string, number>,
     public apis: Record<string, Record<string, number>>,
   ) {
-    this.maxTime = first;
+    this.maxSec = secondsAtOrAfter(first);
   }
 
   knows(pair: ApiPair): boolean {

@@ -107,39 +107,72 @@ const CALLS: [string, string][] = [
 ];
 const T0 = Date.UTC(2026, 10, 1);
 
+interface Call {
+  id: number;
+  ip: number;
+  ua: number;
+  api: number;
+  hour: number;
+  second: number;
+  ms: number;
+  failed: boolean;
+}
+
+function recordsOf(calls: Call[]): LogRecord[] {
+  return calls.map((c, i) => ({
+    type: 'cloudtrail',
+    fields: {
+      eventName: CALLS[c.api]![1],
+      eventSource: CALLS[c.api]![0],
+      userIdentity: IDS[c.id]!.startsWith('arn:')
+        ? { type: 'IAMUser', arn: IDS[c.id], userName: 'u' }
+        : { type: 'IAMUser', principalId: IDS[c.id] },
+      sourceIPAddress: IPS[c.ip],
+      userAgent: UAS[c.ua],
+      ...(c.failed ? { errorCode: 'AccessDenied' } : {}),
+      recipientAccountId: '111122223333',
+      awsRegion: 'us-east-1',
+    },
+    time: T0 + c.hour * 3_600_000 + c.second * 1000 + c.ms,
+    origin: { file: 'gen', line: i + 1 },
+  }));
+}
+
 describe('anomalous behaviour: per-identity shortcuts', () => {
+  const geo = openGeo();
+  const params = { 'iam-anomalous-behavior': { learningPeriodHours: 2, newContextHours: 1 } };
+  const opts = { detectors: [anomalousBehavior], geo, params };
+
+  it('an earlier call within the same second still moves the first activity back', () => {
+    const call = { id: 1, ip: 0, ua: 0, api: 0, hour: 0, second: 0, ms: 499, failed: false };
+    const records = recordsOf([
+      call,
+      { ...call, ms: 1 },
+      { ...call, ua: 2, api: 1, hour: 2, second: 1, ms: 0 }, // CreateAccessKey with a new user agent, 2 h later
+    ]);
+    const warm = detectRecords(records, opts).findings;
+    expect(warm.map((f) => f.type)).toEqual(['Persistence:IAMUser/AnomalousBehavior']);
+    expect(warm[0]!.explanation.reason).toContain(`active since ${new Date(T0 + 1).toISOString()}`);
+    expect(detectRecords(records, { ...opts, store: new ColdStore() }).findings).toEqual(warm);
+  });
+
   it('give the findings of a run that reads every profile cold, for any order of calls', () => {
-    const geo = openGeo();
-    const params = { 'iam-anomalous-behavior': { learningPeriodHours: 2, newContextHours: 1 } };
     const call = fc.record({
       id: fc.nat(IDS.length - 1),
       ip: fc.nat(IPS.length - 1),
       ua: fc.nat(UAS.length - 1),
       api: fc.nat(CALLS.length - 1),
-      minute: fc.nat(600),
+      // Calls bunched in a few seconds of each hour, in any order: repeats, ties and out-of-order calls within one
+      // second are common. Mostly whole seconds, as CloudTrail writes.
+      hour: fc.nat(9),
+      second: fc.nat(2),
+      ms: fc.constantFrom(0, 0, 0, 1, 499, 999),
       failed: fc.boolean(),
     });
     let found = 0;
     fc.assert(
       fc.property(fc.array(call, { minLength: 1, maxLength: 120 }), (calls) => {
-        const records: LogRecord[] = calls.map((c, i) => ({
-          type: 'cloudtrail',
-          fields: {
-            eventName: CALLS[c.api]![1],
-            eventSource: CALLS[c.api]![0],
-            userIdentity: IDS[c.id]!.startsWith('arn:')
-              ? { type: 'IAMUser', arn: IDS[c.id], userName: 'u' }
-              : { type: 'IAMUser', principalId: IDS[c.id] },
-            sourceIPAddress: IPS[c.ip],
-            userAgent: UAS[c.ua],
-            ...(c.failed ? { errorCode: 'AccessDenied' } : {}),
-            recipientAccountId: '111122223333',
-            awsRegion: 'us-east-1',
-          },
-          time: T0 + c.minute * 60_000,
-          origin: { file: 'gen', line: i + 1 },
-        }));
-        const opts = { detectors: [anomalousBehavior], geo, params };
+        const records = recordsOf(calls);
         const warm = detectRecords(records, opts).findings;
         const cold = detectRecords(records, { ...opts, store: new ColdStore() }).findings;
         expect(warm).toEqual(cold);
