@@ -3,7 +3,9 @@
  * apply to flows (first match by priority); stateful rules apply to the observation kind their buffers and
  * protocol need. Rules that need what no log carries are reported as not evaluable, with the reason.
  */
+
 import { parseAddrAtom } from './address.js';
+import { type RuleAttack, ruleAttack } from './attack.js';
 import { type BufferMatcher, compileBuffer } from './match.js';
 import type { RuleOrder } from './nfw-lint.js';
 import type { Observation } from './observe.js';
@@ -96,6 +98,8 @@ export interface CompiledRule {
   nameKey?: NameKey;
   /** Source, destination and both port sets are everything: the header matches any observation. */
   headerAll?: boolean;
+  /** ATT&CK references from the rule's metadata. */
+  attack?: RuleAttack;
 }
 
 /** Index key of a name rule; `nocase` rules are decided by the lookup alone (with their header). */
@@ -208,6 +212,8 @@ function compileOne(rule: SuricataRule, vars: RuleVars, group: string, order: nu
     priority: rule.priority ?? 255,
   };
   if (protos) out.protos = protos;
+  const attack = ruleAttack(rule.metadata);
+  if (attack) out.attack = attack;
   const k = indexKey(out);
   if (k) out.nameKey = k;
   if (isAll(out.src) && isAll(out.dst) && isAllPorts(out.srcPorts) && isAllPorts(out.dstPorts)) out.headerAll = true;
@@ -297,6 +303,8 @@ export interface AlertHit {
   priority?: number;
   group: string;
   action: string;
+  /** ATT&CK references from the rule's metadata (undefined when it has none). */
+  attack: RuleAttack | undefined;
 }
 
 export interface Decision {
@@ -341,6 +349,7 @@ function hit(c: CompiledRule, action: string): AlertHit {
     priority: r.priority,
     group: c.group,
     action,
+    attack: c.attack,
   };
 }
 

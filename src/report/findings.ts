@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { ALL_DETECTORS } from '../detect/detectors/index.js';
 import { type Finding, type FindingTypeMeta, type SeverityLabel, severityLabel } from '../detect/types.js';
+import type { RuleAttack } from '../netfw/attack.js';
 
 export const OCSF_VERSION = '1.3.0';
 
@@ -25,7 +26,7 @@ export interface AttackRef {
   name?: string;
 }
 
-/** Sigma's `attack.<tactic>` tag slugs (ATT&CK enterprise tactics) to tactic names. */
+/** ATT&CK enterprise tactic slugs (Sigma's `attack.<tactic>` tags, Suricata's `mitre_tactic_name`) to tactic names. */
 const SIGMA_TACTICS: Record<string, string> = {
   reconnaissance: 'Reconnaissance',
   resource_development: 'Resource Development',
@@ -47,13 +48,26 @@ const SIGMA_TACTICS: Record<string, string> = {
 };
 
 /**
- * ATT&CK of a finding: the detector catalogue for built-in types; for Sigma findings (types not in the catalogue)
+ * ATT&CK of a finding: the detector catalogue for built-in types; for Suricata findings the rule's `mitre_*`
+ * metadata (`service.additionalInfo.suricata.attack`); for Sigma findings (types not in the catalogue)
  * the rule's `attack.*` tags carried in `service.additionalInfo.sigma.tags` — each tactic tag pairs with the
  * rule's first technique tag (`attack.t1059.001` → T1059.001); a technique without a tactic tag gets tactic Unknown.
  */
 export function attackRefs(f: Finding): AttackRef[] {
   const meta = typeMeta.get(f.type);
   if (meta) return [{ tactic: meta.mitre.tactic, technique: meta.mitre.technique, name: meta.mitre.name }];
+  const suricata = (f.service.additionalInfo?.suricata as { attack?: RuleAttack } | undefined)?.attack;
+  if (suricata && (suricata.tactic || suricata.techniqueId)) {
+    const slug = suricata.tactic?.toLowerCase().replaceAll(' ', '_');
+    const tactic = (slug && SIGMA_TACTICS[slug]) ?? suricata.tactic ?? 'Unknown';
+    return [
+      {
+        tactic,
+        ...(suricata.techniqueId ? { technique: suricata.techniqueId } : {}),
+        ...(suricata.technique ? { name: suricata.technique } : {}),
+      },
+    ];
+  }
   const sigma = f.service.additionalInfo?.sigma as { tags?: unknown } | undefined;
   const tags = Array.isArray(sigma?.tags) ? sigma.tags.filter((t): t is string => typeof t === 'string') : [];
   const tactics: string[] = [];

@@ -11,6 +11,7 @@ import { findingIdFor } from '../../src/detect/finding.js';
 import { runDetection } from '../../src/detect/run.js';
 import { prioritySeverity } from '../../src/detect/sources/suricata.js';
 import { eveTimestamp, parseClassification } from '../../src/netfw/eve.js';
+import { attackRefs } from '../../src/report/findings.js';
 import { CORPORA } from '../helpers/corpus.js';
 
 const ET = join(CORPORA, 'netfw/et-open');
@@ -154,6 +155,11 @@ describe('Suricata alerts as findings', () => {
       observation: { kind: 'dns', query: 'crypto-loot.com', logType: 'route53resolver' },
     });
     expect(f.explanation.reason).toContain('sid 2024828 rev 5');
+    // ATT&CK from the rule's metadata (mitre_tactic_id TA0040 … mitre_technique_name Resource_Hijacking).
+    expect(f.service.additionalInfo?.suricata).toMatchObject({
+      attack: { tacticId: 'TA0040', tactic: 'Impact', techniqueId: 'T1496', technique: 'Resource Hijacking' },
+    });
+    expect(attackRefs(f)).toEqual([{ tactic: 'Impact', technique: 'T1496', name: 'Resource Hijacking' }]);
     expect(f.explanation.records.map((r) => r.line)).toEqual([1, 2]);
     // Identity: rules file name + sid + instance + domain (stable when the rules file moves).
     expect(f.id).toBe(

@@ -117,7 +117,13 @@ function emitAlert(
     action: rc.action,
     resourceRole: rc.resourceRole,
     additionalInfo: {
-      suricata: { sid: hit.sid, rev: hit.rev, ...(hit.classtype ? { classtype: hit.classtype } : {}), priority },
+      suricata: {
+        sid: hit.sid,
+        rev: hit.rev,
+        ...(hit.classtype ? { classtype: hit.classtype } : {}),
+        priority,
+        ...(hit.attack ? { attack: hit.attack } : {}),
+      },
     },
     reason:
       `rule sid ${hit.sid} rev ${hit.rev} "${hit.msg}" (${hit.action}, ${hit.group}) matched ${what}; ` +
