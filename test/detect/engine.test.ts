@@ -199,6 +199,8 @@ describe('persistent state (--state)', () => {
     const keys = windows['ec2-brute-force.attempts']!.map(([k]) => k);
     expect(keys).toEqual([`${sshAttempts(T0, 1)[0]!.fields['instance-id']}|203.0.113.45|SSH|TARGET`]);
     expect(windows['shared.vpcflow.entities']!.map(([k]) => k)).toEqual([sshAttempts(T0, 1)[0]!.fields['instance-id']]);
+    // Inbound TCP windows per local address and port.
+    expect(windows['ddos-flow.tcp']!.map(([k]) => k)).toEqual(['10.0.0.20|22']);
   });
 
   it('windows of every kind (pair aggregates, TCP flood windows, DNS windows) survive a split', () => {

@@ -3,7 +3,8 @@
  * `Backdoor:EC2/DenialOfService.*`, instance is the ACTOR). Inbound: our instance is flooded, named with AWS Shield's
  * attack vectors (netfw.md §11): SYN floods, UDP reflection/amplification by reflector source port, UDP fragments.
  */
-import { registerReviver } from '../keyed.js';
+import { intToIpv4, ipv4ToInt } from '../ipv4.js';
+import { type KeyCodec, registerReviver } from '../keyed.js';
 import type { Detector, MitreRef } from '../types.js';
 import { entityOf, flowTables } from './entity.js';
 import { keep, type Pair, pairOf } from './pair.js';
@@ -149,6 +150,27 @@ const VECTORS = [
   ...new Set(Object.values(REFLECTION_VECTORS)),
 ];
 
+/** Window keys: local IPv4 × 65536 + port (TCP), local IPv4 × 32 + vector index (UDP); persisted as `ip|port|vector`. */
+if (VECTORS.length > 32) throw new Error('ddos-flow: more than 32 vectors do not fit the numeric UDP window keys');
+const TCP_KEYS: KeyCodec = {
+  encode: (k) => `${intToIpv4(Math.floor(k / 65536))}|${k % 65536}`,
+  decode: (s) => {
+    const [ip, port, extra] = s.split('|');
+    const n = ipv4ToInt(ip ?? '');
+    const p = Number(port);
+    return n >= 0 && extra === undefined && Number.isInteger(p) && p >= 0 && p < 65536 ? n * 65536 + p : s;
+  },
+};
+const UDP_KEYS: KeyCodec = {
+  encode: (k) => `${intToIpv4(Math.floor(k / 32))}|${VECTORS[k % 32]}`,
+  decode: (s) => {
+    const [ip, vector, extra] = s.split('|');
+    const n = ipv4ToInt(ip ?? '');
+    const i = VECTORS.indexOf(vector ?? '');
+    return n >= 0 && i >= 0 && extra === undefined ? n * 32 + i : s;
+  },
+};
+
 /** TCP records to one target port in the current window: all, SYN-only and ACK-only, with their sources. */
 class TcpWin {
   start: number;
@@ -213,6 +235,8 @@ export const inboundDdos: Detector = {
   create(ctx) {
     const tcp = ctx.windows.create<TcpWin>('tcp');
     const udp = ctx.windows.create<Win>('udp');
+    tcp.setKeyCodec(TCP_KEYS);
+    udp.setKeyCodec(UDP_KEYS);
     const p = ctx.params;
     const windowMs = (p.windowMinutes as number) * 60_000;
     const minSources = p.minSources as number;
@@ -226,9 +250,14 @@ export const inboundDdos: Detector = {
         if (!v.ok || v.direction !== 'INBOUND' || v.dst !== v.localIp || Number.isNaN(r.time)) return;
         if (v.proto === 6) {
           // One window per target port counts SYN-only and ACK-only records (and their sources) among all TCP records.
-          const key = `${v.localIp}|${v.localPort}`;
           const t = r.time;
-          const w = tcp.upsert(key, t, newTcpWin);
+          // Keyed by number for IPv4 (inbound TCP is half of most ENIs' records); findings name it as text.
+          const w = tcp.upsert(
+            v.localN >= 0 ? v.localN * 65536 + v.localPort : `${v.localIp}|${v.localPort}`,
+            t,
+            newTcpWin,
+          );
+          const key = `${v.localIp}|${v.localPort}`;
           if (t - w.start >= windowMs) w.reset(t);
           else if (t < w.start) w.start = t;
           if (t > w.last) w.last = t;
@@ -270,7 +299,7 @@ export const inboundDdos: Detector = {
         if (v.srcPort === 0 && v.dstPort === 0) vector = 'UDP_FRAGMENT';
         else vector = REFLECTION_VECTORS[v.remotePort] ?? 'UDP_TRAFFIC';
         const key = `${v.localIp}|${vector}`;
-        const w = windowAt(udp, key, r.time, windowMs);
+        const w = windowAt(udp, v.localN >= 0 ? v.localN * 32 + VECTORS.indexOf(vector) : key, r.time, windowMs);
         w.packets += v.packets;
         w.bytes += v.bytes;
         w.distinct.add(v.remoteIp);

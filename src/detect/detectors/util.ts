@@ -127,7 +127,8 @@ export interface FlowView {
   remotePort: number;
   /** Instance id, else ENI, else local address. */
   entity: string;
-  /** The remote address as an IPv4 number, -1 when it is not IPv4. */
+  /** The local and remote addresses as IPv4 numbers, -1 when not IPv4. */
+  localN: number;
   remoteN: number;
   /** The remote address is a public (internet) address (computed once per record for every flow detector). */
   remotePublic: boolean;
@@ -158,6 +159,7 @@ const view: FlowView = {
   localPort: 0,
   remotePort: 0,
   entity: '',
+  localN: -1,
   remoteN: -1,
   remotePublic: false,
   instanceId: undefined,
@@ -209,12 +211,14 @@ export function flowOf(r: LogRecord, net: NetContext): FlowView {
     view.localPort = view.dstPort;
     view.remotePort = view.srcPort;
     remoteN = srcN;
+    view.localN = dstN;
   } else {
     view.localIp = src;
     view.remoteIp = dst;
     view.localPort = view.srcPort;
     view.remotePort = view.dstPort;
     remoteN = dstN;
+    view.localN = srcN;
   }
   view.remoteN = remoteN;
   view.remotePublic = remoteN >= 0 ? !isPrivateV4(remoteN) : isPublicIp(view.remoteIp);

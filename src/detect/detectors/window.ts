@@ -1,6 +1,6 @@
 /** Event-time window per key: anchored at its first record, reset when a record falls `windowMs` after the anchor. */
 import type { RecordOrigin } from '../../ingest/types.js';
-import { type KeyedState, registerReviver } from '../keyed.js';
+import { type Key, type KeyedState, registerReviver } from '../keyed.js';
 
 /** Window state; the sets and the origin list are allocated on first use (most keys see one record). */
 export class Win {
@@ -85,7 +85,7 @@ export class Win {
 const fresh = (t: number) => new Win(t);
 
 /** The open window of `key` at event time `t` (a new one when the old one is over). */
-export function windowAt(state: KeyedState<Win>, key: string, t: number, windowMs: number): Win {
+export function windowAt(state: KeyedState<Win>, key: Key, t: number, windowMs: number): Win {
   const w = state.upsert(key, t, fresh);
   if (t - w.start >= windowMs) w.reset(t);
   else if (t < w.start) w.start = t; // out-of-order record inside the window
