@@ -7,9 +7,7 @@
  * event carrying the full record (AWS has no per-resource drift event; the detail-types are Vigil's).
  */
 import { randomUUID } from 'node:crypto';
-import { loadBusConfig } from '../bus/config.js';
-import { EventBusRegistry } from '../bus/registry.js';
-import { BusRuntime } from '../bus/runtime.js';
+import { type BusPublishSummary, publishThroughBus } from '../bus/publish.js';
 import type { DriftReport } from './types.js';
 
 export const DRIFT_SOURCE = 'vigil.drift';
@@ -60,46 +58,18 @@ export function driftEvents(r: DriftReport, source = DRIFT_SOURCE): Record<strin
   return events;
 }
 
-export interface PublishResult {
-  issues: string[];
-  events: number;
-  routed: number;
-  delivered: number;
-  failed: string[];
-}
-
-/** Publish on an in-process bus built from a bus config and wait (up to budgetMs) for the deliveries. */
-export async function publishDrift(
+/**
+ * Publish the drift events on an in-process bus built from a bus config (the shared one-shot publisher: same rules,
+ * input shaping, retries and dead-letter queues as `vigil bus serve`) and wait up to budgetMs for the deliveries.
+ */
+export function publishDrift(
   r: DriftReport,
   config: { text: string; file: string },
   budgetMs = 10_000,
-): Promise<PublishResult> {
-  const registry = new EventBusRegistry({ account: accountOf(r.StackId), region: regionOf(r.StackId) });
-  const loaded = loadBusConfig(registry, config.text, config.file);
-  const runtime = new BusRuntime({ registry, retry: { baseMs: 100, capMs: 2000 } });
-  try {
-    const events = driftEvents(r);
-    let routed = 0;
-    for (const e of events) routed += runtime.publish(undefined, e);
-    const deadline = Date.now() + budgetMs;
-    await runtime.drain();
-    for (;;) {
-      const next = runtime.outbox.nextDueAt();
-      if (next === undefined || next > deadline) break;
-      await new Promise((res) => setTimeout(res, Math.max(0, next - Date.now())));
-      await runtime.drain();
-    }
-    const all = runtime.outbox.deliveriesOf();
-    return {
-      issues: loaded.issues.map((i) => `${i.where}: ${i.reason}`),
-      events: events.length,
-      routed,
-      delivered: all.filter((d) => d.state === 'delivered').length,
-      failed: all
-        .filter((d) => d.state !== 'delivered')
-        .map((d) => `rule ${d.ruleName} target ${d.targetId}: ${d.state}`),
-    };
-  } finally {
-    runtime.outbox.close();
-  }
+): Promise<BusPublishSummary> {
+  return publishThroughBus(config, driftEvents(r), {
+    budgetMs,
+    account: accountOf(r.StackId),
+    region: regionOf(r.StackId),
+  });
 }

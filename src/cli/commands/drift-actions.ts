@@ -65,9 +65,10 @@ export const driftAction = async (o: Opts) => {
     await prepareBusTargets();
     const p = await publishDrift(report, { text, file: o.busConfig });
     for (const i of p.issues) process.stderr.write(`vigil drift: bus config: ${i}\n`);
+    for (const f of p.failures.slice(0, 20)) process.stderr.write(`vigil drift: delivery failed: ${f}\n`);
     process.stderr.write(
-      `vigil drift: published ${p.events} events: ${p.routed} deliveries, ${p.delivered} delivered` +
-        `${p.failed.length ? `, failed: ${p.failed.join('; ')}` : ''}\n`,
+      `vigil drift: published ${p.events} events: ${p.routed} deliveries, ${p.delivered} delivered, ` +
+        `${p.deadLettered} dead-lettered, ${p.dropped} dropped, ${p.pending} pending\n`,
     );
   }
   if (report.StackDriftStatus === 'DRIFTED' || report.unmanaged.length > 0) process.exitCode = 1;
