@@ -38,18 +38,126 @@ import { literalPrefix, literalSuffix } from './wildcard.js';
 type Undo = () => void;
 
 /**
+ * A string-keyed hash table for the index's exact keys: open addressing over one Int32Array of (hash, entry)
+ * pairs. A lookup that finds nothing — most of them — reads one pair and never the stored key strings (a Map
+ * compares each colliding key's characters, a cold read per probe once the table outgrows the CPU caches), and a
+ * range of a longer string can be looked up without slicing it.
+ */
+class StringTable {
+  /** Pairs [hash, entry + 1]; entry field 0 = empty, -1 = deleted. */
+  private table = new Int32Array(32);
+  private mask = 15;
+  private readonly keys: (string | undefined)[] = [];
+  private readonly values: (Bucket | undefined)[] = [];
+  private readonly freeEntries: number[] = [];
+  /** Live keys, and slots not empty (live or deleted). */
+  size = 0;
+  private occupied = 0;
+
+  get(key: string): Bucket | undefined {
+    return this.getRange(key, 0, key.length);
+  }
+
+  /** The value under the key equal to text[from, to). */
+  getRange(text: string, from: number, to: number): Bucket | undefined {
+    const h = hashRange(text, from, to, false);
+    const t = this.table;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = t[2 * i + 1];
+      if (e === 0) return undefined;
+      if (e > 0 && t[2 * i] === h) {
+        const key = this.keys[e - 1] as string;
+        if (key.length === to - from && text.startsWith(key, from)) return this.values[e - 1];
+      }
+    }
+  }
+
+  private slotOf(key: string, h: number): number {
+    const t = this.table;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = t[2 * i + 1];
+      if (e === 0) return -1;
+      if (e > 0 && t[2 * i] === h && this.keys[e - 1] === key) return i;
+    }
+  }
+
+  add(key: string, sid: number): Undo {
+    const h = hashRange(key, 0, key.length, false);
+    const slot = this.slotOf(key, h);
+    if (slot >= 0) {
+      const e = this.table[2 * slot + 1] - 1;
+      const bucket = this.values[e] as Bucket;
+      if (typeof bucket === 'number') this.values[e] = [bucket, sid];
+      else bucket.push(sid);
+    } else {
+      if ((this.occupied + 1) * 2 > this.mask + 1) this.rehash(Math.max(this.size + 1, 8) * 4);
+      const entry = this.freeEntries.pop() ?? this.keys.length;
+      this.keys[entry] = key;
+      this.values[entry] = sid;
+      const t = this.table;
+      let i = h & this.mask;
+      while (t[2 * i + 1] > 0) i = (i + 1) & this.mask;
+      if (t[2 * i + 1] === 0) this.occupied++;
+      t[2 * i] = h;
+      t[2 * i + 1] = entry + 1;
+      this.size++;
+    }
+    return () => this.removeSid(key, h, sid);
+  }
+
+  private removeSid(key: string, h: number, sid: number): void {
+    const slot = this.slotOf(key, h);
+    if (slot < 0) return;
+    const e = this.table[2 * slot + 1] - 1;
+    const bucket = this.values[e];
+    if (bucket === sid) {
+      this.table[2 * slot + 1] = -1;
+      this.keys[e] = undefined;
+      this.values[e] = undefined;
+      this.freeEntries.push(e);
+      this.size--;
+      if (this.occupied > 64 && this.size * 4 < this.occupied) this.rehash(Math.max(this.size, 8) * 4);
+    } else if (bucket !== undefined && typeof bucket !== 'number') {
+      removeFrom(bucket, sid);
+      if (bucket.length === 1) this.values[e] = bucket[0];
+    }
+  }
+
+  /** Rebuild with at least `slots` slots (a power of two), dropping deleted slots. */
+  private rehash(slots: number): void {
+    let n = 16;
+    while (n < slots) n *= 2;
+    const old = this.table;
+    const t = new Int32Array(2 * n);
+    const mask = n - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] <= 0) continue;
+      let i = old[j] & mask;
+      while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
+      t[2 * i] = old[j];
+      t[2 * i + 1] = old[j + 1];
+    }
+    this.table = t;
+    this.mask = mask;
+    this.occupied = this.size;
+  }
+}
+
+/**
  * Prefixes (or, `reverse`, suffixes) of a string leaf, hashed by key length: one slice and one hash lookup per
  * distinct key length, instead of a character trie walk that touches one cold node per character.
  */
 class AffixIndex {
-  private readonly byKey = new Map<string, Bucket>();
+  private readonly byKey = new StringTable();
   /** How many keys have each length, and those lengths in ascending order. */
   private readonly perLength = new Map<number, number>();
   private lengths: number[] = [];
   size = 0;
 
   insert(key: string, sid: number): Undo {
-    const undo = addTo(this.byKey, key, sid);
+    const undo = this.byKey.add(key, sid);
     const len = key.length;
     const count = this.perLength.get(len) ?? 0;
     this.perLength.set(len, count + 1);
@@ -78,7 +186,7 @@ class AffixIndex {
     for (let i = 0; i < lengths.length; i++) {
       const len = lengths[i];
       if (len > n) return;
-      col.addSome(this.byKey.get(reverse ? text.slice(n - len) : text.slice(0, len)));
+      col.addSome(reverse ? this.byKey.getRange(text, n - len, n) : this.byKey.getRange(text, 0, len));
     }
   }
 }
@@ -292,7 +400,7 @@ function build(items: Interval[]): IntervalNode | undefined {
 
 /** The index of one field path: which sub-patterns a leaf value may satisfy. */
 class FieldIndex {
-  readonly strings = new Map<string, Bucket>();
+  readonly strings = new StringTable();
   readonly numbers = new Map<number, Bucket>();
   readonly numberTexts = new Map<string, Bucket>();
   readonly literals = new Map<number, Bucket>();
@@ -301,7 +409,7 @@ class FieldIndex {
   readonly ipMasks = new Map<string, number>();
   readonly prefixes = new AffixIndex();
   readonly suffixes = new AffixIndex();
-  readonly foldedExact = new Map<string, Bucket>();
+  readonly foldedExact = new StringTable();
   readonly foldedPrefixes = new AffixIndex();
   readonly foldedSuffixes = new AffixIndex();
   readonly wildPrefixes = new AffixIndex();
@@ -327,7 +435,7 @@ class FieldIndex {
   private registerMatcher(m: Matcher, sid: number): Undo {
     switch (m.kind) {
       case 'string':
-        return addTo(this.strings, m.value, sid);
+        return this.strings.add(m.value, sid);
       case 'number':
         return m.value !== undefined ? addTo(this.numbers, m.value, sid) : addTo(this.numberTexts, m.text, sid);
       case 'literal':
@@ -350,7 +458,7 @@ class FieldIndex {
         if (!m.ignoreCase) return this.suffixes.insert(m.value, sid);
         return foldStable(m.value) ? this.foldedSuffixes.insert(foldKey(m.value), sid) : pushUndo(this.anyString, sid);
       case 'equals-ignore-case':
-        return foldStable(m.value) ? addTo(this.foldedExact, foldKey(m.value), sid) : pushUndo(this.anyString, sid);
+        return foldStable(m.value) ? this.foldedExact.add(foldKey(m.value), sid) : pushUndo(this.anyString, sid);
       case 'wildcard': {
         const pre = literalPrefix(m.segments);
         if (pre !== '') return this.wildPrefixes.insert(pre, sid);
