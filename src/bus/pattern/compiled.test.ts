@@ -106,10 +106,10 @@ describe('PatternIndex', () => {
     const live = new Map<number, object>();
     const pattern = (i: number) =>
       i % 3 === 0
-        ? { k: [`v${i % 50}`], s: [{ suffix: `${i % 7}` }] }
+        ? { k: [`v${i % 400}`], s: [{ suffix: `${i % 7}` }] }
         : i % 3 === 1
-          ? { k: [`v${i % 50}`], s: [{ 'equals-ignore-case': `X${i % 7}` }] }
-          : { $or: [{ k: [`v${i % 50}`] }, { s: [{ wildcard: `*${i % 7}*` }] }] };
+          ? { k: [`v${i % 400}`], s: [{ 'equals-ignore-case': `X${i % 7}` }] }
+          : { $or: [{ k: [`v${i % 400}`] }, { s: [{ wildcard: `*${i % 7}*` }] }] };
     let next = 0;
     for (let round = 0; round < 6; round++) {
       for (let k = 0; k < 900; k++, next++) {
