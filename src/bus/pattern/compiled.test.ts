@@ -138,6 +138,18 @@ describe('PatternIndex', () => {
     }
   });
 
+  it('finds the surviving keys after most keys are removed (the key table shrinks)', () => {
+    const index = new PatternIndex<number>();
+    for (let i = 0; i < 1000; i++) index.add(i, { k: [`key-${i}`], s: [{ prefix: `p${i}` }] });
+    for (let i = 0; i < 1000; i++) if (i % 10 !== 0) index.remove(i);
+    for (const i of [0, 5, 10, 990, 999]) {
+      const e = { k: `key-${i}`, s: `p${i}-x` };
+      expect(index.match(e), String(i)).toEqual(i % 10 === 0 ? [i] : []);
+    }
+    index.add(5, { k: ['key-5'] });
+    expect(index.match({ k: 'key-5' })).toEqual([5]);
+  });
+
   it('accepts compiled patterns, JSON text and objects alike', () => {
     const index = new PatternIndex();
     index.add('text', '{"source": ["aws.config"]}');
