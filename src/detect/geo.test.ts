@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Reader } from 'mmdb-lib';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../core/random.js';
@@ -44,5 +46,19 @@ describe.skipIf(!path)('GeoIP lookup cache', () => {
       expect(geo.lookup(ip), ip).toEqual(want);
     }
     expect(known).toBeGreaterThan(ips.length); // most public addresses have a country
+  });
+
+  it('reads a database file again when it changed since it was last opened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-geo-'));
+    try {
+      const file = join(dir, 'copy.mmdb');
+      copyFileSync(path!, file);
+      expect(openGeo([file], false).lookup('8.8.8.8')?.countryCode).toBe('US');
+      expect(openGeo([file], false).lookup('81.2.69.142')?.countryCode).toBe('GB'); // unchanged: the same reader
+      writeFileSync(file, 'not a database any more');
+      expect(() => openGeo([file], false)).toThrow(/--geoip .*copy\.mmdb: not a readable MaxMind DB file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

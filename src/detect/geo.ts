@@ -3,7 +3,7 @@
  * (CC0, IPv4 + IPv6, country only). Users may add MaxMind-format databases (`--geoip FILE.mmdb`, e.g. GeoLite2-City
  * for coordinates, GeoLite2-ASN or ip-location-db ASN files for the network owner); later files win per field.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Reader } from 'mmdb-lib';
 import { VigilError } from '../core/errors.js';
@@ -129,6 +129,24 @@ export function bundledGeoPath(): string | undefined {
   }
 }
 
+/** Databases already read, by path, with the size and modification time they had (several megabytes each). */
+const opened = new Map<string, { size: number; mtimeMs: number; reader: Reader<MmdbRecord> }>();
+
+/** A reader of the file at `p`: the one already made when the file is unchanged, else read now (throws if unreadable). */
+function readerFor(p: string): Reader<MmdbRecord> {
+  let st: { size: number; mtimeMs: number } | undefined;
+  try {
+    st = statSync(p);
+  } catch {
+    st = undefined; // reading below reports the problem
+  }
+  const known = st === undefined ? undefined : opened.get(p);
+  if (known !== undefined && known.size === st!.size && known.mtimeMs === st!.mtimeMs) return known.reader;
+  const reader = new Reader<MmdbRecord>(readFileSync(p));
+  if (st !== undefined) opened.set(p, { size: st.size, mtimeMs: st.mtimeMs, reader });
+  return reader;
+}
+
 /** Open the bundled database (unless `bundled` is false) plus user files. Unreadable files are a usage error. */
 export function openGeo(files: string[] = [], bundled = true): GeoLookup {
   const readers: Reader<MmdbRecord>[] = [];
@@ -136,7 +154,7 @@ export function openGeo(files: string[] = [], bundled = true): GeoLookup {
   const paths = [...(bundled && bundledGeoPath() ? [bundledGeoPath()!] : []), ...files];
   for (const p of paths) {
     try {
-      readers.push(new Reader<MmdbRecord>(readFileSync(p)));
+      readers.push(readerFor(p));
       sources.push(p.includes('geo-whois-asn-country') ? 'ip-location-db geo-whois-asn-country (bundled)' : p);
     } catch (err) {
       throw new VigilError(`--geoip ${p}: not a readable MaxMind DB file: ${(err as Error).message}`);
