@@ -90,6 +90,17 @@ interface Atom {
   pred: ValuePredicate;
   /** Same test over the field's lower-cased text, when the field holds a string (see compileLowerPredicate). */
   lowerPred: ((lower: string) => boolean) | undefined;
+  /** For a single case-insensitive equality value: the value as written (a string equal to it matches). */
+  exact: string | undefined;
+  negated: boolean;
+}
+
+function exactValue(it: DetectionItem): string | undefined {
+  const t = it.test;
+  if (t.kind !== 'string' || it.all || t.patterns.length !== 1) return undefined;
+  const p = t.patterns[0]!;
+  const parts = p.value.parts;
+  return !p.cased && !p.value.binary && parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : undefined;
 }
 
 /**
@@ -187,8 +198,11 @@ class Evaluator {
     if (this.atomGen[i] === this.gen) return this.atomVal[i] === 1;
     const a = this.atoms[i]!;
     const v = this.value(a.slot);
-    const r =
-      a.lowerPred !== undefined && typeof v === 'string' ? a.lowerPred(this.lower(a.slot)!) : a.pred(v, this.fields);
+    let r: boolean;
+    if (a.lowerPred !== undefined && typeof v === 'string') {
+      // Logs mostly spell values as rules do: an exact hit needs no lower-casing.
+      r = v === a.exact ? !a.negated : a.lowerPred(this.lower(a.slot)!);
+    } else r = a.pred(v, this.fields);
     this.atomGen[i] = this.gen;
     this.atomVal[i] = r ? 1 : 0;
     return r;
@@ -236,6 +250,8 @@ class TypeProgram {
         slot,
         pred: compileItemPredicate(it),
         lowerPred: slot < 0 ? undefined : compileLowerPredicate(it),
+        exact: exactValue(it),
+        negated: it.negated,
       });
       this.atomIds.set(key, id);
     }
