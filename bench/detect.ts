@@ -2,7 +2,8 @@
  * Detection throughput with every detector on, as ratios against baselines measured in the same run (alternating
  * rounds; wall-clock best/best, median per-round wall ratio, and median per-round CPU-time ratio):
  * CloudTrail (parse + detect) vs split + JSON.parse of the same NDJSON; VPC flow (parse + detect) vs split lines +
- * split(' '); and memory while tracking 1M distinct source addresses (state eviction counted).
+ * split(' '); absolute events/s of Route 53 Resolver, S3 access, ALB and CloudFront logs with every detector on; and
+ * memory while tracking 1M distinct source addresses (state eviction counted).
  */
 import { performance } from 'node:perf_hooks';
 import { DetectionEngine } from '../src/detect/engine.js';
@@ -10,7 +11,7 @@ import { openGeo } from '../src/detect/geo.js';
 import { createTextParser } from '../src/ingest/file-parse.js';
 import { FORMATS } from '../src/ingest/registry.js';
 import type { LogFormat, LogRecord } from '../src/ingest/types.js';
-import { cloudTrailNdjson, vpcFlowLines } from './data.js';
+import { albLines, cloudFrontLog, cloudTrailNdjson, resolverLines, s3AccessLines, vpcFlowLines } from './data.js';
 import { best, round } from './util.js';
 
 function formatOf(type: string): LogFormat {
@@ -149,6 +150,44 @@ function distinctSources(count: number): Record<string, unknown> {
   };
 }
 
+/**
+ * Absolute throughput of the other log types with every detector on (DNS, S3 access, ALB and CloudFront detectors
+ * run on them), beside parse-only and a plain split baseline of the same text (no targets: the issue asks for
+ * events/s per log type).
+ */
+function otherTypes(count: number): Record<string, unknown> {
+  const splitLines = (sep: string | undefined) => (text: string) => () => {
+    let n = 0;
+    for (const line of text.split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      n += (sep === undefined ? JSON.parse(line) : line.split(sep)) ? 1 : 0;
+    }
+    return n;
+  };
+  const cases: [string, string, (text: string) => () => number, string][] = [
+    ['route53resolver', resolverLines(count), splitLines(undefined), 'split + JSON.parse'],
+    ['s3access', s3AccessLines(count), splitLines(' '), 'split lines + split(" ")'],
+    ['alb', albLines(count), splitLines(' '), 'split lines + split(" ")'],
+    ['cloudfront', cloudFrontLog(count), splitLines('\t'), 'split lines + split("\\t")'],
+  ];
+  const out: Record<string, unknown> = {};
+  for (const [type, text, baseline, what] of cases) {
+    const format = formatOf(type);
+    const parse = best(() => parseOnly(format, text), 3);
+    const run = alternate(baseline(text), () => parseAndDetect(format, text), 3);
+    out[type] = {
+      baseline: what,
+      records: run.candidate.result,
+      baselineRecordsPerSec: rate(run.baseline.result, run.baseline.ms),
+      parseOnlyRecordsPerSec: rate(parse.result, parse.ms),
+      detectRecordsPerSec: rate(run.candidate.result, run.candidate.ms),
+      ratio: round(run.baseline.ms / run.candidate.ms),
+      ratioCpu: round(run.cpuRatio),
+    };
+  }
+  return out;
+}
+
 export async function benchDetect(): Promise<object> {
   const out: Record<string, unknown> = {};
   const geo = openGeo();
@@ -198,6 +237,7 @@ export async function benchDetect(): Promise<object> {
     ratioCpu: round(vfRun.cpuRatio),
   };
 
+  out.otherTypes = otherTypes(100_000);
   out.distinctSources = distinctSources(1_000_000);
   return out;
 }
