@@ -103,25 +103,6 @@ function exactValue(it: DetectionItem): string | undefined {
   return !p.cased && !p.value.binary && parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : undefined;
 }
 
-/**
- * Lower-cased text of short values, remembered across records: keyed fields (eventName, eventSource,
- * userIdentity.type …) repeat a few hundred values, and a hash lookup costs a fraction of toLowerCase (a runtime
- * call that allocates). Bounded; long values (user agents, ARNs) are not kept.
- */
-const LOWER_MAX_LENGTH = 40;
-const LOWER_MAX_ENTRIES = 8192;
-const lowerCache = new Map<string, string>();
-
-function lowerCase(s: string): string {
-  if (s.length > LOWER_MAX_LENGTH) return s.toLowerCase();
-  let l = lowerCache.get(s);
-  if (l === undefined) {
-    l = s.toLowerCase();
-    if (lowerCache.size < LOWER_MAX_ENTRIES) lowerCache.set(s, l);
-  }
-  return l;
-}
-
 /** Per-record caches for one log type's program. */
 class Evaluator {
   fields: Fields = {};
@@ -188,7 +169,7 @@ class Evaluator {
   lower(slot: number): string | undefined {
     if (this.lowerGen[slot] === this.gen) return this.lowerVal[slot];
     const v = this.value(slot);
-    const l = typeof v === 'string' ? lowerCase(v) : undefined;
+    const l = typeof v === 'string' ? v.toLowerCase() : undefined;
     this.lowerGen[slot] = this.gen;
     this.lowerVal[slot] = l;
     return l;
