@@ -33,8 +33,19 @@ export function parseIsoTime(text: string): number {
   return Date.parse(text);
 }
 
+let lastClf = '';
+let lastClfMs = Number.NaN;
+
 /** `06/Feb/2019:00:00:38 +0000` (Apache/S3 access log time, without brackets) to epoch ms. */
 export function parseClfTime(text: string): number {
+  // Consecutive records of a log file often share their second: the last answer is reused for the same text.
+  if (text === lastClf) return lastClfMs;
+  lastClfMs = parseClf(text);
+  lastClf = text;
+  return lastClfMs;
+}
+
+function parseClf(text: string): number {
   const m = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
   if (!m) return Number.NaN;
   const month = MONTHS[m[2]!];

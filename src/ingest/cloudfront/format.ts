@@ -1,3 +1,4 @@
+import { type FieldsBuilder, type FieldsFailure, fieldsBuilderFor, finiteNumber } from '../fields.js';
 import { clip } from '../json-line.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
 
@@ -112,6 +113,7 @@ interface Layout {
   clientIp: number;
   /** Declared (header or configuration): a line with fewer columns is an error. */
   declared: boolean;
+  build: FieldsBuilder;
 }
 
 function layoutOf(names: string[], declared: boolean): Layout {
@@ -120,6 +122,7 @@ function layoutOf(names: string[], declared: boolean): Layout {
   return {
     names,
     numeric,
+    build: fieldsBuilderFor(names, numeric, finiteNumber, 'finite'),
     date: names.indexOf('date'),
     time: names.indexOf('time'),
     timestamp: names.indexOf('timestamp'),
@@ -137,6 +140,7 @@ export function parseFieldList(text: string): string[] {
 
 class CloudFrontParser {
   private layout: Layout;
+  private readonly failure: FieldsFailure = { index: 0 };
 
   constructor(
     private readonly file: string,
@@ -171,22 +175,15 @@ class CloudFrontParser {
       });
       return;
     }
-    const fields: Record<string, unknown> = {};
-    const known = Math.min(n, expected);
-    for (let i = 0; i < known; i++) {
-      const v = cols[i]!;
-      if (v === '-' || v === '') continue;
-      const name = layout.names[i]!;
-      if (layout.numeric[i] === 1) {
-        const num = Number(v);
-        if (!Number.isFinite(num)) {
-          out.error({ file, line: lineNo, reason: `invalid ${name} '${clip(v)}' (expected a number or -)` });
-          return;
-        }
-        fields[name] = num;
-      } else {
-        fields[name] = v;
-      }
+    const fields = layout.build(cols, n, this.failure);
+    if (fields === undefined) {
+      const i = this.failure.index;
+      out.error({
+        file,
+        line: lineNo,
+        reason: `invalid ${layout.names[i]} '${clip(cols[i]!)}' (expected a number or -)`,
+      });
+      return;
     }
     if (n > expected) fields._extra = cols.slice(expected);
     const time = timeOf(cols, n, layout);
@@ -205,11 +202,23 @@ class CloudFrontParser {
  * Event time in ms from `date` + `time` (UTC), else a v2 `timestamp(ms)` / `timestamp` column; NaN when the layout
  * has no time column at all; a reason string when a time column holds an invalid value.
  */
+let lastDate = '';
+let lastTime = '';
+let lastMs = Number.NaN;
+
 function timeOf(cols: string[], n: number, layout: Layout): number | string {
   if (layout.date >= 0 && layout.time >= 0 && layout.date < n && layout.time < n) {
     const d = cols[layout.date]!;
     const t = cols[layout.time]!;
-    const ms = DATE_RE.test(d) && TIME_RE.test(t) ? Date.parse(`${d}T${t}Z`) : Number.NaN;
+    // Records of a file share their date and often their second: the last answer is reused for the same text.
+    let ms: number;
+    if (d === lastDate && t === lastTime) ms = lastMs;
+    else {
+      ms = DATE_RE.test(d) && TIME_RE.test(t) ? Date.parse(`${d}T${t}Z`) : Number.NaN;
+      lastDate = d;
+      lastTime = t;
+      lastMs = ms;
+    }
     return Number.isNaN(ms) ? `invalid date/time '${clip(d)} ${clip(t)}'` : ms;
   }
   const ms = epochColumn(cols, n, layout.timestampMs, 1);

@@ -1,5 +1,6 @@
 import { isIp, splitHostPort } from '../../core/ip.js';
 import { parseIsoTime } from '../../core/time.js';
+import { compileFieldsBuilder, type FieldsBuilder, type FieldsFailure, plainUint } from '../fields.js';
 import { tokenizeQuoted } from '../tokenize.js';
 import type { FileParser, LogFormat, Sink, SniffInput } from '../types.js';
 import { ALB, ALB_CONNECTION, CLASSIC, type ElbSchema, NLB } from './schemas.js';
@@ -17,6 +18,20 @@ const ISO_START = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
 const NLB_VERSION = /^\d+\.\d+$/;
 const DIGITS = /^\d+$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** ELB numeric columns: plain decimal numbers only (anything else means shifted columns). */
+function elbNumber(text: string): number {
+  const u = plainUint(text);
+  if (u >= 0) return u;
+  return NUMBER.test(text) ? Number(text) : Number.NaN;
+}
+
+const builders = new Map<ElbSchema, FieldsBuilder>();
+function builderOf(schema: ElbSchema): FieldsBuilder {
+  let b = builders.get(schema);
+  if (b === undefined) builders.set(schema, (b = compileFieldsBuilder(schema.names, schema.numeric, elbNumber)));
+  return b;
+}
 
 function show(text: string): string {
   return text.length > 64 ? `${text.slice(0, 61)}...` : text;
@@ -48,6 +63,8 @@ function isNlbLine(line: string): boolean {
 }
 
 class ElbParser implements FileParser {
+  private readonly failure: FieldsFailure = { index: 0 };
+
   constructor(private readonly file: string) {}
 
   line(text: string, lineNo: number, out: Sink): void {
@@ -78,18 +95,11 @@ class ElbParser implements FileParser {
       this.fail(lineNo, `expected at least ${schema.min} fields for ${schema.label}, got ${tokens.length}`, out);
       return;
     }
-    const fields: Record<string, unknown> = {};
-    const known = Math.min(tokens.length, names.length);
-    for (let i = 0; i < known; i++) {
-      const value = tokens[i]!;
-      if (value === '-' || value === '') continue;
-      if (schema.numeric[i] === 1) {
-        if (!NUMBER.test(value)) {
-          this.fail(lineNo, `invalid ${names[i]} '${show(value)}' (expected a number or -)`, out);
-          return;
-        }
-        fields[names[i]!] = Number(value);
-      } else fields[names[i]!] = value;
+    const fields = builderOf(schema)(tokens, tokens.length, this.failure);
+    if (fields === undefined) {
+      const i = this.failure.index;
+      this.fail(lineNo, `invalid ${names[i]} '${show(tokens[i]!)}' (expected a number or -)`, out);
+      return;
     }
     if (tokens.length > names.length) fields._extra = tokens.slice(names.length);
     const timeText = tokens[schema.timeIndex]!;

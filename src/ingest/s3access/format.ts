@@ -1,4 +1,5 @@
 import { parseClfTime, parseIsoTime } from '../../core/time.js';
+import { type FieldsFailure, fieldsBuilderFor, finiteNumber } from '../fields.js';
 import { clip, parseJsonObjectLine } from '../json-line.js';
 import { tokenizeQuoted } from '../tokenize.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
@@ -50,6 +51,8 @@ export const S3_ACCESS_MIN_FIELDS = 18;
 /** Columns typed as numbers (by position): HTTP status, bytes sent, object size, total and turn-around time. */
 const NUMERIC = new Uint8Array(S3_ACCESS_FIELDS.length);
 for (const i of [9, 11, 12, 13, 14]) NUMERIC[i] = 1;
+const BUILD = fieldsBuilderFor(S3_ACCESS_FIELDS, NUMERIC, finiteNumber, 'finite');
+const FAIL: FieldsFailure = { index: 0 };
 
 const TEXT_SNIFF = /^([0-9a-f]{64}|-) \S+ \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] /;
 const TEXT_SNIFF_LOOSE =
@@ -98,23 +101,16 @@ function parseTextLine(text: string, file: string, lineNo: number, out: Sink): v
     });
     return;
   }
-  const fields: Record<string, unknown> = {};
-  const known = Math.min(n, S3_ACCESS_FIELDS.length);
-  for (let i = 0; i < known; i++) {
-    const v = tokens[i]!;
-    if (v === '-' || v === '') continue;
-    const name = S3_ACCESS_FIELDS[i]!;
-    if (NUMERIC[i] === 1) {
-      const num = Number(v);
-      // A non-numeric value here means the columns are shifted (e.g. an unquoted URI): reject, do not guess.
-      if (!Number.isFinite(num)) {
-        out.error({ file, line: lineNo, reason: `invalid ${name} '${clip(v)}' (expected a number or -)` });
-        return;
-      }
-      fields[name] = num;
-    } else {
-      fields[name] = v;
-    }
+  const fields = BUILD(tokens, n, FAIL);
+  if (fields === undefined) {
+    // A non-numeric value in a numeric column means the columns are shifted (e.g. an unquoted URI): reject, do not guess.
+    const i = FAIL.index;
+    out.error({
+      file,
+      line: lineNo,
+      reason: `invalid ${S3_ACCESS_FIELDS[i]} '${clip(tokens[i]!)}' (expected a number or -)`,
+    });
+    return;
   }
   if (n > S3_ACCESS_FIELDS.length) fields._extra = tokens.slice(S3_ACCESS_FIELDS.length);
   const record: LogRecord = { type: 's3access', fields, time, origin: { file, line: lineNo }, raw: text };

@@ -6,6 +6,8 @@
  * positions of the fields the normalised helpers read.
  */
 
+import { cachedByLayout } from '../fields.js';
+
 /** How a column's text becomes a value (plain numbers so the hot path compares small integers). */
 export const Kind = {
   /** Kept as written. */
@@ -170,12 +172,14 @@ export function makeLayout(names: readonly string[], origin: string): Layout {
     instanceId: names.indexOf('instance-id'),
     interfaceId: names.indexOf('interface-id'),
     unknown,
-    read: compileReader(names, kinds),
+    read: cachedByLayout(readers, `${kinds.join('')}\n${names.join(' ')}`, () => compileReader(names, kinds)),
   };
 }
 
+const readers = new Map<string, RecordReader>();
+
 /**
- * A record reader specialised for one layout: straight-line code with one literal property name per column, so
+ * A record reader specialised for one layout (cached by layout: every file with the same header shares it): straight-line code with one literal property name per column, so
  * every fields object of a layout is built by the same monomorphic stores (a loop storing `fields[names[i]]` goes
  * through V8's generic keyed-store path for every column, which was most of the parser's time). Field names are
  * validated (`[a-z][a-z0-9-]*`) and embedded with JSON.stringify, so no input reaches the code as anything but a
