@@ -3,8 +3,9 @@
  * windows) and CloudFront cache busting (misses with ever-new query strings on one path).
  */
 import { splitHostPort } from '../../core/ip.js';
-import type { LogRecord } from '../../ingest/types.js';
+import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
 import { remoteIpDetails } from '../finding.js';
+import { registerReviver } from '../keyed.js';
 import type { Detector } from '../types.js';
 import { str } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
@@ -38,7 +39,19 @@ function splitRequest(req: string): { path: string; query: string } {
   return q >= 0 ? { path: url.slice(0, q), query: url.slice(q + 1) } : { path: url, query: '' };
 }
 
+let memoRecord: LogRecord | undefined;
+let memoView: HttpView | undefined;
+
+/** The HTTP view of an ALB / CloudFront record (memoised: both detectors read the record being processed). */
 export function httpView(r: LogRecord): HttpView | undefined {
+  if (memoRecord !== r) {
+    memoView = buildView(r);
+    memoRecord = r;
+  }
+  return memoView;
+}
+
+function buildView(r: LogRecord): HttpView | undefined {
   const f = r.fields;
   if (r.type === 'alb') {
     const ip = r.sourceIp ?? (typeof f['client:port'] === 'string' ? splitHostPort(f['client:port']).host : undefined);
@@ -71,6 +84,70 @@ function lbResource(r: LogRecord, target: string): Record<string, unknown> {
     : { resourceType: 'CloudFrontDistribution', cloudFrontDetails: { domainName: target } };
 }
 
+/**
+ * One client's requests to one target in the current window. Most clients send a few requests: the first path and
+ * origin are plain fields, the path set and origin list are allocated from the second request on.
+ */
+class RequestWin {
+  start: number;
+  last: number;
+  n = 0;
+  /** 5xx answers. */
+  errors = 0;
+  fired = 0;
+  path0 = '';
+  paths: Set<string> | undefined;
+  o0: RecordOrigin | undefined;
+  o: RecordOrigin[] | undefined;
+
+  constructor(t: number) {
+    this.start = t;
+    this.last = t;
+  }
+
+  reset(t: number): void {
+    this.start = t;
+    this.last = t;
+    this.n = this.errors = this.fired = 0;
+    this.path0 = '';
+    this.paths = undefined;
+    this.o0 = undefined;
+    this.o = undefined;
+  }
+
+  add(path: string, origin: RecordOrigin): void {
+    if (this.n === 0) {
+      this.path0 = path;
+      this.o0 = origin;
+    } else {
+      if (path !== this.path0 && (this.paths === undefined || this.paths.size < 50)) {
+        this.paths ??= new Set([this.path0]);
+        this.paths.add(path);
+      }
+      if (this.o === undefined) this.o = [];
+      if (this.o.length < 19) this.o.push(origin);
+    }
+    this.n++;
+  }
+
+  samplePaths(max: number): string[] {
+    return this.paths ? (sample(this.paths, max) as string[]) : [this.path0];
+  }
+
+  origins(): RecordOrigin[] {
+    return this.o0 === undefined ? [] : [this.o0, ...(this.o ?? [])];
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { $kind: 'reqwin', ...(this as unknown as Record<string, unknown>) };
+  }
+}
+registerReviver('reqwin', (v) => {
+  const { $kind: _k, ...rest } = v;
+  return Object.assign(new RequestWin(v.start as number), rest);
+});
+const newRequestWin = (t: number) => new RequestWin(t);
+
 export const httpRequestFlood: Detector = {
   meta: {
     id: 'http-request-flood',
@@ -89,7 +166,7 @@ export const httpRequestFlood: Detector = {
     ],
   },
   create(ctx) {
-    const state = ctx.windows.create<Win>('requests');
+    const state = ctx.windows.create<RequestWin>('requests');
     const windowMs = (ctx.params.windowSeconds as number) * 1000;
     const max = ctx.params.maxRequests as number;
     return {
@@ -98,11 +175,13 @@ export const httpRequestFlood: Detector = {
         const h = httpView(r);
         if (!h) return;
         const key = `${r.type}|${h.target}|${h.ip}`;
-        const w = windowAt(state, key, r.time, windowMs);
-        w.n++;
-        if (w.distinct.size < 50) w.distinct.add(h.path);
-        if (h.status !== undefined && h.status >= 500) w.packets++; // 5xx count
-        addOrigin(w, r.origin);
+        const t = r.time;
+        const w = state.upsert(key, t, newRequestWin);
+        if (t - w.start >= windowMs) w.reset(t);
+        else if (t < w.start) w.start = t; // out-of-order record inside the window
+        if (t > w.last) w.last = t;
+        w.add(h.path, r.origin);
+        if (h.status !== undefined && h.status >= 500) w.errors++;
         if (w.fired === 0 && w.n >= max) {
           w.fired = 1;
           const type = r.type === 'alb' ? 'DDoS:ELB/REQUEST_FLOOD' : 'DDoS:CloudFront/REQUEST_FLOOD';
@@ -130,13 +209,13 @@ export const httpRequestFlood: Detector = {
               client: h.ip,
               target: h.target,
               requests: w.n,
-              serverErrors: w.packets,
-              paths: sample(w.distinct, 10),
+              serverErrors: w.errors,
+              paths: w.samplePaths(10),
               userAgent: h.ua,
             },
             thresholds: { maxRequests: max, windowSeconds: ctx.params.windowSeconds! },
             additionalInfo: { vectorType: 'REQUEST_FLOOD' },
-            origins: [...w.origins],
+            origins: w.origins(),
           });
         }
       },
