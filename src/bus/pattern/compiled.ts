@@ -518,10 +518,18 @@ class FieldIndex {
         if (state !== NOT_COMPARABLE && ranges.items.length > 0) {
           const piece = ranges.piece(x);
           if (piece >= 0) {
+            // takeNumberHit, inlined: this loop runs once per range containing each number of the event.
             const sids = ranges.sids;
+            const data = col.data;
+            const epoch = col.epoch;
             const end = ranges.offsets[piece + 1];
-            for (let k = ranges.offsets[piece]; k < end && state !== NOT_COMPARABLE; k++) {
-              state = takeNumberHit(col, sids[k], leaf, state);
+            for (let k = ranges.offsets[piece]; k < end; k++) {
+              const sid = sids[k];
+              if (data[sid << 2] === epoch) continue;
+              if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+              if (state === NOT_COMPARABLE) break;
+              data[sid << 2] = epoch;
+              col.candidates.push(sid);
             }
           } else {
             const hits = this.hits;

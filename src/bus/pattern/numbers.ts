@@ -44,15 +44,16 @@ export function canonicalDecimal(text: string): string {
 }
 
 /**
- * The float64 value of a JSON number literal when it is comparable, else undefined. `-0` becomes `0`.
+ * The float64 value of a JSON number literal when it is comparable, else undefined. `-0` becomes `0`. `value`, when
+ * given, must be `Number(text)` (callers that parsed the literal already pass it).
  */
-export function comparableNumber(text: string): number | undefined {
-  const value = Number(text);
+export function comparableNumber(text: string, value: number = Number(text)): number | undefined {
   if (!Number.isFinite(value)) return undefined;
   if (value === 0) return canonicalDecimal(text) === '0' ? 0 : undefined;
   // Fast path: JS's shortest round-trip form equals the literal → same decimal value.
-  if (String(value) === text) return value;
-  return canonicalDecimal(String(value)) === canonicalDecimal(text) ? value : undefined;
+  const shortest = String(value);
+  if (shortest === text) return value;
+  return canonicalDecimal(shortest) === canonicalDecimal(text) ? value : undefined;
 }
 
 /**

@@ -146,7 +146,7 @@ export class Leaf {
     if (this.numState !== RESOLVED) {
       if (this.numState === RAW_PENDING) this.resolveRaw();
       if (this.numState === NUM_PENDING) {
-        this.numValue = comparableNumber(this.textValue as string) ?? Number.NaN;
+        this.numValue = comparableNumber(this.textValue as string, this.rawValue) ?? Number.NaN;
         this.numState = RESOLVED;
       }
     }
