@@ -200,11 +200,11 @@ class TypeProgram {
   private readonly slotIds = new Map<string, number>();
   private readonly atomIds = new Map<string, number>();
   /** Per rule, its used identifiers with atom ids attached, so explanations reuse the record's atom results. */
-  private readonly explainTrees: [string, XNode][][] = [];
+  private readonly explainTrees: { identifier: string; node: XNode }[][] = [];
   readonly index = new RuleIndex();
   ev!: Evaluator;
   private readonly candidates = new IntList();
-  private readonly matched: number[] = [];
+  private readonly matched = new IntList();
 
   /** Slot of a field key (a field, or a field with value transformations: see fieldKey). */
   slot(key: string): number {
@@ -286,10 +286,10 @@ class TypeProgram {
     const idPreds: Record<string, Pred> = {};
     for (const [name, node] of Object.entries(rule.detection.identifiers)) idPreds[name] = this.compileNode(node);
     const pred = this.compileCondition(rule.detection.condition, idPreds);
-    const tree = [...rule.used].map((name): [string, XNode] => [
-      name,
-      this.explainTree(rule.detection.identifiers[name]!),
-    ]);
+    const tree = [...rule.used].map((identifier) => ({
+      identifier,
+      node: this.explainTree(rule.detection.identifiers[identifier]!),
+    }));
     const key = chooseKey(conditionConstraints(rule.detection.condition, rule.detection.identifiers));
     const index = this.rules.length;
     this.explainTrees.push(tree);
@@ -312,9 +312,9 @@ class TypeProgram {
     const out: MatchedSelection[] = [];
     const tree = this.explainTrees[index]!;
     for (let i = 0; i < tree.length; i++) {
-      const [identifier, node] = tree[i]!;
+      const t = tree[i]!;
       const values: MatchedValue[] = [];
-      if (this.explainInto(node, values)) out.push({ identifier, values });
+      if (this.explainInto(t.node, values)) out.push({ identifier: t.identifier, values });
     }
     return out;
   }
@@ -341,22 +341,28 @@ class TypeProgram {
       }
       case 'and': {
         const mark = out.length;
-        for (const c of node.children) {
-          if (!this.explainInto(c, out)) {
+        const cs = node.children;
+        for (let i = 0; i < cs.length; i++) {
+          if (!this.explainInto(cs[i]!, out)) {
             out.length = mark;
             return false;
           }
         }
         return true;
       }
-      case 'or':
-        for (const c of node.children) if (this.explainInto(c, out)) return true;
+      case 'or': {
+        const cs = node.children;
+        for (let i = 0; i < cs.length; i++) if (this.explainInto(cs[i]!, out)) return true;
         return false;
+      }
     }
   }
 
-  /** Indices of matching rules, ascending (load order). The returned array is reused by the next call. */
-  run(fields: Fields): number[] {
+  /**
+   * Indices of matching rules, ascending (load order), in `items[0..size)`. The list is reused by the next call
+   * (resetting a JS array's length frees its backing store, which the next push then reallocates).
+   */
+  run(fields: Fields): IntList {
     const ev = this.ev;
     ev.begin(fields);
     const gen = ev.gen;
@@ -364,7 +370,7 @@ class TypeProgram {
     const cand = this.candidates;
     const matched = this.matched;
     cand.size = 0;
-    if (matched.length > 0) matched.length = 0;
+    matched.size = 0;
     this.index.candidates(ev, cand);
     const items = cand.items;
     for (let j = 0; j < cand.size; j++) {
@@ -378,7 +384,7 @@ class TypeProgram {
       const r = always[j]!;
       if (this.preds[r]!(ev)) matched.push(r);
     }
-    if (matched.length > 1) matched.sort((a, b) => a - b);
+    if (matched.size > 1) matched.items.subarray(0, matched.size).sort();
     return matched;
   }
 }
@@ -657,14 +663,17 @@ export class SigmaEngine {
   /** Count of rules matching a record, without building explanations (benchmarks, pre-checks). */
   countMatches(type: LogType, fields: Fields): number {
     const p = this.programs.get(type);
-    return p ? p.run(fields).length : 0;
+    return p ? p.run(fields).size : 0;
   }
 
   /** Compiled rules that match, in load order, without explanations. */
   matchRules(type: LogType, fields: Fields): CompiledRule[] {
     const p = this.programs.get(type);
     if (!p) return [];
-    return p.run(fields).map((i) => p.rules[i]!);
+    const hits = p.run(fields);
+    const out: CompiledRule[] = [];
+    for (let i = 0; i < hits.size; i++) out.push(p.rules[hits.items[i]!]!);
+    return out;
   }
 
   /** Every rule that matches the record, with explanations (a shared frozen empty array when none). */
@@ -676,12 +685,12 @@ export class SigmaEngine {
     const p = this.programs.get(type);
     if (!p) return EMPTY;
     const hits = p.run(fields);
-    if (hits.length === 0) return EMPTY;
+    const n = hits.size;
+    if (n === 0) return EMPTY;
+    const items = hits.items;
+    if (n === 1) return [matchOf(p.rules[items[0]!]!, fields, origin, time, p.explain(items[0]!))];
     const out: SigmaMatch[] = [];
-    for (let i = 0; i < hits.length; i++) {
-      const c = p.rules[hits[i]!]!;
-      out.push(matchOf(c, fields, origin, time, p.explain(hits[i]!)));
-    }
+    for (let i = 0; i < n; i++) out.push(matchOf(p.rules[items[i]!]!, fields, origin, time, p.explain(items[i]!)));
     return out;
   }
 
@@ -698,11 +707,12 @@ export class SigmaEngine {
     const p = this.programs.get(type);
     if (!p) return [];
     const hits = p.run(fields);
-    if (hits.length === 0) return [];
+    if (hits.size === 0) return [];
     const out: { compiled: CompiledRule; match: SigmaMatch }[] = [];
-    for (let i = 0; i < hits.length; i++) {
-      const c = p.rules[hits[i]!]!;
-      out.push({ compiled: c, match: matchOf(c, fields, origin, time, p.explain(hits[i]!)) });
+    for (let i = 0; i < hits.size; i++) {
+      const r = hits.items[i]!;
+      const c = p.rules[r]!;
+      out.push({ compiled: c, match: matchOf(c, fields, origin, time, p.explain(r)) });
     }
     return out;
   }
