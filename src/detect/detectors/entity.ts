@@ -28,8 +28,8 @@ export class FlowEntity {
   vO: RecordOrigin[] | undefined;
   /** The behaviour profile (flow-behavior.ts) as the baseline store holds it; persisted by the store, not here. */
   profile: object | undefined;
-  /** Resolvers of the profile by (kind, IPv4 number), mirroring its string-keyed record (rebuilt on demand). */
-  resolvers: Map<number, number> | undefined;
+  /** Resolvers of the profile per kind by IPv4 number, mirroring its string-keyed record (rebuilt on demand). */
+  resolvers: Map<number, number>[] | undefined;
   /** Remote (protocol, port) first uses of the profile, mirroring its record (rebuilt on demand). */
   ports: Map<number, number> | undefined;
 

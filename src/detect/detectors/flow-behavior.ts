@@ -293,7 +293,6 @@ const DNS_TYPES = [
 ];
 /** Key prefixes of the resolver memory per kind (persisted in the flow profile: keep them stable). */
 const DNS_PREFIX = ['dns|', 'dot|', 'doh|'];
-const TWO_32 = 4294967296;
 
 /** The profile's remote (protocol, port) first-use times as a Map (a per-run mirror of its JSON record). */
 function portIndex(prof: FlowProfile): Map<number, number> {
@@ -302,13 +301,16 @@ function portIndex(prof: FlowProfile): Map<number, number> {
   return out;
 }
 
-/** The profile's IPv4 resolvers by kind × 2^32 + address (a per-run mirror of its string-keyed record). */
-function resolverIndex(prof: FlowProfile): Map<number, number> {
-  const out = new Map<number, number>();
+/**
+ * The profile's IPv4 resolvers, one Map per kind keyed by the address as a signed 32-bit integer (a small integer:
+ * no boxed number per lookup); a per-run mirror of its string-keyed record.
+ */
+function resolverIndex(prof: FlowProfile): Map<number, number>[] {
+  const out = DNS_PREFIX.map(() => new Map<number, number>());
   for (const [key, time] of Object.entries(prof.dns)) {
     const kind = DNS_PREFIX.indexOf(key.slice(0, 4));
     const ip = ipv4ToInt(key.slice(4));
-    if (kind >= 0 && ip >= 0) out.set(kind * TWO_32 + ip, time);
+    if (kind >= 0 && ip >= 0) out[kind]!.set(ip | 0, time);
   }
   return out;
 }
@@ -362,12 +364,12 @@ export const dnsEvasion: Detector = {
         const prof = profileOf(ctx.baseline, tables, v, r);
         // IPv4 resolvers are looked up by number in the entity's mirror of prof.dns (no key string per record).
         const e = entityOf(tables, v, r);
-        let numKey = -1;
+        let seen: Map<number, number> | undefined;
         let prev: number | undefined;
         if (v.remoteN >= 0) {
           if (e.resolvers === undefined) e.resolvers = resolverIndex(prof);
-          numKey = kind * TWO_32 + v.remoteN;
-          prev = e.resolvers.get(numKey);
+          seen = e.resolvers[kind]!;
+          prev = seen.get(v.remoteN | 0);
         } else prev = prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`];
         if (prev === undefined) {
           if (prof.dnsCount >= MAX_RESOLVERS) return; // saturated: see FlowProfile
@@ -375,7 +377,7 @@ export const dnsEvasion: Detector = {
         }
         if (prev === undefined || r.time < prev) {
           prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`] = r.time;
-          if (numKey >= 0) e.resolvers!.set(numKey, r.time);
+          seen?.set(v.remoteN | 0, r.time);
           ctx.baseline.put(NS, v.entity, prof);
         }
         const ok = learned(ctx.baseline, tables, v, r, hours);
