@@ -38,14 +38,15 @@ import { literalPrefix, literalSuffix } from './wildcard.js';
 type Undo = () => void;
 
 /**
- * A string-keyed hash table for the index's exact keys: open addressing over one Int32Array of (hash, entry)
- * pairs. A lookup that finds nothing — most of them — reads one pair and never the stored key strings (a Map
- * compares each colliding key's characters, a cold read per probe once the table outgrows the CPU caches), and a
- * range of a longer string can be looked up without slicing it.
+ * A string-keyed hash table for the index's exact keys: open addressing over one Int32Array of 8-int slots
+ * `hash, entry + 1, lone id, key length, key chars ×3 (two UTF-16 units per int)`. Keys of up to six units are
+ * compared inside the slot and a key with one sub-pattern keeps its id there, so a lookup reads one cache line — a
+ * Map reads its bucket, each colliding key's characters and the value, each a cold read once the table outgrows the
+ * CPU caches. A range of a longer string can be looked up without slicing it.
  */
 class StringTable {
-  /** Pairs [hash, entry + 1]; entry field 0 = empty, -1 = deleted. */
-  private table = new Int32Array(32);
+  /** Slots of 8 ints; entry field 0 = empty, -1 = deleted; lone id -1 = see `values`; length -1 = not inline. */
+  private table = new Int32Array(16 * 8);
   private mask = 15;
   private readonly keys: (string | undefined)[] = [];
   private readonly values: (Bucket | undefined)[] = [];
@@ -63,23 +64,37 @@ class StringTable {
     const h = hashRange(text, from, to, false);
     const t = this.table;
     const mask = this.mask;
+    const len = to - from;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = t[2 * i + 1];
+      const at = i << 3;
+      const e = t[at + 1];
       if (e === 0) return undefined;
-      if (e > 0 && t[2 * i] === h) {
-        const key = this.keys[e - 1] as string;
-        if (key.length === to - from && text.startsWith(key, from)) return this.values[e - 1];
+      if (e < 0 || t[at] !== h) continue;
+      const inline = t[at + 3];
+      if (
+        inline >= 0
+          ? inline === len && inlineEquals(t, at + 4, text, from, len)
+          : this.keyEquals(e - 1, text, from, len)
+      ) {
+        const lone = t[at + 2];
+        return lone >= 0 ? lone : this.values[e - 1];
       }
     }
   }
 
+  private keyEquals(entry: number, text: string, from: number, len: number): boolean {
+    const key = this.keys[entry] as string;
+    return key.length === len && text.startsWith(key, from);
+  }
+
+  /** The slot (index) holding `key`, or -1. */
   private slotOf(key: string, h: number): number {
     const t = this.table;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = t[2 * i + 1];
+      const e = t[(i << 3) + 1];
       if (e === 0) return -1;
-      if (e > 0 && t[2 * i] === h && this.keys[e - 1] === key) return i;
+      if (e > 0 && t[i << 3] === h && this.keys[e - 1] === key) return i;
     }
   }
 
@@ -87,10 +102,11 @@ class StringTable {
     const h = hashRange(key, 0, key.length, false);
     const slot = this.slotOf(key, h);
     if (slot >= 0) {
-      const e = this.table[2 * slot + 1] - 1;
+      const e = this.table[(slot << 3) + 1] - 1;
       const bucket = this.values[e] as Bucket;
       if (typeof bucket === 'number') this.values[e] = [bucket, sid];
       else bucket.push(sid);
+      this.table[(slot << 3) + 2] = -1;
     } else {
       if ((this.occupied + 1) * 2 > this.mask + 1) this.rehash(Math.max(this.size + 1, 8) * 4);
       const entry = this.freeEntries.pop() ?? this.keys.length;
@@ -98,10 +114,22 @@ class StringTable {
       this.values[entry] = sid;
       const t = this.table;
       let i = h & this.mask;
-      while (t[2 * i + 1] > 0) i = (i + 1) & this.mask;
-      if (t[2 * i + 1] === 0) this.occupied++;
-      t[2 * i] = h;
-      t[2 * i + 1] = entry + 1;
+      while (t[(i << 3) + 1] > 0) i = (i + 1) & this.mask;
+      const at = i << 3;
+      if (t[at + 1] === 0) this.occupied++;
+      t[at] = h;
+      t[at + 1] = entry + 1;
+      t[at + 2] = sid;
+      if (key.length <= 6) {
+        t[at + 3] = key.length;
+        for (let j = 0; j < 3; j++) {
+          const lo = 2 * j < key.length ? key.charCodeAt(2 * j) : 0;
+          const hi = 2 * j + 1 < key.length ? key.charCodeAt(2 * j + 1) : 0;
+          t[at + 4 + j] = lo | (hi << 16);
+        }
+      } else {
+        t[at + 3] = -1;
+      }
       this.size++;
     }
     return () => this.removeSid(key, h, sid);
@@ -110,10 +138,11 @@ class StringTable {
   private removeSid(key: string, h: number, sid: number): void {
     const slot = this.slotOf(key, h);
     if (slot < 0) return;
-    const e = this.table[2 * slot + 1] - 1;
+    const at = slot << 3;
+    const e = this.table[at + 1] - 1;
     const bucket = this.values[e];
     if (bucket === sid) {
-      this.table[2 * slot + 1] = -1;
+      this.table[at + 1] = -1;
       this.keys[e] = undefined;
       this.values[e] = undefined;
       this.freeEntries.push(e);
@@ -121,7 +150,10 @@ class StringTable {
       if (this.occupied > 64 && this.size * 4 < this.occupied) this.rehash(Math.max(this.size, 8) * 4);
     } else if (bucket !== undefined && typeof bucket !== 'number') {
       removeFrom(bucket, sid);
-      if (bucket.length === 1) this.values[e] = bucket[0];
+      if (bucket.length === 1) {
+        this.values[e] = bucket[0];
+        this.table[at + 2] = bucket[0];
+      }
     }
   }
 
@@ -130,19 +162,28 @@ class StringTable {
     let n = 16;
     while (n < slots) n *= 2;
     const old = this.table;
-    const t = new Int32Array(2 * n);
+    const t = new Int32Array(8 * n);
     const mask = n - 1;
-    for (let j = 0; j < old.length; j += 2) {
+    for (let j = 0; j < old.length; j += 8) {
       if (old[j + 1] <= 0) continue;
       let i = old[j] & mask;
-      while (t[2 * i + 1] !== 0) i = (i + 1) & mask;
-      t[2 * i] = old[j];
-      t[2 * i + 1] = old[j + 1];
+      while (t[(i << 3) + 1] !== 0) i = (i + 1) & mask;
+      t.set(old.subarray(j, j + 8), i << 3);
     }
     this.table = t;
     this.mask = mask;
     this.occupied = this.size;
   }
+}
+
+/** Are text[from, from + len) the UTF-16 units packed two per int at t[at…]? */
+function inlineEquals(t: Int32Array, at: number, text: string, from: number, len: number): boolean {
+  for (let j = 0; j < len; j++) {
+    const packed = t[at + (j >> 1)];
+    const unit = (j & 1) === 0 ? packed & 0xffff : packed >>> 16;
+    if (text.charCodeAt(from + j) !== unit) return false;
+  }
+  return true;
 }
 
 /**
