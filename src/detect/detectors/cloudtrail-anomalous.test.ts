@@ -5,6 +5,7 @@ import { detectRecords } from '../engine.js';
 import { openGeo } from '../geo.js';
 import { type Baseline, MemoryStateStore } from '../state.js';
 import { anomalousBehavior, anomalyFamily, userAgentFamily } from './anomalous.js';
+import { isInstanceSession } from './cloudtrail-callers.js';
 
 /** The definition the scanner implements: first token of the trimmed agent, major version only, 40 characters. */
 function reference(ua: string): string {
@@ -181,5 +182,29 @@ describe('anomalous behaviour: per-identity shortcuts', () => {
       { numRuns: 300 },
     );
     expect(found).toBeGreaterThan(100); // the generated calls do raise findings
+  });
+});
+
+describe('instance-role session check', () => {
+  it('equals /:i-[0-9a-f]{8,17}$/i for any principal id', () => {
+    const re = /:i-[0-9a-f]{8,17}$/i;
+    expect(isInstanceSession('AROAEXAMPLE:i-0a1b2c3d4e5f60718')).toBe(true);
+    expect(isInstanceSession('AROAEXAMPLE:I-0A1B2C3D')).toBe(true);
+    expect(isInstanceSession('AROAEXAMPLE:i-0a1b2c3')).toBe(false);
+    expect(isInstanceSession('AROAEXAMPLE:alice')).toBe(false);
+    const chars = fc.constantFrom(...':iI-0123456789abcdefABCDEFgxG:/'.split(''));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 30 }), (cs) => {
+        const pid = cs.join('');
+        expect(isInstanceSession(pid)).toBe(re.test(pid));
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.nat(20), (prefix, n) => {
+        const pid = `${prefix}:i-${'0123456789abcdefABCDEF0123'.slice(0, n)}`;
+        expect(isInstanceSession(pid)).toBe(re.test(pid));
+      }),
+    );
   });
 });

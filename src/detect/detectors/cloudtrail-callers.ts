@@ -230,7 +230,27 @@ export const iamMaliciousCaller: Detector = {
   },
 };
 
-const INSTANCE_SESSION = /:i-[0-9a-f]{8,17}$/i;
+/**
+ * An instance-role session: principalId ends in `:i-` and 8–17 hex digits (case-insensitive), the same as
+ * `/:i-[0-9a-f]{8,17}$/i`, checked from the end without a regex (it runs for every assumed-role event).
+ */
+export function isInstanceSession(pid: string): boolean {
+  let i = pid.length;
+  while (i > 0 && isHexDigit(pid.charCodeAt(i - 1))) i--;
+  const digits = pid.length - i;
+  // 'i' and '-' are not hex digits: the digits the pattern ends with are exactly this run.
+  return (
+    digits >= 8 &&
+    digits <= 17 &&
+    pid.charCodeAt(i - 1) === 45 /* - */ &&
+    (pid.charCodeAt(i - 2) | 32) === 105 /* i or I */ &&
+    pid.charCodeAt(i - 3) === 58 /* : */
+  );
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
 
 export const instanceCredentialExfiltration: Detector = {
   meta: {
@@ -263,7 +283,7 @@ export const instanceCredentialExfiltration: Detector = {
         if (u?.type !== 'AssumedRole') return;
         const pid = str(u.principalId) ?? '';
         const key = str(u.accessKeyId) ?? '';
-        if (!INSTANCE_SESSION.test(pid) || !key.startsWith('ASIA')) return;
+        if (!isInstanceSession(pid) || !key.startsWith('ASIA')) return;
         const ip = str(r.fields.sourceIPAddress) ?? '';
         if (!/^[0-9.]+$|:/.test(ip)) return; // "ec2.amazonaws.com" etc.: an AWS service acting
         if (ranges.find(ip)) return;
