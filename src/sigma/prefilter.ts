@@ -259,6 +259,32 @@ function endsHash(a: number, b: number): number {
   return ((a << 4) ^ (b * 0x9d)) & 2047;
 }
 
+/** Distinct spellings remembered per lookup (those that passed the key filter: few, e.g. `AssumedRole`). */
+const SEEN_MAX = 256;
+
+/**
+ * Equality lookup on a field's text: the key filter first, then the outcome remembered for this exact spelling,
+ * and only then lower-casing (a runtime call that allocates) and the lower-cased key map.
+ */
+class KeyLookup<V> {
+  private readonly seen = new Map<string, V | null>();
+  readonly filter: KeyFilter;
+
+  constructor(readonly map: Map<string, V>) {
+    this.filter = new KeyFilter(map.keys());
+  }
+
+  /** `raw` is the string value of `slot` in the current record. */
+  find(raw: string, rec: RecordView, slot: number): V | undefined {
+    if (!this.filter.maybe(raw)) return undefined;
+    const known = this.seen.get(raw);
+    if (known !== undefined) return known ?? undefined;
+    const v = this.map.get(rec.lower(slot)!);
+    if (this.seen.size < SEEN_MAX && raw.length <= 64) this.seen.set(raw, v ?? null);
+    return v;
+  }
+}
+
 /** A reusable list of rule indices (reset without touching an array's length). */
 export class IntList {
   items = new Int32Array(64);
@@ -285,9 +311,11 @@ export class RuleIndex {
   private readonly subCased = new Map<string, Map<string, number[]>>();
   readonly always: number[] = [];
   // Compiled form, built by finish().
-  private pairSlots: [number, number] | undefined;
-  private pairFilter: KeyFilter | undefined;
-  private eqSlots: { slot: number; map: Map<string, number[]>; filter: KeyFilter }[] = [];
+  /** Slots of eventName and eventSource (-1: no pair keys). */
+  private nameSlot = -1;
+  private sourceSlot = -1;
+  private pairLookup: KeyLookup<Map<string, number[]>> | undefined;
+  private eqSlots: { slot: number; map: Map<string, number[]>; lookup: KeyLookup<number[]> }[] = [];
   private subSlots: { slot: number; set: SubstringSet; rules: number[][]; cased: boolean }[] = [];
 
   add(rule: number, key: RuleKey | undefined): void {
@@ -318,11 +346,12 @@ export class RuleIndex {
   /** Resolve field names to slots once all rules are in. */
   finish(slot: (field: string) => number): void {
     if (this.pair.size > 0) {
-      this.pairSlots = [slot(NAME), slot(SOURCE)];
-      this.pairFilter = new KeyFilter(this.pair.keys());
+      this.nameSlot = slot(NAME);
+      this.sourceSlot = slot(SOURCE);
+      this.pairLookup = new KeyLookup(this.pair);
     }
     for (const [field, map] of this.eq) {
-      this.eqSlots.push({ slot: slot(field), map, filter: new KeyFilter(map.keys()) });
+      this.eqSlots.push({ slot: slot(field), map, lookup: new KeyLookup(map) });
     }
     for (const [cased, subs] of [
       [false, this.sub],
@@ -342,12 +371,13 @@ export class RuleIndex {
 
   /** Push candidate rule indices for the current record into `out` (duplicates possible). */
   candidates(rec: RecordView, out: IntList): void {
-    if (this.pairSlots) {
-      const [nameSlot, sourceSlot] = this.pairSlots;
+    const nameSlot = this.nameSlot;
+    if (nameSlot >= 0) {
+      const sourceSlot = this.sourceSlot;
       const name = rec.value(nameSlot);
       if (typeof name === 'string') {
         // eventName first: it is the rarer of the two, and a miss spares looking at eventSource at all.
-        const bySource = this.pairFilter!.maybe(name) ? this.pair.get(rec.lower(nameSlot)!) : undefined;
+        const bySource = this.pairLookup!.find(name, rec, nameSlot);
         if (bySource) {
           const source = rec.value(sourceSlot);
           if (typeof source === 'string') out.pushAll(bySource.get(rec.lower(sourceSlot)!));
@@ -361,12 +391,11 @@ export class RuleIndex {
       }
     }
     for (let k = 0; k < this.eqSlots.length; k++) {
-      const { slot, map, filter } = this.eqSlots[k]!;
+      const { slot, map, lookup } = this.eqSlots[k]!;
       const v = rec.value(slot);
       if (v === undefined || v === null) continue;
-      if (typeof v === 'string') {
-        if (filter.maybe(v)) out.pushAll(map.get(rec.lower(slot)!));
-      } else forEachText(v, (t) => out.pushAll(map.get(t)));
+      if (typeof v === 'string') out.pushAll(lookup.find(v, rec, slot));
+      else forEachText(v, (t) => out.pushAll(map.get(t)));
     }
     for (let k = 0; k < this.subSlots.length; k++) {
       const { slot, set, rules, cased } = this.subSlots[k]!;
