@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../ingest/types.js';
 import { detectRecords } from '../engine.js';
 import { openGeo } from '../geo.js';
-import { type Baseline, MemoryStateStore } from '../state.js';
+import { type Baseline, MemoryStateStore, SqliteStateStore } from '../state.js';
 import { anomalousBehavior, anomalyFamily, userAgentFamily } from './anomalous.js';
 import { isInstanceSession } from './cloudtrail-callers.js';
 
@@ -155,6 +158,43 @@ describe('anomalous behaviour: per-identity shortcuts', () => {
     expect(warm.map((f) => f.type)).toEqual(['Persistence:IAMUser/AnomalousBehavior']);
     expect(warm[0]!.explanation.reason).toContain(`active since ${new Date(T0 + 1).toISOString()}`);
     expect(detectRecords(records, { ...opts, store: new ColdStore() }).findings).toEqual(warm);
+  });
+
+  it('a run split in two with a SQLite state file gives the findings of one run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-anomalous-'));
+    try {
+      const calls: Call[] = [];
+      for (let h = 0; h < 6; h++)
+        for (let i = 0; i < 8; i++)
+          calls.push({
+            id: i % 3,
+            ip: (h + i) % 4,
+            ua: h % 3,
+            api: (h * 3 + i) % CALLS.length,
+            hour: h,
+            second: i,
+            ms: 0,
+            failed: false,
+          });
+      const records = recordsOf(calls);
+      const single = detectRecords(records, opts).findings;
+      expect(single.length).toBeGreaterThan(0);
+      const path = join(dir, 'state.db');
+      const half = records.length / 2;
+      const first = detectRecords(records.slice(0, half), { ...opts, store: new SqliteStateStore(path) }).findings;
+      const second = detectRecords(records.slice(half), { ...opts, store: new SqliteStateStore(path) }).findings;
+      const merged = new Map([...first, ...second].map((f) => [f.id, f]));
+      expect([...merged.values()].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+        [...single].sort((a, b) => a.id.localeCompare(b.id)),
+      );
+      // Profiles are stored in their plain shape (no in-memory cache fields).
+      const reopened = new SqliteStateStore(path);
+      const prof = reopened.baseline.get<Record<string, unknown>>('ident-profile', IDS[0]!);
+      reopened.close();
+      expect(Object.keys(prof ?? {})).toEqual(['first', 'nets', 'uas', 'apis']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('give the findings of a run that reads every profile cold, for any order of calls', () => {
