@@ -246,9 +246,16 @@ class TypeProgram {
         return (ev) => ev.atom(id);
       }
       case 'and':
-        return andOf(node.children.map((c) => this.compileNode(c)));
-      case 'or':
-        return orOf(node.children.map((c) => this.compileNode(c)));
+      case 'or': {
+        // A map of field tests (the common selection) reads its atoms directly, without a closure per test.
+        const cs = node.children;
+        if (cs.every((c) => c.kind === 'item')) {
+          const ids = cs.map((c) => this.atomFor(c as Extract<SearchNode, { kind: 'item' }>));
+          return node.kind === 'and' ? atomsAnd(ids) : atomsOr(ids);
+        }
+        const parts = cs.map((c) => this.compileNode(c));
+        return node.kind === 'and' ? andOf(parts) : orOf(parts);
+      }
     }
   }
 
@@ -322,28 +329,14 @@ class TypeProgram {
   /** Append why `node` is true to `out` (one array for the whole identifier); false, and `out` unchanged, if not. */
   private explainInto(node: XNode, out: MatchedValue[]): boolean {
     switch (node.kind) {
-      case 'item': {
-        const id = node.atom;
-        const ev = this.ev;
-        if (!ev.atom(id)) return false;
-        const item = node.item;
-        const slot = this.atoms[id]!.slot;
-        const value = ev.value(slot);
-        // Explanations cite the record's value as written, before pipeline transformations (same shape).
-        const raw = slot >= 0 && this.slotTransforms[slot] !== undefined ? ev.raw(slot) : value;
-        if (node.single !== undefined && value !== null && typeof value !== 'object' && value !== undefined) {
-          out.push({ field: item.ruleField, modifiers: item.modifiers, expected: node.single, actual: raw });
-          return true;
-        }
-        const d = describeItem(item, value, ev.fields, node.matchers, raw);
-        for (let i = 0; i < d.length; i++) out.push(d[i]!);
-        return true;
-      }
+      case 'item':
+        return this.explainItem(node, out);
       case 'and': {
         const mark = out.length;
         const cs = node.children;
         for (let i = 0; i < cs.length; i++) {
-          if (!this.explainInto(cs[i]!, out)) {
+          const c = cs[i]!;
+          if (!(c.kind === 'item' ? this.explainItem(c, out) : this.explainInto(c, out))) {
             out.length = mark;
             return false;
           }
@@ -352,10 +345,31 @@ class TypeProgram {
       }
       case 'or': {
         const cs = node.children;
-        for (let i = 0; i < cs.length; i++) if (this.explainInto(cs[i]!, out)) return true;
+        for (let i = 0; i < cs.length; i++) {
+          const c = cs[i]!;
+          if (c.kind === 'item' ? this.explainItem(c, out) : this.explainInto(c, out)) return true;
+        }
         return false;
       }
     }
+  }
+
+  private explainItem(node: Extract<XNode, { kind: 'item' }>, out: MatchedValue[]): boolean {
+    const id = node.atom;
+    const ev = this.ev;
+    if (!ev.atom(id)) return false;
+    const item = node.item;
+    const slot = this.atoms[id]!.slot;
+    const value = ev.value(slot);
+    // Explanations cite the record's value as written, before pipeline transformations (same shape).
+    const raw = slot >= 0 && this.slotTransforms[slot] !== undefined ? ev.raw(slot) : value;
+    if (node.single !== undefined && value !== null && typeof value !== 'object' && value !== undefined) {
+      out.push({ field: item.ruleField, modifiers: item.modifiers, expected: node.single, actual: raw });
+      return true;
+    }
+    const d = describeItem(item, value, ev.fields, node.matchers, raw);
+    for (let i = 0; i < d.length; i++) out.push(d[i]!);
+    return true;
   }
 
   /**
@@ -393,6 +407,36 @@ class TypeProgram {
 function testKey(_k: string, v: unknown): unknown {
   if (typeof v === 'symbol') return { wildcard: v.description };
   return v;
+}
+
+function atomsAnd(ids: number[]): Pred {
+  if (ids.length === 1) {
+    const a = ids[0]!;
+    return (ev) => ev.atom(a);
+  }
+  if (ids.length === 2) {
+    const [a, b] = ids as [number, number];
+    return (ev) => ev.atom(a) && ev.atom(b);
+  }
+  return (ev) => {
+    for (let i = 0; i < ids.length; i++) if (!ev.atom(ids[i]!)) return false;
+    return true;
+  };
+}
+
+function atomsOr(ids: number[]): Pred {
+  if (ids.length === 1) {
+    const a = ids[0]!;
+    return (ev) => ev.atom(a);
+  }
+  if (ids.length === 2) {
+    const [a, b] = ids as [number, number];
+    return (ev) => ev.atom(a) || ev.atom(b);
+  }
+  return (ev) => {
+    for (let i = 0; i < ids.length; i++) if (ev.atom(ids[i]!)) return true;
+    return false;
+  };
 }
 
 function andOf(parts: Pred[]): Pred {
@@ -639,6 +683,18 @@ export class SigmaEngine {
     return ref;
   }
 
+  private lastType: LogType | undefined;
+  private lastProgram: TypeProgram | undefined;
+
+  /** The program of a log type (records of one type usually come in runs: the last one is remembered). */
+  private program(type: LogType): TypeProgram | undefined {
+    if (type === this.lastType) return this.lastProgram;
+    const p = this.programs.get(type);
+    this.lastType = type;
+    this.lastProgram = p;
+    return p;
+  }
+
   /** Log types that have at least one rule. */
   types(): LogType[] {
     return [...this.programs.keys()];
@@ -662,7 +718,7 @@ export class SigmaEngine {
 
   /** Count of rules matching a record, without building explanations (benchmarks, pre-checks). */
   countMatches(type: LogType, fields: Fields): number {
-    const p = this.programs.get(type);
+    const p = this.program(type);
     return p ? p.run(fields).size : 0;
   }
 
@@ -682,7 +738,7 @@ export class SigmaEngine {
   }
 
   matchFields(type: LogType, fields: Fields, origin: RecordOrigin, time: number): readonly SigmaMatch[] {
-    const p = this.programs.get(type);
+    const p = this.program(type);
     if (!p) return EMPTY;
     const hits = p.run(fields);
     const n = hits.size;
