@@ -10,7 +10,7 @@ import {
   type Violation,
   validation,
 } from './errors.js';
-import { compilePattern, matches, type Pattern, PatternError } from './pattern/index.js';
+import { compilePattern, type Pattern, PatternError, PatternIndex } from './pattern/index.js';
 import type { BusEvent } from './put-events.js';
 import { page } from './registry.js';
 import type { BusRuntime } from './runtime.js';
@@ -88,7 +88,10 @@ function compact<T extends Record<string, unknown>>(o: T): T {
 
 export class ArchiveStore {
   private readonly patterns = new Map<string, Pattern | undefined>();
+  /** The archives' patterns in one compiled index: an event is matched once, whatever the number of archives. */
+  private readonly index = new PatternIndex<string>();
   private readonly insert: Database.Statement;
+  private readonly enabledOf: Database.Statement<[string], { name: string }>;
   private lastPurge = 0;
   /** Replays run in the background; tests and shutdown can await them. */
   readonly running = new Set<Promise<void>>();
@@ -102,8 +105,9 @@ export class ArchiveStore {
     this.insert = db.prepare(
       'INSERT INTO archived_events (archive, event_time, archived_at, size, event) VALUES (?, ?, ?, ?, ?)',
     );
+    this.enabledOf = db.prepare("SELECT name FROM archives WHERE bus = ? AND state = 'ENABLED'");
     for (const a of db.prepare('SELECT * FROM archives').all() as ArchiveRow[]) {
-      this.patterns.set(a.name, a.event_pattern ? compilePattern(a.event_pattern) : undefined);
+      this.setPattern(a.name, a.event_pattern ? compilePattern(a.event_pattern) : undefined);
     }
     // A replay interrupted by a restart cannot resume where it stopped without duplicates: mark it failed.
     db.prepare(
@@ -130,6 +134,12 @@ export class ArchiveStore {
     return row;
   }
 
+  private setPattern(name: string, pattern: Pattern | undefined): void {
+    this.patterns.set(name, pattern);
+    this.index.remove(name);
+    if (pattern) this.index.add(name, pattern);
+  }
+
   private compile(text: string | undefined): Pattern | undefined {
     if (text === undefined) return undefined;
     try {
@@ -143,16 +153,17 @@ export class ArchiveStore {
   /** Append an accepted event to the matching archives of its bus (replayed events are not archived again). */
   record(bus: string, event: BusEvent | Record<string, unknown>): void {
     if ('replay-name' in event) return;
-    const archives = this.db
-      .prepare("SELECT name, retention_days FROM archives WHERE bus = ? AND state = 'ENABLED'")
-      .all(bus) as { name: string }[];
+    const archives = this.enabledOf.all(bus);
     if (archives.length === 0) return;
     const text = JSON.stringify(event);
     const time = Date.parse(String(event.time)) || this.now();
     const size = Buffer.byteLength(text);
+    let hits: string[] | undefined;
     for (const a of archives) {
-      const pattern = this.patterns.get(a.name);
-      if (pattern && !matches(pattern, event)) continue;
+      if (this.patterns.get(a.name) !== undefined) {
+        hits ??= this.index.match(event);
+        if (!hits.includes(a.name)) continue;
+      }
       this.insert.run(a.name, time, this.now(), size, text);
     }
     this.purge();
@@ -199,7 +210,7 @@ export class ArchiveStore {
         'ENABLED',
         created,
       );
-    this.patterns.set(name, pattern);
+    this.setPattern(name, pattern);
     return { ArchiveArn: this.archiveArn(name), State: 'ENABLED', CreationTime: new Date(created) };
   }
 
@@ -264,7 +275,7 @@ export class ArchiveStore {
         typeof i.RetentionDays === 'number' ? i.RetentionDays : a.retention_days,
         a.name,
       );
-    this.patterns.set(a.name, pattern);
+    this.setPattern(a.name, pattern);
     return { ArchiveArn: this.archiveArn(a.name), State: a.state, CreationTime: new Date(a.creation_time) };
   }
 
@@ -275,6 +286,7 @@ export class ArchiveStore {
       this.db.prepare('DELETE FROM archives WHERE name = ?').run(a.name);
     })();
     this.patterns.delete(a.name);
+    this.index.remove(a.name);
     return {};
   }
 
