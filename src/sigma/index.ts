@@ -26,6 +26,7 @@ export {
   type Pipeline,
   parsePipeline,
   resolveLogsource,
+  type TransformMap,
 } from './pipeline.js';
 export { explainDetection, referenceMatch } from './reference.js';
 export {
@@ -38,4 +39,5 @@ export {
 } from './report.js';
 export { loadSigmaSetup, type SigmaSetup, type SigmaSetupOptions } from './setup.js';
 export { SigmaStream, type StreamStats } from './stream.js';
+export { VALUE_TRANSFORMS, type ValueTransform, valueTransformer } from './transforms.js';
 export * from './types.js';
