@@ -204,6 +204,10 @@ class TypeProgram {
   readonly index = new RuleIndex();
   ev!: Evaluator;
   private readonly candidates = new IntList();
+  /** Explanation scratch space (sliced to exact size per identifier and per match). */
+  private readonly valScratch: MatchedValue[] = [];
+  private valSize = 0;
+  private readonly selScratch: MatchedSelection[] = [];
   private readonly matched = new IntList();
 
   /** Slot of a field key (a field, or a field with value transformations: see fieldKey). */
@@ -316,28 +320,31 @@ class TypeProgram {
    * Call right after run() for the same record: atom results are reused from its evaluation.
    */
   explain(index: number): MatchedSelection[] {
-    const out: MatchedSelection[] = [];
     const tree = this.explainTrees[index]!;
+    const sel = this.selScratch;
+    let n = 0;
     for (let i = 0; i < tree.length; i++) {
       const t = tree[i]!;
-      const values: MatchedValue[] = [];
-      if (this.explainInto(t.node, values)) out.push({ identifier: t.identifier, values });
+      this.valSize = 0;
+      if (this.explainInto(t.node))
+        sel[n++] = { identifier: t.identifier, values: this.valScratch.slice(0, this.valSize) };
     }
-    return out;
+    // Exact-size copies: a growing empty array reserves 16 slots, twice per match.
+    return sel.slice(0, n);
   }
 
   /** Append why `node` is true to `out` (one array for the whole identifier); false, and `out` unchanged, if not. */
-  private explainInto(node: XNode, out: MatchedValue[]): boolean {
+  private explainInto(node: XNode): boolean {
     switch (node.kind) {
       case 'item':
-        return this.explainItem(node, out);
+        return this.explainItem(node);
       case 'and': {
-        const mark = out.length;
+        const mark = this.valSize;
         const cs = node.children;
         for (let i = 0; i < cs.length; i++) {
           const c = cs[i]!;
-          if (!(c.kind === 'item' ? this.explainItem(c, out) : this.explainInto(c, out))) {
-            out.length = mark;
+          if (!(c.kind === 'item' ? this.explainItem(c) : this.explainInto(c))) {
+            this.valSize = mark;
             return false;
           }
         }
@@ -347,14 +354,15 @@ class TypeProgram {
         const cs = node.children;
         for (let i = 0; i < cs.length; i++) {
           const c = cs[i]!;
-          if (c.kind === 'item' ? this.explainItem(c, out) : this.explainInto(c, out)) return true;
+          if (c.kind === 'item' ? this.explainItem(c) : this.explainInto(c)) return true;
         }
         return false;
       }
     }
   }
 
-  private explainItem(node: Extract<XNode, { kind: 'item' }>, out: MatchedValue[]): boolean {
+  private explainItem(node: Extract<XNode, { kind: 'item' }>): boolean {
+    const out = this.valScratch;
     const id = node.atom;
     const ev = this.ev;
     if (!ev.atom(id)) return false;
@@ -364,11 +372,11 @@ class TypeProgram {
     // Explanations cite the record's value as written, before pipeline transformations (same shape).
     const raw = slot >= 0 && this.slotTransforms[slot] !== undefined ? ev.raw(slot) : value;
     if (node.single !== undefined && value !== null && typeof value !== 'object' && value !== undefined) {
-      out.push({ field: item.ruleField, modifiers: item.modifiers, expected: node.single, actual: raw });
+      out[this.valSize++] = { field: item.ruleField, modifiers: item.modifiers, expected: node.single, actual: raw };
       return true;
     }
     const d = describeItem(item, value, ev.fields, node.matchers, raw);
-    for (let i = 0; i < d.length; i++) out.push(d[i]!);
+    for (let i = 0; i < d.length; i++) out[this.valSize++] = d[i]!;
     return true;
   }
 
