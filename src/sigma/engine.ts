@@ -9,7 +9,7 @@
  *   then eventSource, then any other field), so a record only evaluates the rules whose key value it carries plus
  *   the few rules without such a key. Cost per record grows with the number of rules that could match, not with
  *   the number loaded.
- * - Matches are explained afterwards by the reference evaluator (only for the rare rules that matched).
+ * - Matches are explained afterwards from the record's cached atom results (only for the rules that matched).
  */
 
 import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
