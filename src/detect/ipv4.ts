@@ -1,27 +1,39 @@
 /** Allocation-free IPv4 helpers for hot paths (flow logs carry millions of addresses). */
 
-/** Dotted quad to unsigned 32-bit integer, or -1 when `s` is not a plain IPv4 address. */
+/** Dotted quad to unsigned 32-bit integer, or -1 when `s` is not a plain IPv4 address (1–3 digits per octet). */
 export function ipv4ToInt(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let i = 0;
   let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else {
-      const d = c - 48;
-      if (d < 0 || d > 9 || ++digits > 3) return -1;
-      octet = octet * 10 + d;
-      if (octet > 255) return -1;
+  // Octet by octet (one to three digits, then a dot): fewer tests per character than a per-character state machine.
+  for (let part = 0; part < 4; part++) {
+    let d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    let octet = d;
+    i++;
+    if (i < n) {
+      d = s.charCodeAt(i) - 48;
+      if (d >= 0 && d <= 9) {
+        octet = octet * 10 + d;
+        i++;
+        if (i < n) {
+          d = s.charCodeAt(i) - 48;
+          if (d >= 0 && d <= 9) {
+            octet = octet * 10 + d;
+            i++;
+          }
+        }
+      }
+    }
+    if (octet > 255) return -1;
+    value = value * 256 + octet;
+    if (part < 3) {
+      if (i >= n || s.charCodeAt(i) !== 46) return -1;
+      i++;
     }
   }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + octet;
+  return i === n ? value : -1;
 }
 
 export function intToIpv4(n: number): string {
