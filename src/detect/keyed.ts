@@ -47,6 +47,7 @@ export class KeyedState<V extends Timed> {
   private cur = new Map<Key, V>();
   private prev = new Map<Key, V>();
   private codec: KeyCodec | undefined;
+  private upgrade: ((value: unknown) => V | undefined) | undefined;
   private curMax = Number.NEGATIVE_INFINITY;
   /** Event time when the current generation received its first key. */
   private curStart = Number.POSITIVE_INFINITY;
@@ -119,6 +120,11 @@ export class KeyedState<V extends Timed> {
     return this.cur.get(key) ?? this.prev.get(key);
   }
 
+  /** Turns a restored value into the table's current value type (undefined drops it). */
+  setUpgrade(upgrade: (value: unknown) => V | undefined): void {
+    this.upgrade = upgrade;
+  }
+
   /** How numeric keys are written to and read from persisted windows. */
   setKeyCodec(codec: KeyCodec): void {
     this.codec = codec;
@@ -169,7 +175,10 @@ export class KeyedState<V extends Timed> {
 
   restore(rows: [string, unknown, number][]): void {
     for (const [k, v, last] of rows) {
-      const value = fromJsonSafe(v) as V;
+      const revived = fromJsonSafe(v);
+      // A value persisted by an earlier version in another shape is upgraded (or dropped) by the table's owner.
+      const value = (this.upgrade ? this.upgrade(revived) : revived) as V | undefined;
+      if (value === undefined) continue;
       value.last = last;
       this.place(this.codec ? this.codec.decode(k) : k, value);
     }

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dgaLike, entropy, registeredDomain } from '../../src/detect/detectors/dns.js';
 import { ThreatIntel } from '../../src/detect/intel.js';
+import { SqliteStateStore } from '../../src/detect/state.js';
 import { ct, dns, MIN, only, parse, run, T0, types } from './helpers.js';
 
 function range<T>(n: number, f: (i: number) => T): T[] {
@@ -188,6 +192,28 @@ describe('HTTP floods and cache busting', () => {
     });
     expect(types(run(reqs(49), { params: p }))).toEqual([]);
     expect(types(run(reqs(50, 2000), { params: p }))).toEqual([]); // spread over 100 s
+  });
+  it('a request window persisted by an earlier version (generic window shape) is upgraded and continues', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-upgrade-'));
+    try {
+      const path = join(dir, 'state.db');
+      const reqs = parse('alb', `${range(50, (i) => albLine('198.51.100.9', T0 + i * 500)).join('\n')}\n`);
+      // The first 49 requests as the previous version wrote them: {$kind: 'win', n, packets (5xx), d (paths), o}.
+      const old = new SqliteStateStore(path);
+      const win = { $kind: 'win', start: T0, last: T0 + 48 * 500, n: 49, packets: 0, bytes: 0, fired: 0 };
+      const row = { $obj: { ...win, d: { $set: ['/api/search'] }, o: [reqs[0]!.origin] } };
+      const key = 'alb|app/shop-prod/4f9a3c2e1b0d8a76|198.51.100.9';
+      old.setMeta('windows', JSON.stringify({ 'http-request-flood.requests': [[key, row, T0 + 48 * 500]] }));
+      old.setMeta('maxTimes', JSON.stringify({ alb: T0 + 48 * 500 }));
+      old.close();
+      const res = run(reqs.slice(49), { params: p, store: new SqliteStateStore(path) });
+      const f = only(res, 'DDoS:ELB/REQUEST_FLOOD');
+      expect(f.explanation.evidence).toMatchObject({ requests: 50, serverErrors: 0 });
+      expect(f.explanation.records.map((r) => r.line)).toEqual([1, 50]);
+      expect(res.stats.detectorErrors).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('CloudFront: per-client flood and cache busting by random query strings', () => {
     const flood = parse(

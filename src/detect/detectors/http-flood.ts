@@ -8,7 +8,7 @@ import { remoteIpDetails } from '../finding.js';
 import { registerReviver } from '../keyed.js';
 import type { Detector } from '../types.js';
 import { str } from './util.js';
-import { addOrigin, sample, type Win, windowAt } from './window.js';
+import { addOrigin, sample, Win, windowAt } from './window.js';
 
 const FLOOD_MITRE = {
   tactic: 'Impact',
@@ -148,6 +148,24 @@ registerReviver('reqwin', (v) => {
 });
 const newRequestWin = (t: number) => new RequestWin(t);
 
+/** Windows persisted before RequestWin existed were generic `Win`s: same counts, paths in `d`, origins in `o`. */
+function upgradeRequestWin(v: unknown): RequestWin | undefined {
+  if (v instanceof RequestWin) return v;
+  if (!(v instanceof Win)) return undefined;
+  const w = new RequestWin(v.start);
+  const old = v.toJSON() as { n: number; packets: number; fired: number; d?: Set<string>; o?: RecordOrigin[] };
+  const paths = [...(old.d ?? [])];
+  const origins = old.o ?? [];
+  w.n = old.n;
+  w.errors = old.packets;
+  w.fired = old.fired;
+  w.path0 = paths[0] ?? '';
+  if (paths.length > 1) w.paths = new Set(paths);
+  w.o0 = origins[0];
+  if (origins.length > 1) w.o = origins.slice(1, 20);
+  return w;
+}
+
 export const httpRequestFlood: Detector = {
   meta: {
     id: 'http-request-flood',
@@ -167,6 +185,7 @@ export const httpRequestFlood: Detector = {
   },
   create(ctx) {
     const state = ctx.windows.create<RequestWin>('requests');
+    state.setUpgrade(upgradeRequestWin);
     const windowMs = (ctx.params.windowSeconds as number) * 1000;
     const max = ctx.params.maxRequests as number;
     return {
