@@ -14,6 +14,7 @@ import { type CredentialStore, loadCredentials } from '../../kms/credentials.js'
 import { createKmsService } from '../../kms/index.js';
 import { mountKms } from '../../kms/server.js';
 import { prepareBusTargets } from '../bus-targets.js';
+import { checkServeOptions } from '../serve-checks.js';
 import { writeOut } from '../stdout.js';
 
 interface PutEventsOptions {
@@ -92,8 +93,6 @@ interface TestPatternOptions {
   explain?: boolean;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-
 /** `JSON` or `@file` (the AWS CLI's file:// convention is also accepted). */
 export function readArg(flag: string, value: string): string {
   const file = value.startsWith('@') ? value.slice(1) : value.startsWith('file://') ? value.slice(7) : undefined;
@@ -124,14 +123,7 @@ export async function testPattern(o: TestPatternOptions): Promise<void> {
 }
 
 export async function serve(o: ServeOptions): Promise<void> {
-  if (!/^\d{12}$/.test(o.accountId)) throw new UsageError(`--account-id must be 12 digits, got "${o.accountId}"`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(o.region)) throw new UsageError(`--region is not a region name: "${o.region}"`);
-  if (o.port < 0 || o.port > 65535) throw new UsageError(`--port must be 0–65535, got ${o.port}`);
-  if (!o.credentials && !LOOPBACK.test(o.host) && !o.allowUnauthenticated) {
-    throw new UsageError(
-      `refusing to serve without --credentials on ${o.host}: anyone reaching it could change rules and targets (pass --allow-unauthenticated to do it anyway)`,
-    );
-  }
+  checkServeOptions(o, 'change rules and targets');
   const credentials: CredentialStore | undefined = o.credentials
     ? loadCredentials(o.credentials, o.accountId)
     : undefined;

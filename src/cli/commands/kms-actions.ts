@@ -9,6 +9,7 @@ import { createKmsService } from '../../kms/index.js';
 import { loadSeedFile } from '../../kms/seed.js';
 import { startKmsServer } from '../../kms/server.js';
 import { readAuditFile } from '../../kms/store.js';
+import { checkServeOptions } from '../serve-checks.js';
 import { writeOut } from '../stdout.js';
 import { renderTable } from '../tables.js';
 
@@ -27,17 +28,8 @@ interface ServeOptions {
   logRequests?: boolean;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-
 export async function serve(o: ServeOptions): Promise<void> {
-  if (!/^\d{12}$/.test(o.accountId)) throw new UsageError(`--account-id must be 12 digits, got "${o.accountId}"`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(o.region)) throw new UsageError(`--region is not a region name: "${o.region}"`);
-  if (o.port < 0 || o.port > 65535) throw new UsageError(`--port must be 0–65535, got ${o.port}`);
-  if (!o.credentials && !LOOPBACK.test(o.host) && !o.allowUnauthenticated) {
-    throw new UsageError(
-      `refusing to serve without --credentials on ${o.host}: anyone reaching it could use every key (pass --allow-unauthenticated to do it anyway)`,
-    );
-  }
+  checkServeOptions(o, 'use every key');
   const credentials: CredentialStore | undefined = o.credentials
     ? loadCredentials(o.credentials, o.accountId)
     : undefined;
