@@ -83,18 +83,21 @@ class Scanner {
       c = this.ws();
       if (child === undefined) this.skip(c);
       else this.value(child, membership, c);
+      if (!this.more(125)) return;
       c = this.ws();
-      if (c === 44) {
-        this.pos++;
-        c = this.ws();
-        continue;
-      }
-      if (c === 125) {
-        this.pos++;
-        return;
-      }
-      throw INVALID;
     }
+  }
+
+  /**
+   * After a member or element: true (at the next one's first char) after a comma, false (past it) at `close`;
+   * anything else is invalid JSON.
+   */
+  private more(close: number): boolean {
+    const c = this.ws();
+    this.pos++;
+    if (c === 44) return true;
+    if (c === close) return false;
+    throw INVALID;
   }
 
   /** A value at a path some pattern reads (or passes through); `c` is its first char, at `pos`. */
@@ -148,17 +151,8 @@ class Scanner {
       } else {
         this.value(node, membership, c);
       }
+      if (!this.more(93)) return;
       c = this.ws();
-      if (c === 44) {
-        this.pos++;
-        c = this.ws();
-        continue;
-      }
-      if (c === 93) {
-        this.pos++;
-        return;
-      }
-      throw INVALID;
     }
   }
 
