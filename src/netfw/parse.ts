@@ -3,6 +3,7 @@
  * (`# alert …`) parse as disabled. Every problem is reported with file, line, column and reason; bad rules are
  * skipped and the rest parse.
  */
+import { isSpace } from '../core/chars.js';
 import { parseAddress, parsePorts } from './address.js';
 import { canonicalBuffer, KEYWORD_ROLES, LEGACY_BUFFER_MODIFIERS, NEEDS_VALUE, NO_VALUE } from './keywords.js';
 import type { ContentMatch, Flowbit, IssueSink, RuleIssue, RuleOption, SuricataRule, Threshold } from './types.js';
@@ -139,23 +140,6 @@ function keywordAt(line: string, start: number, end: number): string {
   const list = KEYWORDS_BY_SHAPE.get((end - start) * 256 + (line.charCodeAt(start) & 255));
   if (list) for (const k of list) if (line.startsWith(k, start)) return k;
   return line.slice(start, end);
-}
-
-/** What String.prototype.trim removes, for the ASCII/latin1 range rule text uses (plus the Unicode spaces). */
-function isSpace(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** Keyword characters: letters, digits, `_`, `.`, `-`. */

@@ -4,6 +4,7 @@
  * has never called before, from a network (ASN, else country) or with a user-agent family it first used recently.
  * GuardDuty uses an ML model; this is a transparent stand-in.
  */
+import { isSpace } from '../../core/chars.js';
 import type { Detector, MitreRef } from '../types.js';
 import { accessKeyResource, apiCallAction, callerOf, ctEvidence } from './util.js';
 
@@ -208,23 +209,6 @@ function familyEnd(ua: string): number {
   }
   familyStart = start;
   return Math.min(end, start + 40);
-}
-
-/** The whitespace of `\s` and `String.prototype.trim`. */
-function isSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 160) return false;
-  return (
-    c === 160 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 export const anomalousBehavior: Detector = {
