@@ -1,6 +1,6 @@
 /**
- * Checks shared by the AWS-compatible servers (`vigil bus serve`, `vigil kms serve`): account, region and port
- * options, and no unauthenticated server off the loopback interface unless asked for.
+ * Shared by the AWS-compatible servers (`vigil bus serve`, `vigil kms serve`): account, region and port checks, no
+ * unauthenticated server off the loopback interface unless asked for, and the `--log-requests` line.
  */
 import { UsageError } from '../core/errors.js';
 
@@ -25,4 +25,12 @@ export function checkServeOptions(o: ServeBasics, risk: string): void {
       `refusing to serve without --credentials on ${o.host}: anyone reaching it could ${risk} (pass --allow-unauthenticated to do it anyway)`,
     );
   }
+}
+
+/** `--log-requests`: one stderr line per request (operation, status, error, time). */
+export function requestLogger(
+  enabled: boolean | undefined,
+  write: (line: string) => void,
+): ((i: { op: string; status: number; ms: number; error?: string }) => void) | undefined {
+  return enabled ? (i) => write(`${i.op} ${i.status}${i.error ? ` ${i.error}` : ''} ${i.ms.toFixed(1)}ms`) : undefined;
 }

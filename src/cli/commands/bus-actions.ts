@@ -14,7 +14,7 @@ import { type CredentialStore, loadCredentials } from '../../kms/credentials.js'
 import { createKmsService } from '../../kms/index.js';
 import { mountKms } from '../../kms/server.js';
 import { prepareBusTargets } from '../bus-targets.js';
-import { checkServeOptions } from '../serve-checks.js';
+import { checkServeOptions, requestLogger } from '../serve-checks.js';
 import { writeOut } from '../stdout.js';
 
 interface PutEventsOptions {
@@ -162,9 +162,7 @@ export async function serve(o: ServeOptions): Promise<void> {
         credentials,
         host: o.host,
         port: o.port,
-        onRequest: o.logRequests
-          ? (i) => err(`${i.op} ${i.status}${i.error ? ` ${i.error}` : ''} ${i.ms.toFixed(1)}ms`)
-          : undefined,
+        onRequest: requestLogger(o.logRequests, err),
       },
       api,
     );

@@ -9,7 +9,7 @@ import { createKmsService } from '../../kms/index.js';
 import { loadSeedFile } from '../../kms/seed.js';
 import { startKmsServer } from '../../kms/server.js';
 import { readAuditFile } from '../../kms/store.js';
-import { checkServeOptions } from '../serve-checks.js';
+import { checkServeOptions, requestLogger } from '../serve-checks.js';
 import { writeOut } from '../stdout.js';
 import { renderTable } from '../tables.js';
 
@@ -59,9 +59,7 @@ export async function serve(o: ServeOptions): Promise<void> {
       credentials,
       host: o.host,
       port: o.port,
-      onRequest: o.logRequests
-        ? (i) => err(`${i.op} ${i.status}${i.error ? ` ${i.error}` : ''} ${i.ms.toFixed(1)}ms`)
-        : undefined,
+      onRequest: requestLogger(o.logRequests, err),
     });
   } catch (e) {
     svc.close();
