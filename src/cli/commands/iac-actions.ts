@@ -1,5 +1,5 @@
 /** `vigil iac scan`: parse options → scan templates (src/cfn/scan) → format. Exit 0 / 1 (--fail-on) / 2 (errors). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseParameterOverride } from '../../cfn/index.js';
 import {
   accountRules,
@@ -13,6 +13,7 @@ import { UsageError } from '../../core/errors.js';
 import type { Evaluation, RuleSelection } from '../../posture/engine.js';
 import { PACKS, planPack } from '../../posture/packs/index.js';
 import { parseSeverity, selectRules } from '../../posture/scan.js';
+import { writeOutput } from '../output.js';
 import { writeOut } from '../stdout.js';
 import { applyBaselineFile, applySuppressionsFile } from '../suppress-options.js';
 import { VERSION } from '../version.js';
@@ -114,13 +115,7 @@ export async function scan(paths: string[], o: IacOptions): Promise<void> {
         : o.format === 'junit'
           ? iacJunit(result)
           : iacTable(result, { showSuppressed: o.showSuppressed, all: o.all });
-  if (o.output && o.output !== '-') {
-    try {
-      writeFileSync(o.output, text);
-    } catch (e) {
-      throw new UsageError(`--output: cannot write ${o.output}: ${(e as Error).message}`);
-    }
-  } else await writeOut(text);
+  await writeOutput(text, o.output || undefined);
   const errors = templateErrors(result);
   // Located errors go to stderr whatever the format (stdout carries only the machine output).
   for (const e of errors)

@@ -17,6 +17,7 @@ import { ALL_RULES } from '../../posture/rules/index.js';
 import { failing, parseSeverity, selectRules, sortEvaluations, summarize } from '../../posture/scan.js';
 import { createBaseline } from '../../posture/suppress.js';
 import { prepareBusTargets } from '../bus-targets.js';
+import { writeOutput } from '../output.js';
 import { ErrorPrinter, progressEnabled } from '../report-errors.js';
 import { writeOut } from '../stdout.js';
 import { applyBaselineFile, applySuppressionsFile } from '../suppress-options.js';
@@ -267,13 +268,7 @@ export async function audit(o: AuditOptions): Promise<void> {
         );
     }
   }
-  if (toFile) {
-    try {
-      writeFileSync(o.output!, chunks.join(''));
-    } catch (e) {
-      throw new UsageError(`--output: cannot write ${o.output}: ${(e as Error).message}`);
-    }
-  }
+  if (toFile) await writeOutput(chunks.join(''), o.output);
   if (o.format !== 'table' || toFile) {
     const c = summary.byCompliance;
     process.stderr.write(
@@ -378,8 +373,7 @@ export const rulesAction = async (o: { format: string }) => {
 export async function collectSnapshot(o: LiveOptions & { output?: string }): Promise<void> {
   const res = await runCollect(o);
   const text = `${JSON.stringify(res.snapshot, null, 2)}\n`;
-  if (!o.output || o.output === '-') await writeOut(text);
-  else writeFileSync(o.output, text);
+  await writeOutput(text, o.output || undefined);
   process.stderr.write(
     `vigil: collected ${res.snapshot.configurationItems.length} configuration items with ${res.totalCalls} API calls` +
       `${res.snapshot.errors.length ? `; ${res.snapshot.errors.length} partial failures` : ''}\n`,

@@ -1,9 +1,8 @@
 /** `vigil secrets scan <paths>`: located, masked secret findings in any source tree. Exit 1 when any is found. */
-import { writeFileSync } from 'node:fs';
 import { type SecretScanResult, scanSecretsPaths } from '../../cfn/secrets/scan.js';
 import { UsageError } from '../../core/errors.js';
 import { buildSarif } from '../../report/sarif.js';
-import { writeOut } from '../stdout.js';
+import { writeOutput } from '../output.js';
 import { renderTable } from '../tables.js';
 import { VERSION } from '../version.js';
 
@@ -67,13 +66,7 @@ export async function scan(paths: string[], o: SecretsOptions): Promise<void> {
     throw new UsageError(`--format must be table, json or sarif, got "${o.format}"`);
   const r = scanSecretsPaths(paths, { allow: o.allow });
   const text = formatSecrets(r, o.format, o.showAllowlisted);
-  if (o.output && o.output !== '-') {
-    try {
-      writeFileSync(o.output, text);
-    } catch (e) {
-      throw new UsageError(`--output: cannot write ${o.output}: ${(e as Error).message}`);
-    }
-  } else await writeOut(text);
+  await writeOutput(text, o.output || undefined);
   for (const e of r.errors) process.stderr.write(`vigil: ${e.file}: ${e.reason}\n`);
   if (r.findings.length > 0) process.exitCode = 1;
   if (r.errors.length > 0) process.exitCode = 2;
