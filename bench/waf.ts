@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CRS_FAMILIES, readFtwFolder } from '../src/waf/ftw.js';
 import { startWafProxy } from '../src/waf/http.js';
-import { loadWebAcl, MANAGED_GROUPS, makeRequest, WafEngine, type WafRequest } from '../src/waf/index.js';
+import { loadWebAcl, makeRequest, managedGroupsWebAcl, WafEngine, type WafRequest } from '../src/waf/index.js';
 import { detectSqli } from '../src/waf/sqli.js';
 import { toBytes } from '../src/waf/transforms.js';
 import { round } from './util.js';
@@ -87,16 +87,9 @@ export function customEngine(): WafEngine {
 }
 
 export function managedEngine(): WafEngine {
-  const groups = MANAGED_GROUPS.filter((g) => g !== 'AWSManagedRulesAmazonIpReputationList');
-  return engineOf(
-    groups.map((Name, Priority) => ({
-      Name,
-      Priority,
-      OverrideAction: { None: {} },
-      VisibilityConfig: vis,
-      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name } },
-    })),
-  );
+  const { acl, issues } = loadWebAcl([managedGroupsWebAcl('bench')]);
+  if (!acl) throw new Error(`bench ACL failed to load: ${JSON.stringify(issues)}`);
+  return new WafEngine(acl);
 }
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';

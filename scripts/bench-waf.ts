@@ -9,29 +9,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { installPeer, type Peer, sendRaw, startPeer } from '../bench/waf-peer.js';
 import { CRS_FAMILIES, type FtwCase, readFtwFolder } from '../src/waf/ftw.js';
-import { loadWebAcl, MANAGED_GROUPS, WafEngine } from '../src/waf/index.js';
+import { loadWebAcl, managedGroupsWebAcl, WafEngine } from '../src/waf/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIR = resolve(ROOT, '../shared/corpora/waf/crs-regression');
-const vis = { SampledRequestsEnabled: false, CloudWatchMetricsEnabled: false, MetricName: 'x' };
 
 /** All emulated groups except the IP reputation list (the corpus has no client addresses). */
 export function managedEngine(): WafEngine {
-  const groups = MANAGED_GROUPS.filter((g) => g !== 'AWSManagedRulesAmazonIpReputationList');
-  const { acl, issues } = loadWebAcl([
-    {
-      Name: 'managed',
-      DefaultAction: { Allow: {} },
-      VisibilityConfig: vis,
-      Rules: groups.map((Name, Priority) => ({
-        Name,
-        Priority,
-        OverrideAction: { None: {} },
-        VisibilityConfig: vis,
-        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name } },
-      })),
-    },
-  ]);
+  const { acl, issues } = loadWebAcl([managedGroupsWebAcl()]);
   if (!acl) throw new Error(`managed ACL failed to load: ${JSON.stringify(issues)}`);
   return new WafEngine(acl);
 }

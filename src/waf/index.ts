@@ -8,7 +8,7 @@ export type { Decision, EngineOptions, MatchDetail } from './evaluate.js';
 export { issueToken, RateTracker, WafEngine } from './evaluate.js';
 export type { LoadIssue } from './load.js';
 export { wafLogRecord } from './log.js';
-export { IP_REPUTATION_LISTS, type IpReputationLists, MANAGED_GROUPS } from './managed.js';
+export { IP_REPUTATION_LISTS, type IpReputationLists, MANAGED_GROUPS, managedGroupsWebAcl } from './managed.js';
 export type { WebAcl } from './model.js';
 export { makeRequest, type WafRequest } from './request.js';
 

@@ -296,3 +296,24 @@ export const MANAGED_GROUPS = [
   'AWSManagedRulesPHPRuleSet',
   'AWSManagedRulesAmazonIpReputationList',
 ];
+
+/**
+ * A Web ACL document (for `loadWebAcl`) that runs every emulated managed group but the IP reputation list, in
+ * MANAGED_GROUPS order, without overriding their actions: what the CRS corpus scores, the benchmarks and the
+ * ModSecurity peer comparison evaluate (the corpora have no client addresses for the reputation list).
+ */
+export function managedGroupsWebAcl(name = 'managed'): Record<string, unknown> {
+  const vis = { SampledRequestsEnabled: false, CloudWatchMetricsEnabled: false, MetricName: name };
+  return {
+    Name: name,
+    DefaultAction: { Allow: {} },
+    VisibilityConfig: vis,
+    Rules: MANAGED_GROUPS.filter((g) => g !== 'AWSManagedRulesAmazonIpReputationList').map((Name, Priority) => ({
+      Name,
+      Priority,
+      OverrideAction: { None: {} },
+      VisibilityConfig: vis,
+      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name } },
+    })),
+  };
+}

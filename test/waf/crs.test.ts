@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFtwFolder } from '../../src/waf/ftw.js';
-import { loadWebAcl, WafEngine } from '../../src/waf/index.js';
+import { loadWebAcl, managedGroupsWebAcl, WafEngine } from '../../src/waf/index.js';
 import { CORPORA, corpusAvailable } from '../helpers/corpus.js';
 
 const DIR = join(CORPORA, 'waf/crs-regression');
@@ -80,15 +80,6 @@ describe.skipIf(!corpusAvailable())('CRS regression corpus (waf/crs-regression)'
 
 const FLOOR = { sqli: 0.27, xss: 0.44 };
 
-const MANAGED = [
-  'AWSManagedRulesCommonRuleSet',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesSQLiRuleSet',
-  'AWSManagedRulesLinuxRuleSet',
-  'AWSManagedRulesUnixRuleSet',
-  'AWSManagedRulesPHPRuleSet',
-];
-
 // The managed-group emulations together, per CRS attack family, with recall floors (measured values in docs/waf.md).
 // `no_expect_ids` cases only say that one CRS rule must not fire — many are attacks for other rules — so the
 // "false positives" printed here overstate real false positives.
@@ -104,16 +95,7 @@ const FAMILIES: [string, string, number][] = [
 ];
 
 describe.skipIf(!corpusAvailable())('CRS regression corpus through the managed-group emulations', () => {
-  const rules = MANAGED.map((Name, Priority) => ({
-    Name,
-    Priority,
-    OverrideAction: { None: {} },
-    VisibilityConfig: vis,
-    Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name } },
-  }));
-  const { acl, issues } = loadWebAcl([
-    { Name: 'managed', DefaultAction: { Allow: {} }, VisibilityConfig: vis, Rules: rules },
-  ]);
+  const { acl, issues } = loadWebAcl([managedGroupsWebAcl()]);
   it.each(FAMILIES)('%s', (family, folder, floor) => {
     expect(issues).toEqual([]);
     const r = measure(folder, new WafEngine(acl!));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Peer, peerMissing, sendRaw, startPeer } from '../../bench/waf-peer.js';
-import { loadWebAcl, MANAGED_GROUPS, makeRequest, WafEngine } from '../../src/waf/index.js';
+import { loadWebAcl, makeRequest, managedGroupsWebAcl, WafEngine } from '../../src/waf/index.js';
 
 // nginx + ModSecurity + OWASP CRS (Debian) as a real peer: a handful of clear-cut requests on which both WAFs must
 // agree (the full side-by-side corpus comparison is `npm run bench:waf`).
@@ -12,7 +12,6 @@ if (missing) {
   );
 }
 
-const vis = { SampledRequestsEnabled: false, CloudWatchMetricsEnabled: false, MetricName: 'x' };
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0';
 
 const CASES: [title: string, method: string, url: string, body: string | undefined, blocked: boolean][] = [
@@ -41,21 +40,7 @@ describe.skipIf(missing !== undefined)('Vigil managed groups and nginx + ModSecu
     peer = await startPeer({ paranoia: 1 });
   }, 60_000);
   afterAll(() => peer?.stop());
-  const groups = MANAGED_GROUPS.filter((g) => g !== 'AWSManagedRulesAmazonIpReputationList');
-  const { acl } = loadWebAcl([
-    {
-      Name: 'm',
-      DefaultAction: { Allow: {} },
-      VisibilityConfig: vis,
-      Rules: groups.map((Name, Priority) => ({
-        Name,
-        Priority,
-        OverrideAction: { None: {} },
-        VisibilityConfig: vis,
-        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name } },
-      })),
-    },
-  ]);
+  const { acl } = loadWebAcl([managedGroupsWebAcl('m')]);
   const engine = new WafEngine(acl!);
   it.each(CASES)('%s', async (_t, method, url, body, blocked) => {
     const status = await sendRaw(peer.port, raw(method, url, body));
