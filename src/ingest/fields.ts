@@ -67,15 +67,13 @@ export function cachedByLayout<T>(cache: Map<string, T>, key: string, make: () =
 
 const builders = new Map<string, FieldsBuilder>();
 
-/** `compileFieldsBuilder`, shared by every parser instance with the same layout. */
-export function fieldsBuilderFor(
-  names: readonly string[],
-  numeric: ArrayLike<number>,
-  num: (text: string) => number,
-  numName: string,
-): FieldsBuilder {
-  const key = `${numName}\n${Array.from(numeric).join('')}\n${names.join('\n')}`;
-  return cachedByLayout(builders, key, () => compileFieldsBuilder(names, numeric, num));
+/**
+ * A builder whose numeric columns use `finiteNumber` (S3 access, CloudFront), shared by every parser instance with
+ * the same layout.
+ */
+export function fieldsBuilderFor(names: readonly string[], numeric: ArrayLike<number>): FieldsBuilder {
+  const key = `${Array.from(numeric).join('')}\n${names.join('\n')}`;
+  return cachedByLayout(builders, key, () => compileFieldsBuilder(names, numeric, finiteNumber));
 }
 
 /** The value of a plain unsigned integer of at most 15 digits (exact in a double), else -1. */

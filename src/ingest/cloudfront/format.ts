@@ -1,4 +1,4 @@
-import { type FieldsBuilder, type FieldsFailure, fieldsBuilderFor, finiteNumber } from '../fields.js';
+import { type FieldsBuilder, type FieldsFailure, fieldsBuilderFor } from '../fields.js';
 import { clip } from '../json-line.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
 
@@ -122,7 +122,7 @@ function layoutOf(names: string[], declared: boolean): Layout {
   return {
     names,
     numeric,
-    build: fieldsBuilderFor(names, numeric, finiteNumber, 'finite'),
+    build: fieldsBuilderFor(names, numeric),
     date: names.indexOf('date'),
     time: names.indexOf('time'),
     timestamp: names.indexOf('timestamp'),

@@ -1,5 +1,5 @@
 import { parseClfTime, parseIsoTime } from '../../core/time.js';
-import { type FieldsFailure, fieldsBuilderFor, finiteNumber } from '../fields.js';
+import { type FieldsFailure, fieldsBuilderFor } from '../fields.js';
 import { clip, parseJsonObjectLine } from '../json-line.js';
 import { tokenizeQuoted } from '../tokenize.js';
 import type { LogFormat, LogRecord, Sink } from '../types.js';
@@ -51,7 +51,7 @@ export const S3_ACCESS_MIN_FIELDS = 18;
 /** Columns typed as numbers (by position): HTTP status, bytes sent, object size, total and turn-around time. */
 const NUMERIC = new Uint8Array(S3_ACCESS_FIELDS.length);
 for (const i of [9, 11, 12, 13, 14]) NUMERIC[i] = 1;
-const BUILD = fieldsBuilderFor(S3_ACCESS_FIELDS, NUMERIC, finiteNumber, 'finite');
+const BUILD = fieldsBuilderFor(S3_ACCESS_FIELDS, NUMERIC);
 const FAIL: FieldsFailure = { index: 0 };
 
 const TEXT_SNIFF = /^([0-9a-f]{64}|-) \S+ \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] /;
