@@ -13,6 +13,7 @@
  */
 
 import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
+import { type CondExpr, type GeneratedRun, generateRun } from './codegen.js';
 import { referencedIdentifiers } from './condition.js';
 import { compileDetection } from './detection.js';
 import { FieldPath, resolveField } from './fields.js';
@@ -52,6 +53,11 @@ export interface EngineOptions {
   builtin?: boolean;
   /** Placeholder values for `expand` (must match those used when loading). */
   placeholders?: Record<string, string[]>;
+  /**
+   * Generate each log type's program as JavaScript (default true; rule sets beyond GEN_MAX_RULES stay
+   * interpreted). False forces the interpreter (tests compare the two).
+   */
+  generate?: boolean;
 }
 
 /** A rule as compiled for one log type. */
@@ -194,6 +200,10 @@ class Evaluator {
 class TypeProgram {
   readonly rules: CompiledRule[] = [];
   readonly preds: Pred[] = [];
+  /** The same conditions over atom ids, for the generated program. */
+  private readonly conds: CondExpr[] = [];
+  /** The generated program (see codegen.ts); undefined: interpreted. */
+  private generated: GeneratedRun | undefined;
   readonly slots: FieldPath[] = [];
   readonly slotTransforms: (((v: unknown) => unknown) | undefined)[] = [];
   readonly atoms: Atom[] = [];
@@ -282,6 +292,26 @@ class TypeProgram {
     }
   }
 
+  private condNode(node: SearchNode): CondExpr {
+    if (node.kind === 'item') return { k: 'atom', id: this.atomFor(node) };
+    return { k: node.kind, xs: node.children.map((c) => this.condNode(c)) };
+  }
+
+  /** The condition as compileCondition() evaluates it, over atom ids. */
+  private condOf(node: ConditionNode, ids: Record<string, CondExpr>): CondExpr {
+    switch (node.op) {
+      case 'id':
+        return ids[node.name]!;
+      case 'not':
+        return { k: 'not', x: this.condOf(node.arg, ids) };
+      case 'and':
+      case 'or':
+        return { k: node.op, xs: node.args.map((a) => this.condOf(a, ids)) };
+      case 'of':
+        return { k: node.quantifier === 'one' ? 'or' : 'and', xs: node.names.map((n) => ids[n]!) };
+    }
+  }
+
   private explainTree(node: SearchNode): XNode {
     if (node.kind === 'item') {
       const item = node.item;
@@ -297,6 +327,9 @@ class TypeProgram {
     const idPreds: Record<string, Pred> = {};
     for (const [name, node] of Object.entries(rule.detection.identifiers)) idPreds[name] = this.compileNode(node);
     const pred = this.compileCondition(rule.detection.condition, idPreds);
+    const idConds: Record<string, CondExpr> = {};
+    for (const [name, node] of Object.entries(rule.detection.identifiers)) idConds[name] = this.condNode(node);
+    const cond = this.condOf(rule.detection.condition, idConds);
     const tree = [...rule.used].map((identifier) => ({
       identifier,
       node: this.explainTree(rule.detection.identifiers[identifier]!),
@@ -306,13 +339,31 @@ class TypeProgram {
     this.explainTrees.push(tree);
     this.rules.push(rule);
     this.preds.push(pred);
+    this.conds.push(cond);
     if (key) rule.key = key;
     this.index.add(index, key);
   }
 
-  finish(): void {
+  finish(generate: boolean): void {
     this.index.finish((field) => this.slot(field));
     this.ev = new Evaluator(this.slots, this.slotTransforms, this.atoms, this.rules.length);
+    if (!generate) return;
+    const getters = this.ev.getters.map((get, i) => {
+      const t = this.slotTransforms[i];
+      return t === undefined
+        ? get
+        : (f: unknown) => {
+            const v = get(f);
+            return v === undefined ? v : t(v);
+          };
+    });
+    this.generated = generateRun({
+      getters,
+      atoms: this.atoms,
+      conditions: this.conds,
+      index: this.index,
+      always: this.index.always,
+    });
   }
 
   /**
@@ -385,6 +436,14 @@ class TypeProgram {
    * (resetting a JS array's length frees its backing store, which the next push then reallocates).
    */
   run(fields: Fields): IntList {
+    const generated = this.generated;
+    if (generated !== undefined) {
+      const matched = this.matched;
+      generated(fields, matched, this.candidates);
+      // Explanations read the evaluator's caches: start them for this record (they fill lazily, matches only).
+      if (matched.size > 0) this.ev.begin(fields);
+      return matched;
+    }
     const ev = this.ev;
     ev.begin(fields);
     const gen = ev.gen;
@@ -565,7 +624,7 @@ export class SigmaEngine {
         });
       }
     }
-    for (const p of this.programs.values()) p.finish();
+    for (const p of this.programs.values()) p.finish(opts.generate !== false);
   }
 
   private compileRule(

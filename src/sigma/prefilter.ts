@@ -283,6 +283,26 @@ class KeyLookup<V> {
     if (this.seen.size < SEEN_MAX && raw.length <= 64) this.seen.set(raw, v ?? null);
     return v;
   }
+
+  /** The same, lower-casing `raw` itself when needed (generated code keeps no record view). */
+  findText(raw: string): V | undefined {
+    if (!this.filter.maybe(raw)) return undefined;
+    const known = this.seen.get(raw);
+    if (known !== undefined) return known ?? undefined;
+    const v = this.map.get(raw.toLowerCase());
+    if (this.seen.size < SEEN_MAX && raw.length <= 64) this.seen.set(raw, v ?? null);
+    return v;
+  }
+}
+
+/** How generated code refers to the current record's values (see RuleIndex.emit). */
+export interface EmitContext {
+  /** Expression: the value of a slot. */
+  val(slot: number): string;
+  /** Expression: the lower-cased text of a slot whose value was just read and is a string. */
+  low(slot: number): string;
+  /** Name under which the generated code sees a constant. */
+  bind(value: unknown): string;
 }
 
 /** A reusable list of rule indices (reset without touching an array's length). */
@@ -410,6 +430,78 @@ export class RuleIndex {
         });
       } else forEachText(v, (t) => set.collect(t, rules, out));
     }
+  }
+
+  /**
+   * JavaScript statements doing what candidates() does, reading the record through `ctx` (values held in the
+   * generated function's locals instead of the engine's per-record arrays). Candidates go to `cand`; `t` and `b`
+   * are scratch variables. Values that are not strings take the same slow paths as candidates().
+   */
+  emit(ctx: EmitContext): string {
+    const ix = ctx.bind(this);
+    const lines: string[] = [];
+    if (this.nameSlot >= 0) {
+      const lookup = ctx.bind(this.pairLookup);
+      const n = this.nameSlot;
+      const s = this.sourceSlot;
+      lines.push(
+        `t = ${ctx.val(n)};`,
+        `if (typeof t === 'string') {`,
+        `  b = ${lookup}.findText(t);`,
+        `  if (b !== undefined) {`,
+        `    t = ${ctx.val(s)};`,
+        `    if (typeof t === 'string') cand.pushAll(b.get(${ctx.low(s)}));`,
+        `    else if (t !== undefined && t !== null) ${ix}.pairSources(b, t, cand);`,
+        `  }`,
+        `} else if (t !== undefined && t !== null) {`,
+        `  b = ${ctx.val(s)};`,
+        `  if (b !== undefined && b !== null) ${ix}.pairSlow(t, b, cand);`,
+        `}`,
+      );
+    }
+    this.eqSlots.forEach(({ slot, lookup }, k) => {
+      lines.push(
+        `t = ${ctx.val(slot)};`,
+        `if (typeof t === 'string') cand.pushAll(${ctx.bind(lookup)}.findText(t));`,
+        `else if (t !== undefined && t !== null) ${ix}.eqSlow(${k}, t, cand);`,
+      );
+    });
+    this.subSlots.forEach(({ slot, set, rules, cased }, k) => {
+      lines.push(
+        `t = ${ctx.val(slot)};`,
+        `if (typeof t === 'string') ${ctx.bind(set)}.collect(${cased ? 't' : ctx.low(slot)}, ${ctx.bind(rules)}, cand);`,
+        `else if (t !== undefined && t !== null) ${ix}.subSlow(${k}, t, cand);`,
+      );
+    });
+    return lines.join('\n');
+  }
+
+  /** eventName matched a pair key; eventSource is not a string (generated code's slow path). */
+  pairSources(bySource: Map<string, number[]>, source: unknown, out: IntList): void {
+    forEachText(source, (s) => out.pushAll(bySource.get(s)));
+  }
+
+  /** eventName is not a string (generated code's slow path). */
+  pairSlow(name: unknown, sources: unknown, out: IntList): void {
+    forEachText(name, (n) => forEachText(sources, (s) => out.pushAll(this.pair.get(n)?.get(s))));
+  }
+
+  /** Equality key `k` on a value that is not a string (generated code's slow path). */
+  eqSlow(k: number, v: unknown, out: IntList): void {
+    const map = this.eqSlots[k]!.map;
+    forEachText(v, (t) => out.pushAll(map.get(t)));
+  }
+
+  /** Substring key `k` on a value that is not a string (generated code's slow path). */
+  subSlow(k: number, v: unknown, out: IntList): void {
+    const { set, rules, cased } = this.subSlots[k]!;
+    if (cased) {
+      someLeaf(v, (leaf) => {
+        const t = leafText(leaf);
+        if (t !== undefined) set.collect(t, rules, out);
+        return false;
+      });
+    } else forEachText(v, (t) => set.collect(t, rules, out));
   }
 
   /** Diagnostics: how rules are keyed. */

@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { LogRecord } from '../../src/ingest/types.js';
+import { GEN_MAX_RULES } from '../../src/sigma/codegen.js';
+import { SigmaEngine } from '../../src/sigma/engine.js';
+import { generatedRules, syntheticCloudTrail } from '../../src/sigma/measure.js';
+import { parseSigmaText } from '../../src/sigma/parse.js';
+import { parsePipeline } from '../../src/sigma/pipeline.js';
+import { referenceMatch } from '../../src/sigma/reference.js';
+import type { SigmaCollection } from '../../src/sigma/types.js';
+import { loadOtrf, loadSigmaDir, loadStratus, SIGMA_RULES, stratusFiles } from './helpers.js';
+
+// Generated program (codegen.ts) ≡ interpreted program: same matches, same explanations.
+
+const FIELDS = ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'userAgent', 'constructor'];
+const MODS = ['', '|contains', '|startswith', '|endswith', '|cased', '|neq', '|re', '|exists', '|all', '|windash'];
+const ruleValue = fc.oneof(
+  fc.stringMatching(/^[abAB*?\\]{0,4}$/),
+  fc.constantFrom('Stop', 'stop', 'DeleteTrail', 'x*y', 'Trail', 'elet', 'stoplog', 'Del*Trail', '*gging', '-a'),
+  fc.integer({ min: 0, max: 3 }),
+  fc.constant(null),
+);
+const recordScalar = fc.oneof(
+  fc.stringMatching(/^[abAB*?\\xy]{0,5}$/),
+  fc.constantFrom('Stop', 'STOP', 'DeleteTrail', 'xQy', 'xxDeleteTrailyy', 'STOPLOGGING', 'İstop', '/a'),
+  fc.integer({ min: 0, max: 3 }),
+  fc.constant(null),
+  fc.boolean(),
+);
+const recordValue = fc.oneof(recordScalar, fc.array(recordScalar, { maxLength: 3 }), fc.record({ x: recordScalar }));
+const record = fc.record(
+  {
+    eventName: recordValue,
+    eventSource: recordValue,
+    a: recordValue,
+    n: fc.record({ x: recordValue }),
+    arr: recordValue,
+    userAgent: recordValue,
+  },
+  { requiredKeys: [] },
+);
+const item = fc
+  .tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...MODS), fc.array(ruleValue, { minLength: 1, maxLength: 3 }))
+  .map(([field, mod, values]) => {
+    if (mod === '|exists') return [`${field}|exists`, values.length % 2 === 0] as const;
+    if (mod === '|re') return [`${field}|re`, String(values[0]).replace(/[\\*?]/g, '')] as const;
+    if (values.length === 1) return [`${field}${mod}`, values[0]] as const;
+    return [`${field}${mod}`, values] as const;
+  });
+const selection = fc.oneof(
+  fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => Object.fromEntries(items)),
+  fc.array(
+    fc.array(item, { minLength: 1, maxLength: 2 }).map((i) => Object.fromEntries(i)),
+    { minLength: 2, maxLength: 3 },
+  ),
+  fc.constantFrom('Stop', 'bot', 'Trail').map((k) => [k]),
+  fc.constant({ eventName: 'Stop', eventSource: 'Trail' }),
+);
+const condition = fc.constantFrom(
+  'sel1',
+  'sel1 and sel2',
+  'sel1 or sel2',
+  'sel1 and not sel2',
+  'not sel1',
+  '1 of sel*',
+  'all of sel*',
+  '1 of them',
+  'sel1 or (sel2 and not sel1)',
+);
+const ruleDoc = fc.record({ sel1: selection, sel2: selection, condition }).map((detection) => ({
+  title: 'generated',
+  logsource: { product: 'aws', service: 'cloudtrail' },
+  detection,
+}));
+
+function collectionOf(docs: unknown[]): SigmaCollection {
+  return parseSigmaText(docs.map((d) => JSON.stringify(d)).join('\n---\n'), 'gen.yml');
+}
+
+function asRecord(fields: Record<string, unknown>, line: number): LogRecord {
+  return { type: 'cloudtrail', fields, time: 0, origin: { file: 'gen', line } };
+}
+
+describe('generated program ≡ interpreted program', () => {
+  it('random rules on random records: same rules, same explanations (and the reference agrees)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(ruleDoc, { minLength: 1, maxLength: 12 }),
+        fc.array(record, { minLength: 1, maxLength: 8 }),
+        (docs, records) => {
+          const c = collectionOf(docs);
+          const generated = new SigmaEngine(c);
+          const interpreted = new SigmaEngine(c, { generate: false });
+          records.forEach((fields, i) => {
+            const a = generated.match(asRecord(fields, i));
+            expect(a).toEqual(interpreted.match(asRecord(fields, i)));
+            const slow = c.rules.filter((rule) => referenceMatch(rule.detection, fields));
+            expect(a.map((m) => m.rule.title)).toEqual(slow.map((r) => r.meta.title));
+            expect(generated.countMatches('cloudtrail', fields)).toBe(a.length);
+          });
+        },
+      ),
+      { numRuns: Number(process.env.SIGMA_FUZZ_RUNS ?? 150) },
+    );
+  });
+
+  it('a pipeline with field mapping and value transformations: same matches and explanations', () => {
+    const { pipeline, issues } = parsePipeline(
+      [
+        'name: mine',
+        'logsources:',
+        '  - logsource: { product: aws, service: cloudtrail }',
+        '    types: [cloudtrail]',
+        '    fields: { Host: [n.x, a] }',
+        '    transforms: { n.x: [strip_trailing_dot, lowercase] }',
+      ].join('\n'),
+      'mine.yml',
+    );
+    expect(issues).toEqual([]);
+    const ct = { product: 'aws', service: 'cloudtrail' };
+    const c = collectionOf([
+      { title: 'cased', logsource: ct, detection: { s: { 'Host|cased': 'abc' }, condition: 's' } },
+      { title: 'plain', logsource: ct, detection: { s: { Host: 'Abc', eventName: 'Stop' }, condition: 's' } },
+      { title: 'ends', logsource: ct, detection: { s: { 'Host|endswith': 'bc.' }, condition: 's' } },
+    ]);
+    const opts = { pipelines: [pipeline!] };
+    const generated = new SigmaEngine(c, opts);
+    const interpreted = new SigmaEngine(c, { ...opts, generate: false });
+    let matches = 0;
+    for (const x of ['abc', 'ABC.', 'Abc', ['x', 'ABC.'], 1, null, { y: 'abc' }]) {
+      for (const extra of [{}, { eventName: 'STOP' }, { a: 'abc' }]) {
+        const r = asRecord({ n: { x }, ...extra }, 1);
+        const a = generated.match(r);
+        expect(a).toEqual(interpreted.match(r));
+        matches += a.length;
+      }
+    }
+    expect(matches).toBeGreaterThan(10);
+  });
+
+  it('the SigmaHQ AWS rules on every Stratus and OTRF record', () => {
+    const c = loadSigmaDir(SIGMA_RULES);
+    const generated = new SigmaEngine(c);
+    const interpreted = new SigmaEngine(c, { generate: false });
+    const records = [...stratusFiles().flatMap(loadStratus), ...loadOtrf()];
+    let matches = 0;
+    for (const r of records) {
+      const a = generated.match(r);
+      expect(a).toEqual(interpreted.match(r));
+      matches += a.length;
+    }
+    expect(matches).toBeGreaterThan(0);
+  });
+
+  it(`rule sets beyond ${GEN_MAX_RULES} rules stay interpreted and match the same`, () => {
+    const c = generatedRules(GEN_MAX_RULES + 50);
+    const big = new SigmaEngine(c);
+    const interpreted = new SigmaEngine(c, { generate: false });
+    const lines = syntheticCloudTrail(300);
+    let matches = 0;
+    lines.forEach((l, i) => {
+      const r = asRecord(JSON.parse(l) as Record<string, unknown>, i);
+      const a = big.match(r);
+      expect(a).toEqual(interpreted.match(r));
+      matches += a.length;
+    });
+    expect(matches).toBeGreaterThan(0);
+  });
+});
