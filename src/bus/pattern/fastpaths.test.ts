@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../core/random.js';
+import { PatternIndex } from './compiled.js';
+import { parseEvent } from './flatten.js';
+import { canonicalDecimal, comparableNumber, provenShortest } from './numbers.js';
+import { matches } from './reference.js';
+
+/** Comparability by definition: the literal's decimal value is the float64's shortest decimal. */
+function comparableByDefinition(text: string): boolean {
+  const v = Number(text);
+  if (!Number.isFinite(v)) return false;
+  return v === 0 ? canonicalDecimal(text) === '0' : canonicalDecimal(String(v)) === canonicalDecimal(text);
+}
+
+/** Plain (no exponent) decimal texts near a float64: its shortest form, 16 and 17 digits, last digit ±1, a 0. */
+function textsNear(v: number): string[] {
+  const out = [String(v), `${String(v)}0`];
+  for (const p of [16, 17]) {
+    const t = v.toPrecision(p);
+    out.push(t);
+    const last = Number(t[t.length - 1]);
+    if (last > 0) out.push(t.slice(0, -1) + String(last - 1));
+    if (last < 9) out.push(t.slice(0, -1) + String(last + 1));
+  }
+  return out.filter((t) => /^-?\d+(\.\d+)?$/.test(t));
+}
+
+describe('provenShortest (comparability without a float-to-string conversion)', () => {
+  it('only proves literals that are the shortest decimal of their float64 (fast-check)', () => {
+    const doubles = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.double({ min: -200, max: 200, noNaN: true }),
+      fc.double({ min: 1e-7, max: 1e21, noNaN: true }),
+      fc.integer({ min: 0, max: 2 ** 53 }).map((i) => i / 2 ** 20),
+    );
+    fc.assert(
+      fc.property(doubles, (v) => {
+        for (const t of textsNear(v)) {
+          if (provenShortest(t, Number(t))) expect(comparableByDefinition(t), t).toBe(true);
+          expect(comparableNumber(t) !== undefined, t).toBe(comparableByDefinition(t));
+        }
+      }),
+      { numRuns: 8_000 },
+    );
+  });
+
+  it('proves most 16–17 digit shortest forms and declines what it cannot decide', () => {
+    let proven = 0;
+    let total = 0;
+    const r = mulberry32(5);
+    for (let i = 0; i < 2000; i++) {
+      const v = -122.52 + r() * 0.16;
+      const t = String(v);
+      if (t.replace(/[-.]/g, '').replace(/^0+/, '').length < 16) continue;
+      total++;
+      if (provenShortest(t, v)) proven++;
+    }
+    expect(total).toBeGreaterThan(1000);
+    expect(proven / total).toBeGreaterThan(0.8);
+    // Not the shortest form (0.1 prints as "0.1"), 15 digits, exponents, more than 17 digits: not proven.
+    expect(provenShortest('0.10000000000000001', 0.1)).toBe(false);
+    expect(provenShortest('0.30000000000000004', 0.30000000000000004)).toBe(true);
+    expect(provenShortest('123456789012345', 123456789012345)).toBe(false);
+    expect(provenShortest('1.234567890123456e5', 123456.7890123456)).toBe(false);
+    expect(provenShortest('1.000000000000000000', 1)).toBe(false);
+    expect(provenShortest('12345678901234567890', Number('12345678901234567890'))).toBe(false);
+  });
+});
+
+describe('numeric range lookup and many-match output', () => {
+  it('agree with the reference for clustered, wide and duplicate range ends (grid cells of uneven fill)', () => {
+    const patterns: object[] = [];
+    // A dense cluster, a few far ends (most grid cells empty), duplicate ends, open and closed.
+    for (let i = 0; i < 300; i++) {
+      const lo = 1000 + (i % 37) * 0.001;
+      patterns.push({ n: [{ numeric: [i % 2 ? '>' : '>=', lo, i % 3 ? '<' : '<=', lo + 0.0005 * (1 + (i % 5))] }] });
+    }
+    patterns.push({ n: [{ numeric: ['>', -1e6, '<', -999_999] }] }, { n: [{ numeric: ['>=', 5e5] }] });
+    const index = new PatternIndex<number>();
+    patterns.forEach((p, i) => {
+      index.add(i, p);
+    });
+    const values = [-2e6, -1e6, -999_999.5, 0, 999.9995, 1000, 1000.0001, 1000.0005, 1000.001, 1000.0175, 1000.037];
+    for (let k = 0; k < 400; k++) values.push(1000 + k * 0.0001, 1000 + k * 0.0001 + 0.00003);
+    values.push(1000.04, 1e5, 5e5, 6e5, 1e300);
+    for (const v of values) {
+      const text = `{"n": ${v}}`;
+      const parsed = parseEvent(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const expected = patterns.flatMap((p, i) => (matches(p, parsed.event) ? [i] : []));
+      const got = index.matchJson(text);
+      expect(got.ok && got.ids, text).toEqual(expected);
+      expect(index.match({ n: v }), text).toEqual(expected);
+    }
+  });
+
+  it('returns many matches in insertion order across removals, re-adds and compaction', () => {
+    const index = new PatternIndex<string>();
+    const live: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const id = `r${(i * 7919) % 3000}`;
+      index.add(id, i % 4 === 3 ? { $or: [{ a: [1] }, { b: ['x'] }] } : { a: [{ numeric: ['>', 0] }] });
+      live.push(id);
+    }
+    const check = () => {
+      expect(index.match({ a: 1, b: 'x' })).toEqual(live);
+      const res = index.matchJson('{"a": 1, "b": "x"}');
+      expect(res.ok && res.ids).toEqual(live);
+      // Twice: the bitset must be clear after each event.
+      expect(index.match({ a: 1, b: 'x' })).toEqual(live);
+      expect(index.match({ a: -1 })).toEqual([]);
+    };
+    check();
+    for (let i = 0; i < 3000; i += 3) index.remove(live[i]);
+    for (let i = live.length - 1; i >= 0; i--) if (i % 3 === 0) live.splice(i, 1);
+    check();
+    for (let i = 0; i < 500; i++) {
+      index.add(`late${i}`, { a: [{ numeric: ['>=', 1] }] });
+      live.push(`late${i}`);
+    }
+    check();
+  });
+});
