@@ -296,6 +296,15 @@ class IntervalIndex {
   /** Piece i = (bounds[i-1], bounds[i]); its range ids are sids[offsets[i]] … sids[offsets[i+1]-1]. */
   offsets = new Int32Array(1);
   sids = new Int32Array(0);
+  /**
+   * A uniform grid over [bounds[0], bounds[last]]: cell c = floor((x − gridLo)·gridScale) (clamped), and
+   * grid[c] = the first end whose cell is ≥ c. The cell function is monotone in x, so ends before grid[c] are < x
+   * and ends from grid[c+1] on are > x: the search for x stays within [grid[c], grid[c+1]].
+   */
+  private grid = new Int32Array(2);
+  private gridLo = 0;
+  private gridScale = 0;
+  private gridCells = 1;
 
   add(lo: number, loOpen: boolean, hi: number, hiOpen: boolean, sid: number): Undo {
     const item = { lo, hi, loOpen, hiOpen, sid };
@@ -316,14 +325,22 @@ class IntervalIndex {
     if (this.dirty) this.rebuild();
     const b = this.bounds;
     if (b === undefined || !Number.isFinite(x)) return -1;
-    let lo = 0;
-    let hi = b.length;
+    const m = b.length;
+    // Outside every range end: the first or last piece, no search (e.g. a coordinate no range is near).
+    if (m === 0 || x < b[0]) return 0;
+    if (x > b[m - 1]) return m;
+    // The grid bounds the search to the ends in x's cell (see `rebuild`): usually a step or two instead of log2(m)
+    // reads spread over the whole array.
+    const cell = Math.min(Math.floor((x - this.gridLo) * this.gridScale), this.gridCells - 1);
+    const grid = this.grid;
+    let lo = grid[cell];
+    let hi = grid[cell + 1];
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (b[mid] < x) lo = mid + 1;
       else hi = mid;
     }
-    return lo === b.length || b[lo] !== x ? lo : -1;
+    return lo === m || b[lo] !== x ? lo : -1;
   }
 
   private rebuild(): void {
@@ -382,6 +399,29 @@ class IntervalIndex {
     this.bounds = b;
     this.offsets = offsets;
     this.sids = sids;
+    this.buildGrid(b);
+  }
+
+  private buildGrid(b: Float64Array): void {
+    const m = b.length;
+    let cells = 1;
+    while (cells * 2 < m && cells < 1 << 20) cells <<= 1;
+    const span = m > 1 ? b[m - 1] - b[0] : 0;
+    const scale = span > 0 && Number.isFinite(span) ? cells / span : 0;
+    if (scale === 0 || !Number.isFinite(scale)) cells = 1;
+    const grid = new Int32Array(cells + 1);
+    const lo = m > 0 ? b[0] : 0;
+    // grid[c] = first end whose cell (by the same expression as `piece`) is ≥ c.
+    let c = 0;
+    for (let i = 0; i < m; i++) {
+      const cell = cells === 1 ? 0 : Math.min(Math.floor((b[i] - lo) * scale), cells - 1);
+      while (c <= cell) grid[c++] = i;
+    }
+    while (c <= cells) grid[c++] = m;
+    this.grid = grid;
+    this.gridLo = lo;
+    this.gridScale = cells === 1 ? 0 : scale;
+    this.gridCells = cells;
   }
 
   /** Push the sids of the intervals containing `x` onto `out` (exact for open and closed ends). */
@@ -942,7 +982,9 @@ export class PatternIndex<T = string> {
   private flatBusy = false;
   /** Matched rule slots of the event being matched (reused). */
   private readonly out: number[] = [];
-  private sortBuf = new Int32Array(64);
+  /** One bit per rule slot, and one per word of those (see `ids`); all zero between events. */
+  private slotWords = new Int32Array(32);
+  private slotSummary = new Int32Array(1);
 
   constructor(private readonly options: CompileOptions = {}) {}
 
@@ -1142,12 +1184,44 @@ export class PatternIndex<T = string> {
       for (let i = 0; i < n; i++) ids.push(ruleIds[out[i]] as T);
       return ids;
     }
-    if (n > this.sortBuf.length) this.sortBuf = new Int32Array(Math.max(n, this.sortBuf.length * 2));
-    const buf = this.sortBuf;
-    for (let i = 0; i < n; i++) buf[i] = out[i];
-    const sorted = buf.subarray(0, n).sort();
-    for (let i = 0; i < n; i++) ids.push(ruleIds[sorted[i]] as T);
+    // Many matches: sort through a two-level bitset over the slots (bits set, then read back in order, clearing
+    // as it goes): linear in the matches plus one summary word per 1,024 slots, and nothing allocated.
+    const words = this.slotBits(this.nextSlot);
+    const summary = this.slotSummary;
+    for (let i = 0; i < n; i++) {
+      const slot = out[i];
+      const w = slot >> 5;
+      if (words[w] === 0) summary[w >> 5] |= 1 << (w & 31);
+      words[w] |= 1 << (slot & 31);
+    }
+    for (let si = 0; si < summary.length; si++) {
+      let sw = summary[si];
+      if (sw === 0) continue;
+      summary[si] = 0;
+      while (sw !== 0) {
+        const sb = sw & -sw;
+        sw ^= sb;
+        const w = (si << 5) | (31 - Math.clz32(sb));
+        let word = words[w];
+        words[w] = 0;
+        while (word !== 0) {
+          const b = word & -word;
+          word ^= b;
+          ids.push(ruleIds[(w << 5) | (31 - Math.clz32(b))] as T);
+        }
+      }
+    }
     return ids;
+  }
+
+  /** The slot bitset (all zero between uses), grown to hold `slots` slots. */
+  private slotBits(slots: number): Int32Array {
+    const need = (slots + 31) >> 5;
+    if (need > this.slotWords.length) {
+      this.slotWords = new Int32Array(Math.max(need, this.slotWords.length * 2));
+      this.slotSummary = new Int32Array((this.slotWords.length + 31) >> 5);
+    }
+    return this.slotWords;
   }
 
   /** Why the pattern `id` does or does not match the event. */
