@@ -295,7 +295,7 @@ class IntervalIndex {
   private bounds: Float64Array | undefined;
   /** Piece i = (bounds[i-1], bounds[i]); its range ids are sids[offsets[i]] … sids[offsets[i+1]-1]. */
   offsets = new Int32Array(1);
-  sids = new Int32Array(0);
+  sids: Int32Array | Uint16Array = new Int32Array(0);
   /**
    * A uniform grid over [bounds[0], bounds[last]]: cell c = floor((x − gridLo)·gridScale) (clamped), and
    * grid[c] = the first end whose cell is ≥ c. The cell function is monotone in x, so ends before grid[c] are < x
@@ -392,7 +392,10 @@ class IntervalIndex {
       offsets[p + 1] = offsets[p] + running;
     }
     const cursor = offsets.slice(0, m + 1);
-    const sids = new Int32Array(total);
+    // Piece lists repeat each range in every piece it spans; 16-bit ids halve the memory they stream through.
+    let maxSid = 0;
+    for (const it of items) maxSid = Math.max(maxSid, it.sid);
+    const sids = maxSid < 1 << 16 ? new Uint16Array(total) : new Int32Array(total);
     for (let i = 0; i < items.length; i++) {
       for (let p = first[i]; p <= last[i]; p++) sids[cursor[p]++] = items[i].sid;
     }
@@ -599,18 +602,22 @@ class FieldIndex {
         if (state !== NOT_COMPARABLE && ranges.items.length > 0) {
           const piece = ranges.piece(x);
           if (piece >= 0) {
-            // takeNumberHit, inlined: this loop runs once per range containing each number of the event.
+            // takeNumberHit, inlined: this loop runs once per range containing each number of the event. A range
+            // that alone is its rule (certain, no `$or`) is matched by this hit: its slot goes straight to the
+            // output, skipping the candidate list.
             const sids = ranges.sids;
             const data = col.data;
             const epoch = col.epoch;
             const end = ranges.offsets[piece + 1];
             for (let k = ranges.offsets[piece]; k < end; k++) {
-              const sid = sids[k];
-              if (data[sid << 2] === epoch) continue;
+              const at = sids[k] << 2;
+              if (data[at] === epoch) continue;
               if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
               if (state === NOT_COMPARABLE) break;
-              data[sid << 2] = epoch;
-              col.candidates.push(sid);
+              data[at] = epoch;
+              const meta = data[at + 1];
+              if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) col.out.push(meta >> 3);
+              else col.candidates.push(at >> 2);
             }
           } else {
             const hits = this.hits;
@@ -718,6 +725,8 @@ class Collector {
   data = new Int32Array(256).fill(FREE_SID);
   epoch = 0;
   readonly candidates: number[] = [];
+  /** Matched rule slots of the event (reused): decided candidates, and hits that prove their rule. */
+  readonly out: number[] = [];
 
   isNew(sid: number): boolean {
     return this.data[sid << 2] !== this.epoch;
@@ -980,8 +989,6 @@ export class PatternIndex<T = string> {
   /** The flattened leaves of the event being matched (reused: matching is synchronous). */
   private readonly flat = new Flat();
   private flatBusy = false;
-  /** Matched rule slots of the event being matched (reused). */
-  private readonly out: number[] = [];
   /** One bit per rule slot, and one per word of those (see `ids`); all zero between events. */
   private slotWords = new Int32Array(32);
   private slotSummary = new Int32Array(1);
@@ -1128,6 +1135,8 @@ export class PatternIndex<T = string> {
     const epoch = col.epoch;
     const candidates = col.candidates;
     candidates.length = 0;
+    const out = col.out;
+    out.length = 0;
     const bySlot = flat.bySlot;
     const touched = flat.touched;
     for (let t = 0; t < touched.length; t++) {
@@ -1139,8 +1148,6 @@ export class PatternIndex<T = string> {
     }
     col.addAll(this.undriven);
 
-    const out = this.out;
-    out.length = 0;
     const data = col.data;
     const ruleStamp = this.ruleStamp;
     for (let c = 0; c < candidates.length; c++) {
@@ -1186,6 +1193,8 @@ export class PatternIndex<T = string> {
     }
     // Many matches: sort through a two-level bitset over the slots (bits set, then read back in order, clearing
     // as it goes): linear in the matches plus one summary word per 1,024 slots, and nothing allocated.
+    ids.length = n;
+    let o = 0;
     const words = this.slotBits(this.nextSlot);
     const summary = this.slotSummary;
     for (let i = 0; i < n; i++) {
@@ -1207,7 +1216,7 @@ export class PatternIndex<T = string> {
         while (word !== 0) {
           const b = word & -word;
           word ^= b;
-          ids.push(ruleIds[(w << 5) | (31 - Math.clz32(b))] as T);
+          ids[o++] = ruleIds[(w << 5) | (31 - Math.clz32(b))] as T;
         }
       }
     }
