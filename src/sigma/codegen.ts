@@ -13,10 +13,27 @@
  * per-record cost already grows with candidates, not rules.
  */
 
+import { describeItem, type LeafMatcher } from './match.js';
 import type { EmitContext, IntList, RuleIndex } from './prefilter.js';
+import type { DetectionItem, MatchedSelection, MatchedValue } from './types.js';
 
 /** A rule's condition over atom ids. */
 export type CondExpr = { k: 'atom'; id: number } | { k: 'and' | 'or'; xs: CondExpr[] } | { k: 'not'; x: CondExpr };
+
+/** A search node with its atom ids, as explanations walk it. */
+export type XNode =
+  | {
+      kind: 'item';
+      item: DetectionItem;
+      atom: number;
+      matchers: LeafMatcher[];
+      /**
+       * The rule value's display when the item has exactly one positive value: a true atom over a scalar field was
+       * then decided by that value and that scalar, so the explanation needs no second test.
+       */
+      single: string | undefined;
+    }
+  | { kind: 'and' | 'or'; children: XNode[] };
 
 /** One atom as the generated code tests it (the same fields as the interpreter's Atom). */
 export interface GenAtom {
@@ -30,20 +47,38 @@ export interface GenAtom {
 export interface GenInput {
   /** Value of each slot for a record (accessor and pipeline transformation). */
   getters: ((fields: unknown) => unknown)[];
+  /** Per slot, the value before pipeline transformations (undefined: the slot has none). */
+  rawGetters: (((fields: unknown) => unknown) | undefined)[];
   atoms: GenAtom[];
   /** Condition of each rule, by rule index. */
   conditions: CondExpr[];
+  /** Each rule's used identifiers with their search trees (explanations). */
+  trees: { identifier: string; node: XNode }[][];
   index: RuleIndex;
   /** Rules without an index key: evaluated for every record. */
   always: readonly number[];
 }
 
-/** Fills `out` with the matching rule indices, ascending; `cand` and the rule stamps are scratch. */
-export type GeneratedRun = (fields: Record<string, unknown>, out: IntList, cand: IntList) => void;
+/**
+ * Fills `out` with the matching rule indices, ascending; `cand` and the rule stamps are scratch. With `explain`,
+ * the explanation of each matching rule r is left in `explained[r]` (see TypeProgram.explain).
+ */
+export type GeneratedRun = (
+  fields: Record<string, unknown>,
+  out: IntList,
+  cand: IntList,
+  explain: boolean,
+  explained: (MatchedSelection[] | undefined)[],
+) => void;
 
 /** Limits beyond which the program stays interpreted. */
 export const GEN_MAX_RULES = 400;
 const GEN_MAX_SOURCE = 400_000;
+
+function countTreeUses(x: XNode, atoms: Map<number, number>): void {
+  if (x.kind === 'item') atoms.set(x.atom, (atoms.get(x.atom) ?? 0) + 1);
+  else for (const c of x.children) countTreeUses(c, atoms);
+}
 
 function countUses(x: CondExpr, atoms: Map<number, number>): void {
   switch (x.k) {
@@ -60,7 +95,7 @@ function countUses(x: CondExpr, atoms: Map<number, number>): void {
 
 /** The generated run function, or undefined when the program is too large to be worth generating. */
 export function generateRun(input: GenInput): GeneratedRun | undefined {
-  const { getters, atoms, conditions, index, always } = input;
+  const { getters, rawGetters, atoms, conditions, trees, index, always } = input;
   if (conditions.length > GEN_MAX_RULES) return undefined;
   const consts: unknown[] = [];
   const names = new Map<unknown, string>();
@@ -74,20 +109,22 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
     return name;
   };
 
-  // Every slot keeps a memo local (a slot is read by the index and by atoms); atoms only when used twice.
+  // Every slot keeps a memo local (a slot is read by the index and by atoms); atoms only when used twice. The names
+  // a piece of code refers to are collected in the current scope: the run function declares them as locals, an
+  // explanation helper receives them as parameters.
   const atomUses = new Map<number, number>();
   for (const c of conditions) countUses(c, atomUses);
-  const slotLocals = new Set<number>();
-  const lowLocals = new Set<number>();
-  const atomLocals = new Set<number>();
+  // Explanations test the atoms of the used identifiers again: those atoms are memoised.
+  for (const ts of trees) for (const t of ts) countTreeUses(t.node, atomUses);
+  let scope = new Set<string>();
   const val = (slot: number): string => {
     if (slot < 0) return 'f';
-    slotLocals.add(slot);
+    scope.add(`s${slot}`);
     return `(s${slot} !== U ? s${slot} : (s${slot} = ${bind(getters[slot])}(f)))`;
   };
   // Only after val(slot) was read and found to be a string.
   const low = (slot: number): string => {
-    lowLocals.add(slot);
+    scope.add(`l${slot}`);
     return `(l${slot} !== U ? l${slot} : (l${slot} = s${slot}.toLowerCase()))`;
   };
   const ctx: EmitContext = { val, low, bind };
@@ -103,7 +140,7 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
   };
   const atom = (id: number): string => {
     if ((atomUses.get(id) ?? 0) < 2) return `(${test(id)})`;
-    atomLocals.add(id);
+    scope.add(`a${id}`);
     return `(a${id} !== 0 ? a${id} === 1 : (a${id} = ${test(id)} ? 1 : 2) === 1)`;
   };
   const expr = (x: CondExpr): string => {
@@ -119,19 +156,92 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
     }
   };
 
+  // Explanations (TypeProgram.explain's walk, on this record's memoised atoms and values): an item is explained by
+  // its single value and the record's scalar when it can be, else by describeItem; an AND that fails takes back
+  // the values its true children appended; an OR stops at its first true child. One helper per rule, outside the
+  // run function, which stays small enough for the optimising compiler.
+  let marks = 0;
+  const explainItem = (node: Extract<XNode, { kind: 'item' }>): string => {
+    const slot = atoms[node.atom]!.slot;
+    const value = val(slot);
+    const rawGet = slot < 0 ? undefined : rawGetters[slot];
+    const raw = rawGet === undefined ? 'v' : `${bind(rawGet)}(f)`;
+    const it = node.item;
+    const matchers = node.matchers;
+    const describe = (
+      v: unknown,
+      rawValue: unknown,
+      fields: Record<string, unknown>,
+      out: MatchedValue[],
+      n: number,
+    ) => {
+      const d = describeItem(it, v, fields, matchers, rawValue);
+      for (let i = 0; i < d.length; i++) out[n++] = d[i]!;
+      return n;
+    };
+    const described = `((n = ${bind(describe)}(v, ${raw}, f, V, n)), true)`;
+    if (node.single === undefined) return `(${atom(node.atom)} && ((v = ${value}), ${described}))`;
+    const entry = `{ field: ${JSON.stringify(it.ruleField)}, modifiers: ${bind(it.modifiers)}, expected: ${JSON.stringify(node.single)}, actual: ${raw} }`;
+    return `(${atom(node.atom)} && ((v = ${value}), v !== null && typeof v !== 'object' && v !== undefined ? ((V[n++] = ${entry}), true) : ${described}))`;
+  };
+  const explainNode = (node: XNode): string => {
+    switch (node.kind) {
+      case 'item':
+        return explainItem(node);
+      case 'and': {
+        if (node.children.length === 0) return 'true';
+        const m = `m${marks++}`;
+        return `((${m} = n), (${node.children.map(explainNode).join(' && ')}) || ((n = ${m}), false))`;
+      }
+      case 'or':
+        return node.children.length === 0 ? 'false' : `(${node.children.map(explainNode).join(' || ')})`;
+    }
+  };
+  const helpers: string[] = [];
+  const explainCall = (r: number): string => {
+    scope = new Set();
+    marks = 0;
+    const lines = trees[r]!.map(
+      (t) =>
+        `  n = 0;\n  if (${explainNode(t.node)}) S[k++] = { identifier: ${JSON.stringify(t.identifier)}, values: V.slice(0, n) };`,
+    );
+    const params = [...scope];
+    const marksDecl = Array.from({ length: marks }, (_, i) => `, m${i}`).join('');
+    helpers.push(
+      [
+        `function e${r}(f, explained${params.map((p) => `, ${p}`).join('')}) {`,
+        `  let t, v, n = 0, k = 0${marksDecl};`,
+        ...lines,
+        `  explained[${r}] = S.slice(0, k);`,
+        '}',
+      ].join('\n'),
+    );
+    return `e${r}(f, explained${params.map((p) => `, ${p}`).join('')})`;
+  };
+  const calls = conditions.map((_, r) => explainCall(r));
+
+  scope = new Set();
   const dispatch = index.emit(ctx);
-  const cases = conditions.map((c, r) => `case ${r}: if (${expr(c)}) out.push(${r}); break;`);
-  const alwaysCode = always.map((r) => `if (${expr(conditions[r]!)}) out.push(${r});`);
-  const locals = [
-    ...[...slotLocals].map((s) => `s${s} = U`),
-    ...[...lowLocals].map((s) => `l${s} = U`),
-    ...[...atomLocals].map((a) => `a${a} = 0`),
-  ];
+  const onMatch = (r: number) => {
+    // The helper's parameters are the run function's locals of the same names.
+    for (const name of calls[r]!.slice(calls[r]!.indexOf('(') + 1, -1)
+      .split(', ')
+      .slice(2))
+      scope.add(name);
+    return `{ out.push(${r}); if (explain) ${calls[r]}; }`;
+  };
+  const cases = conditions.map((c, r) => `case ${r}: if (${expr(c)}) ${onMatch(r)} break;`);
+  const alwaysCode = always.map((r) => `if (${expr(conditions[r]!)}) ${onMatch(r)}`);
+  const locals = [...scope].map((name) => `${name} = ${name.startsWith('a') ? '0' : 'U'}`);
   const body = [
     `const [${consts.map((_, i) => `c${i}`).join(', ')}] = C;`,
     'const stamp = new Uint32Array(R);',
+    // Explanation scratch: results are exact-size copies (a growing empty array reserves 16 slots).
+    'const V = [];',
+    'const S = [];',
     'let gen = 0;',
-    'return function run(f, out, cand) {',
+    ...helpers,
+    'return function run(f, out, cand, explain, explained) {',
     // A fresh stamp per record; on wrap-around every stamp is cleared.
     '  if (++gen === 0xffffffff) { gen = 1; stamp.fill(0); }',
     '  out.size = 0;',

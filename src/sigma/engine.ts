@@ -13,7 +13,7 @@
  */
 
 import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
-import { type CondExpr, type GeneratedRun, generateRun } from './codegen.js';
+import { type CondExpr, type GeneratedRun, generateRun, type XNode } from './codegen.js';
 import { referencedIdentifiers } from './condition.js';
 import { compileDetection } from './detection.js';
 import { FieldPath, resolveField } from './fields.js';
@@ -21,7 +21,6 @@ import {
   compileItemPredicate,
   compileLowerPredicate,
   describeItem,
-  type LeafMatcher,
   leafMatchers,
   type ValuePredicate,
 } from './match.js';
@@ -75,21 +74,6 @@ export interface CompiledRule {
 }
 
 type Pred = (ev: Evaluator) => boolean;
-
-/** A search node with its atom ids (for explanations). */
-type XNode =
-  | {
-      kind: 'item';
-      item: DetectionItem;
-      atom: number;
-      matchers: LeafMatcher[];
-      /**
-       * The rule value's display when the item has exactly one positive value: a true atom over a scalar field was
-       * then decided by that value and that scalar, so the explanation needs no second test.
-       */
-      single: string | undefined;
-    }
-  | { kind: 'and' | 'or'; children: XNode[] };
 
 interface Atom {
   slot: number;
@@ -204,6 +188,8 @@ class TypeProgram {
   private readonly conds: CondExpr[] = [];
   /** The generated program (see codegen.ts); undefined: interpreted. */
   private generated: GeneratedRun | undefined;
+  /** Explanations the generated program left for the rules that matched the current record. */
+  private readonly explained: (MatchedSelection[] | undefined)[] = [];
   readonly slots: FieldPath[] = [];
   readonly slotTransforms: (((v: unknown) => unknown) | undefined)[] = [];
   readonly atoms: Atom[] = [];
@@ -357,10 +343,13 @@ class TypeProgram {
             return v === undefined ? v : t(v);
           };
     });
+    const rawGetters = this.ev.getters.map((get, i) => (this.slotTransforms[i] === undefined ? undefined : get));
     this.generated = generateRun({
       getters,
+      rawGetters,
       atoms: this.atoms,
       conditions: this.conds,
+      trees: this.explainTrees,
       index: this.index,
       always: this.index.always,
     });
@@ -368,9 +357,20 @@ class TypeProgram {
 
   /**
    * The identifiers of a matched rule that are true for the current record, with the values that made them true.
-   * Call right after run() for the same record: atom results are reused from its evaluation.
+   * Call right after run() for the same record (`fields`): the interpreter reuses the atom results of its
+   * evaluation; the generated explainers read the record again (they run for matched rules only).
    */
-  explain(index: number): MatchedSelection[] {
+  explain(index: number, fields: Fields): MatchedSelection[] {
+    if (this.generated !== undefined) {
+      const sel = this.explained[index];
+      if (sel !== undefined) {
+        // Handed over once: the slot must not keep the record's values alive.
+        this.explained[index] = undefined;
+        return sel;
+      }
+      // run() was called without explanations (countMatches, matchRules): explain with the interpreter.
+      this.ev.begin(fields);
+    }
     const tree = this.explainTrees[index]!;
     const sel = this.selScratch;
     let n = 0;
@@ -435,14 +435,12 @@ class TypeProgram {
    * Indices of matching rules, ascending (load order), in `items[0..size)`. The list is reused by the next call
    * (resetting a JS array's length frees its backing store, which the next push then reallocates).
    */
-  run(fields: Fields): IntList {
+  run(fields: Fields, explain = false): IntList {
     const generated = this.generated;
     if (generated !== undefined) {
-      const matched = this.matched;
-      generated(fields, matched, this.candidates);
-      // Explanations read the evaluator's caches: start them for this record (they fill lazily, matches only).
-      if (matched.size > 0) this.ev.begin(fields);
-      return matched;
+      // With `explain`, the generated program also leaves each match's explanation for explain().
+      generated(fields, this.matched, this.candidates, explain, this.explained);
+      return this.matched;
     }
     const ev = this.ev;
     ev.begin(fields);
@@ -807,13 +805,14 @@ export class SigmaEngine {
   matchFields(type: LogType, fields: Fields, origin: RecordOrigin, time: number): readonly SigmaMatch[] {
     const p = this.program(type);
     if (!p) return EMPTY;
-    const hits = p.run(fields);
+    const hits = p.run(fields, true);
     const n = hits.size;
     if (n === 0) return EMPTY;
     const items = hits.items;
-    if (n === 1) return [matchOf(p.rules[items[0]!]!, fields, origin, time, p.explain(items[0]!))];
+    if (n === 1) return [matchOf(p.rules[items[0]!]!, fields, origin, time, p.explain(items[0]!, fields))];
     const out: SigmaMatch[] = [];
-    for (let i = 0; i < n; i++) out.push(matchOf(p.rules[items[i]!]!, fields, origin, time, p.explain(items[i]!)));
+    for (let i = 0; i < n; i++)
+      out.push(matchOf(p.rules[items[i]!]!, fields, origin, time, p.explain(items[i]!, fields)));
     return out;
   }
 
@@ -829,13 +828,13 @@ export class SigmaEngine {
   ): { compiled: CompiledRule; match: SigmaMatch }[] {
     const p = this.programs.get(type);
     if (!p) return [];
-    const hits = p.run(fields);
+    const hits = p.run(fields, true);
     if (hits.size === 0) return [];
     const out: { compiled: CompiledRule; match: SigmaMatch }[] = [];
     for (let i = 0; i < hits.size; i++) {
       const r = hits.items[i]!;
       const c = p.rules[r]!;
-      out.push({ compiled: c, match: matchOf(c, fields, origin, time, p.explain(r)) });
+      out.push({ compiled: c, match: matchOf(c, fields, origin, time, p.explain(r, fields)) });
     }
     return out;
   }
