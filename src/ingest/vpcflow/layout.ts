@@ -7,6 +7,7 @@
  */
 
 import { cachedByLayout } from '../fields.js';
+import { Interner } from '../intern.js';
 
 /** How a column's text becomes a value (plain numbers so the hot path compares small integers). */
 export const Kind = {
@@ -179,6 +180,12 @@ export function makeLayout(names: readonly string[], origin: string): Layout {
 const readers = new Map<string, RecordReader>();
 
 /**
+ * Columns read through an interner (intern.ts): the ids that per-instance state is keyed by, so each distinct id is
+ * one string object whose hash V8 computes once. Other columns are sliced: interning costs more than it saves there.
+ */
+const INTERNED = new Set(['interface-id', 'instance-id']);
+
+/**
  * A record reader specialised for one layout (cached by layout: every file with the same header shares it): straight-line code with one literal property name per column, so
  * every fields object of a layout is built by the same monomorphic stores (a loop storing `fields[names[i]]` goes
  * through V8's generic keyed-store path for every column, which was most of the parser's time). Field names are
@@ -196,7 +203,8 @@ function compileReader(names: readonly string[], kinds: Uint8Array): RecordReade
       'if (sp < 0) sp = len;',
       'if (sp !== pos && (sp - pos !== 1 || line.charCodeAt(pos) !== 45)) {',
     );
-    if (kinds[i] === Kind.Text) lines.push(`  f[${key}] = line.slice(pos, sp);`);
+    if (kinds[i] === Kind.Text && INTERNED.has(name)) lines.push(`  f[${key}] = intern[${i}].get(line, pos, sp);`);
+    else if (kinds[i] === Kind.Text) lines.push(`  f[${key}] = line.slice(pos, sp);`);
     else if (kinds[i] === Kind.Int)
       lines.push(
         '  v = parseUint(line, pos, sp);',
@@ -211,9 +219,11 @@ function compileReader(names: readonly string[], kinds: Uint8Array): RecordReade
   // (slack tracking); a `{}` literal has four in-object slots and moves the rest to a separately grown store.
   // The prototype stays Object.prototype: the objects are plain records for every consumer.
   const factory = new Function(
+    'intern',
     `function Fields() {}\nFields.prototype = Object.prototype;\nreturn function read(line, fail, parseUint) {\n${lines.join('\n')}\n};`,
-  ) as () => RecordReader;
-  return factory();
+  ) as (intern: Interner[]) => RecordReader;
+  // One interner per column (text columns use theirs; see intern.ts), shared by every file of this layout.
+  return factory(names.map(() => new Interner()));
 }
 
 export const DEFAULT_LAYOUT = makeLayout(DEFAULT_V2_FIELDS, 'the default v2 format');

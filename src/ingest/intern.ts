@@ -1,0 +1,64 @@
+/**
+ * Interning of repeated column values (one string object per distinct value) for the text-log readers.
+ *
+ * Flow logs repeat a handful of values per column over millions of lines (the ENI, account, action, status). A
+ * fresh slice per record costs an allocation, and every consumer that hashes or compares it pays again: a Map keyed
+ * by an ENI hashes and compares 21 characters for each new string object, but only compares pointers for the same
+ * object, whose hash V8 caches. So a column reader first looks the text up in a small direct-mapped table (hashed on
+ * the value's length and last characters, where ids differ) and returns the stored string when the bytes match.
+ *
+ * Columns whose values rarely repeat (remote addresses) would pay the lookup for nothing: each interner measures its
+ * hit rate and stops looking for a while when most lookups miss.
+ */
+
+const SLOTS = 512;
+const MASK = SLOTS - 1;
+/** Lookups per hit-rate check, and the records skipped when the rate was too low before trying again. */
+const PERIOD = 4096;
+const PAUSE = 1 << 16;
+
+/** A detached copy: V8 slices of 13+ characters keep their parent (a whole input chunk) alive. */
+function detach(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+export class Interner {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  private lookups = 0;
+  private hits = 0;
+  private paused = 0;
+
+  /** `line.slice(from, to)`, as a previously returned string object when the value was seen recently. */
+  get(line: string, from: number, to: number): string {
+    if (this.paused > 0) {
+      this.paused--;
+      return line.slice(from, to);
+    }
+    const len = to - from;
+    if (len < 2) return line.slice(from, to);
+    const h =
+      (len * 0x9e3 +
+        line.charCodeAt(to - 1) * 0x3b +
+        line.charCodeAt(to - 2) * 7 +
+        line.charCodeAt(from + (len >> 1))) &
+      MASK;
+    const known = this.slots[h];
+    if (++this.lookups === PERIOD) this.check();
+    // The value is where it was seen: `indexOf` searches the line in place (a sliced line is unpacked in the
+    // builtin). Comparing a slice with `===` or `startsWith` at a position takes V8's slow path for sliced strings.
+    if (known !== undefined && known.length === len && line.indexOf(known, from) === from) {
+      this.hits++;
+      return known;
+    }
+    const value = line.slice(from, to);
+    this.slots[h] = detach(value);
+    return value;
+  }
+
+  private check(): void {
+    // Fewer than one hit in four: this column's values do not repeat enough to pay for the lookups.
+    if (this.hits * 4 < this.lookups) this.paused = PAUSE;
+    this.lookups = 0;
+    this.hits = 0;
+  }
+}
