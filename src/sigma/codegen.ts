@@ -198,6 +198,34 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
     }
   };
   const helpers: string[] = [];
+  // The common shape — one identifier, a map of single-valued tests — met with scalars: the explanation as array
+  // literals of exact size (no scratch copies). Anything else falls through to the general walk.
+  const fastExplain = (r: number): string => {
+    const ts = trees[r]!;
+    if (ts.length !== 1) return '';
+    const node = ts[0]!.node;
+    const items = node.kind === 'item' ? [node] : node.kind === 'and' ? node.children : [];
+    if (items.length === 0 || !items.every((c) => c.kind === 'item' && c.single !== undefined)) return '';
+    const flat = items as Extract<XNode, { kind: 'item' }>[];
+    const ws = flat.map((_, i) => `w${i}`);
+    const scalar = ws.map(
+      (w, i) =>
+        `((${w} = ${val(atoms[flat[i]!.atom]!.slot)}), ${w} !== null && typeof ${w} !== 'object' && ${w} !== undefined)`,
+    );
+    const entries = flat.map((c, i) => {
+      const slot = atoms[c.atom]!.slot;
+      const rawGet = slot < 0 ? undefined : rawGetters[slot];
+      const raw = rawGet === undefined ? ws[i] : `${bind(rawGet)}(f)`;
+      return `{ field: ${JSON.stringify(c.item.ruleField)}, modifiers: ${bind(c.item.modifiers)}, expected: ${JSON.stringify(c.single)}, actual: ${raw} }`;
+    });
+    return [
+      `  let ${ws.join(', ')};`,
+      `  if (${flat.map((c) => atom(c.atom)).join(' && ')} && ${scalar.join(' && ')}) {`,
+      `    explained[${r}] = [{ identifier: ${JSON.stringify(ts[0]!.identifier)}, values: [${entries.join(', ')}] }];`,
+      '    return;',
+      '  }',
+    ].join('\n');
+  };
   const explainCall = (r: number): string => {
     scope = new Set();
     marks = 0;
@@ -205,12 +233,14 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
       (t) =>
         `  n = 0;\n  if (${explainNode(t.node)}) S[k++] = { identifier: ${JSON.stringify(t.identifier)}, values: V.slice(0, n) };`,
     );
+    const fast = fastExplain(r);
     const params = [...scope];
     const marksDecl = Array.from({ length: marks }, (_, i) => `, m${i}`).join('');
     helpers.push(
       [
         `function e${r}(f, explained${params.map((p) => `, ${p}`).join('')}) {`,
         `  let t, v, n = 0, k = 0${marksDecl};`,
+        fast,
         ...lines,
         `  explained[${r}] = S.slice(0, k);`,
         '}',

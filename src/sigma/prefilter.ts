@@ -254,6 +254,48 @@ export class KeyFilter {
   }
 }
 
+/**
+ * The same kind of rejection as a JavaScript expression over the string in variable `v` (scratch variable `x`),
+ * with the keys' first characters, last characters and lengths as bit-mask constants in the code: generated
+ * programs test them without loading any table (tables are cold in the cache right after a record is parsed).
+ * False only when no key can equal `v` lower-cased: an ASCII end character of `v` must be, up to case, the same
+ * end of some key (lower-casing keeps position 0 and the last position, and maps ASCII to ASCII); and `v` must have
+ * some key's length unless it contains U+0130, the one character whose lower case is longer.
+ */
+export function emitKeyCheck(keys: Iterable<string>, v: string, x: string): string {
+  const firsts = [0, 0, 0, 0];
+  const lasts = [0, 0, 0, 0];
+  let lengths = 0;
+  const long = new Set<number>();
+  let empty = false;
+  const mark = (masks: number[], c: number) => {
+    if (c >= 128) return;
+    masks[c >>> 5]! |= 1 << (c & 31);
+    // Keys are lower case: the value may spell an ASCII letter in upper case.
+    if (c >= 97 && c <= 122) masks[(c - 32) >>> 5]! |= 1 << ((c - 32) & 31);
+  };
+  for (const k of keys) {
+    if (k.length === 0) {
+      empty = true;
+      continue;
+    }
+    mark(firsts, k.charCodeAt(0));
+    mark(lasts, k.charCodeAt(k.length - 1));
+    if (k.length < 32) lengths |= 1 << k.length;
+    else long.add(k.length);
+  }
+  const inMask = (m: number[]) =>
+    `((${x} < 64 ? (${x} < 32 ? ${m[0]! | 0} >>> ${x} : ${m[1]! | 0} >>> (${x} - 32)) : (${x} < 96 ? ${m[2]! | 0} >>> (${x} - 64) : ${m[3]! | 0} >>> (${x} - 96))) & 1) === 1`;
+  const longCheck = long.size === 0 ? 'false' : [...long].map((n) => `${v}.length === ${n}`).join(' || ');
+  const length = `(${v}.length < 32 ? ((${lengths | 0} >>> ${v}.length) & 1) === 1 : ${longCheck})`;
+  return (
+    `(${v}.length === 0 ? ${empty} : ` +
+    `((${x} = ${v}.charCodeAt(0)) >= 128 || ${inMask(firsts)}) && ` +
+    `((${x} = ${v}.charCodeAt(${v}.length - 1)) >= 128 || ${inMask(lasts)}) && ` +
+    `(${length} || ${v}.indexOf('\u0130') >= 0))`
+  );
+}
+
 /** 11-bit hash of two 7-bit codes. */
 function endsHash(a: number, b: number): number {
   return ((a << 4) ^ (b * 0x9d)) & 2047;
@@ -274,6 +316,11 @@ class KeyLookup<V> {
     this.filter = new KeyFilter(map.keys());
   }
 
+  /** See emitKeyCheck. */
+  emitCheck(v: string, x: string): string {
+    return emitKeyCheck(this.map.keys(), v, x);
+  }
+
   /** `raw` is the string value of `slot` in the current record. */
   find(raw: string, rec: RecordView, slot: number): V | undefined {
     if (!this.filter.maybe(raw)) return undefined;
@@ -284,9 +331,11 @@ class KeyLookup<V> {
     return v;
   }
 
-  /** The same, lower-casing `raw` itself when needed (generated code keeps no record view). */
+  /**
+   * The same, lower-casing `raw` itself when needed (generated code keeps no record view), for a value that passed
+   * emitKeyCheck over this lookup's keys.
+   */
   findText(raw: string): V | undefined {
-    if (!this.filter.maybe(raw)) return undefined;
     const known = this.seen.get(raw);
     if (known !== undefined) return known ?? undefined;
     const v = this.map.get(raw.toLowerCase());
@@ -447,7 +496,7 @@ export class RuleIndex {
       lines.push(
         `t = ${ctx.val(n)};`,
         `if (typeof t === 'string') {`,
-        `  b = ${lookup}.findText(t);`,
+        `  b = ${this.pairLookup!.emitCheck('t', 'b')} ? ${lookup}.findText(t) : undefined;`,
         `  if (b !== undefined) {`,
         `    t = ${ctx.val(s)};`,
         `    if (typeof t === 'string') cand.pushAll(b.get(${ctx.low(s)}));`,
@@ -462,7 +511,7 @@ export class RuleIndex {
     this.eqSlots.forEach(({ slot, lookup }, k) => {
       lines.push(
         `t = ${ctx.val(slot)};`,
-        `if (typeof t === 'string') cand.pushAll(${ctx.bind(lookup)}.findText(t));`,
+        `if (typeof t === 'string') { if (${lookup.emitCheck('t', 'b')}) cand.pushAll(${ctx.bind(lookup)}.findText(t)); }`,
         `else if (t !== undefined && t !== null) ${ix}.eqSlow(${k}, t, cand);`,
       );
     });

@@ -6,6 +6,7 @@ import { SigmaEngine } from '../../src/sigma/engine.js';
 import { generatedRules, syntheticCloudTrail } from '../../src/sigma/measure.js';
 import { parseSigmaText } from '../../src/sigma/parse.js';
 import { parsePipeline } from '../../src/sigma/pipeline.js';
+import { emitKeyCheck } from '../../src/sigma/prefilter.js';
 import { referenceMatch } from '../../src/sigma/reference.js';
 import type { SigmaCollection } from '../../src/sigma/types.js';
 import { loadOtrf, loadSigmaDir, loadStratus, SIGMA_RULES, stratusFiles } from './helpers.js';
@@ -165,5 +166,42 @@ describe('generated program ≡ interpreted program', () => {
       matches += a.length;
     });
     expect(matches).toBeGreaterThan(0);
+  });
+});
+
+// Characters whose lower-casing is not plain ASCII folding: İ (longer), the Kelvin sign (to ASCII k), ß, Σ.
+const chars = fc.constantFrom('a', 'A', 'k', 'K', 'z', 'Z', '.', '-', 'i', 'I', '\u0130', '\u212a', 'ß', 'Σ', 'é', 'É');
+const text = fc.array(chars, { maxLength: 6 }).map((a) => a.join(''));
+
+describe('emitKeyCheck (generated equality-key rejection)', () => {
+  const check = (keys: string[]) =>
+    new Function('v', `let x; return ${emitKeyCheck(keys, 'v', 'x')};`) as (v: string) => boolean;
+
+  it('never rejects a value whose lower-cased text is a key', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(text, fc.constantFrom('x'.repeat(40), 'stoplogging')), { minLength: 1, maxLength: 6 }),
+        fc.oneof(text, fc.constantFrom('X'.repeat(40), 'StopLogging')),
+        (raw, value) => {
+          const keys = raw.map((k) => k.toLowerCase());
+          if (keys.includes(value.toLowerCase())) expect(check(keys)(value)).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rejects values that differ at an end or in length', () => {
+    const f = check(['stoplogging', 'deletetrail', 'x'.repeat(40)]);
+    expect(f('StopLogging')).toBe(true);
+    expect(f('DELETETRAIL')).toBe(true);
+    expect(f('X'.repeat(40))).toBe(true);
+    expect(f('StartLogging')).toBe(false); // same ends, other length
+    expect(f('DescribeTrails')).toBe(false);
+    expect(f('X'.repeat(41))).toBe(false);
+    expect(f('')).toBe(false);
+    expect(f(`\u212a${'x'.repeat(39)}`)).toBe(true); // non-ASCII first character: not judged here
+    expect(f('St\u0130pLogging')).toBe(true); // contains İ: length not judged
+    expect(check([''])('')).toBe(true);
   });
 });
