@@ -331,7 +331,8 @@ class IntervalIndex {
     if (x > b[m - 1]) return m;
     // The grid bounds the search to the ends in x's cell (see `rebuild`): usually a step or two instead of log2(m)
     // reads spread over the whole array.
-    const cell = Math.min(Math.floor((x - this.gridLo) * this.gridScale), this.gridCells - 1);
+    const cells = this.gridCells;
+    const cell = cells === 1 ? 0 : Math.min(Math.floor((x - this.gridLo) * this.gridScale), cells - 1);
     const grid = this.grid;
     let lo = grid[cell];
     let hi = grid[cell + 1];
@@ -760,10 +761,11 @@ class Flat implements LeafCollector {
   readonly touched: number[] = [];
   /** Some leaf sits inside an array element (array consistency must then be checked). */
   arrays = false;
+  /** Per path slot: 1 when some leaf there sits inside an array element. */
+  readonly inArray: number[] = [];
   readonly sink = (node: PathNode, leaf: Leaf): void => this.add(node, leaf);
 
   add(node: PathNode, leaf: Leaf): void {
-    if (leaf.membership !== null) this.arrays = true;
     const slot = node.slot;
     const list = this.bySlot[slot];
     if (list !== undefined) list.push(leaf);
@@ -771,11 +773,28 @@ class Flat implements LeafCollector {
       this.bySlot[slot] = [leaf];
       this.touched.push(slot);
     }
+    if (leaf.membership !== null) {
+      this.arrays = true;
+      this.inArray[slot] = 1;
+    }
+  }
+
+  /**
+   * Do two or more fields of these checks (`slot, allowsAbsent, n, …n ints` per field) have leaves inside arrays?
+   * Only then can the choice of leaves be inconsistent: a leaf outside every array is consistent with any other.
+   */
+  arraysMeet(ops: readonly number[]): boolean {
+    let fields = 0;
+    for (let i = 0; i < ops.length; i += 3 + ops[i + 2]) if (this.inArray[ops[i]] === 1 && ++fields === 2) return true;
+    return false;
   }
 
   reset(): void {
     const touched = this.touched;
-    for (let i = 0; i < touched.length; i++) this.bySlot[touched[i]] = undefined;
+    for (let i = 0; i < touched.length; i++) {
+      this.bySlot[touched[i]] = undefined;
+      this.inArray[touched[i]] = 0;
+    }
     touched.length = 0;
     this.arrays = false;
   }
@@ -1161,7 +1180,7 @@ export class PatternIndex<T = string> {
       if (multi && ruleStamp[slot] === epoch) continue;
       if (
         (meta & META_CERTAIN) !== 0 ||
-        (!flat.arrays || (meta & META_SINGLE) !== 0
+        (!flat.arrays || (meta & META_SINGLE) !== 0 || !flat.arraysMeet(this.subOps[sid] as number[])
           ? check(this.code, data[at + 2], data[at + 3], bySlot, this.subObjs, sid)
           : search(this.subOps[sid] as number[], 0, null, bySlot, this.subObjs, sid))
       ) {

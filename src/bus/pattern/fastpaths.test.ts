@@ -95,6 +95,25 @@ describe('numeric range lookup and many-match output', () => {
     }
   });
 
+  it('agree with the reference when the ends span more than a float64 can hold (no usable grid)', () => {
+    const patterns = [
+      { n: [{ numeric: ['>', -1.7e308, '<', 1.7e308] }] },
+      { n: [{ numeric: ['>=', -1e308, '<=', -1e300] }] },
+      { n: [{ numeric: ['>', 1e300, '<', 1.5e308] }] },
+      { n: [{ numeric: ['>', 0, '<=', 5] }] },
+    ];
+    const index = new PatternIndex<number>();
+    patterns.forEach((p, i) => {
+      index.add(i, p);
+    });
+    for (const v of [-1.7e308, -1.6e308, -1e308, -1e300, -1, 0, 2.5, 5, 1e300, 1e307, 1.5e308, 1.7e308]) {
+      const expected = patterns.flatMap((p, i) => (matches(p, { n: v }) ? [i] : []));
+      expect(index.match({ n: v }), String(v)).toEqual(expected);
+      const got = index.matchJson(`{"n": ${v}}`);
+      expect(got.ok && got.ids, String(v)).toEqual(expected);
+    }
+  });
+
   it('returns many matches in insertion order across removals, re-adds and compaction', () => {
     const index = new PatternIndex<string>();
     const live: string[] = [];
