@@ -6,6 +6,7 @@
  * keyed by a number instead of a string built and hashed for every record.
  */
 import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
+import type { IntTable } from '../int-table.js';
 import { intToIpv4, ipv4ToInt } from '../ipv4.js';
 import { type Key, type KeyedState, type KeyedStateFactory, registerReviver } from '../keyed.js';
 import type { DetectorContext } from '../types.js';
@@ -28,10 +29,10 @@ export class FlowEntity {
   vO: RecordOrigin[] | undefined;
   /** The behaviour profile (flow-behavior.ts) as the baseline store holds it; persisted by the store, not here. */
   profile: object | undefined;
-  /** Resolvers of the profile per kind by IPv4 number, mirroring its string-keyed record (rebuilt on demand). */
-  resolvers: Map<number, number>[] | undefined;
+  /** IPv4 resolvers of the profile, mirroring its string-keyed record (rebuilt on demand). */
+  resolvers: IntTable | undefined;
   /** Remote (protocol, port) first uses of the profile, mirroring its record (rebuilt on demand). */
-  ports: Map<number, number> | undefined;
+  ports: IntTable | undefined;
 
   constructor(t: number) {
     this.last = t;

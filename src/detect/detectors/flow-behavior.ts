@@ -4,6 +4,7 @@
  * Each fires only for an instance observed for at least the learning period.
  */
 import type { LogRecord } from '../../ingest/types.js';
+import { IntTable } from '../int-table.js';
 import type { IntelHit } from '../intel.js';
 import { ipv4ToInt } from '../ipv4.js';
 import type { Baseline } from '../state.js';
@@ -129,13 +130,13 @@ export const networkPortUnusual: Detector = {
         if (!v.accepted || !localClient(v)) return;
         const prof = profileOf(ctx.baseline, tables, v, r);
         const portKey = v.proto * 65536 + v.remotePort;
-        // Looked up in the entity's Map mirror of prof.ports (a sparse numeric-keyed object is a slow dictionary).
+        // Looked up in the entity's IntTable mirror of prof.ports (a sparse numeric-keyed object is a slow dictionary).
         const e = entityOf(tables, v, r);
         if (e.ports === undefined) e.ports = portIndex(prof);
-        const prev = e.ports.get(portKey);
+        const prev = e.ports.get(0, portKey);
         if (prev === undefined || r.time < prev) {
           prof.ports[portKey] = r.time;
-          e.ports.set(portKey, r.time);
+          e.ports.set(0, portKey, r.time);
           ctx.baseline.put(NS, v.entity, prof);
         }
         if (!isNew(prev, r.time) || !ok) return;
@@ -294,23 +295,24 @@ const DNS_TYPES = [
 /** Key prefixes of the resolver memory per kind (persisted in the flow profile: keep them stable). */
 const DNS_PREFIX = ['dns|', 'dot|', 'doh|'];
 
-/** The profile's remote (protocol, port) first-use times as a Map (a per-run mirror of its JSON record). */
-function portIndex(prof: FlowProfile): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const [key, time] of Object.entries(prof.ports)) out.set(Number(key), time);
+/** The profile's remote (protocol, port) first-use times (a per-run mirror of its JSON record). */
+function portIndex(prof: FlowProfile): IntTable {
+  const out = new IntTable();
+  for (const [key, time] of Object.entries(prof.ports)) out.set(0, Number(key), time);
   return out;
 }
 
 /**
- * The profile's IPv4 resolvers, one Map per kind keyed by the address as a signed 32-bit integer (a small integer:
- * no boxed number per lookup); a per-run mirror of its string-keyed record.
+ * The profile's IPv4 resolvers as (kind, address) → first use (a per-run mirror of its string-keyed record). The
+ * lookup runs for every DNS-looking flow and usually misses (an instance that talks to many resolvers saturates its
+ * set): see IntTable for why not a Map.
  */
-function resolverIndex(prof: FlowProfile): Map<number, number>[] {
-  const out = DNS_PREFIX.map(() => new Map<number, number>());
+function resolverIndex(prof: FlowProfile): IntTable {
+  const out = new IntTable();
   for (const [key, time] of Object.entries(prof.dns)) {
     const kind = DNS_PREFIX.indexOf(key.slice(0, 4));
     const ip = ipv4ToInt(key.slice(4));
-    if (kind >= 0 && ip >= 0) out[kind]!.set(ip | 0, time);
+    if (kind >= 0 && ip >= 0) out.set(kind, ip, time);
   }
   return out;
 }
@@ -364,12 +366,12 @@ export const dnsEvasion: Detector = {
         const prof = profileOf(ctx.baseline, tables, v, r);
         // IPv4 resolvers are looked up by number in the entity's mirror of prof.dns (no key string per record).
         const e = entityOf(tables, v, r);
-        let seen: Map<number, number> | undefined;
+        let seen: IntTable | undefined;
         let prev: number | undefined;
         if (v.remoteN >= 0) {
           if (e.resolvers === undefined) e.resolvers = resolverIndex(prof);
-          seen = e.resolvers[kind]!;
-          prev = seen.get(v.remoteN | 0);
+          seen = e.resolvers;
+          prev = seen.get(kind, v.remoteN);
         } else prev = prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`];
         if (prev === undefined) {
           if (prof.dnsCount >= MAX_RESOLVERS) return; // saturated: see FlowProfile
@@ -377,7 +379,7 @@ export const dnsEvasion: Detector = {
         }
         if (prev === undefined || r.time < prev) {
           prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`] = r.time;
-          seen?.set(v.remoteN | 0, r.time);
+          seen?.set(kind, v.remoteN, r.time);
           ctx.baseline.put(NS, v.entity, prof);
         }
         const ok = learned(ctx.baseline, tables, v, r, hours);
