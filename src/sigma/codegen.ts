@@ -276,7 +276,7 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
     '  if (++gen === 0xffffffff) { gen = 1; stamp.fill(0); }',
     '  out.size = 0;',
     '  cand.size = 0;',
-    `  let t, b${locals.length > 0 ? `, ${locals.join(', ')}` : ''};`,
+    `  let t, b, x, y${locals.length > 0 ? `, ${locals.join(', ')}` : ''};`,
     dispatch,
     '  const items = cand.items;',
     '  for (let j = 0; j < cand.size; j++) {',

@@ -254,31 +254,64 @@ export class KeyFilter {
   }
 }
 
+const ASCII_KEY = /^[\x00-\x7f]*$/;
+
 /**
- * The same kind of rejection as a JavaScript expression over the string in variable `v` (scratch variable `x`),
- * with the keys' first characters, last characters and lengths as bit-mask constants in the code: generated
- * programs test them without loading any table (tables are cold in the cache right after a record is parsed).
- * False only when no key can equal `v` lower-cased: an ASCII end character of `v` must be, up to case, the same
- * end of some key (lower-casing keeps position 0 and the last position, and maps ASCII to ASCII); and `v` must have
- * some key's length unless it contains U+0130, the one character whose lower case is longer.
+ * The same kind of rejection as a JavaScript expression over the string in variable `v` (scratch variables `x`,
+ * `y`), with the keys' lengths and end characters as constants in the code: generated programs test them without
+ * loading any table (tables are cold in the cache right after a record is parsed). False only when no key can
+ * equal `v` lower-cased.
+ *
+ * When every key is ASCII (API names, service names …), lower-casing `v` can only produce a key if `v` has that
+ * key's length — the one character whose lower case is longer, U+0130, lower-cases to non-ASCII text — and, where
+ * `v`'s first and last characters are ASCII, the same first and last characters up to case; so the check is the
+ * exact (length, first, last) triple of some key. Otherwise: first and last characters (bit masks), and a length
+ * of some key unless `v` contains U+0130.
  */
-export function emitKeyCheck(keys: Iterable<string>, v: string, x: string): string {
+export function emitKeyCheck(keys: Iterable<string>, v: string, x: string, y: string): string {
+  const list = [...keys];
+  const fold = (c: string) => `${c} = ${c} >= 65 && ${c} <= 90 ? ${c} + 32 : ${c}`;
+  const empty = list.includes('');
+  if (list.every((k) => ASCII_KEY.test(k))) {
+    const byLength = new Map<number, Map<number, Set<number>>>();
+    for (const k of list) {
+      if (k.length === 0) continue;
+      let ends = byLength.get(k.length);
+      if (!ends) {
+        ends = new Map();
+        byLength.set(k.length, ends);
+      }
+      const first = k.charCodeAt(0);
+      let lasts = ends.get(first);
+      if (!lasts) {
+        lasts = new Set();
+        ends.set(first, lasts);
+      }
+      lasts.add(k.charCodeAt(k.length - 1));
+    }
+    const group = (ends: Map<number, Set<number>>) =>
+      [...ends]
+        .map(([first, lasts]) => `(${x} === ${first} && (${[...lasts].map((l) => `${y} === ${l}`).join(' || ')}))`)
+        .join(' || ');
+    const chain = [...byLength].map(([n, ends]) => `${v}.length === ${n} ? ${group(ends)} : `).join('');
+    return (
+      `(${v}.length === 0 ? ${empty} : ` +
+      `(${x} = ${v}.charCodeAt(0)) >= 128 || (${y} = ${v}.charCodeAt(${v}.length - 1)) >= 128 || ` +
+      `((${fold(x)}), (${fold(y)}), ${chain}false))`
+    );
+  }
   const firsts = [0, 0, 0, 0];
   const lasts = [0, 0, 0, 0];
   let lengths = 0;
   const long = new Set<number>();
-  let empty = false;
   const mark = (masks: number[], c: number) => {
     if (c >= 128) return;
     masks[c >>> 5]! |= 1 << (c & 31);
     // Keys are lower case: the value may spell an ASCII letter in upper case.
     if (c >= 97 && c <= 122) masks[(c - 32) >>> 5]! |= 1 << ((c - 32) & 31);
   };
-  for (const k of keys) {
-    if (k.length === 0) {
-      empty = true;
-      continue;
-    }
+  for (const k of list) {
+    if (k.length === 0) continue;
     mark(firsts, k.charCodeAt(0));
     mark(lasts, k.charCodeAt(k.length - 1));
     if (k.length < 32) lengths |= 1 << k.length;
@@ -292,7 +325,7 @@ export function emitKeyCheck(keys: Iterable<string>, v: string, x: string): stri
     `(${v}.length === 0 ? ${empty} : ` +
     `((${x} = ${v}.charCodeAt(0)) >= 128 || ${inMask(firsts)}) && ` +
     `((${x} = ${v}.charCodeAt(${v}.length - 1)) >= 128 || ${inMask(lasts)}) && ` +
-    `(${length} || ${v}.indexOf('\u0130') >= 0))`
+    `(${length} || ${v}.indexOf('\\u0130') >= 0))`
   );
 }
 
@@ -317,8 +350,8 @@ class KeyLookup<V> {
   }
 
   /** See emitKeyCheck. */
-  emitCheck(v: string, x: string): string {
-    return emitKeyCheck(this.map.keys(), v, x);
+  emitCheck(v: string, x: string, y: string): string {
+    return emitKeyCheck(this.map.keys(), v, x, y);
   }
 
   /** `raw` is the string value of `slot` in the current record. */
@@ -483,8 +516,8 @@ export class RuleIndex {
 
   /**
    * JavaScript statements doing what candidates() does, reading the record through `ctx` (values held in the
-   * generated function's locals instead of the engine's per-record arrays). Candidates go to `cand`; `t` and `b`
-   * are scratch variables. Values that are not strings take the same slow paths as candidates().
+   * generated function's locals instead of the engine's per-record arrays). Candidates go to `cand`; `t`, `b`, `x`
+   * and `y` are scratch variables. Values that are not strings take the same slow paths as candidates().
    */
   emit(ctx: EmitContext): string {
     const ix = ctx.bind(this);
@@ -496,7 +529,7 @@ export class RuleIndex {
       lines.push(
         `t = ${ctx.val(n)};`,
         `if (typeof t === 'string') {`,
-        `  b = ${this.pairLookup!.emitCheck('t', 'b')} ? ${lookup}.findText(t) : undefined;`,
+        `  b = ${this.pairLookup!.emitCheck('t', 'x', 'y')} ? ${lookup}.findText(t) : undefined;`,
         `  if (b !== undefined) {`,
         `    t = ${ctx.val(s)};`,
         `    if (typeof t === 'string') cand.pushAll(b.get(${ctx.low(s)}));`,
@@ -511,7 +544,7 @@ export class RuleIndex {
     this.eqSlots.forEach(({ slot, lookup }, k) => {
       lines.push(
         `t = ${ctx.val(slot)};`,
-        `if (typeof t === 'string') { if (${lookup.emitCheck('t', 'b')}) cand.pushAll(${ctx.bind(lookup)}.findText(t)); }`,
+        `if (typeof t === 'string') { if (${lookup.emitCheck('t', 'x', 'y')}) cand.pushAll(${ctx.bind(lookup)}.findText(t)); }`,
         `else if (t !== undefined && t !== null) ${ix}.eqSlow(${k}, t, cand);`,
       );
     });

@@ -175,7 +175,7 @@ const text = fc.array(chars, { maxLength: 6 }).map((a) => a.join(''));
 
 describe('emitKeyCheck (generated equality-key rejection)', () => {
   const check = (keys: string[]) =>
-    new Function('v', `let x; return ${emitKeyCheck(keys, 'v', 'x')};`) as (v: string) => boolean;
+    new Function('v', `let x, y; return ${emitKeyCheck(keys, 'v', 'x', 'y')};`) as (v: string) => boolean;
 
   it('never rejects a value whose lower-cased text is a key', () => {
     fc.assert(
