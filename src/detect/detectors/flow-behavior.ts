@@ -37,11 +37,13 @@ const NS = 'flow-profile';
 let memoRecord: LogRecord | undefined;
 let memoTables: FlowTables | undefined;
 let memoProfile: FlowProfile | undefined;
-let memoFirst: number | undefined;
+/** First activity before the memoised record (NaN: none). A field always holding a number is stored in place; a
+ * module variable would box a new heap number for every record. */
+const memoFirst = { t: Number.NaN };
 
 /**
  * The instance's profile for this record (memoised: several baseline detectors ask about the same record; the entity
- * aggregate keeps the store's object between records). Its first activity before this record is left in `memoFirst`
+ * aggregate keeps the store's object between records). Its first activity before this record is left in `memoFirst.t`
  * (no result object per call: this runs for every flow record).
  */
 function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): FlowProfile {
@@ -56,10 +58,10 @@ function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): 
     }
     if (prof === undefined) {
       prof = { first: t, ports: {}, dns: {}, dnsCount: 0 };
-      memoFirst = undefined;
+      memoFirst.t = Number.NaN;
       b.put(NS, v.entity, prof);
     } else {
-      memoFirst = prof.first;
+      memoFirst.t = prof.first;
       if (t < prof.first) {
         prof.first = t;
         b.put(NS, v.entity, prof);
@@ -76,13 +78,12 @@ function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): 
 /** True when the instance is past its learning period at the record's time (its first activity is recorded). */
 function learned(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord, hours: number): boolean {
   profileOf(b, tables, v, r);
-  const first = memoFirst;
-  return first !== undefined && r.time - first >= hours * 3_600_000;
+  return r.time - memoFirst.t >= hours * 3_600_000; // false when NaN (no earlier activity)
 }
 
 /** Since when the instance has been observed (for explanations; call after `learned`). */
 function observedSince(r: LogRecord): number {
-  return memoFirst === undefined ? r.time : Math.min(memoFirst, r.time);
+  return Number.isNaN(memoFirst.t) ? r.time : Math.min(memoFirst.t, r.time);
 }
 
 function isNew(prev: number | undefined, t: number): boolean {
