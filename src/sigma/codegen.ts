@@ -109,13 +109,10 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
     return name;
   };
 
-  // Every slot keeps a memo local (a slot is read by the index and by atoms); atoms only when used twice. The names
-  // a piece of code refers to are collected in the current scope: the run function declares them as locals, an
-  // explanation helper receives them as parameters.
-  const atomUses = new Map<number, number>();
-  for (const c of conditions) countUses(c, atomUses);
-  // Explanations test the atoms of the used identifiers again: those atoms are memoised.
-  for (const ts of trees) for (const t of ts) countTreeUses(t.node, atomUses);
+  // Each function generated keeps memo locals for the slots it reads, and for the atoms it uses more than once (its
+  // explanation tests the atoms of the used identifiers again). The names a piece of code refers to are collected
+  // in the current scope: a function declares them as locals, an explanation helper receives them as parameters.
+  let atomUses = new Map<number, number>();
   let scope = new Set<string>();
   const val = (slot: number): string => {
     if (slot < 0) return 'f';
@@ -248,21 +245,42 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
     );
     return `e${r}(f, explained${params.map((p) => `, ${p}`).join('')})`;
   };
-  const calls = conditions.map((_, r) => explainCall(r));
-
+  // One function per rule: small functions compile quickly and are optimised one by one as they get hot (one
+  // function for all rules took V8 over a second to optimise at 100 rules, and its hundreds of memo locals were all
+  // live around the candidate loop). Atoms are memoised within a rule.
+  const declare = (names: Iterable<string>) =>
+    [...names].map((name) => `, ${name} = ${name.startsWith('a') ? '0' : 'U'}`).join('');
+  // The index reads the key fields first; their memo locals are handed to every rule function (as parameters of
+  // the same names), so a rule does not read them again.
   scope = new Set();
   const dispatch = index.emit(ctx);
-  const onMatch = (r: number) => {
-    // The helper's parameters are the run function's locals of the same names.
-    for (const name of calls[r]!.slice(calls[r]!.indexOf('(') + 1, -1)
+  const shared = [...scope];
+  const sharedArgs = shared.map((name) => `, ${name}`).join('');
+  const ruleFns = conditions.map((c, r) => {
+    atomUses = new Map();
+    countUses(c, atomUses);
+    for (const t of trees[r]!) countTreeUses(t.node, atomUses);
+    const call = explainCall(r);
+    scope = new Set();
+    const cond = expr(c);
+    // The helper's parameters are this function's locals of the same names.
+    for (const name of call
+      .slice(call.indexOf('(') + 1, -1)
       .split(', ')
       .slice(2))
       scope.add(name);
-    return `{ out.push(${r}); if (explain) ${calls[r]}; }`;
-  };
-  const cases = conditions.map((c, r) => `case ${r}: if (${expr(c)}) ${onMatch(r)} break;`);
-  const alwaysCode = always.map((r) => `if (${expr(conditions[r]!)}) ${onMatch(r)}`);
-  const locals = [...scope].map((name) => `${name} = ${name.startsWith('a') ? '0' : 'U'}`);
+    for (const name of shared) scope.delete(name);
+    return [
+      `function r${r}(f, out, explain, explained${sharedArgs}) {`,
+      `  let t${declare(scope)};`,
+      `  if (${cond}) { out.push(${r}); if (explain) ${call}; }`,
+      '}',
+    ].join('\n');
+  });
+  const callRule = (r: number) => `r${r}(f, out, explain, explained${sharedArgs});`;
+  const cases = conditions.map((_, r) => `case ${r}: ${callRule(r)} break;`);
+  const alwaysCode = always.map(callRule);
+  const locals = shared.map((name) => `${name} = U`);
   const body = [
     `const [${consts.map((_, i) => `c${i}`).join(', ')}] = C;`,
     'const stamp = new Uint32Array(R);',
@@ -271,6 +289,7 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
     'const S = [];',
     'let gen = 0;',
     ...helpers,
+    ...ruleFns,
     'return function run(f, out, cand, explain, explained) {',
     // A fresh stamp per record; on wrap-around every stamp is cleared.
     '  if (++gen === 0xffffffff) { gen = 1; stamp.fill(0); }',
