@@ -193,26 +193,48 @@ const INTERNED = new Set(['interface-id', 'instance-id']);
  * string literal. `-` (and an empty column) is absent: the key is omitted.
  */
 function compileReader(names: readonly string[], kinds: Uint8Array): RecordReader {
-  const lines = ['const len = line.length;', 'const f = new Fields();', 'let pos = 0;', 'let sp = 0;', 'let v = 0;'];
+  const lines = [
+    'const len = line.length;',
+    'const f = new Fields();',
+    'let pos = 0;',
+    'let sp = 0;',
+    'let v = 0;',
+    'let p = 0;',
+    'let c = 0;',
+  ];
   names.forEach((name, i) => {
     if (!NAME.test(name)) throw new Error(`invalid VPC flow log field name ${JSON.stringify(name)}`);
     const key = JSON.stringify(name);
-    lines.push(
-      'if (pos > len) { fail.index = -1; return undefined; }',
+    lines.push('if (pos > len) { fail.index = -1; return undefined; }');
+    // Generic column: find its end, skip `-` and empty (absent), convert.
+    const generic = [
       "sp = line.indexOf(' ', pos);",
       'if (sp < 0) sp = len;',
       'if (sp !== pos && (sp - pos !== 1 || line.charCodeAt(pos) !== 45)) {',
-    );
-    if (kinds[i] === Kind.Text && INTERNED.has(name)) lines.push(`  f[${key}] = intern[${i}].get(line, pos, sp);`);
-    else if (kinds[i] === Kind.Text) lines.push(`  f[${key}] = line.slice(pos, sp);`);
+    ];
+    if (kinds[i] === Kind.Text && INTERNED.has(name)) generic.push(`  f[${key}] = intern[${i}].get(line, pos, sp);`);
+    else if (kinds[i] === Kind.Text) generic.push(`  f[${key}] = line.slice(pos, sp);`);
     else if (kinds[i] === Kind.Int)
-      lines.push(
+      generic.push(
         '  v = parseUint(line, pos, sp);',
         `  if (v < 0) { fail.index = ${i}; fail.from = pos; fail.to = sp; return undefined; }`,
         `  f[${key}] = v;`,
       );
-    else lines.push('  v = parseUint(line, pos, sp);', `  f[${key}] = v >= 0 ? v : line.slice(pos, sp);`);
-    lines.push('}', 'pos = sp + 1;');
+    else generic.push('  v = parseUint(line, pos, sp);', `  f[${key}] = v >= 0 ? v : line.slice(pos, sp);`);
+    generic.push('}');
+    if (kinds[i] === Kind.Int) {
+      // Most integer columns are 1–15 plain digits: read them while finding the column's end (no indexOf, no second
+      // pass); anything else (`-`, empty, longer, not digits) takes the generic path from the column's start.
+      lines.push(
+        'v = 0; p = pos; c = 32;',
+        'while (p < len) { c = line.charCodeAt(p); if (c < 48 || c > 57) break; v = v * 10 + (c - 48); p++; }',
+        'if (p === len) c = 32;',
+        `if (p > pos && c === 32 && p - pos <= 15) { f[${key}] = v; sp = p; } else {`,
+        ...generic.map((l) => `  ${l}`),
+        '}',
+      );
+    } else lines.push(...generic);
+    lines.push('pos = sp + 1;');
   });
   lines.push('if (pos <= len) { fail.index = -1; return undefined; }', 'return f;');
   // Objects made by a constructor get room for all their properties inside the object once V8 has seen a few
