@@ -1211,8 +1211,9 @@ export class PatternIndex<T = string> {
       return ids;
     }
     // Many matches: sort through a two-level bitset over the slots (bits set, then read back in order, clearing
-    // as it goes): linear in the matches plus one summary word per 1,024 slots, and nothing allocated.
-    ids.length = n;
+    // as it goes): linear in the matches plus one summary word per 1,024 slots, and nothing allocated but the
+    // result, at its exact size (`new Array(n)`: growing an array's length is a slow runtime call).
+    const sized = new Array<T>(n);
     let o = 0;
     const words = this.slotBits(this.nextSlot);
     const summary = this.slotSummary;
@@ -1235,11 +1236,11 @@ export class PatternIndex<T = string> {
         while (word !== 0) {
           const b = word & -word;
           word ^= b;
-          ids[o++] = ruleIds[(w << 5) | (31 - Math.clz32(b))] as T;
+          sized[o++] = ruleIds[(w << 5) | (31 - Math.clz32(b))] as T;
         }
       }
     }
-    return ids;
+    return sized;
   }
 
   /** The slot bitset (all zero between uses), grown to hold `slots` slots. */
