@@ -79,6 +79,7 @@ export type GeneratedRun = (
  * candidate switch and the compilation of many functions).
  */
 export const GEN_MAX_RULES = 300;
+const INLINE_MAX_RULES = 64;
 const GEN_MAX_SOURCE = 400_000;
 
 function countTreeUses(x: XNode, atoms: Map<number, number>): void {
@@ -262,7 +263,11 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
   const dispatch = index.emit(ctx);
   const shared = [...scope];
   const sharedArgs = shared.map((name) => `, ${name}`).join('');
-  const ruleFns = conditions.map((c, r) => {
+  // Small programs evaluate each rule in a block of the run function itself (no call; measured faster for the 57
+  // SigmaHQ AWS rules); larger ones call the rule's function (one function for a hundred rules took V8 0.4-1.2 s
+  // to optimise).
+  const inline = conditions.length <= INLINE_MAX_RULES;
+  const ruleBodies = conditions.map((c, r) => {
     atomUses = new Map();
     countUses(c, atomUses);
     for (const t of trees[r]!) countTreeUses(t.node, atomUses);
@@ -276,14 +281,13 @@ export function generateRun(input: GenInput): GeneratedRun | undefined {
       .slice(2))
       scope.add(name);
     for (const name of shared) scope.delete(name);
-    return [
-      `function r${r}(f, out, explain, explained${sharedArgs}) {`,
-      `  let t${declare(scope)};`,
-      `  if (${cond}) { out.push(${r}); if (explain) ${call}; }`,
-      '}',
-    ].join('\n');
+    // Block-scoped in the run function: `t` shadows its scratch variable, which is not used across rules.
+    return `{ let t${declare(scope)}; if (${cond}) { out.push(${r}); if (explain) ${call}; } }`;
   });
-  const callRule = (r: number) => `r${r}(f, out, explain, explained${sharedArgs});`;
+  const ruleFns = inline
+    ? []
+    : ruleBodies.map((body, r) => `function r${r}(f, out, explain, explained${sharedArgs}) ${body}`);
+  const callRule = (r: number) => (inline ? ruleBodies[r]! : `r${r}(f, out, explain, explained${sharedArgs});`);
   const cases = conditions.map((_, r) => `case ${r}: ${callRule(r)} break;`);
   const alwaysCode = always.map(callRule);
   const locals = shared.map((name) => `${name} = U`);

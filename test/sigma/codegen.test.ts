@@ -153,6 +153,20 @@ describe('generated program ≡ interpreted program', () => {
     expect(matches).toBeGreaterThan(0);
   });
 
+  it('a hundred and fifty rules (one function per rule): same matches and explanations', () => {
+    const c = generatedRules(150);
+    const generated = new SigmaEngine(c);
+    const interpreted = new SigmaEngine(c, { generate: false });
+    let matches = 0;
+    syntheticCloudTrail(600, 5).forEach((l, i) => {
+      const r = asRecord(JSON.parse(l) as Record<string, unknown>, i);
+      const a = generated.match(r);
+      expect(a).toEqual(interpreted.match(r));
+      matches += a.length;
+    });
+    expect(matches).toBeGreaterThan(0);
+  });
+
   it(`rule sets beyond ${GEN_MAX_RULES} rules stay interpreted and match the same`, () => {
     const c = generatedRules(GEN_MAX_RULES + 50);
     const big = new SigmaEngine(c);
