@@ -1,14 +1,13 @@
 /**
  * Interning of repeated column values (one string object per distinct value) for the text-log readers.
  *
- * Flow logs repeat a handful of values per column over millions of lines (the ENI, account, action, status). A
- * fresh slice per record costs an allocation, and every consumer that hashes or compares it pays again: a Map keyed
- * by an ENI hashes and compares 21 characters for each new string object, but only compares pointers for the same
- * object, whose hash V8 caches. So a column reader first looks the text up in a small direct-mapped table (hashed on
+ * Flow logs repeat a handful of ids over millions of lines, and per-instance state is keyed by them: a Map keyed by
+ * an ENI hashes and compares 21 characters (through V8's slow path for sliced strings) for each new string object,
+ * but only compares pointers for the same object, whose hash V8 caches. So a column reader first looks the text up in a small direct-mapped table (hashed on
  * the value's length and last characters, where ids differ) and returns the stored string when the bytes match.
  *
- * Columns whose values rarely repeat (remote addresses) would pay the lookup for nothing: each interner measures its
- * hit rate and stops looking for a while when most lookups miss.
+ * A column whose values rarely repeat (a huge fleet) would pay the lookup for nothing: each interner measures its hit
+ * rate and stops looking for a while when most lookups miss.
  */
 
 const SLOTS = 512;
