@@ -4,79 +4,36 @@ import type { LogRecord } from '../../src/ingest/types.js';
 import { GEN_MAX_RULES } from '../../src/sigma/codegen.js';
 import { SigmaEngine } from '../../src/sigma/engine.js';
 import { generatedRules, syntheticCloudTrail } from '../../src/sigma/measure.js';
-import { parseSigmaText } from '../../src/sigma/parse.js';
 import { parsePipeline } from '../../src/sigma/pipeline.js';
 import { emitKeyCheck } from '../../src/sigma/prefilter.js';
 import { referenceMatch } from '../../src/sigma/reference.js';
-import type { SigmaCollection } from '../../src/sigma/types.js';
+import { collectionOf, sigmaArbitraries } from './arbitraries.js';
 import { loadOtrf, loadSigmaDir, loadStratus, SIGMA_RULES, stratusFiles } from './helpers.js';
 
 // Generated program (codegen.ts) ≡ interpreted program: same matches, same explanations.
 
-const FIELDS = ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'userAgent', 'constructor'];
-const MODS = ['', '|contains', '|startswith', '|endswith', '|cased', '|neq', '|re', '|exists', '|all', '|windash'];
-const ruleValue = fc.oneof(
-  fc.stringMatching(/^[abAB*?\\]{0,4}$/),
-  fc.constantFrom('Stop', 'stop', 'DeleteTrail', 'x*y', 'Trail', 'elet', 'stoplog', 'Del*Trail', '*gging', '-a'),
-  fc.integer({ min: 0, max: 3 }),
-  fc.constant(null),
-);
-const recordScalar = fc.oneof(
-  fc.stringMatching(/^[abAB*?\\xy]{0,5}$/),
-  fc.constantFrom('Stop', 'STOP', 'DeleteTrail', 'xQy', 'xxDeleteTrailyy', 'STOPLOGGING', 'İstop', '/a'),
-  fc.integer({ min: 0, max: 3 }),
-  fc.constant(null),
-  fc.boolean(),
-);
-const recordValue = fc.oneof(recordScalar, fc.array(recordScalar, { maxLength: 3 }), fc.record({ x: recordScalar }));
-const record = fc.record(
-  {
-    eventName: recordValue,
-    eventSource: recordValue,
-    a: recordValue,
-    n: fc.record({ x: recordValue }),
-    arr: recordValue,
-    userAgent: recordValue,
-  },
-  { requiredKeys: [] },
-);
-const item = fc
-  .tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...MODS), fc.array(ruleValue, { minLength: 1, maxLength: 3 }))
-  .map(([field, mod, values]) => {
-    if (mod === '|exists') return [`${field}|exists`, values.length % 2 === 0] as const;
-    if (mod === '|re') return [`${field}|re`, String(values[0]).replace(/[\\*?]/g, '')] as const;
-    if (values.length === 1) return [`${field}${mod}`, values[0]] as const;
-    return [`${field}${mod}`, values] as const;
-  });
-const selection = fc.oneof(
-  fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => Object.fromEntries(items)),
-  fc.array(
-    fc.array(item, { minLength: 1, maxLength: 2 }).map((i) => Object.fromEntries(i)),
-    { minLength: 2, maxLength: 3 },
-  ),
-  fc.constantFrom('Stop', 'bot', 'Trail').map((k) => [k]),
-  fc.constant({ eventName: 'Stop', eventSource: 'Trail' }),
-);
-const condition = fc.constantFrom(
-  'sel1',
-  'sel1 and sel2',
-  'sel1 or sel2',
-  'sel1 and not sel2',
-  'not sel1',
-  '1 of sel*',
-  'all of sel*',
-  '1 of them',
-  'sel1 or (sel2 and not sel1)',
-);
-const ruleDoc = fc.record({ sel1: selection, sel2: selection, condition }).map((detection) => ({
-  title: 'generated',
-  logsource: { product: 'aws', service: 'cloudtrail' },
-  detection,
-}));
-
-function collectionOf(docs: unknown[]): SigmaCollection {
-  return parseSigmaText(docs.map((d) => JSON.stringify(d)).join('\n---\n'), 'gen.yml');
-}
+const { record, ruleDoc } = sigmaArbitraries({
+  fields: ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'userAgent', 'constructor'],
+  mods: ['', '|contains', '|startswith', '|endswith', '|cased', '|neq', '|re', '|exists', '|all', '|windash'],
+  ruleWords: ['Stop', 'stop', 'DeleteTrail', 'x*y', 'Trail', 'elet', 'stoplog', 'Del*Trail', '*gging', '-a'],
+  recordWords: ['Stop', 'STOP', 'DeleteTrail', 'xQy', 'xxDeleteTrailyy', 'STOPLOGGING', 'İstop', '/a'],
+  recordKeys: ['eventName', 'eventSource', 'a', 'arr', 'userAgent'],
+  extraSelections: [
+    fc.constantFrom('Stop', 'bot', 'Trail').map((k) => [k]),
+    fc.constant({ eventName: 'Stop', eventSource: 'Trail' }),
+  ],
+  conditions: [
+    'sel1',
+    'sel1 and sel2',
+    'sel1 or sel2',
+    'sel1 and not sel2',
+    'not sel1',
+    '1 of sel*',
+    'all of sel*',
+    '1 of them',
+    'sel1 or (sel2 and not sel1)',
+  ],
+});
 
 function asRecord(fields: Record<string, unknown>, line: number): LogRecord {
   return { type: 'cloudtrail', fields, time: 0, origin: { file: 'gen', line } };

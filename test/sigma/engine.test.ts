@@ -1,74 +1,29 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SigmaEngine } from '../../src/sigma/engine.js';
-import { parseSigmaText } from '../../src/sigma/parse.js';
 import { parsePipeline } from '../../src/sigma/pipeline.js';
 import { referenceMatch } from '../../src/sigma/reference.js';
 import { SubstringSet } from '../../src/sigma/substrings.js';
-import type { SigmaCollection } from '../../src/sigma/types.js';
+import { collectionOf, sigmaArbitraries } from './arbitraries.js';
 
-const FIELDS = ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'deep.a.b', 'constructor'];
-const MODS = ['', '|contains', '|startswith', '|endswith', '|cased', '|contains|cased', '|neq', '|re', '|exists'];
-
-const ruleValue = fc.oneof(
-  fc.stringMatching(/^[abAB*?\\]{0,4}$/),
-  fc.constantFrom('Stop', 'stop', 'DeleteTrail', 'x*y', 'Trail', 'elet', 'stoplog', 'Del*Trail', '*gging'),
-  fc.integer({ min: 0, max: 3 }),
-);
-const recordScalar = fc.oneof(
-  fc.stringMatching(/^[abAB*?\\xy]{0,5}$/),
-  fc.constantFrom('Stop', 'STOP', 'DeleteTrail', 'xQy', 'xxDeleteTrailyy', 'STOPLOGGING', 'İstop'),
-  fc.integer({ min: 0, max: 3 }),
-  fc.constant(null),
-  fc.boolean(),
-);
-const recordValue = fc.oneof(recordScalar, fc.array(recordScalar, { maxLength: 3 }), fc.record({ x: recordScalar }));
-const record = fc.record(
-  {
-    eventName: recordValue,
-    eventSource: recordValue,
-    a: recordValue,
-    n: fc.record({ x: recordValue }),
-    arr: recordValue,
-  },
-  { requiredKeys: [] },
-);
-
-const item = fc
-  .tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...MODS), fc.array(ruleValue, { minLength: 1, maxLength: 3 }))
-  .map(([field, mod, values]) => {
-    if (mod === '|exists') return [`${field}|exists`, values.length % 2 === 0] as const;
-    if (mod === '|re') return [`${field}|re`, String(values[0]).replace(/[\\*?]/g, '')] as const;
-    if (values.length === 1) return [`${field}${mod}`, values[0]] as const;
-    return [`${field}${mod}`, values] as const;
-  });
-const selection = fc.oneof(
-  fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => Object.fromEntries(items)),
-  fc.array(
-    fc.array(item, { minLength: 1, maxLength: 2 }).map((i) => Object.fromEntries(i)),
-    { minLength: 2, maxLength: 3 },
-  ),
-  fc.constant(null).map(() => ({ eventName: 'Stop' })),
-);
-const condition = fc.constantFrom(
-  'sel1',
-  'sel1 and sel2',
-  'sel1 or sel2',
-  'sel1 and not sel2',
-  'not sel1',
-  '1 of sel*',
-  'all of sel*',
-  'sel1 or (sel2 and not sel1)',
-);
-const ruleDoc = fc.record({ sel1: selection, sel2: selection, condition }).map((detection) => ({
-  title: 'generated',
-  logsource: { product: 'aws', service: 'cloudtrail' },
-  detection,
-}));
-
-function collectionOf(docs: unknown[]): SigmaCollection {
-  return parseSigmaText(docs.map((d) => JSON.stringify(d)).join('\n---\n'), 'gen.yml');
-}
+const { record, ruleDoc } = sigmaArbitraries({
+  fields: ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'deep.a.b', 'constructor'],
+  mods: ['', '|contains', '|startswith', '|endswith', '|cased', '|contains|cased', '|neq', '|re', '|exists'],
+  ruleWords: ['Stop', 'stop', 'DeleteTrail', 'x*y', 'Trail', 'elet', 'stoplog', 'Del*Trail', '*gging'],
+  recordWords: ['Stop', 'STOP', 'DeleteTrail', 'xQy', 'xxDeleteTrailyy', 'STOPLOGGING', 'İstop'],
+  recordKeys: ['eventName', 'eventSource', 'a', 'arr'],
+  extraSelections: [fc.constant(null).map(() => ({ eventName: 'Stop' }))],
+  conditions: [
+    'sel1',
+    'sel1 and sel2',
+    'sel1 or sel2',
+    'sel1 and not sel2',
+    'not sel1',
+    '1 of sel*',
+    'all of sel*',
+    'sel1 or (sel2 and not sel1)',
+  ],
+});
 
 describe('fast engine ≡ reference evaluator', () => {
   it('random rules (shared atoms, index, all modifiers of the generator) on random records', () => {
