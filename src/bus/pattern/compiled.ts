@@ -297,6 +297,15 @@ class IntervalIndex {
   offsets = new Int32Array(1);
   sids: Int32Array | Uint16Array = new Int32Array(0);
   /**
+   * The ranges by first piece: those whose first piece is p are startSids[startOffsets[p]] …
+   * startSids[startOffsets[p+1]-1], each with its last piece in startLast. The ranges containing y but not an
+   * x < y are exactly those that start in a piece in (piece(x), piece(y)] and last at least to piece(y): one
+   * contiguous run, so an event's sorted values each walk only what the previous value did not cover.
+   */
+  startOffsets = new Int32Array(1);
+  startSids: Int32Array | Uint16Array = new Int32Array(0);
+  startLast = new Int32Array(0);
+  /**
    * A uniform grid over [bounds[0], bounds[last]]: cell c = floor((x − gridLo)·gridScale) (clamped), and
    * grid[c] = the first end whose cell is ≥ c. The cell function is monotone in x, so ends before grid[c] are < x
    * and ends from grid[c+1] on are > x: the search for x stays within [grid[c], grid[c+1]].
@@ -321,6 +330,12 @@ class IntervalIndex {
    * The piece strictly containing `x` (its ids are sids[offsets[p]] … sids[offsets[p+1]-1]), or -1 when `x` must
    * go to `treeQuery` (it equals a range end, is not finite, or the pieces are not built).
    */
+  /** Rebuild after changes; true when the pieces are built (`piece` can answer without the tree). */
+  ready(): boolean {
+    if (this.dirty) this.rebuild();
+    return this.bounds !== undefined;
+  }
+
   piece(x: number): number {
     if (this.dirty) this.rebuild();
     const b = this.bounds;
@@ -397,12 +412,27 @@ class IntervalIndex {
     let maxSid = 0;
     for (const it of items) maxSid = Math.max(maxSid, it.sid);
     const sids = maxSid < 1 << 16 ? new Uint16Array(total) : new Int32Array(total);
+    const starts = new Int32Array(m + 2);
     for (let i = 0; i < items.length; i++) {
       for (let p = first[i]; p <= last[i]; p++) sids[cursor[p]++] = items[i].sid;
+      if (first[i] <= last[i]) starts[first[i] + 1]++;
+    }
+    for (let p = 0; p <= m; p++) starts[p + 1] += starts[p];
+    const startCursor = starts.slice(0, m + 1);
+    const startSids = maxSid < 1 << 16 ? new Uint16Array(starts[m + 1]) : new Int32Array(starts[m + 1]);
+    const startLast = new Int32Array(starts[m + 1]);
+    for (let i = 0; i < items.length; i++) {
+      if (first[i] > last[i]) continue;
+      const k = startCursor[first[i]]++;
+      startSids[k] = items[i].sid;
+      startLast[k] = last[i];
     }
     this.bounds = b;
     this.offsets = offsets;
     this.sids = sids;
+    this.startOffsets = starts;
+    this.startSids = startSids;
+    this.startLast = startLast;
     this.buildGrid(b);
   }
 
@@ -506,6 +536,9 @@ class FieldIndex {
   readonly ranges = new IntervalIndex();
   /** Scratch list of number hits (reused: matching is synchronous). */
   private readonly hits: number[] = [];
+  /** Scratch for `lookupLeaves`: pieces and leaf positions of an event's numbers, sorted by piece. */
+  private readonly sortPieces: number[] = [];
+  private readonly sortLeaves: number[] = [];
   registrations = 0;
 
   register(m: Matcher, sid: number): Undo {
@@ -559,8 +592,113 @@ class FieldIndex {
     }
   }
 
-  /** Collect the sub-patterns this leaf may satisfy. */
-  lookup(leaf: Leaf, col: Collector): void {
+  /**
+   * Collect the sub-patterns the leaves at this path may satisfy. Numbers that fall in range pieces are taken in
+   * piece order: the ranges containing a value and the previous (comparable) one are already collected, so each
+   * later value walks only the ranges that start between the two (when that run is shorter than its piece's list).
+   * A polygon's coordinates lie close together, so most of their ranges are shared.
+   */
+  lookupLeaves(leaves: readonly Leaf[], col: Collector): void {
+    const n = leaves.length;
+    const ranges = this.ranges;
+    if (n < 2 || ranges.items.length === 0 || !ranges.ready()) {
+      for (let k = 0; k < n; k++) this.lookup(leaves[k], col, true);
+      return;
+    }
+    const offsets = ranges.offsets;
+    const ps = this.sortPieces;
+    const ks = this.sortLeaves;
+    let count = 0;
+    for (let k = 0; k < n; k++) {
+      const leaf = leaves[k];
+      if (leaf.kind !== NUMBER) {
+        this.lookup(leaf, col, true);
+        continue;
+      }
+      if (this.lookup(leaf, col, false) === NOT_COMPARABLE) continue;
+      const p = ranges.piece(leaf.raw);
+      if (p < 0) {
+        this.treeLookup(leaf, col);
+        continue;
+      }
+      if (offsets[p + 1] === offsets[p]) continue;
+      // Insertion sort by piece (an event has a handful of values per path).
+      let j = count++;
+      while (j > 0 && ps[j - 1] > p) {
+        ps[j] = ps[j - 1];
+        ks[j] = ks[j - 1];
+        j--;
+      }
+      ps[j] = p;
+      ks[j] = k;
+    }
+    if (count === 0) return;
+    const sids = ranges.sids;
+    const startOffsets = ranges.startOffsets;
+    const startSids = ranges.startSids;
+    const startLast = ranges.startLast;
+    const data = col.data;
+    const epoch = col.epoch;
+    const out = col.out;
+    const candidates = col.candidates;
+    // Invariant: every range containing piece `prev` is collected (stamped) for this event.
+    let prev = -1;
+    for (let j = 0; j < count; j++) {
+      const p = ps[j];
+      if (p === prev) continue;
+      const leaf = leaves[ks[j]];
+      let state = UNCHECKED;
+      const full = offsets[p + 1] - offsets[p];
+      if (prev >= 0 && startOffsets[p + 1] - startOffsets[prev + 1] < full) {
+        const end = startOffsets[p + 1];
+        for (let k = startOffsets[prev + 1]; k < end; k++) {
+          if (startLast[k] < p) continue;
+          // The same hit as below (takeNumberHit, inlined).
+          const at = startSids[k] << 2;
+          if (data[at] === epoch) continue;
+          if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+          if (state === NOT_COMPARABLE) break;
+          data[at] = epoch;
+          const meta = data[at + 1];
+          if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) out.push(meta >> 3);
+          else candidates.push(at >> 2);
+        }
+      } else {
+        const end = offsets[p + 1];
+        for (let k = offsets[p]; k < end; k++) {
+          // takeNumberHit, inlined: a range that alone is its rule (certain, no `$or`) is matched by this hit: its
+          // slot goes straight to the output, skipping the candidate list.
+          const at = sids[k] << 2;
+          if (data[at] === epoch) continue;
+          if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+          if (state === NOT_COMPARABLE) break;
+          data[at] = epoch;
+          const meta = data[at + 1];
+          if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) out.push(meta >> 3);
+          else candidates.push(at >> 2);
+        }
+      }
+      // A value that added nothing new had every range containing it collected already, comparable or not.
+      if (state !== NOT_COMPARABLE) prev = p;
+    }
+  }
+
+  /** Collect the ranges containing a number leaf through the interval tree (the value equals a range end, …). */
+  private treeLookup(leaf: Leaf, col: Collector): void {
+    const hits = this.hits;
+    hits.length = 0;
+    this.ranges.treeQuery(leaf.raw, hits);
+    let state = UNCHECKED;
+    for (let k = 0; k < hits.length && state !== NOT_COMPARABLE; k++) {
+      state = takeNumberHit(col, hits[k], leaf, state);
+    }
+  }
+
+  /**
+   * Collect the sub-patterns this leaf may satisfy (numeric ranges only when `withRanges`). Returns the number
+   * leaf's comparability as far as it was checked.
+   */
+  lookup(leaf: Leaf, col: Collector, withRanges: boolean): number {
     if (this.anyLeaf.length > 0) col.addAll(this.anyLeaf);
     switch (leaf.kind) {
       case STRING: {
@@ -587,7 +725,7 @@ class FieldIndex {
             }
           }
         }
-        return;
+        return UNCHECKED;
       }
       case NUMBER: {
         // Look up the float64 the literal rounds to; only when that finds a sub-pattern not yet collected is the
@@ -600,7 +738,7 @@ class FieldIndex {
           else if (exact !== undefined) for (const sid of exact) state = takeNumberHit(col, sid, leaf, state);
         }
         const ranges = this.ranges;
-        if (state !== NOT_COMPARABLE && ranges.items.length > 0) {
+        if (withRanges && state !== NOT_COMPARABLE && ranges.items.length > 0) {
           const piece = ranges.piece(x);
           if (piece >= 0) {
             // takeNumberHit, inlined: this loop runs once per range containing each number of the event. A range
@@ -630,11 +768,12 @@ class FieldIndex {
           }
         }
         if (this.numberTexts.size > 0 && Number.isNaN(leaf.num)) col.addSome(this.numberTexts.get(leaf.text));
-        return;
+        return state;
       }
       default:
         col.addSome(this.literals.get(leaf.kind));
     }
+    return UNCHECKED;
   }
 }
 
@@ -1163,7 +1302,7 @@ export class PatternIndex<T = string> {
       const fi = this.fieldIndexes[slot];
       if (fi === undefined) continue;
       const leaves = bySlot[slot] as Leaf[];
-      for (let k = 0; k < leaves.length; k++) fi.lookup(leaves[k], col);
+      fi.lookupLeaves(leaves, col);
     }
     col.addAll(this.undriven);
 
