@@ -141,3 +141,53 @@ describe('numeric range lookup and many-match output', () => {
     check();
   });
 });
+
+describe('several numbers at one path (walked in piece order)', () => {
+  it('agree with the reference for arrays of numbers, range ends, duplicates and non-comparable literals (fast-check)', () => {
+    // Ends on a coarse grid so that event values often equal an end (the interval tree) or share a piece.
+    const end = fc.integer({ min: 0, max: 40 }).map((i) => i / 4);
+    const range = fc.record({
+      lo: end,
+      width: fc.integer({ min: 1, max: 12 }),
+      loOp: fc.boolean(),
+      hiOp: fc.boolean(),
+    });
+    const numeric = range.map(({ lo, width, loOp, hiOp }) => ({
+      numeric: [loOp ? '>' : '>=', lo, hiOp ? '<' : '<=', lo + width / 4],
+    }));
+    const pattern = fc.oneof(
+      fc.array(numeric, { minLength: 1, maxLength: 3 }).map((ms) => ({ n: ms })),
+      fc.tuple(numeric, end).map(([m, v]) => ({ n: [m, v] })),
+      fc.tuple(numeric, numeric).map(([a, b]) => ({ $or: [{ n: [a] }, { n: [b] }] })),
+      fc.tuple(numeric, fc.constantFrom('a', 'b')).map(([m, s]) => ({ n: [m], s: [s] })),
+    );
+    const literal = fc.oneof(
+      end.map(String),
+      fc.integer({ min: -4, max: 44 }).map((i) => String(i / 4 + 0.0625)),
+      // Not comparable (more digits than the float64 it rounds to): matches no numeric operator.
+      fc.constantFrom('2.50000000000000000001', '3.0000000000000000001', '1e400'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(pattern, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.array(literal, { minLength: 0, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+        (patterns, events) => {
+          const index = new PatternIndex<number>();
+          patterns.forEach((p, i) => {
+            index.add(i, p);
+          });
+          for (const values of events) {
+            const text = `{"n": [${values.join(', ')}], "m": {"n": 1}, "s": "a"}`;
+            const parsed = parseEvent(text);
+            if (!parsed.ok) throw new Error(parsed.error);
+            const expected = patterns.flatMap((p, i) => (matches(p, parsed.event) ? [i] : []));
+            const got = index.matchJson(text);
+            expect(got.ok && got.ids, text).toEqual(expected);
+            expect(index.match(parsed.event), text).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
