@@ -340,6 +340,42 @@ class IntervalIndex {
     if (this.dirty) this.rebuild();
     const b = this.bounds;
     if (b === undefined || !Number.isFinite(x)) return -1;
+    const lo = this.lowerBound(x);
+    return lo === b.length || b[lo] !== x ? lo : -1;
+  }
+
+  /** The sorted distinct ends (after `ready()` returned true). */
+  get ends(): Float64Array {
+    return this.bounds as Float64Array;
+  }
+
+  /**
+   * The first end ≥ x searching from `from` (every end before `from` is < x) by galloping: the sorted values of
+   * one event are usually a few ends apart. Pieces must be built.
+   */
+  lowerBoundFrom(x: number, from: number): number {
+    const b = this.bounds as Float64Array;
+    const m = b.length;
+    let lo = from;
+    let hi = from;
+    let step = 1;
+    while (hi < m && b[hi] < x) {
+      lo = hi + 1;
+      hi = lo + step;
+      step <<= 1;
+    }
+    if (hi > m) hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first end ≥ x (finite); pieces must be built. */
+  lowerBound(x: number): number {
+    const b = this.bounds as Float64Array;
     const m = b.length;
     // Outside every range end: the first or last piece, no search (e.g. a coordinate no range is near).
     if (m === 0 || x < b[0]) return 0;
@@ -356,7 +392,7 @@ class IntervalIndex {
       if (b[mid] < x) lo = mid + 1;
       else hi = mid;
     }
-    return lo === m || b[lo] !== x ? lo : -1;
+    return lo;
   }
 
   private rebuild(): void {
@@ -536,8 +572,8 @@ class FieldIndex {
   readonly ranges = new IntervalIndex();
   /** Scratch list of number hits (reused: matching is synchronous). */
   private readonly hits: number[] = [];
-  /** Scratch for `lookupLeaves`: pieces and leaf positions of an event's numbers, sorted by piece. */
-  private readonly sortPieces: number[] = [];
+  /** Scratch for `lookupLeaves`: values and leaf positions of an event's numbers, sorted by value. */
+  private readonly sortValues: number[] = [];
   private readonly sortLeaves: number[] = [];
   registrations = 0;
 
@@ -606,7 +642,9 @@ class FieldIndex {
       return;
     }
     const offsets = ranges.offsets;
-    const ps = this.sortPieces;
+    const ends = ranges.ends;
+    const m = ends.length;
+    const xs = this.sortValues;
     const ks = this.sortLeaves;
     let count = 0;
     for (let k = 0; k < n; k++) {
@@ -616,20 +654,23 @@ class FieldIndex {
         continue;
       }
       if (this.lookup(leaf, col, false) === NOT_COMPARABLE) continue;
-      const p = ranges.piece(leaf.raw);
-      if (p < 0) {
+      const x = leaf.raw;
+      if (!Number.isFinite(x)) {
         this.treeLookup(leaf, col);
         continue;
       }
-      if (offsets[p + 1] === offsets[p]) continue;
-      // Insertion sort by piece (an event has a handful of values per path).
+      // Below or above every end: the first or last piece, often empty (a coordinate no range is near).
+      if (m === 0 || x < ends[0] ? offsets[1] === offsets[0] : x > ends[m - 1] && offsets[m + 1] === offsets[m]) {
+        continue;
+      }
+      // Insertion sort by value (an event has a handful of values per path).
       let j = count++;
-      while (j > 0 && ps[j - 1] > p) {
-        ps[j] = ps[j - 1];
+      while (j > 0 && xs[j - 1] > x) {
+        xs[j] = xs[j - 1];
         ks[j] = ks[j - 1];
         j--;
       }
-      ps[j] = p;
+      xs[j] = x;
       ks[j] = k;
     }
     if (count === 0) return;
@@ -641,11 +682,24 @@ class FieldIndex {
     const epoch = col.epoch;
     const out = col.out;
     const candidates = col.candidates;
-    // Invariant: every range containing piece `prev` is collected (stamped) for this event.
+    const direct = col.direct;
+    const words = col.words;
+    const summary = col.summary;
+    let bits = col.bits;
+    // Invariant: every range containing piece `prev` is collected (stamped, or its output bit set) for this event.
     let prev = -1;
+    let bound = -1;
     for (let j = 0; j < count; j++) {
-      const p = ps[j];
-      if (p === prev) continue;
+      const x = xs[j];
+      // Sorted values are close: each search starts from the previous one's end.
+      bound = bound < 0 ? ranges.lowerBound(x) : ranges.lowerBoundFrom(x, bound);
+      if (bound < m && ends[bound] === x) {
+        // Equal to a range end: open and closed ends differ, the tree decides.
+        this.treeLookup(leaves[ks[j]], col);
+        continue;
+      }
+      const p = bound;
+      if (p === prev || offsets[p + 1] === offsets[p]) continue;
       const leaf = leaves[ks[j]];
       let state = UNCHECKED;
       const full = offsets[p + 1] - offsets[p];
@@ -653,8 +707,23 @@ class FieldIndex {
         const end = startOffsets[p + 1];
         for (let k = startOffsets[prev + 1]; k < end; k++) {
           if (startLast[k] < p) continue;
-          // The same hit as below (takeNumberHit, inlined).
-          const at = startSids[k] << 2;
+          // The same hit as below.
+          const sid = startSids[k];
+          const slot = direct[sid];
+          if (slot >= 0) {
+            if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+            if (state === NOT_COMPARABLE) break;
+            const w = slot >> 5;
+            const word = words[w];
+            const bit = 1 << (slot & 31);
+            if ((word & bit) === 0) {
+              if (word === 0) summary[w >> 5] |= 1 << (w & 31);
+              words[w] = word | bit;
+              bits++;
+            }
+            continue;
+          }
+          const at = sid << 2;
           if (data[at] === epoch) continue;
           if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
           if (state === NOT_COMPARABLE) break;
@@ -667,8 +736,23 @@ class FieldIndex {
         const end = offsets[p + 1];
         for (let k = offsets[p]; k < end; k++) {
           // takeNumberHit, inlined: a range that alone is its rule (certain, no `$or`) is matched by this hit: its
-          // slot goes straight to the output, skipping the candidate list.
-          const at = sids[k] << 2;
+          // slot's output bit is set (see `Collector.direct`), skipping the stamps and the candidate list.
+          const sid = sids[k];
+          const slot = direct[sid];
+          if (slot >= 0) {
+            if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+            if (state === NOT_COMPARABLE) break;
+            const w = slot >> 5;
+            const word = words[w];
+            const bit = 1 << (slot & 31);
+            if ((word & bit) === 0) {
+              if (word === 0) summary[w >> 5] |= 1 << (w & 31);
+              words[w] = word | bit;
+              bits++;
+            }
+            continue;
+          }
+          const at = sid << 2;
           if (data[at] === epoch) continue;
           if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
           if (state === NOT_COMPARABLE) break;
@@ -681,6 +765,7 @@ class FieldIndex {
       // A value that added nothing new had every range containing it collected already, comparable or not.
       if (state !== NOT_COMPARABLE) prev = p;
     }
+    col.bits = bits;
   }
 
   /** Collect the ranges containing a number leaf through the interval tree (the value equals a range end, …). */
@@ -867,6 +952,16 @@ class Collector {
   readonly candidates: number[] = [];
   /** Matched rule slots of the event (reused): decided candidates, and hits that prove their rule. */
   readonly out: number[] = [];
+  /**
+   * Per sub-pattern id: its rule slot when a numeric-range hit alone proves the rule and the rule has no `$or`,
+   * else -1. Such hits set the slot's bit in `words` (two-level with `summary`, all zero between events) instead
+   * of touching the stamps: setting a bit twice is harmless, so no deduplication is needed, and this table is a
+   * quarter of `data`'s size. `bits` counts the bits set.
+   */
+  direct = new Int32Array(64).fill(-1);
+  words = new Int32Array(32);
+  summary = new Int32Array(1);
+  bits = 0;
 
   isNew(sid: number): boolean {
     return this.data[sid << 2] !== this.epoch;
@@ -1148,8 +1243,6 @@ export class PatternIndex<T = string> {
   private readonly flat = new Flat();
   private flatBusy = false;
   /** One bit per rule slot, and one per word of those (see `ids`); all zero between events. */
-  private slotWords = new Int32Array(32);
-  private slotSummary = new Int32Array(1);
 
   constructor(private readonly options: CompileOptions = {}) {}
 
@@ -1196,6 +1289,7 @@ export class PatternIndex<T = string> {
       for (const undo of this.subUndo[sid] ?? []) undo();
       const at = sid << 2;
       this.col.data[at + 1] = FREE_SID;
+      this.col.direct[sid] = -1;
       this.codeLive -= this.col.data[at + 3] - this.col.data[at + 2];
       this.subOps[sid] = undefined;
       this.subObjs[sid] = undefined;
@@ -1222,7 +1316,11 @@ export class PatternIndex<T = string> {
         this.rulePatterns[w] = this.rulePatterns[r];
         this.ruleSids[w] = sids;
         const data = this.col.data;
-        for (const sid of sids) data[(sid << 2) + 1] = (w << 3) | (data[(sid << 2) + 1] & 7);
+        const direct = this.col.direct;
+        for (const sid of sids) {
+          data[(sid << 2) + 1] = (w << 3) | (data[(sid << 2) + 1] & 7);
+          if (direct[sid] >= 0) direct[sid] = w;
+        }
         this.slotOf.set(id, w);
       }
       w++;
@@ -1295,6 +1393,9 @@ export class PatternIndex<T = string> {
     candidates.length = 0;
     const out = col.out;
     out.length = 0;
+    // Output bits sized for every slot before lookups set them; left set only if a previous match threw.
+    this.slotBits(this.nextSlot);
+    if (col.bits !== 0) this.clearBits();
     const bySlot = flat.bySlot;
     const touched = flat.touched;
     for (let t = 0; t < touched.length; t++) {
@@ -1332,11 +1433,12 @@ export class PatternIndex<T = string> {
 
   /** The ids of the matched slots, in slot (= insertion) order. */
   private ids(out: number[]): T[] {
-    const n = out.length;
+    const col = this.col;
+    let n = out.length;
     const ids: T[] = [];
-    if (n === 0) return ids;
+    if (n === 0 && col.bits === 0) return ids;
     const ruleIds = this.ruleIds;
-    if (n <= 16) {
+    if (col.bits === 0 && n <= 16) {
       for (let i = 1; i < n; i++) {
         const v = out[i];
         let j = i - 1;
@@ -1352,16 +1454,25 @@ export class PatternIndex<T = string> {
     // Many matches: sort through a two-level bitset over the slots (bits set, then read back in order, clearing
     // as it goes): linear in the matches plus one summary word per 1,024 slots, and nothing allocated but the
     // result, at its exact size (`new Array(n)`: growing an array's length is a slow runtime call).
-    const sized = new Array<T>(n);
-    let o = 0;
-    const words = this.slotBits(this.nextSlot);
-    const summary = this.slotSummary;
+    // Range hits that prove their rule already set their bits (`Collector.direct`); a slot may be both there and
+    // in `out`, so the size counts the bits set.
+    const words = col.words;
+    const summary = col.summary;
+    let total = col.bits;
     for (let i = 0; i < n; i++) {
       const slot = out[i];
       const w = slot >> 5;
-      if (words[w] === 0) summary[w >> 5] |= 1 << (w & 31);
-      words[w] |= 1 << (slot & 31);
+      const word = words[w];
+      const bit = 1 << (slot & 31);
+      if ((word & bit) !== 0) continue;
+      if (word === 0) summary[w >> 5] |= 1 << (w & 31);
+      words[w] = word | bit;
+      total++;
     }
+    n = total;
+    col.bits = 0;
+    const sized = new Array<T>(n);
+    let o = 0;
     for (let si = 0; si < summary.length; si++) {
       let sw = summary[si];
       if (sw === 0) continue;
@@ -1382,14 +1493,24 @@ export class PatternIndex<T = string> {
     return sized;
   }
 
+  /** Clear the output bits (left set only when a match threw between setting and reading them). */
+  private clearBits(): void {
+    const col = this.col;
+    col.words.fill(0);
+    col.summary.fill(0);
+    col.bits = 0;
+  }
+
   /** The slot bitset (all zero between uses), grown to hold `slots` slots. */
   private slotBits(slots: number): Int32Array {
     const need = (slots + 31) >> 5;
-    if (need > this.slotWords.length) {
-      this.slotWords = new Int32Array(Math.max(need, this.slotWords.length * 2));
-      this.slotSummary = new Int32Array((this.slotWords.length + 31) >> 5);
+    const col = this.col;
+    if (need > col.words.length) {
+      col.words = new Int32Array(Math.max(need, col.words.length * 2));
+      col.summary = new Int32Array((col.words.length + 31) >> 5);
+      col.bits = 0;
     }
-    return this.slotWords;
+    return col.words;
   }
 
   /** Why the pattern `id` does or does not match the event. */
@@ -1442,6 +1563,11 @@ export class PatternIndex<T = string> {
       grown.set(this.col.data);
       this.col.data = grown;
     }
+    if (sid >= this.col.direct.length) {
+      const grown = new Int32Array(Math.max(sid + 1, this.col.direct.length * 2)).fill(-1);
+      grown.set(this.col.direct);
+      this.col.direct = grown;
+    }
     let driver: FieldCondition | undefined;
     let best = Number.POSITIVE_INFINITY;
     for (const f of sub.fields) {
@@ -1476,6 +1602,7 @@ export class PatternIndex<T = string> {
       (sub.fields.length === 1 && exactDriver ? META_CERTAIN : 0) |
       (sub.fields.length === 1 ? META_SINGLE : 0) |
       (multi ? META_MULTI : 0);
+    this.col.direct[sid] = sub.fields.length === 1 && exactDriver && !multi ? slot : -1;
     this.subOps[sid] = toOps(sub.fields, slotOfPath, objs);
     this.subObjs[sid] = objs;
     this.subUndo[sid] = undo;
