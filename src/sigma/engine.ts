@@ -358,7 +358,7 @@ class TypeProgram {
   /**
    * The identifiers of a matched rule that are true for the current record, with the values that made them true.
    * Call right after run() for the same record (`fields`): the interpreter reuses the atom results of its
-   * evaluation; the generated explainers read the record again (they run for matched rules only).
+   * evaluation; a generated program built the explanation during run(fields, true) from its memoised values.
    */
   explain(index: number, fields: Fields): MatchedSelection[] {
     if (this.generated !== undefined) {
