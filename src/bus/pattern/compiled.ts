@@ -305,6 +305,8 @@ class IntervalIndex {
   startOffsets = new Int32Array(1);
   startSids: Int32Array | Uint16Array = new Int32Array(0);
   startLast = new Int32Array(0);
+  /** Piece lists hold four or more ranges on average (see `FieldIndex.lookupLeaves`). */
+  longLists = false;
   /**
    * A uniform grid over [bounds[0], bounds[last]]: cell c = floor((x − gridLo)·gridScale) (clamped), and
    * grid[c] = the first end whose cell is ≥ c. The cell function is monotone in x, so ends before grid[c] are < x
@@ -340,8 +342,22 @@ class IntervalIndex {
     if (this.dirty) this.rebuild();
     const b = this.bounds;
     if (b === undefined || !Number.isFinite(x)) return -1;
-    const lo = this.lowerBound(x);
-    return lo === b.length || b[lo] !== x ? lo : -1;
+    const m = b.length;
+    // Outside every range end: the first or last piece, no search (e.g. a coordinate no range is near).
+    if (m === 0 || x < b[0]) return 0;
+    if (x > b[m - 1]) return m;
+    // The same search as `lowerBound`, kept inline: this runs for every number of an event at a path with ranges.
+    const cells = this.gridCells;
+    const cell = cells === 1 ? 0 : Math.min(Math.floor((x - this.gridLo) * this.gridScale), cells - 1);
+    const grid = this.grid;
+    let lo = grid[cell];
+    let hi = grid[cell + 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === m || b[lo] !== x ? lo : -1;
   }
 
   /** The sorted distinct ends (after `ready()` returned true). */
@@ -400,6 +416,7 @@ class IntervalIndex {
     this.treeDirty = true;
     this.root = undefined;
     this.bounds = undefined;
+    this.longLists = false;
     const items = this.items;
     const ends: number[] = [];
     for (const it of items) {
@@ -467,6 +484,7 @@ class IntervalIndex {
     this.offsets = offsets;
     this.sids = sids;
     this.startOffsets = starts;
+    this.longLists = total >= 4 * (m + 1);
     this.startSids = startSids;
     this.startLast = startLast;
     this.buildGrid(b);
@@ -635,12 +653,9 @@ class FieldIndex {
    * A polygon's coordinates lie close together, so most of their ranges are shared.
    */
   lookupLeaves(leaves: readonly Leaf[], col: Collector): void {
+    // Callers check `walksSorted()` and take at most 64 leaves here (the insertion sort below).
     const n = leaves.length;
     const ranges = this.ranges;
-    if (n < 2 || ranges.items.length === 0 || !ranges.ready()) {
-      for (let k = 0; k < n; k++) this.lookup(leaves[k], col, true);
-      return;
-    }
     const offsets = ranges.offsets;
     const ends = ranges.ends;
     const m = ends.length;
@@ -766,6 +781,15 @@ class FieldIndex {
       if (state !== NOT_COMPARABLE) prev = p;
     }
     col.bits = bits;
+  }
+
+  /**
+   * Does `lookupLeaves` pay for this path? Only when piece lists are long (many overlapping ranges); with short
+   * lists each value reads its own piece's list (`lookup`).
+   */
+  walksSorted(): boolean {
+    const ranges = this.ranges;
+    return ranges.items.length > 0 && ranges.ready() && ranges.longLists;
   }
 
   /** Collect the ranges containing a number leaf through the interval tree (the value equals a range end, …). */
@@ -1403,7 +1427,8 @@ export class PatternIndex<T = string> {
       const fi = this.fieldIndexes[slot];
       if (fi === undefined) continue;
       const leaves = bySlot[slot] as Leaf[];
-      fi.lookupLeaves(leaves, col);
+      if (leaves.length > 1 && leaves.length <= 64 && fi.walksSorted()) fi.lookupLeaves(leaves, col);
+      else for (let k = 0; k < leaves.length; k++) fi.lookup(leaves[k], col, true);
     }
     col.addAll(this.undriven);
 

@@ -171,7 +171,16 @@ describe('several numbers at one path (walked in piece order)', () => {
       fc.property(
         fc.array(pattern, { minLength: 1, maxLength: 40 }),
         fc.array(fc.array(literal, { minLength: 0, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
-        (patterns, events) => {
+        fc.boolean(),
+        (generated, events, nested) => {
+          // Nested ranges make every piece list long, which selects the walk in piece order; without them lists are
+          // often short and each value reads its own.
+          const patterns = nested
+            ? [
+                ...generated,
+                ...Array.from({ length: 12 }, (_, i) => ({ n: [{ numeric: ['>=', i / 4, '<', 10 - i / 4] }] })),
+              ]
+            : generated;
           const index = new PatternIndex<number>();
           patterns.forEach((p, i) => {
             index.add(i, p);
