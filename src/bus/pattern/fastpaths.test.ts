@@ -200,3 +200,43 @@ describe('several numbers at one path (walked in piece order)', () => {
     );
   });
 });
+
+describe('range hits written as output bits', () => {
+  it('stay in insertion order across removals, re-adds and compaction (arrays of numbers, long piece lists)', () => {
+    const index = new PatternIndex<string>();
+    const patterns = new Map<string, object>();
+    const r = mulberry32(11);
+    const add = (id: string) => {
+      const lo = r() * 10;
+      const p =
+        r() < 0.2
+          ? { $or: [{ n: [{ numeric: ['>', lo, '<', lo + 1] }] }, { s: ['x'] }] }
+          : { n: [{ numeric: ['>=', lo, '<', lo + 1] }] };
+      index.add(id, p);
+      patterns.set(id, p);
+    };
+    for (let i = 0; i < 3000; i++) add(`r${(i * 7919) % 3000}`);
+    const events = Array.from({ length: 40 }, () => {
+      const base = r() * 10;
+      return { n: Array.from({ length: 2 + Math.floor(r() * 8) }, () => base + r() * 0.5), s: r() < 0.3 ? 'x' : 'y' };
+    });
+    const check = () => {
+      for (const event of events) {
+        const expected = [...patterns].flatMap(([id, p]) => (matches(p, event) ? [id] : []));
+        expect(index.match(event)).toEqual(expected);
+        const got = index.matchJson(JSON.stringify(event));
+        expect(got.ok && got.ids).toEqual(expected);
+      }
+    };
+    check();
+    let k = 0;
+    for (const id of [...patterns.keys()]) {
+      if (k++ % 3 === 0) continue;
+      index.remove(id);
+      patterns.delete(id);
+    }
+    check();
+    for (let i = 0; i < 300; i++) add(`late${i}`);
+    check();
+  });
+});
