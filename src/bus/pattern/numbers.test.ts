@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectNumbersAgree } from '../../../test/helpers/bus-numbers.js';
 import { PatternIndex } from './compiled.js';
 import { parseEvent } from './flatten.js';
 import { comparableNumber, quickComparable } from './numbers.js';
@@ -56,21 +57,7 @@ describe('number comparability', () => {
 
 describe('numeric ranges in the compiled index', () => {
   const ops = ['<', '<=', '>', '>='] as const;
-  function check(patterns: object[], values: number[]): void {
-    const index = new PatternIndex<number>();
-    patterns.forEach((p, i) => {
-      index.add(i, p);
-    });
-    for (const v of values) {
-      const text = `{"n": ${v}}`;
-      const parsed = parseEvent(text);
-      if (!parsed.ok) throw new Error(parsed.error);
-      const expected = patterns.flatMap((p, i) => (matches(p, parsed.event) ? [i] : []));
-      const got = index.matchJson(text);
-      expect(got.ok && got.ids, text).toEqual(expected);
-      expect(index.match({ n: v }), text).toEqual(expected);
-    }
-  }
+  const check = expectNumbersAgree;
 
   it('agrees with the reference on values inside pieces and exactly on open and closed ends', () => {
     let seed = 11;
