@@ -717,65 +717,38 @@ class FieldIndex {
       if (p === prev || offsets[p + 1] === offsets[p]) continue;
       const leaf = leaves[ks[j]];
       let state = UNCHECKED;
-      const full = offsets[p + 1] - offsets[p];
-      if (prev >= 0 && startOffsets[p + 1] - startOffsets[prev + 1] < full) {
-        const end = startOffsets[p + 1];
-        for (let k = startOffsets[prev + 1]; k < end; k++) {
-          if (startLast[k] < p) continue;
-          // The same hit as below.
-          const sid = startSids[k];
-          const slot = direct[sid];
-          if (slot >= 0) {
-            if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-            if (state === NOT_COMPARABLE) break;
-            const w = slot >> 5;
-            const word = words[w];
-            const bit = 1 << (slot & 31);
-            if ((word & bit) === 0) {
-              if (word === 0) summary[w >> 5] |= 1 << (w & 31);
-              words[w] = word | bit;
-              bits++;
-            }
-            continue;
-          }
-          const at = sid << 2;
-          if (data[at] === epoch) continue;
+      // Either the ranges that start after the previous value's piece and still cover this one (when fewer), or
+      // this piece's whole list.
+      const fromStarts = prev >= 0 && startOffsets[p + 1] - startOffsets[prev + 1] < offsets[p + 1] - offsets[p];
+      const list = fromStarts ? startSids : sids;
+      const end = fromStarts ? startOffsets[p + 1] : offsets[p + 1];
+      for (let k = fromStarts ? startOffsets[prev + 1] : offsets[p]; k < end; k++) {
+        if (fromStarts && startLast[k] < p) continue;
+        // takeNumberHit, inlined: a range that alone is its rule (certain, no `$or`) is matched by this hit: its
+        // slot's output bit is set (see `Collector.direct`), skipping the stamps and the candidate list.
+        const sid = list[k];
+        const slot = direct[sid];
+        if (slot >= 0) {
           if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
           if (state === NOT_COMPARABLE) break;
-          data[at] = epoch;
-          const meta = data[at + 1];
-          if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) out.push(meta >> 3);
-          else candidates.push(at >> 2);
-        }
-      } else {
-        const end = offsets[p + 1];
-        for (let k = offsets[p]; k < end; k++) {
-          // takeNumberHit, inlined: a range that alone is its rule (certain, no `$or`) is matched by this hit: its
-          // slot's output bit is set (see `Collector.direct`), skipping the stamps and the candidate list.
-          const sid = sids[k];
-          const slot = direct[sid];
-          if (slot >= 0) {
-            if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-            if (state === NOT_COMPARABLE) break;
-            const w = slot >> 5;
-            const word = words[w];
-            const bit = 1 << (slot & 31);
-            if ((word & bit) === 0) {
-              if (word === 0) summary[w >> 5] |= 1 << (w & 31);
-              words[w] = word | bit;
-              bits++;
-            }
-            continue;
+          const w = slot >> 5;
+          const word = words[w];
+          const bit = 1 << (slot & 31);
+          if ((word & bit) === 0) {
+            if (word === 0) summary[w >> 5] |= 1 << (w & 31);
+            words[w] = word | bit;
+            bits++;
           }
-          const at = sid << 2;
-          if (data[at] === epoch) continue;
-          if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-          if (state === NOT_COMPARABLE) break;
-          data[at] = epoch;
-          const meta = data[at + 1];
-          if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) out.push(meta >> 3);
-          else candidates.push(at >> 2);
+          continue;
         }
+        const at = sid << 2;
+        if (data[at] === epoch) continue;
+        if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+        if (state === NOT_COMPARABLE) break;
+        data[at] = epoch;
+        const meta = data[at + 1];
+        if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) out.push(meta >> 3);
+        else candidates.push(at >> 2);
       }
       // A value that added nothing new had every range containing it collected already, comparable or not.
       if (state !== NOT_COMPARABLE) prev = p;
