@@ -281,29 +281,36 @@ interface IntervalNode {
 /** A centered interval tree (exact for open and closed ends), rebuilt lazily after changes. */
 /**
  * Numeric ranges. Between consecutive distinct range ends the set of containing ranges is constant, so those open
- * "pieces" get a precomputed list of range ids (one binary search over a Float64Array, then a contiguous run of an
- * Int32Array — no per-range objects touched). A value equal to a range end, a non-finite value, or a rule set whose
- * piece lists would be too large (heavily nested ranges) goes to a centered interval tree. Both are rebuilt lazily
- * after changes.
+ * "pieces" get a precomputed list of range entries (one binary search over a Float64Array, then a contiguous run of
+ * an Int32Array — no per-range objects touched). A value equal to a range end, a non-finite value, or a rule set
+ * whose piece lists would be too large (heavily nested ranges) goes to a centered interval tree. Both are rebuilt
+ * lazily after changes.
+ *
+ * An entry is `entryCode(sid)` (see `PatternIndex`): the rule slot × 2 when a hit alone proves the rule, else
+ * sid × 2 + 1. A hit that proves its rule then goes to the output without reading any per-sub-pattern table: at
+ * 10,000 rules those tables are larger than the L1 cache and each read was a miss per matched rule. Slots change
+ * when the index compacts them, which `invalidate`s the lists.
  */
 class IntervalIndex {
+  constructor(private readonly entryCode: (sid: number) => number) {}
+
   items: Interval[] = [];
   private root: IntervalNode | undefined;
   private treeDirty = false;
   private dirty = false;
   /** Sorted distinct finite range ends; undefined = pieces not built (too large). */
   private bounds: Float64Array | undefined;
-  /** Piece i = (bounds[i-1], bounds[i]); its range ids are sids[offsets[i]] … sids[offsets[i+1]-1]. */
+  /** Piece i = (bounds[i-1], bounds[i]); its range entries are entries[offsets[i]] … entries[offsets[i+1]-1]. */
   offsets = new Int32Array(1);
-  sids: Int32Array | Uint16Array = new Int32Array(0);
+  entries: Int32Array | Uint16Array = new Int32Array(0);
   /**
-   * The ranges by first piece: those whose first piece is p are startSids[startOffsets[p]] …
-   * startSids[startOffsets[p+1]-1], each with its last piece in startLast. The ranges containing y but not an
+   * The ranges by first piece: those whose first piece is p are startEntries[startOffsets[p]] …
+   * startEntries[startOffsets[p+1]-1], each with its last piece in startLast. The ranges containing y but not an
    * x < y are exactly those that start in a piece in (piece(x), piece(y)] and last at least to piece(y): one
    * contiguous run, so an event's sorted values each walk only what the previous value did not cover.
    */
   startOffsets = new Int32Array(1);
-  startSids: Int32Array | Uint16Array = new Int32Array(0);
+  startEntries: Int32Array | Uint16Array = new Int32Array(0);
   startLast = new Int32Array(0);
   /** Piece lists hold four or more ranges on average (see `FieldIndex.lookupLeaves`). */
   longLists = false;
@@ -316,6 +323,11 @@ class IntervalIndex {
   private gridLo = 0;
   private gridScale = 0;
   private gridCells = 1;
+
+  /** The entry codes changed (rule slots were renumbered): rebuild the lists on next use. */
+  invalidate(): void {
+    if (this.items.length > 0) this.dirty = true;
+  }
 
   add(lo: number, loOpen: boolean, hi: number, hiOpen: boolean, sid: number): Undo {
     const item = { lo, hi, loOpen, hiOpen, sid };
@@ -363,30 +375,6 @@ class IntervalIndex {
   /** The sorted distinct ends (after `ready()` returned true). */
   get ends(): Float64Array {
     return this.bounds as Float64Array;
-  }
-
-  /**
-   * The first end ≥ x searching from `from` (every end before `from` is < x) by galloping: the sorted values of
-   * one event are usually a few ends apart. Pieces must be built.
-   */
-  lowerBoundFrom(x: number, from: number): number {
-    const b = this.bounds as Float64Array;
-    const m = b.length;
-    let lo = from;
-    let hi = from;
-    let step = 1;
-    while (hi < m && b[hi] < x) {
-      lo = hi + 1;
-      hi = lo + step;
-      step <<= 1;
-    }
-    if (hi > m) hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (b[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   /** The first end ≥ x (finite); pieces must be built. */
@@ -461,31 +449,35 @@ class IntervalIndex {
       offsets[p + 1] = offsets[p] + running;
     }
     const cursor = offsets.slice(0, m + 1);
-    // Piece lists repeat each range in every piece it spans; 16-bit ids halve the memory they stream through.
-    let maxSid = 0;
-    for (const it of items) maxSid = Math.max(maxSid, it.sid);
-    const sids = maxSid < 1 << 16 ? new Uint16Array(total) : new Int32Array(total);
+    // Piece lists repeat each range in every piece it spans; 16-bit entries halve the memory they stream through.
+    const codes = new Int32Array(items.length);
+    let maxCode = 0;
+    for (let i = 0; i < items.length; i++) {
+      codes[i] = this.entryCode(items[i].sid);
+      maxCode = Math.max(maxCode, codes[i]);
+    }
+    const entries = maxCode < 1 << 16 ? new Uint16Array(total) : new Int32Array(total);
     const starts = new Int32Array(m + 2);
     for (let i = 0; i < items.length; i++) {
-      for (let p = first[i]; p <= last[i]; p++) sids[cursor[p]++] = items[i].sid;
+      for (let p = first[i]; p <= last[i]; p++) entries[cursor[p]++] = codes[i];
       if (first[i] <= last[i]) starts[first[i] + 1]++;
     }
     for (let p = 0; p <= m; p++) starts[p + 1] += starts[p];
     const startCursor = starts.slice(0, m + 1);
-    const startSids = maxSid < 1 << 16 ? new Uint16Array(starts[m + 1]) : new Int32Array(starts[m + 1]);
+    const startEntries = maxCode < 1 << 16 ? new Uint16Array(starts[m + 1]) : new Int32Array(starts[m + 1]);
     const startLast = new Int32Array(starts[m + 1]);
     for (let i = 0; i < items.length; i++) {
       if (first[i] > last[i]) continue;
       const k = startCursor[first[i]]++;
-      startSids[k] = items[i].sid;
+      startEntries[k] = codes[i];
       startLast[k] = last[i];
     }
     this.bounds = b;
     this.offsets = offsets;
-    this.sids = sids;
+    this.entries = entries;
     this.startOffsets = starts;
     this.longLists = total >= 4 * (m + 1);
-    this.startSids = startSids;
+    this.startEntries = startEntries;
     this.startLast = startLast;
     this.buildGrid(b);
   }
@@ -587,13 +579,17 @@ class FieldIndex {
   readonly anyString: number[] = [];
   /** Sub-patterns to check for every leaf. */
   readonly anyLeaf: number[] = [];
-  readonly ranges = new IntervalIndex();
+  readonly ranges: IntervalIndex;
   /** Scratch list of number hits (reused: matching is synchronous). */
   private readonly hits: number[] = [];
   /** Scratch for `lookupLeaves`: values and leaf positions of an event's numbers, sorted by value. */
   private readonly sortValues: number[] = [];
   private readonly sortLeaves: number[] = [];
   registrations = 0;
+
+  constructor(entryCode: (sid: number) => number) {
+    this.ranges = new IntervalIndex(entryCode);
+  }
 
   register(m: Matcher, sid: number): Undo {
     this.registrations++;
@@ -689,48 +685,46 @@ class FieldIndex {
       ks[j] = k;
     }
     if (count === 0) return;
-    const sids = ranges.sids;
+    const entries = ranges.entries;
     const startOffsets = ranges.startOffsets;
-    const startSids = ranges.startSids;
+    const startEntries = ranges.startEntries;
     const startLast = ranges.startLast;
     const data = col.data;
     const epoch = col.epoch;
     const out = col.out;
     const candidates = col.candidates;
-    const direct = col.direct;
     const words = col.words;
     const summary = col.summary;
     let bits = col.bits;
     // Invariant: every range containing piece `prev` is collected (stamped, or its output bit set) for this event.
     let prev = -1;
-    let bound = -1;
     for (let j = 0; j < count; j++) {
       const x = xs[j];
-      // Sorted values are close: each search starts from the previous one's end.
-      bound = bound < 0 ? ranges.lowerBound(x) : ranges.lowerBoundFrom(x, bound);
-      if (bound < m && ends[bound] === x) {
+      // The grid bounds each search to a cell of about one end (galloping from the previous value's end was
+      // slower: an event's values are tens of ends apart at 10,000 ranges).
+      const p = ranges.lowerBound(x);
+      if (p < m && ends[p] === x) {
         // Equal to a range end: open and closed ends differ, the tree decides.
         this.treeLookup(leaves[ks[j]], col);
         continue;
       }
-      const p = bound;
       if (p === prev || offsets[p + 1] === offsets[p]) continue;
       const leaf = leaves[ks[j]];
       let state = UNCHECKED;
       // Either the ranges that start after the previous value's piece and still cover this one (when fewer), or
       // this piece's whole list.
       const fromStarts = prev >= 0 && startOffsets[p + 1] - startOffsets[prev + 1] < offsets[p + 1] - offsets[p];
-      const list = fromStarts ? startSids : sids;
+      const list = fromStarts ? startEntries : entries;
       const end = fromStarts ? startOffsets[p + 1] : offsets[p + 1];
       for (let k = fromStarts ? startOffsets[prev + 1] : offsets[p]; k < end; k++) {
         if (fromStarts && startLast[k] < p) continue;
         // takeNumberHit, inlined: a range that alone is its rule (certain, no `$or`) is matched by this hit: its
-        // slot's output bit is set (see `Collector.direct`), skipping the stamps and the candidate list.
-        const sid = list[k];
-        const slot = direct[sid];
-        if (slot >= 0) {
+        // entry is its rule slot (even), whose output bit is set, skipping the stamps and the candidate list.
+        const code = list[k];
+        if ((code & 1) === 0) {
           if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
           if (state === NOT_COMPARABLE) break;
+          const slot = code >> 1;
           const w = slot >> 5;
           const word = words[w];
           const bit = 1 << (slot & 31);
@@ -741,7 +735,7 @@ class FieldIndex {
           }
           continue;
         }
-        const at = sid << 2;
+        const at = (code >> 1) << 2;
         if (data[at] === epoch) continue;
         if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
         if (state === NOT_COMPARABLE) break;
@@ -824,14 +818,21 @@ class FieldIndex {
           const piece = ranges.piece(x);
           if (piece >= 0) {
             // takeNumberHit, inlined: this loop runs once per range containing each number of the event. A range
-            // that alone is its rule (certain, no `$or`) is matched by this hit: its slot goes straight to the
-            // output, skipping the candidate list.
-            const sids = ranges.sids;
+            // that alone is its rule (certain, no `$or`) is matched by this hit: its slot's output bit is set
+            // (setting it twice is harmless), skipping the stamps and the candidate list.
+            const entries = ranges.entries;
             const data = col.data;
             const epoch = col.epoch;
             const end = ranges.offsets[piece + 1];
             for (let k = ranges.offsets[piece]; k < end; k++) {
-              const at = sids[k] << 2;
+              const code = entries[k];
+              if ((code & 1) === 0) {
+                if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+                if (state === NOT_COMPARABLE) break;
+                col.setBit(code >> 1);
+                continue;
+              }
+              const at = (code >> 1) << 2;
               if (data[at] === epoch) continue;
               if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
               if (state === NOT_COMPARABLE) break;
@@ -951,14 +952,26 @@ class Collector {
   readonly out: number[] = [];
   /**
    * Per sub-pattern id: its rule slot when a numeric-range hit alone proves the rule and the rule has no `$or`,
-   * else -1. Such hits set the slot's bit in `words` (two-level with `summary`, all zero between events) instead
-   * of touching the stamps: setting a bit twice is harmless, so no deduplication is needed, and this table is a
-   * quarter of `data`'s size. `bits` counts the bits set.
+   * else -1 (range lists store that slot, see `IntervalIndex`). Such hits set the slot's bit in `words` (two-level
+   * with `summary`, all zero between events) instead of touching the stamps: setting a bit twice is harmless, so no
+   * deduplication is needed. `bits` counts the bits set.
    */
   direct = new Int32Array(64).fill(-1);
   words = new Int32Array(32);
   summary = new Int32Array(1);
   bits = 0;
+
+  /** Set a rule slot's output bit. */
+  setBit(slot: number): void {
+    const w = slot >> 5;
+    const word = this.words[w];
+    const bit = 1 << (slot & 31);
+    if ((word & bit) === 0) {
+      if (word === 0) this.summary[w >> 5] |= 1 << (w & 31);
+      this.words[w] = word | bit;
+      this.bits++;
+    }
+  }
 
   isNew(sid: number): boolean {
     return this.data[sid << 2] !== this.epoch;
@@ -1243,6 +1256,12 @@ export class PatternIndex<T = string> {
 
   constructor(private readonly options: CompileOptions = {}) {}
 
+  /** A sub-pattern's entry in range lists: its rule slot × 2 when a hit alone proves the rule, else sid × 2 + 1. */
+  private readonly entryCode = (sid: number): number => {
+    const slot = this.col.direct[sid];
+    return slot >= 0 ? slot << 1 : (sid << 1) | 1;
+  };
+
   /** Number of patterns. */
   get size(): number {
     return this.slotOf.size;
@@ -1322,6 +1341,8 @@ export class PatternIndex<T = string> {
       }
       w++;
     }
+    // Range lists hold the slots of the rules their hits prove.
+    for (const fi of this.fieldIndexes) fi?.ranges.invalidate();
     this.ruleIds.length = w;
     this.rulePatterns.length = w;
     this.ruleSids.length = w;
@@ -1580,7 +1601,7 @@ export class PatternIndex<T = string> {
     if (driver) {
       const pathSlot = slotOfPath(driver.path);
       let fi = this.fieldIndexes[pathSlot];
-      if (!fi) this.fieldIndexes[pathSlot] = fi = new FieldIndex();
+      if (!fi) this.fieldIndexes[pathSlot] = fi = new FieldIndex(this.entryCode);
       const index = fi;
       for (const m of driver.matchers) undo.push(index.register(m, sid));
       undo.push(() => {

@@ -4,7 +4,7 @@ import { expectNumbersAgree } from '../../../test/helpers/bus-numbers.js';
 import { mulberry32 } from '../../core/random.js';
 import { PatternIndex } from './compiled.js';
 import { parseEvent } from './flatten.js';
-import { canonicalDecimal, comparableNumber, provenShortest } from './numbers.js';
+import { canonicalDecimal, comparableNumber, plainDecimal, provenShortest } from './numbers.js';
 import { matches } from './reference.js';
 
 /** Comparability by definition: the literal's decimal value is the float64's shortest decimal. */
@@ -66,6 +66,29 @@ describe('provenShortest (comparability without a float-to-string conversion)', 
     expect(provenShortest('1.234567890123456e5', 123456.7890123456)).toBe(false);
     expect(provenShortest('1.000000000000000000', 1)).toBe(false);
     expect(provenShortest('12345678901234567890', Number('12345678901234567890'))).toBe(false);
+  });
+});
+
+describe('plainDecimal (the literal shape the comparability proof reuses)', () => {
+  it('packs significant and fraction digits of plain literals and rejects every other text (fast-check)', () => {
+    const byDefinition = (t: string): number => {
+      const m = /^-?(\d+)(?:\.(\d+))?$/.exec(t);
+      if (!m || t.length > 24) return -1;
+      const significant = `${m[1]}${m[2] ?? ''}`.replace(/^0+/, '').length;
+      return significant * 32 + (m[2]?.length ?? 0);
+    };
+    const text = fc.oneof(
+      fc.double({ noNaN: true }).map(String),
+      fc.double({ noNaN: true, min: -1e6, max: 1e6 }).map((v) => v.toFixed(8)),
+      fc.stringMatching(/^-?[0-9]{0,12}(\.[0-9]{0,12})?(e[+-]?[0-9]{1,3})?$/),
+      fc.string({ maxLength: 26 }),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(plainDecimal(t), t).toBe(byDefinition(t));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
 
@@ -227,5 +250,101 @@ describe('range hits written as output bits', () => {
     check();
     for (let i = 0; i < 300; i++) add(`late${i}`);
     check();
+  });
+});
+
+describe('range lists holding the rule slots of the hits that prove their rule', () => {
+  /** Single-field ranges (a hit proves the rule), ranges with a second field, `$or` ranges, and string rules. */
+  function numericRule(r: () => number): object {
+    const lo = Math.floor(r() * 40) / 4;
+    const range = {
+      numeric: [r() < 0.5 ? '>' : '>=', lo, r() < 0.5 ? '<' : '<=', lo + 0.25 + Math.floor(r() * 8) / 4],
+    };
+    const pick = r();
+    if (pick < 0.6) return { n: [range] };
+    if (pick < 0.8) return { n: [range], s: [r() < 0.5 ? 'a' : 'b'] };
+    return { $or: [{ n: [range] }, { s: ['b'] }] };
+  }
+
+  function expectAgree(index: PatternIndex<string>, patterns: Map<string, object>, events: readonly object[]): void {
+    for (const event of events) {
+      const expected = [...patterns].flatMap(([id, p]) => (matches(p, event) ? [id] : []));
+      expect(index.match(event)).toEqual(expected);
+      const got = index.matchJson(JSON.stringify(event));
+      expect(got.ok && got.ids).toEqual(expected);
+    }
+  }
+
+  function eventsFor(r: () => number): object[] {
+    return Array.from({ length: 12 }, () => {
+      const base = r() * 10;
+      const n = Array.from({ length: 1 + Math.floor(r() * 6) }, () => Math.floor((base + r()) * 8) / 8 + 0.01);
+      return { n, s: r() < 0.5 ? 'a' : 'b' };
+    });
+  }
+
+  it('follow the renumbering when a rule of another kind compacts the slots', () => {
+    const r = mulberry32(23);
+    const index = new PatternIndex<string>();
+    const patterns = new Map<string, object>();
+    for (let i = 0; i < 200; i++) {
+      const p = numericRule(r);
+      index.add(`n${i}`, p);
+      patterns.set(`n${i}`, p);
+    }
+    const events = eventsFor(r);
+    expectAgree(index, patterns, events);
+    // 150 holes, 50 live rules: the next add compacts, and it adds no range (the lists are not rebuilt for it).
+    for (let i = 0; i < 200; i++) {
+      if (i % 4 === 0) continue;
+      index.remove(`n${i}`);
+      patterns.delete(`n${i}`);
+    }
+    expectAgree(index, patterns, events);
+    index.add('str', { s: ['a'] });
+    patterns.set('str', { s: ['a'] });
+    expectAgree(index, patterns, events);
+  });
+
+  it('agree with the reference across adds, removals, re-adds and compactions (fast-check)', () => {
+    const round = fc.record({
+      adds: fc.integer({ min: 0, max: 160 }),
+      keepEvery: fc.integer({ min: 1, max: 5 }),
+      others: fc.integer({ min: 0, max: 3 }),
+      seed: fc.integer({ min: 1, max: 1 << 30 }),
+    });
+    fc.assert(
+      fc.property(fc.array(round, { minLength: 1, maxLength: 4 }), (rounds) => {
+        const index = new PatternIndex<string>();
+        const patterns = new Map<string, object>();
+        let next = 0;
+        for (const { adds, keepEvery, others, seed } of rounds) {
+          const r = mulberry32(seed);
+          const events = eventsFor(r);
+          for (let i = 0; i < adds; i++) {
+            const id = `n${next++}`;
+            const p = numericRule(r);
+            index.add(id, p);
+            patterns.set(id, p);
+          }
+          expectAgree(index, patterns, events);
+          let k = 0;
+          for (const id of [...patterns.keys()]) {
+            if (k++ % keepEvery === 0) continue;
+            index.remove(id);
+            patterns.delete(id);
+          }
+          expectAgree(index, patterns, events);
+          for (let i = 0; i < others; i++) {
+            const id = `s${next++}`;
+            const p = r() < 0.5 ? { s: ['a'] } : numericRule(r);
+            index.add(id, p);
+            patterns.set(id, p);
+          }
+          expectAgree(index, patterns, events);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

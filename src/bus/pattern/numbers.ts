@@ -45,12 +45,17 @@ export function canonicalDecimal(text: string): string {
 
 /**
  * The float64 value of a JSON number literal when it is comparable, else undefined. `-0` becomes `0`. `value`, when
- * given, must be `Number(text)` (callers that parsed the literal already pass it).
+ * given, must be `Number(text)`, and `decimal` must be `plainDecimal(text)` (callers that read the literal already
+ * pass them).
  */
-export function comparableNumber(text: string, value: number = Number(text)): number | undefined {
+export function comparableNumber(
+  text: string,
+  value: number = Number(text),
+  decimal: number = plainDecimal(text),
+): number | undefined {
   if (!Number.isFinite(value)) return undefined;
   if (value === 0) return canonicalDecimal(text) === '0' ? 0 : undefined;
-  if (provenShortest(text, value)) return value;
+  if (provenDecimal(text, value, decimal)) return value;
   // Fast path: JS's shortest round-trip form equals the literal → same decimal value.
   const shortest = String(value);
   if (shortest === text) return value;
@@ -70,43 +75,65 @@ const words = new Uint32Array(bits.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /**
+ * The shape of a plain decimal literal (`-?digits[.digits]`, no exponent, at most 24 characters) in one integer:
+ * significant digits (from the first non-zero digit on, trailing zeros included) × 32 + fraction digits; -1 for
+ * any other text. One pass over the literal: `Leaf` keeps it, so the comparability proof does not read the
+ * literal again.
+ */
+export function plainDecimal(text: string): number {
+  const n = text.length;
+  if (n > 24) return -1;
+  const first = text.charCodeAt(0) === 45 ? 1 : 0;
+  let significant = 0;
+  let point = -1;
+  for (let i = first; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (point >= 0) return -1;
+      point = i;
+      continue;
+    }
+    if ((c ^ 48) >= 10) return -1;
+    if (significant > 0 || c !== 48) significant++;
+  }
+  // Digits on both sides of a point, and at least one digit.
+  if (point === first || point === n - 1 || n === first) return -1;
+  return (significant << 5) | (point < 0 ? 0 : n - 1 - point);
+}
+
+/**
  * Proves, without converting `value` to text, that a plain literal (`-?digits[.digits]`, no exponent) of 16 or 17
  * significant digits is exactly the shortest round-trip decimal of `value = Number(text)` — what `String(value)`
  * would print, a conversion that costs ~0.4 µs. False means "not proven" (callers then convert), never "not
- * comparable".
- *
- * With M the literal's digits as an integer and s = 10^(fraction digits), the scaled value v·s is computed exactly
- * as p + e (Dekker's product), so diff = M − v·s is known to ~1e-14. The shortest decimal of v is M when (1) no
- * decimal of fewer digits rounds to v — those are multiples of 10 in scaled units, so none may lie within half an
- * ulp(v)·s of v·s — and (2) M is the integer nearest to v·s (among equally short decimals the closest is printed).
- * Both are tested with a margin; anything near a boundary is left to the conversion.
+ * comparable". `value` must be `Number(text)`.
  */
 export function provenShortest(text: string, value: number): boolean {
-  const n = text.length;
-  if (n > 24) return false;
-  let i = text.charCodeAt(0) === 45 ? 1 : 0;
-  // M = hi·10^(digits − 9) + lo: the first nine significant digits and the rest, both exact integers.
-  let hi = 0;
-  let lo = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      if (frac >= 0) return false;
-      frac = 0;
-      continue;
-    }
-    const d = c ^ 48;
-    if (d >= 10) return false;
-    if (frac >= 0) frac++;
-    if (digits === 0 && d === 0) continue;
-    if (digits < 9) hi = hi * 10 + d;
-    else lo = lo * 10 + d;
-    digits++;
-  }
+  return provenDecimal(text, value, plainDecimal(text));
+}
+
+/**
+ * `provenShortest` given `decimal = plainDecimal(text)`: reads only the literal's last two digits.
+ *
+ * With M the literal's digits as an integer and s = 10^(fraction digits), the scaled value v·s is computed exactly
+ * as p + e (Dekker's product). The shortest decimal of v is M when (1) no decimal of fewer digits rounds to v —
+ * those are multiples of 10 in scaled units, so none may lie within half an ulp(v)·s of v·s — and (2) M is the
+ * integer nearest to v·s (among equally short decimals the closest is printed). Both are tested with a margin;
+ * anything near a boundary is left to the conversion.
+ *
+ * diff = M − v·s needs only M's last two digits d: the literal rounds to v, so |M − v·s| ≤ ulp(v)·s/2 < 12 for 17
+ * digits, and |e| < 8, so M = d + 100k with k the integer nearest to (p − d)/100 (off by < 0.3 before rounding).
+ * diff is known to ~1e-14.
+ */
+export function provenDecimal(text: string, value: number, decimal: number): boolean {
+  if (decimal < 0) return false;
+  const digits = decimal >> 5;
+  const frac = decimal & 31;
   if (digits < 16 || digits > 17 || frac > 22) return false;
-  const s = POW10[Math.max(frac, 0)];
+  const n = text.length;
+  const last = text.charCodeAt(n - 1) ^ 48;
+  // The digit before it (the point may sit between them).
+  const before = text.charCodeAt(frac === 1 ? n - 3 : n - 2) ^ 48;
+  const s = POW10[frac];
   const a = value < 0 ? -value : value;
   // p + e = a·s exactly (Dekker's product; no overflow or underflow for these magnitudes).
   let t = SPLIT * a;
@@ -117,9 +144,11 @@ export function provenShortest(text: string, value: number): boolean {
   const sl = s - sh;
   const p = a * s;
   const e = ah * sh - p + ah * sl + al * sh + al * sl;
-  // M − p is exact: hi·10^k = hi·5^k·2^k (k ≤ 8) fits 53 bits, subtracting p (within a few units of it) is exact
-  // by Sterbenz's lemma, and adding lo (< 10^8) stays on p's grid (p ≥ 2^49 here) within 2^28.
-  const diff = hi * POW10[digits - 9] - p + lo - e;
+  // M = d + 100k for the k nearest (p − d) / 100; M − p = ((64k − p) + 32k) + 4k + d, each step exact (Sterbenz:
+  // the operands of every subtraction are within a factor of two), without a floating-point remainder.
+  const d = before * 10 + last;
+  const k = Math.round((p - d) / 100);
+  const diff = 64 * k - p + 32 * k + 4 * k + d - e;
   if (!(diff < 0.5 - 1e-6 && diff > -0.5 + 1e-6)) return false;
   // Half an ulp of v, scaled: ulp(v) = 2^(exponent − 52); v ≥ 1e-7 here, so it is a normal number.
   bits[0] = a;
@@ -127,7 +156,6 @@ export function provenShortest(text: string, value: number): boolean {
   words[HIGH] = (exponent - 52) << 20;
   words[1 - HIGH] = 0;
   const half = (bits[0] * s) / 2 + 1e-6;
-  const last = lo % 10;
   return last - diff > half && 10 - last + diff > half;
 }
 
@@ -137,18 +165,8 @@ export function provenShortest(text: string, value: number): boolean {
  * `comparableNumber`). Such literals are always comparable: distinct decimals of ≤ 15 digits round to distinct
  * float64s, so the shortest decimal of `value` is the literal itself.
  */
-export function quickComparable(text: string, value: number): number {
-  const n = text.length;
-  if (n > 24) return Number.NaN;
-  let i = text.charCodeAt(0) === 45 ? 1 : 0;
-  let significant = 0;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) continue;
-    if ((c ^ 48) >= 10) return Number.NaN;
-    if (significant > 0 || c !== 48) significant++;
-  }
-  if (significant > 15) return Number.NaN;
+export function quickComparable(text: string, value: number, decimal: number = plainDecimal(text)): number {
+  if (decimal < 0 || decimal >> 5 > 15) return Number.NaN;
   return value === 0 ? 0 : value;
 }
 

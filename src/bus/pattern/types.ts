@@ -1,5 +1,5 @@
 import { type IpRange, ipBytes } from './ip.js';
-import { comparableNumber, quickComparable } from './numbers.js';
+import { comparableNumber, plainDecimal, quickComparable } from './numbers.js';
 import type { WildcardSegments } from './wildcard.js';
 
 /**
@@ -102,7 +102,10 @@ const NUM_PENDING = 2;
 export class Leaf {
   /** Parsed IP address of a string leaf: undefined = not computed yet, null = not an address. */
   private ipCache: Uint8Array | null | undefined = undefined;
-  /** The comparable value, or NaN; for a number read from text, computed on first use (see `num`). */
+  /**
+   * The comparable value, or NaN; for a number read from text, computed on first use (see `num`). While NUM_PENDING
+   * it holds `plainDecimal(text)`, which the comparability proof reuses instead of reading the literal again.
+   */
   private numValue: number;
   private rawValue: number;
   /** For a number read from text: RESOLVED, RAW_PENDING (nothing computed yet) or NUM_PENDING (`raw` known). */
@@ -146,7 +149,7 @@ export class Leaf {
     if (this.numState !== RESOLVED) {
       if (this.numState === RAW_PENDING) this.resolveRaw();
       if (this.numState === NUM_PENDING) {
-        this.numValue = comparableNumber(this.textValue as string, this.rawValue) ?? Number.NaN;
+        this.numValue = comparableNumber(this.textValue as string, this.rawValue, this.numValue) ?? Number.NaN;
         this.numState = RESOLVED;
       }
     }
@@ -157,9 +160,15 @@ export class Leaf {
     const text = this.textValue as string;
     const value = Number(text);
     this.rawValue = value;
-    const quick = quickComparable(text, value);
-    this.numValue = quick;
-    this.numState = Number.isNaN(quick) && Number.isFinite(value) ? NUM_PENDING : RESOLVED;
+    const decimal = plainDecimal(text);
+    const quick = quickComparable(text, value, decimal);
+    if (Number.isNaN(quick) && Number.isFinite(value)) {
+      this.numValue = decimal;
+      this.numState = NUM_PENDING;
+    } else {
+      this.numValue = quick;
+      this.numState = RESOLVED;
+    }
   }
 
   /** String value, or the literal text of a number, or 'true'/'false'/'null'. */
