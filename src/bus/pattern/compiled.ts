@@ -1024,12 +1024,16 @@ class Flat implements LeafCollector {
   }
 
   /**
-   * Do two or more fields of these checks (`slot, allowsAbsent, n, …n ints` per field) have leaves inside arrays?
-   * Only then can the choice of leaves be inconsistent: a leaf outside every array is consistent with any other.
+   * Do two or more fields of a sub-pattern's checks have leaves inside arrays? Only then can the choice of leaves
+   * be inconsistent: a leaf outside every array is consistent with any other. Reads the checks' header (the path
+   * slot of a driver left out of the checks, or -1) and each field's `slot, allowsAbsent, n, …n ints` in ops[from,
+   * to): the same ints the check reads next, not the sub-pattern's objects.
    */
-  arraysMeet(ops: readonly number[]): boolean {
-    let fields = 0;
-    for (let i = 0; i < ops.length; i += 3 + ops[i + 2]) if (this.inArray[ops[i]] === 1 && ++fields === 2) return true;
+  arraysMeet(ops: Int32Array, from: number, to: number): boolean {
+    const inArray = this.inArray;
+    const driver = ops[from];
+    let fields = driver >= 0 && inArray[driver] === 1 ? 1 : 0;
+    for (let i = from + 1; i < to; i += 3 + ops[i + 2]) if (inArray[ops[i]] === 1 && ++fields === 2) return true;
     return false;
   }
 
@@ -1236,7 +1240,7 @@ export class PatternIndex<T = string> {
   private readonly subOps: (number[] | undefined)[] = [];
   /** The matchers and literals the checks refer to by index, per sub-pattern id. */
   private readonly subObjs: (Objs | undefined)[] = [];
-  /** The checks without arrays of every sub-pattern, back to back (holes of removed ones compacted away). */
+  /** The checks of every sub-pattern (a header, then the fields), back to back (holes of removed ones compacted). */
   private code = new Int32Array(1024);
   private codeUsed = 0;
   private codeLive = 0;
@@ -1439,8 +1443,8 @@ export class PatternIndex<T = string> {
       if (multi && ruleStamp[slot] === epoch) continue;
       if (
         (meta & META_CERTAIN) !== 0 ||
-        (!flat.arrays || (meta & META_SINGLE) !== 0 || !flat.arraysMeet(this.subOps[sid] as number[])
-          ? check(this.code, data[at + 2], data[at + 3], bySlot, this.subObjs, sid)
+        (!flat.arrays || (meta & META_SINGLE) !== 0 || !flat.arraysMeet(this.code, data[at + 2], data[at + 3])
+          ? check(this.code, data[at + 2] + 1, data[at + 3], bySlot, this.subObjs, sid)
           : search(this.subOps[sid] as number[], 0, null, bySlot, this.subObjs, sid))
       ) {
         if (multi) ruleStamp[slot] = epoch;
@@ -1611,7 +1615,11 @@ export class PatternIndex<T = string> {
       undo.push(pushUndo(this.undriven, sid));
     }
     const objs: (Matcher | string)[] = [];
-    const quick = toOps(sub.fields, slotOfPath, objs, exactDriver ? driver : undefined);
+    // Header: the path slot of a driver whose hit proves it (left out of the checks), else -1 (see `arraysMeet`).
+    const quick = [
+      exactDriver && driver ? slotOfPath(driver.path) : -1,
+      ...toOps(sub.fields, slotOfPath, objs, exactDriver ? driver : undefined),
+    ];
     const start = this.appendCode(quick);
     const at = sid << 2;
     this.col.data[at + 2] = start;

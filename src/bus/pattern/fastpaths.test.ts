@@ -348,3 +348,47 @@ describe('range lists holding the rule slots of the hits that prove their rule',
     );
   });
 });
+
+describe('array consistency read from the checks (the driver a hit proves is in their header)', () => {
+  it('agrees with the reference for exact drivers and other fields in arrays of objects (fast-check)', () => {
+    const key = fc.constantFrom('a', 'b', 'c');
+    const num = fc.integer({ min: 0, max: 4 });
+    const field = fc.oneof(
+      key.map((k) => [k]),
+      num.map((n) => [{ numeric: ['>=', n] }]),
+      key.map((k) => [{ 'anything-but': [k] }]),
+      fc.constant([{ exists: false }]),
+    );
+    const pattern = fc.oneof(
+      // An exact driver inside the array and another field of the same elements, or of a second array, or outside.
+      fc.tuple(key, field).map(([k, f]) => ({ arr: { k: [k], v: f } })),
+      fc.tuple(key, field).map(([k, f]) => ({ arr: { k: [k] }, other: { v: f } })),
+      fc.tuple(key, field, field).map(([k, f, g]) => ({ arr: { k: [k], v: f }, top: g })),
+      fc.tuple(num, key).map(([n, k]) => ({ arr: { v: [n] }, other: { k: [k] } })),
+    );
+    const element = fc.record({ k: key, v: fc.oneof(num, key) }, { requiredKeys: [] });
+    const event = fc.record(
+      {
+        arr: fc.array(element, { maxLength: 4 }),
+        other: fc.array(element, { maxLength: 3 }),
+        top: fc.oneof(key, num),
+      },
+      { requiredKeys: ['arr'] },
+    );
+    fc.assert(
+      fc.property(fc.array(pattern, { minLength: 1, maxLength: 10 }), fc.array(event, { maxLength: 6 }), (ps, es) => {
+        const index = new PatternIndex<number>();
+        ps.forEach((p, i) => {
+          index.add(i, p);
+        });
+        for (const e of es) {
+          const expected = ps.flatMap((p, i) => (matches(p, e) ? [i] : []));
+          expect(index.match(e)).toEqual(expected);
+          const got = index.matchJson(JSON.stringify(e));
+          expect(got.ok && got.ids).toEqual(expected);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
