@@ -411,11 +411,23 @@ export async function benchBus(opts: BusBenchOptions = {}) {
     };
     scaling = {
       ruleCounts: counts,
+      /**
+       * The target (<= 1.5) is judged on the time per event from JSON text, as Vigil runs: the scanner path
+       * (`matchJson`, event-ruler's rulesForJSONEvent(String)) and the in-pipeline parsed path (JSON.parse, then
+       * `match` on the fresh object). The others are reported beside them: the pipeline's matching share alone, and
+       * matching objects parsed long before (a cold-memory stress figure).
+       */
+      judgedOn: ['scanTimePerEventRatio', 'pipelineTimePerEventRatio'],
       /** Time per event at the high rule count ÷ at the low one (events/s low ÷ events/s high); target <= 1.5. */
-      timePerEventRatio: ratio((r) => r.compiledEventsPerSec),
-      timePerEventRatioCpu: ratio((r) => r.compiledCpuEventsPerSec),
       scanTimePerEventRatio: ratio((r) => r.scanEventsPerSec),
       scanTimePerEventRatioCpu: ratio((r) => r.scanCpuEventsPerSec),
+      pipelineTimePerEventRatio: ratio((r) => r.pipelineEventsPerSec),
+      pipelineTimePerEventRatioCpu: ratio((r) => r.pipelineCpuEventsPerSec),
+      /** CPU µs of the pipeline's matching share (pipeline − JSON.parse alone) at the high count ÷ at the low one. */
+      pipelineMatchRatioCpu: fixedRatio((r) => r.pipelineMatchCpuUs),
+      /** Stress figure: matching 10,000 objects parsed long before (each read cold from memory). */
+      timePerEventRatio: ratio((r) => r.compiledEventsPerSec),
+      timePerEventRatioCpu: ratio((r) => r.compiledCpuEventsPerSec),
       /** CPU time per event excluding output (fit intercept) at the high rule count ÷ at the low one (estimates). */
       fixedCostRatioCpu: fixedRatio((r) => r.compiledFixedUs),
       scanFixedCostRatioCpu: fixedRatio((r) => r.scanFixedUs),

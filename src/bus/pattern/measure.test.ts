@@ -12,6 +12,10 @@ describe('measurePatternThroughput (smoke run, no timing assertions)', () => {
       expect(row.referenceEventsPerSec).toBeGreaterThan(0);
       expect(row.scanEventsPerSec).toBeGreaterThan(0);
       expect(row.scanCpuEventsPerSec).toBeGreaterThan(0);
+      expect(row.pipelineEventsPerSec).toBeGreaterThan(0);
+      expect(row.pipelineCpuEventsPerSec).toBeGreaterThan(0);
+      expect(row.parseOnlyCpuUs).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(row.pipelineMatchCpuUs)).toBe(true);
     }
   });
 });

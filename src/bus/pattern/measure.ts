@@ -43,10 +43,23 @@ export interface MeasureOptions {
 export interface ThroughputRow {
   kind: RuleKind;
   rules: number;
-  /** Compiled index on parsed events (matching alone). */
+  /**
+   * Compiled index on events parsed long before (matching alone): a stress figure — 10,000 objects scattered over
+   * the heap, each read cold from memory, which Vigil never does (it matches the object it has just parsed).
+   */
   compiledEventsPerSec: number;
   /** The same per CPU second of this process (wall time includes waits for a shared core). */
   compiledCpuEventsPerSec: number;
+  /**
+   * In the pipeline, as Vigil runs the parsed-object path (PutEvents parses `Detail`, `logs cat --where` matches
+   * the record its parser just built): `JSON.parse` of the event text, then `match` on the fresh object.
+   */
+  pipelineEventsPerSec: number;
+  pipelineCpuEventsPerSec: number;
+  /** CPU µs per event of `JSON.parse` alone on the same texts, timed in the same alternation (per kind). */
+  parseOnlyCpuUs: number;
+  /** The matching share of the pipeline: its CPU µs per event minus `parseOnlyCpuUs` (a difference: noisy). */
+  pipelineMatchCpuUs: number;
   /** Compiled index on the events' JSON text through the field-selective scanner (`matchJson`). */
   scanEventsPerSec: number;
   scanCpuEventsPerSec: number;
@@ -267,8 +280,11 @@ function fitCost(slices: readonly [number, number][]): { fixedUs: number; usPerM
     sxy += (x - mx) * (y - my);
   }
   const slope = sxx > 1e-9 ? sxy / sxx : 0;
-  const round3 = (v: number) => Math.round(v * 1000) / 1000;
   return { fixedUs: round3(Math.max(0, my - slope * mx)), usPerMatch: round3(slope) };
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
 }
 
 /**
@@ -323,17 +339,27 @@ export async function measurePatternThroughput(
     for (const set of sets) {
       runs.push({ run: (i) => set.index.match(events[i]).length, order: set.order });
       runs.push({ run: (i) => set.scan(i).length, order: set.order });
+      runs.push({ run: (i) => set.index.match(JSON.parse(texts[i])).length, order: set.order });
     }
+    // JSON.parse alone, so that the pipeline's matching share is a difference of times from the same stretch of load.
+    runs.push({ run: (i) => (JSON.parse(texts[i]) === null ? 1 : 0), order: sets[0]?.order ?? [] });
     const timings = timeAlternating(budgetMs, runs);
+    const parseOnly = timings[3 * sets.length];
+    const parseOnlyCpuUs = parseOnly ? 1e6 / parseOnly.cpuPerSec : 0;
     for (const [k, set] of sets.entries()) {
-      const compiled = timings[2 * k];
-      const scanned = timings[2 * k + 1];
+      const compiled = timings[3 * k];
+      const scanned = timings[3 * k + 1];
+      const pipeline = timings[3 * k + 2];
       const [ref] = timeAlternating(budgetMs, [{ run: (i) => set.reference(events[i]).length, order: set.order }]);
       rows.push({
         kind,
         rules: set.count,
         compiledEventsPerSec: compiled.perSec,
         compiledCpuEventsPerSec: compiled.cpuPerSec,
+        pipelineEventsPerSec: pipeline.perSec,
+        pipelineCpuEventsPerSec: pipeline.cpuPerSec,
+        parseOnlyCpuUs: round3(parseOnlyCpuUs),
+        pipelineMatchCpuUs: round3(1e6 / pipeline.cpuPerSec - parseOnlyCpuUs),
         scanEventsPerSec: scanned.perSec,
         scanCpuEventsPerSec: scanned.cpuPerSec,
         referenceEventsPerSec: ref.perSec,
