@@ -56,7 +56,7 @@ export interface ThroughputRow {
    */
   pipelineEventsPerSec: number;
   pipelineCpuEventsPerSec: number;
-  /** CPU µs per event of `JSON.parse` alone on the same texts, timed in the same alternation (per kind). */
+  /** CPU µs per event of `JSON.parse` alone on the same texts, timed beside the pipeline. */
   parseOnlyCpuUs: number;
   /** The matching share of the pipeline: its CPU µs per event minus `parseOnlyCpuUs` (a difference: noisy). */
   pipelineMatchCpuUs: number;
@@ -224,16 +224,22 @@ interface Run {
 /**
  * Run several matchers over the same events in alternating slices until the budget is spent, so that load from
  * other processes hits them alike; wall and CPU time are summed per matcher, and each slice's CPU time and match
- * count are kept for `fitCost`.
+ * count are kept for `fitCost`. Runs r and r + 1 for r in `flipPairs` swap places every other round: a slice runs
+ * measurably faster or slower depending on what the slice before it left in the caches (e.g. `JSON.parse` right after
+ * the scanner), so two runs whose times are subtracted must each follow the same predecessors equally often.
  */
-function timeAlternating(budgetMs: number, runs: readonly Run[]): Timing[] {
+function timeAlternating(budgetMs: number, runs: readonly Run[], flipPairs: readonly number[] = []): Timing[] {
   // Warm up so the JIT has compiled the hot paths.
   for (const { run, order } of runs) for (let i = 0; i < Math.min(200, order.length); i++) run(order[i]);
   const SLICE = 200;
   const acc = runs.map(() => ({ ms: 0, cpuMs: 0, done: 0, matches: 0, next: 0, slices: [] as [number, number][] }));
+  const sequence = runs.map((_, r) => r);
+  const flipped = sequence.slice();
+  for (const r of flipPairs) [flipped[r], flipped[r + 1]] = [flipped[r + 1], flipped[r]];
   const start = performance.now();
-  while (performance.now() - start < budgetMs * runs.length) {
-    runs.forEach(({ run, order }, r) => {
+  for (let round = 0; performance.now() - start < budgetMs * runs.length; round++) {
+    for (const r of round % 2 === 0 ? sequence : flipped) {
+      const { run, order } = runs[r];
       const a = acc[r];
       let m = 0;
       const c0 = process.cpuUsage();
@@ -246,7 +252,7 @@ function timeAlternating(budgetMs: number, runs: readonly Run[]): Timing[] {
       a.done += SLICE;
       a.matches += m;
       a.slices.push([m / SLICE, (cpuMs * 1000) / SLICE]);
-    });
+    }
   }
   return acc.map((a) => ({
     perSec: Math.round(a.done / (Math.max(a.ms, 0.001) / 1000)),
@@ -336,20 +342,22 @@ export async function measurePatternThroughput(
     // Index construction leaves garbage behind; collect it before timing when the runtime allows (--expose-gc).
     gc?.();
     const runs: Run[] = [];
+    const flipPairs: number[] = [];
     for (const set of sets) {
       runs.push({ run: (i) => set.index.match(events[i]).length, order: set.order });
       runs.push({ run: (i) => set.scan(i).length, order: set.order });
+      // The pipeline and JSON.parse alone on the same events, side by side (their order flips every round), so that
+      // the matching share is a difference of times taken under the same load and the same cache state.
+      flipPairs.push(runs.length);
       runs.push({ run: (i) => set.index.match(JSON.parse(texts[i])).length, order: set.order });
+      runs.push({ run: (i) => (JSON.parse(texts[i]) === null ? 1 : 0), order: set.order });
     }
-    // JSON.parse alone, so that the pipeline's matching share is a difference of times from the same stretch of load.
-    runs.push({ run: (i) => (JSON.parse(texts[i]) === null ? 1 : 0), order: sets[0]?.order ?? [] });
-    const timings = timeAlternating(budgetMs, runs);
-    const parseOnly = timings[3 * sets.length];
-    const parseOnlyCpuUs = parseOnly ? 1e6 / parseOnly.cpuPerSec : 0;
+    const timings = timeAlternating(budgetMs, runs, flipPairs);
     for (const [k, set] of sets.entries()) {
-      const compiled = timings[3 * k];
-      const scanned = timings[3 * k + 1];
-      const pipeline = timings[3 * k + 2];
+      const compiled = timings[4 * k];
+      const scanned = timings[4 * k + 1];
+      const pipeline = timings[4 * k + 2];
+      const parseOnlyCpuUs = 1e6 / timings[4 * k + 3].cpuPerSec;
       const [ref] = timeAlternating(budgetMs, [{ run: (i) => set.reference(events[i]).length, order: set.order }]);
       rows.push({
         kind,
