@@ -340,36 +340,22 @@ class IntervalIndex {
     };
   }
 
-  /**
-   * The piece strictly containing `x` (its ids are sids[offsets[p]] … sids[offsets[p+1]-1]), or -1 when `x` must
-   * go to `treeQuery` (it equals a range end, is not finite, or the pieces are not built).
-   */
   /** Rebuild after changes; true when the pieces are built (`piece` can answer without the tree). */
   ready(): boolean {
     if (this.dirty) this.rebuild();
     return this.bounds !== undefined;
   }
 
+  /**
+   * The piece strictly containing `x` (its entries are entries[offsets[p]] … entries[offsets[p+1]-1]), or -1 when
+   * `x` must go to `treeQuery` (it equals a range end, is not finite, or the pieces are not built).
+   */
   piece(x: number): number {
     if (this.dirty) this.rebuild();
     const b = this.bounds;
     if (b === undefined || !Number.isFinite(x)) return -1;
-    const m = b.length;
-    // Outside every range end: the first or last piece, no search (e.g. a coordinate no range is near).
-    if (m === 0 || x < b[0]) return 0;
-    if (x > b[m - 1]) return m;
-    // The same search as `lowerBound`, kept inline: this runs for every number of an event at a path with ranges.
-    const cells = this.gridCells;
-    const cell = cells === 1 ? 0 : Math.min(Math.floor((x - this.gridLo) * this.gridScale), cells - 1);
-    const grid = this.grid;
-    let lo = grid[cell];
-    let hi = grid[cell + 1];
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (b[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === m || b[lo] !== x ? lo : -1;
+    const p = this.lowerBound(x);
+    return p === b.length || b[p] !== x ? p : -1;
   }
 
   /** The sorted distinct ends (after `ready()` returned true). */
@@ -817,29 +803,10 @@ class FieldIndex {
         if (withRanges && state !== NOT_COMPARABLE && ranges.items.length > 0) {
           const piece = ranges.piece(x);
           if (piece >= 0) {
-            // takeNumberHit, inlined: this loop runs once per range containing each number of the event. A range
-            // that alone is its rule (certain, no `$or`) is matched by this hit: its slot's output bit is set
-            // (setting it twice is harmless), skipping the stamps and the candidate list.
             const entries = ranges.entries;
-            const data = col.data;
-            const epoch = col.epoch;
             const end = ranges.offsets[piece + 1];
-            for (let k = ranges.offsets[piece]; k < end; k++) {
-              const code = entries[k];
-              if ((code & 1) === 0) {
-                if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-                if (state === NOT_COMPARABLE) break;
-                col.setBit(code >> 1);
-                continue;
-              }
-              const at = (code >> 1) << 2;
-              if (data[at] === epoch) continue;
-              if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-              if (state === NOT_COMPARABLE) break;
-              data[at] = epoch;
-              const meta = data[at + 1];
-              if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) col.out.push(meta >> 3);
-              else col.candidates.push(at >> 2);
+            for (let k = ranges.offsets[piece]; k < end && state !== NOT_COMPARABLE; k++) {
+              state = takeRangeEntry(col, entries[k], leaf, state);
             }
           } else {
             const hits = this.hits;
@@ -869,6 +836,30 @@ function takeNumberHit(col: Collector, sid: number, leaf: Leaf, state: number): 
   if (!col.isNew(sid)) return state;
   if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
   if (state === COMPARABLE) col.add(sid);
+  return state;
+}
+
+/**
+ * `takeNumberHit` for a range-list entry (see `IntervalIndex`). A range that alone is its rule (certain, no `$or`)
+ * is matched by this hit: its slot's output bit is set (setting it twice is harmless), skipping the stamps and the
+ * candidate list; a certain sub-pattern of a single-sub-pattern rule goes straight to the output. `lookupLeaves`
+ * does the same inline, with the output bits in locals.
+ */
+function takeRangeEntry(col: Collector, code: number, leaf: Leaf, state: number): number {
+  if ((code & 1) === 0) {
+    if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+    if (state === COMPARABLE) col.setBit(code >> 1);
+    return state;
+  }
+  const data = col.data;
+  const at = (code >> 1) << 2;
+  if (data[at] === col.epoch) return state;
+  if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
+  if (state === NOT_COMPARABLE) return state;
+  data[at] = col.epoch;
+  const meta = data[at + 1];
+  if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) col.out.push(meta >> 3);
+  else col.candidates.push(at >> 2);
   return state;
 }
 
