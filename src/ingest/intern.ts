@@ -3,8 +3,9 @@
  *
  * Flow logs repeat a handful of ids over millions of lines, and per-instance state is keyed by them: a Map keyed by
  * an ENI hashes and compares 21 characters (through V8's slow path for sliced strings) for each new string object,
- * but only compares pointers for the same object, whose hash V8 caches. So a column reader first looks the text up in a small direct-mapped table (hashed on
- * the value's length and last characters, where ids differ) and returns the stored string when the bytes match.
+ * but only compares pointers for the same object, whose hash V8 caches. So a column reader first looks the text up
+ * in a small direct-mapped table (hashed on the value's length and last characters, where ids differ) and returns
+ * the stored string when the bytes match.
  *
  * A column whose values rarely repeat (a huge fleet) would pay the lookup for nothing: each interner measures its hit
  * rate and stops looking for a while when most lookups miss.

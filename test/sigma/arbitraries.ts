@@ -22,6 +22,18 @@ export interface SigmaArbitraryOptions {
   conditions: readonly string[];
 }
 
+/** Conditions over the two generated selections that both matcher comparisons use. */
+export const SELECTION_CONDITIONS: readonly string[] = [
+  'sel1',
+  'sel1 and sel2',
+  'sel1 or sel2',
+  'sel1 and not sel2',
+  'not sel1',
+  '1 of sel*',
+  'all of sel*',
+  'sel1 or (sel2 and not sel1)',
+];
+
 export function sigmaArbitraries(o: SigmaArbitraryOptions) {
   const ruleValue = fc.oneof(
     fc.stringMatching(/^[abAB*?\\]{0,4}$/),

@@ -7,7 +7,7 @@ import { generatedRules, syntheticCloudTrail } from '../../src/sigma/measure.js'
 import { parsePipeline } from '../../src/sigma/pipeline.js';
 import { emitKeyCheck } from '../../src/sigma/prefilter.js';
 import { referenceMatch } from '../../src/sigma/reference.js';
-import { collectionOf, sigmaArbitraries } from './arbitraries.js';
+import { collectionOf, SELECTION_CONDITIONS, sigmaArbitraries } from './arbitraries.js';
 import { loadOtrf, loadSigmaDir, loadStratus, SIGMA_RULES, stratusFiles } from './helpers.js';
 
 // Generated program (codegen.ts) ≡ interpreted program: same matches, same explanations.
@@ -22,17 +22,7 @@ const { record, ruleDoc } = sigmaArbitraries({
     fc.constantFrom('Stop', 'bot', 'Trail').map((k) => [k]),
     fc.constant({ eventName: 'Stop', eventSource: 'Trail' }),
   ],
-  conditions: [
-    'sel1',
-    'sel1 and sel2',
-    'sel1 or sel2',
-    'sel1 and not sel2',
-    'not sel1',
-    '1 of sel*',
-    'all of sel*',
-    '1 of them',
-    'sel1 or (sel2 and not sel1)',
-  ],
+  conditions: [...SELECTION_CONDITIONS, '1 of them'],
 });
 
 function asRecord(fields: Record<string, unknown>, line: number): LogRecord {

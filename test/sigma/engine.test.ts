@@ -4,7 +4,7 @@ import { SigmaEngine } from '../../src/sigma/engine.js';
 import { parsePipeline } from '../../src/sigma/pipeline.js';
 import { referenceMatch } from '../../src/sigma/reference.js';
 import { SubstringSet } from '../../src/sigma/substrings.js';
-import { collectionOf, sigmaArbitraries } from './arbitraries.js';
+import { collectionOf, SELECTION_CONDITIONS, sigmaArbitraries } from './arbitraries.js';
 
 const { record, ruleDoc } = sigmaArbitraries({
   fields: ['eventName', 'eventSource', 'a', 'n.x', 'arr', 'deep.a.b', 'constructor'],
@@ -13,16 +13,7 @@ const { record, ruleDoc } = sigmaArbitraries({
   recordWords: ['Stop', 'STOP', 'DeleteTrail', 'xQy', 'xxDeleteTrailyy', 'STOPLOGGING', 'İstop'],
   recordKeys: ['eventName', 'eventSource', 'a', 'arr'],
   extraSelections: [fc.constant(null).map(() => ({ eventName: 'Stop' }))],
-  conditions: [
-    'sel1',
-    'sel1 and sel2',
-    'sel1 or sel2',
-    'sel1 and not sel2',
-    'not sel1',
-    '1 of sel*',
-    'all of sel*',
-    'sel1 or (sel2 and not sel1)',
-  ],
+  conditions: SELECTION_CONDITIONS,
 });
 
 describe('fast engine ≡ reference evaluator', () => {
