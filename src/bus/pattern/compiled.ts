@@ -300,18 +300,20 @@ class IntervalIndex {
   private dirty = false;
   /** Sorted distinct finite range ends; undefined = pieces not built (too large). */
   private bounds: Float64Array | undefined;
-  /** Piece i = (bounds[i-1], bounds[i]); its range entries are entries[offsets[i]] … entries[offsets[i+1]-1]. */
-  offsets = new Int32Array(1);
+  /**
+   * Piece i = (bounds[i-1], bounds[i]). Per piece two ints, side by side so that one cache line serves a value:
+   * offsets[2i] is where its range entries start in `entries` (they end at offsets[2i+2]), and offsets[2i+1] is
+   * where the ranges whose first piece is i start in `starts` (they end at offsets[2i+3]).
+   */
+  offsets = new Int32Array(2);
   entries: Int32Array | Uint16Array = new Int32Array(0);
   /**
-   * The ranges by first piece: those whose first piece is p are startEntries[startOffsets[p]] …
-   * startEntries[startOffsets[p+1]-1], each with its last piece in startLast. The ranges containing y but not an
-   * x < y are exactly those that start in a piece in (piece(x), piece(y)] and last at least to piece(y): one
-   * contiguous run, so an event's sorted values each walk only what the previous value did not cover.
+   * The ranges by first piece, as pairs (entry, last piece): those whose first piece is p are pairs
+   * offsets[2p+1] … offsets[2p+3]-1. The ranges containing y but not an x < y are exactly those that start in a
+   * piece in (piece(x), piece(y)] and last at least to piece(y): one contiguous run, so an event's sorted values
+   * each walk only what the previous value did not cover.
    */
-  startOffsets = new Int32Array(1);
-  startEntries: Int32Array | Uint16Array = new Int32Array(0);
-  startLast = new Int32Array(0);
+  starts = new Int32Array(0);
   /** Piece lists hold four or more ranges on average (see `FieldIndex.lookupLeaves`). */
   longLists = false;
   /**
@@ -347,7 +349,7 @@ class IntervalIndex {
   }
 
   /**
-   * The piece strictly containing `x` (its entries are entries[offsets[p]] … entries[offsets[p+1]-1]), or -1 when
+   * The piece strictly containing `x` (its entries are entries[offsets[2p]] … entries[offsets[2p+2]-1]), or -1 when
    * `x` must go to `treeQuery` (it equals a range end, is not finite, or the pieces are not built).
    */
   piece(x: number): number {
@@ -428,13 +430,14 @@ class IntervalIndex {
       total += c - a + 1;
     }
     if (total > Math.min(256 * items.length + 65_536, 1 << 24)) return;
-    const offsets = new Int32Array(m + 2);
+    const offsets = new Int32Array(2 * (m + 2));
+    const cursor = new Int32Array(m + 1);
     let running = 0;
     for (let p = 0; p <= m; p++) {
       running += counts[p];
-      offsets[p + 1] = offsets[p] + running;
+      cursor[p] = offsets[2 * p];
+      offsets[2 * p + 2] = offsets[2 * p] + running;
     }
-    const cursor = offsets.slice(0, m + 1);
     // Piece lists repeat each range in every piece it spans; 16-bit entries halve the memory they stream through.
     const codes = new Int32Array(items.length);
     let maxCode = 0;
@@ -443,28 +446,25 @@ class IntervalIndex {
       maxCode = Math.max(maxCode, codes[i]);
     }
     const entries = maxCode < 1 << 16 ? new Uint16Array(total) : new Int32Array(total);
-    const starts = new Int32Array(m + 2);
     for (let i = 0; i < items.length; i++) {
       for (let p = first[i]; p <= last[i]; p++) entries[cursor[p]++] = codes[i];
-      if (first[i] <= last[i]) starts[first[i] + 1]++;
+      if (first[i] <= last[i]) offsets[2 * first[i] + 3]++;
     }
-    for (let p = 0; p <= m; p++) starts[p + 1] += starts[p];
-    const startCursor = starts.slice(0, m + 1);
-    const startEntries = maxCode < 1 << 16 ? new Uint16Array(starts[m + 1]) : new Int32Array(starts[m + 1]);
-    const startLast = new Int32Array(starts[m + 1]);
+    for (let p = 0; p <= m; p++) offsets[2 * p + 3] += offsets[2 * p + 1];
+    const startCursor = new Int32Array(m + 1);
+    for (let p = 0; p <= m; p++) startCursor[p] = offsets[2 * p + 1];
+    const starts = new Int32Array(2 * offsets[2 * m + 3]);
     for (let i = 0; i < items.length; i++) {
       if (first[i] > last[i]) continue;
       const k = startCursor[first[i]]++;
-      startEntries[k] = codes[i];
-      startLast[k] = last[i];
+      starts[2 * k] = codes[i];
+      starts[2 * k + 1] = last[i];
     }
     this.bounds = b;
     this.offsets = offsets;
     this.entries = entries;
-    this.startOffsets = starts;
     this.longLists = total >= 4 * (m + 1);
-    this.startEntries = startEntries;
-    this.startLast = startLast;
+    this.starts = starts;
     this.buildGrid(b);
   }
 
@@ -571,6 +571,7 @@ class FieldIndex {
   /** Scratch for `lookupLeaves`: values and leaf positions of an event's numbers, sorted by value. */
   private readonly sortValues: number[] = [];
   private readonly sortLeaves: number[] = [];
+  private readonly sortPieces: number[] = [];
   registrations = 0;
 
   constructor(entryCode: (sid: number) => number) {
@@ -657,7 +658,7 @@ class FieldIndex {
         continue;
       }
       // Below or above every end: the first or last piece, often empty (a coordinate no range is near).
-      if (m === 0 || x < ends[0] ? offsets[1] === offsets[0] : x > ends[m - 1] && offsets[m + 1] === offsets[m]) {
+      if (m === 0 || x < ends[0] ? offsets[2] === 0 : x > ends[m - 1] && offsets[2 * m + 2] === offsets[2 * m]) {
         continue;
       }
       // Insertion sort by value (an event has a handful of values per path).
@@ -671,67 +672,58 @@ class FieldIndex {
       ks[j] = k;
     }
     if (count === 0) return;
+    // Each value's piece first, in a loop of its own: the searches are independent, so their cache misses (grid,
+    // ends, offsets: at 10,000 ranges these arrays do not stay in the caches between events) overlap instead of
+    // waiting behind the previous value's walk.
+    const ps = this.sortPieces;
+    for (let j = 0; j < count; j++) {
+      const x = xs[j];
+      const p = ranges.lowerBound(x);
+      // -1: equal to a range end (open and closed ends differ, the tree decides); -2: an empty piece.
+      ps[j] = p < m && ends[p] === x ? -1 : offsets[2 * p + 2] === offsets[2 * p] ? -2 : p;
+    }
     const entries = ranges.entries;
-    const startOffsets = ranges.startOffsets;
-    const startEntries = ranges.startEntries;
-    const startLast = ranges.startLast;
+    const starts = ranges.starts;
     const data = col.data;
     const epoch = col.epoch;
-    const out = col.out;
-    const candidates = col.candidates;
     const words = col.words;
     const summary = col.summary;
     let bits = col.bits;
     // Invariant: every range containing piece `prev` is collected (stamped, or its output bit set) for this event.
     let prev = -1;
     for (let j = 0; j < count; j++) {
-      const x = xs[j];
-      // The grid bounds each search to a cell of about one end (galloping from the previous value's end was
-      // slower: an event's values are tens of ends apart at 10,000 ranges).
-      const p = ranges.lowerBound(x);
-      if (p < m && ends[p] === x) {
-        // Equal to a range end: open and closed ends differ, the tree decides.
+      const p = ps[j];
+      if (p === -1) {
         this.treeLookup(leaves[ks[j]], col);
         continue;
       }
-      if (p === prev || offsets[p + 1] === offsets[p]) continue;
+      if (p === prev || p === -2) continue;
       const leaf = leaves[ks[j]];
-      let state = UNCHECKED;
+      // The piece's list is not empty, and a value of a later piece has ranges of its own (or only stamped ones, or
+      // none once filtered, when its run is shorter): checking comparability once, before the walk, keeps the walk's
+      // loop free of that test. A number that is not comparable matches no range; `prev` then stays (the next value
+      // walks from the piece before, a superset).
+      if (Number.isNaN(leaf.num)) continue;
       // Either the ranges that start after the previous value's piece and still cover this one (when fewer), or
       // this piece's whole list.
-      const fromStarts = prev >= 0 && startOffsets[p + 1] - startOffsets[prev + 1] < offsets[p + 1] - offsets[p];
-      const list = fromStarts ? startEntries : entries;
-      const end = fromStarts ? startOffsets[p + 1] : offsets[p + 1];
-      for (let k = fromStarts ? startOffsets[prev + 1] : offsets[p]; k < end; k++) {
-        if (fromStarts && startLast[k] < p) continue;
-        // takeNumberHit, inlined: a range that alone is its rule (certain, no `$or`) is matched by this hit: its
-        // entry is its rule slot (even), whose output bit is set, skipping the stamps and the candidate list.
-        const code = list[k];
-        if ((code & 1) === 0) {
-          if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-          if (state === NOT_COMPARABLE) break;
-          const slot = code >> 1;
-          const w = slot >> 5;
-          const word = words[w];
-          const bit = 1 << (slot & 31);
-          if ((word & bit) === 0) {
-            if (word === 0) summary[w >> 5] |= 1 << (w & 31);
-            words[w] = word | bit;
-            bits++;
-          }
-          continue;
+      const at = 2 * p;
+      if (prev >= 0 && offsets[at + 3] - offsets[2 * prev + 3] < offsets[at + 2] - offsets[at]) {
+        for (let k = 2 * offsets[2 * prev + 3], end = 2 * offsets[at + 3]; k < end; k += 2) {
+          if (starts[k + 1] < p) continue;
+          // A range that alone is its rule (certain, no `$or`) is matched by this hit: its entry is its rule slot
+          // (even), whose output bit is set, skipping the stamps and the candidate list.
+          const code = starts[k];
+          if ((code & 1) === 0) bits += setSlotBit(words, summary, code >> 1);
+          else takeRangeSid(col, code >> 1, data, epoch);
         }
-        const at = (code >> 1) << 2;
-        if (data[at] === epoch) continue;
-        if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-        if (state === NOT_COMPARABLE) break;
-        data[at] = epoch;
-        const meta = data[at + 1];
-        if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) out.push(meta >> 3);
-        else candidates.push(at >> 2);
+      } else {
+        for (let k = offsets[at], end = offsets[at + 2]; k < end; k++) {
+          const code = entries[k];
+          if ((code & 1) === 0) bits += setSlotBit(words, summary, code >> 1);
+          else takeRangeSid(col, code >> 1, data, epoch);
+        }
       }
-      // A value that added nothing new had every range containing it collected already, comparable or not.
-      if (state !== NOT_COMPARABLE) prev = p;
+      prev = p;
     }
     col.bits = bits;
   }
@@ -804,8 +796,8 @@ class FieldIndex {
           const piece = ranges.piece(x);
           if (piece >= 0) {
             const entries = ranges.entries;
-            const end = ranges.offsets[piece + 1];
-            for (let k = ranges.offsets[piece]; k < end && state !== NOT_COMPARABLE; k++) {
+            const end = ranges.offsets[2 * piece + 2];
+            for (let k = ranges.offsets[2 * piece]; k < end && state !== NOT_COMPARABLE; k++) {
               state = takeRangeEntry(col, entries[k], leaf, state);
             }
           } else {
@@ -861,6 +853,33 @@ function takeRangeEntry(col: Collector, code: number, leaf: Leaf, state: number)
   if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) col.out.push(meta >> 3);
   else col.candidates.push(at >> 2);
   return state;
+}
+
+/**
+ * Set a rule slot's output bit (see `Collector.words`); 1 when it was not set. Branch-free apart from the caller's
+ * loop: setting the summary bit again is harmless, and a test per hit would be mispredicted whenever hits spread
+ * over many words.
+ */
+function setSlotBit(words: Int32Array, summary: Int32Array, slot: number): number {
+  const w = slot >> 5;
+  const word = words[w];
+  const shift = slot & 31;
+  words[w] = word | (1 << shift);
+  summary[w >> 5] |= 1 << (w & 31);
+  return (~word >>> shift) & 1;
+}
+
+/**
+ * A range-list entry that is a sub-pattern id (its hit does not prove its rule alone), for a comparable number:
+ * collect it once per event (`data`/`epoch`: the collector's stamps).
+ */
+function takeRangeSid(col: Collector, sid: number, data: Int32Array, epoch: number): void {
+  const at = sid << 2;
+  if (data[at] === epoch) return;
+  data[at] = epoch;
+  const meta = data[at + 1];
+  if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) col.out.push(meta >> 3);
+  else col.candidates.push(sid);
 }
 
 function pushUndo(list: number[], sid: number): Undo {
