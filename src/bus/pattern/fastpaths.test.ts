@@ -4,7 +4,7 @@ import { expectNumbersAgree } from '../../../test/helpers/bus-numbers.js';
 import { mulberry32 } from '../../core/random.js';
 import { PatternIndex } from './compiled.js';
 import { parseEvent } from './flatten.js';
-import { canonicalDecimal, comparableNumber, plainDecimal, provenShortest } from './numbers.js';
+import { canonicalDecimal, comparableNumber, normalUlp, plainDecimal, provenShortest } from './numbers.js';
 import { matches } from './reference.js';
 
 /** Comparability by definition: the literal's decimal value is the float64's shortest decimal. */
@@ -66,6 +66,33 @@ describe('provenShortest (comparability without a float-to-string conversion)', 
     expect(provenShortest('1.234567890123456e5', 123456.7890123456)).toBe(false);
     expect(provenShortest('1.000000000000000000', 1)).toBe(false);
     expect(provenShortest('12345678901234567890', Number('12345678901234567890'))).toBe(false);
+  });
+});
+
+describe('normalUlp (the half-ulp margin of the proof)', () => {
+  // By definition: 2^(biased exponent − 1075), read from the float's bits.
+  const ulpByBits = (a: number): number => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, a);
+    return 2 ** (((view.getUint32(0) >>> 20) & 0x7ff) - 1075);
+  };
+  it('is the unit in the last place of every positive normal float64 (fast-check)', () => {
+    const normals = fc.oneof(
+      fc.double({ min: 2 ** -1022, max: Number.MAX_VALUE, noNaN: true }),
+      fc.double({ min: 1e-7, max: 1e24, noNaN: true }),
+      fc.integer({ min: -1022, max: 1023 }).map((e) => 2 ** e),
+      fc.integer({ min: -1021, max: 1023 }).map((e) => 2 ** e * (1 - 2 ** -53)),
+    );
+    fc.assert(
+      fc.property(normals, (a) => {
+        if (a + normalUlp(a) === Number.POSITIVE_INFINITY) return; // the top binade's ulp would overflow the sum
+        expect(normalUlp(a)).toBe(ulpByBits(a));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(normalUlp(1)).toBe(2 ** -52);
+    expect(normalUlp(122.40071531385183)).toBe(2 ** -46);
+    expect(normalUlp(2 ** -1022)).toBe(2 ** -1074);
   });
 });
 
