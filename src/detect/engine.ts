@@ -7,8 +7,10 @@
  * when per-entity state may be dropped. A record older than the watermark is still evaluated; it is counted as
  * late and, if its entity's window was already dropped, starts a new one.
  */
-import type { LogRecord, LogType } from '../ingest/types.js';
+import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
+import type { FlowRow } from '../ingest/vpcflow/row.js';
 import { ALL_DETECTORS } from './detectors/index.js';
+import { FlowView } from './detectors/util.js';
 import { aggregate, detectorIdFor, newFinding } from './finding.js';
 import { type GeoLookup, NO_GEO } from './geo.js';
 import { bundledIntel, type ThreatIntel } from './intel.js';
@@ -115,6 +117,10 @@ export class DetectionEngine {
   private current: Running | undefined;
   private currentType: LogType = 'cloudtrail';
   private currentRecord: LogRecord | undefined;
+  /** The flow view of the VPC flow record being processed (instead of `currentRecord`). */
+  private currentView: FlowView | undefined;
+  private readonly flowView = new FlowView();
+  private readonly net: NetContext;
   readonly stats: DetectStats;
 
   constructor(opts: EngineOptions = {}) {
@@ -151,6 +157,7 @@ export class DetectionEngine {
     const intel = opts.intel ?? bundledIntel();
     const geo = opts.geo ?? NO_GEO;
     const net = new NetContext(opts.localCidrs);
+    this.net = net;
     const maxKeys = opts.maxKeys ?? 200_000;
     const ttl = opts.stateTtlMs ?? 3_600_000;
     const shared = (type: LogType): KeyedStateFactory => {
@@ -204,19 +211,45 @@ export class DetectionEngine {
   }
 
   process(r: LogRecord): void {
+    const ts = this.enter(r.type, r.time);
+    if (ts === undefined) return;
+    if (r.type === 'vpcflow') {
+      this.dispatchFlow(ts.list!, this.flowView.fromRecord(r, this.net));
+      return;
+    }
+    this.currentRecord = r;
+    this.currentView = undefined;
+    this.dispatch(ts.list!, r);
+    if (r.type === 'cloudtrail' && this.byEventName.size > 0) {
+      const name = r.fields.eventName;
+      const named = typeof name === 'string' ? this.byEventName.get(name) : undefined;
+      if (named) this.dispatch(named, r);
+    }
+    this.current = undefined;
+  }
+
+  /** A VPC flow record read in place by the parser (`Sink.flow`): the same detection as `process(row.record())`. */
+  processFlow(row: FlowRow): void {
+    const ts = this.enter('vpcflow', row.time);
+    if (ts !== undefined) this.dispatchFlow(ts.list!, this.flowView.fromRow(row, this.net));
+  }
+
+  /**
+   * Count a record of `type` at event time `t` and advance its watermark (expiring idle state); returns the type's
+   * state when detectors read it, else undefined.
+   */
+  private enter(type: LogType, t: number): TypeState | undefined {
     const st = this.stats;
     st.records++;
     let ts = this.lastState;
-    if (r.type !== this.lastType || ts === undefined) {
-      ts = this.typeState(r.type);
-      this.lastType = r.type;
+    if (type !== this.lastType || ts === undefined) {
+      ts = this.typeState(type);
+      this.lastType = type;
       this.lastState = ts;
     }
     ts.count++;
-    if (ts.list === undefined) return;
-    this.currentType = r.type;
-    this.currentRecord = r;
-    const t = r.time;
+    if (ts.list === undefined) return undefined;
+    this.currentType = type;
     if (Number.isNaN(t)) st.untimedRecords++;
     else if (t > ts.max) {
       ts.max = t;
@@ -226,16 +259,10 @@ export class DetectionEngine {
       if (wm - ts.lastExpiry >= 10_000) {
         ts.lastExpiry = wm;
         for (const run of ts.list) run.windows.expireAll(wm);
-        this.sharedStates.get(r.type)?.expireAll(wm);
+        this.sharedStates.get(type)?.expireAll(wm);
       }
     } else if (t < ts.max - this.lateness) st.lateRecords++;
-    this.dispatch(ts.list, r);
-    if (r.type === 'cloudtrail' && this.byEventName.size > 0) {
-      const name = r.fields.eventName;
-      const named = typeof name === 'string' ? this.byEventName.get(name) : undefined;
-      if (named) this.dispatch(named, r);
-    }
-    this.current = undefined;
+    return ts;
   }
 
   /** The routing, count and watermark state of a log type. */
@@ -265,28 +292,49 @@ export class DetectionEngine {
       const run = list[i]!;
       this.current = run;
       try {
-        run.instance.onRecord(r);
+        run.instance.onRecord?.(r);
       } catch (err) {
-        // A detector bug must not stop the run; it is reported with the record that triggered it.
-        const st = this.stats;
-        if (st.detectorErrors.length < 100)
-          st.detectorErrors.push({
-            detector: run.detector.meta.id,
-            file: r.origin.file,
-            line: r.origin.line,
-            reason: (err as Error)?.message ?? String(err),
-          });
+        this.detectorError(run, r.origin, err);
       }
     }
+  }
+
+  /** Flow detectors read the view; any other detector of the type (e.g. Sigma rules) gets the LogRecord. */
+  private dispatchFlow(list: Running[], v: FlowView): void {
+    this.currentView = v;
+    this.currentRecord = undefined;
+    for (let i = 0; i < list.length; i++) {
+      const run = list[i]!;
+      this.current = run;
+      try {
+        const inst = run.instance;
+        if (inst.onFlow !== undefined) inst.onFlow(v);
+        else inst.onRecord?.(v.record);
+      } catch (err) {
+        this.detectorError(run, v.origin, err);
+      }
+    }
+    this.current = undefined;
+  }
+
+  /** A detector bug must not stop the run; it is reported with the record that triggered it. */
+  private detectorError(run: Running, origin: RecordOrigin, err: unknown): void {
+    const st = this.stats;
+    if (st.detectorErrors.length < 100)
+      st.detectorErrors.push({
+        detector: run.detector.meta.id,
+        file: origin.file,
+        line: origin.line,
+        reason: (err as Error)?.message ?? String(err),
+      });
   }
 
   private onSignal(sig: Signal): void {
     const run = this.current;
     if (!run) return;
     this.stats.signals++;
-    const rec = this.currentRecord;
-    const account = sig.accountId ?? recordAccount(rec) ?? this.accountId;
-    const region = sig.region ?? recordRegion(rec) ?? this.region;
+    const account = sig.accountId ?? this.recordAccount() ?? this.accountId;
+    const region = sig.region ?? this.recordRegion() ?? this.region;
     // The id hashes exactly these parts (findingIdFor): same key, same finding.
     const aggKey = `${account}|${region}|${sig.type}|${sig.key}`;
     const known = this.byAggKey.get(aggKey);
@@ -315,6 +363,22 @@ export class DetectionEngine {
     this.touched.add(fresh.id);
   }
 
+  /** A native field of the record being processed (undefined at the end of input). */
+  private field(name: string): unknown {
+    return this.currentView !== undefined ? this.currentView.field(name) : this.currentRecord?.fields[name];
+  }
+
+  /** The account the record names (CloudTrail recipient, flow log account-id, Resolver account_id). */
+  private recordAccount(): string | undefined {
+    const v = this.field('recipientAccountId') ?? this.field('account-id') ?? this.field('account_id');
+    return typeof v === 'string' && /^\d{12}$/.test(v) ? v : undefined;
+  }
+
+  private recordRegion(): string | undefined {
+    const v = this.field('awsRegion') ?? this.field('region');
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  }
+
   private detectorIdOf(account: string, region: string): string {
     const k = `${account}|${region}`;
     let id = this.detectorIds.get(k);
@@ -331,6 +395,7 @@ export class DetectionEngine {
       if (!run.instance.finish) continue;
       this.current = run;
       this.currentRecord = undefined;
+      this.currentView = undefined;
       try {
         run.instance.finish();
       } catch (err) {
@@ -390,20 +455,6 @@ export function defaultsOf(d: Detector): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};
   for (const [k, p] of Object.entries(d.meta.params)) out[k] = p.default;
   return out;
-}
-
-function recordAccount(r: LogRecord | undefined): string | undefined {
-  if (!r) return undefined;
-  const f = r.fields;
-  const v = f.recipientAccountId ?? f['account-id'] ?? f.account_id;
-  return typeof v === 'string' && /^\d{12}$/.test(v) ? v : undefined;
-}
-
-function recordRegion(r: LogRecord | undefined): string | undefined {
-  if (!r) return undefined;
-  const f = r.fields;
-  const v = f.awsRegion ?? f.region;
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** Run detection over an array of records (tests, small inputs). */

@@ -3,9 +3,9 @@
  * details with offline geo data.
  */
 import { createHash } from 'node:crypto';
+import { ipv4ToInt } from '../core/ipv4.js';
 import type { LogRecord } from '../ingest/types.js';
 import type { GeoLookup } from './geo.js';
-import { ipv4ToInt } from './ipv4.js';
 import type { Explanation, Finding, Signal } from './types.js';
 
 export function hex32(text: string): string {

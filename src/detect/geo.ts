@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Reader } from 'mmdb-lib';
 import { VigilError } from '../core/errors.js';
-import { ipv4ToInt } from './ipv4.js';
+import { ipv4ToInt } from '../core/ipv4.js';
 
 export interface GeoInfo {
   countryCode?: string;

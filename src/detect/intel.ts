@@ -8,7 +8,7 @@
  * "threat list").
  */
 import ipaddr from 'ipaddr.js';
-import { ipv4ToInt, maskOf } from './ipv4.js';
+import { ipv4ToInt, maskOf } from '../core/ipv4.js';
 
 export const INTEL_CATEGORIES = [
   'custom',
@@ -55,10 +55,10 @@ interface Entry {
 export class ThreatIntel {
   private readonly exact = new Map<string, Entry[]>();
   /**
-   * Numeric form (int32) of every IPv4 key of `exact`: flow records ask about every remote address and nearly all
-   * are misses, which a number lookup answers without hashing the address text.
+   * IPv4 entries of `exact` by number (int32): flow records ask about every remote address and nearly all are
+   * misses, which a number lookup answers without the address text.
    */
-  private readonly exactV4 = new Set<number>();
+  private readonly exactV4 = new Map<number, Entry[]>();
   /** prefix length → network → entries (one map per distinct length: lookups cost one probe per length). */
   private readonly v4Nets = new Map<number, Map<number, Entry[]>>();
   private v4Lengths: number[] = [];
@@ -116,7 +116,7 @@ export class ThreatIntel {
   private addExact(ip: string, e: Entry, meta: { ips: number }): boolean {
     push(this.exact, ip, e);
     const n = ipv4ToInt(ip);
-    if (n >= 0) this.exactV4.add(n | 0);
+    if (n >= 0) push(this.exactV4, n | 0, e);
     meta.ips++;
     return true;
   }
@@ -124,7 +124,7 @@ export class ThreatIntel {
   /** Every list entry matching an IPv4/IPv6 address (exact or within a CIDR). */
   lookupIp(ip: string): IntelHit[] | undefined {
     const n = ipv4ToInt(ip);
-    if (n >= 0) return this.lookupV4(n, ip);
+    if (n >= 0) return this.lookupV4(n);
     let hits: IntelHit[] | undefined = this.exact.get(ip);
     if (ip.includes(':') && (this.v6Nets.length > 0 || this.exact.size > 0)) {
       if (!ipaddr.IPv6.isValid(ip)) return hits;
@@ -138,10 +138,9 @@ export class ThreatIntel {
     return hits;
   }
 
-  /** `lookupIp` for an IPv4 address already converted to a number (`n`, from `ip`): flow detectors have it. */
-  lookupV4(n: number, ip: string): IntelHit[] | undefined {
-    // An IPv4 text equal to an exact key has the same number: no number, no exact hit.
-    let hits = this.exactV4.has(n | 0) ? this.exact.get(ip) : undefined;
+  /** `lookupIp` for an IPv4 address already converted to a number: flow detectors have it. */
+  lookupV4(n: number): IntelHit[] | undefined {
+    let hits: IntelHit[] | undefined = this.exactV4.get(n | 0);
     for (const bits of this.v4Lengths) {
       const found = this.v4Nets.get(bits)!.get(n & maskOf(bits));
       if (found) hits = hits ? [...hits, ...found] : found;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
 import { VigilError } from '../core/errors.js';
-import { ipv4ToInt, maskOf } from './ipv4.js';
+import { ipv4ToInt, maskOf } from '../core/ipv4.js';
 
 export interface AwsRange {
   prefix: string;

@@ -3,7 +3,7 @@
  * knows the ENI's addresses, Vigil infers them: configured VPC CIDRs when given, else private (RFC 1918, CGNAT)
  * addresses. The `flow-direction` field (v5) overrides both when present.
  */
-import { ipv4ToInt, isPrivateV4, maskOf } from './ipv4.js';
+import { ipv4ToInt, isPrivateV4, maskOf } from '../core/ipv4.js';
 
 export class NetContext {
   private readonly nets: { net: number; mask: number }[] = [];

@@ -281,7 +281,7 @@ export async function runDetection(inputs: string[], o: DetectRunOptions = {}): 
     ingest = await ingestAll(
       inputs,
       o.ingest ?? {},
-      { record: (r) => engine.process(r), error: o.onParseError },
+      { record: (r) => engine.process(r), flow: (row) => engine.processFlow(row), error: o.onParseError },
       { job: 'records' },
     );
     result = engine.finish();

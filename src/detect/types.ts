@@ -164,8 +164,14 @@ export interface DetectorContext {
   defaults: { accountId: string; region: string };
 }
 
+/** A detector instance reads records (`onRecord`), or VPC flow records through the engine's flow view (`onFlow`). */
 export interface DetectorInstance {
-  onRecord(r: LogRecord): void;
+  onRecord?(r: LogRecord): void;
+  /**
+   * VPC flow records, as the engine's shared view (valid only during the call): flow detectors use this instead of
+   * `onRecord`, so rows read in place never become LogRecords.
+   */
+  onFlow?(v: import('./detectors/util.js').FlowView): void;
   /** Called at end of input: windows still open may emit. */
   finish?(): void;
 }

@@ -64,6 +64,16 @@ export function createTextParser(format: LogFormat, opts: TextParserOptions, out
           out.error({ file, line: lineNo, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
         }
       },
+      span:
+        parser.span === undefined
+          ? undefined
+          : (text, from, to, lineNo) => {
+              try {
+                parser.span!(text, from, to, lineNo, out);
+              } catch (err) {
+                out.error({ file, line: lineNo, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
+              }
+            },
       tooLong: (lineNo, length) =>
         out.error({
           file,

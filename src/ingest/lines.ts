@@ -5,6 +5,11 @@
  */
 export interface LineHandler {
   line(text: string, lineNo: number): void;
+  /**
+   * A line as `text` from `from` to `to` (instead of `line`): the chunk itself, not a substring, so a reader that
+   * works in place reads a flat string (a substring is a slice that every character access must unwrap).
+   */
+  span?(text: string, from: number, to: number, lineNo: number): void;
   tooLong(lineNo: number, length: number): void;
 }
 
@@ -51,6 +56,7 @@ export class LineFramer {
       start = nl + 1;
     }
     const handler = this.handler;
+    const span = handler.span !== undefined;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
@@ -58,7 +64,10 @@ export class LineFramer {
       let end = nl;
       if (end > start && text.charCodeAt(end - 1) === 13) end--;
       if (end - start > this.maxLineLength) handler.tooLong(this.lineNo, end - start);
-      else if (end > start && !isBlank(text, start, end)) handler.line(text.slice(start, end), this.lineNo);
+      else if (end > start && !isBlank(text, start, end)) {
+        if (span) handler.span!(text, start, end, this.lineNo);
+        else handler.line(text.slice(start, end), this.lineNo);
+      }
       start = nl + 1;
     }
     if (start < text.length) {
@@ -87,7 +96,10 @@ export class LineFramer {
     this.lineNo++;
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (line.length > this.maxLineLength) this.handler.tooLong(this.lineNo, line.length);
-    else if (line.length > 0 && !isBlank(line, 0, line.length)) this.handler.line(line, this.lineNo);
+    else if (line.length > 0 && !isBlank(line, 0, line.length)) {
+      if (this.handler.span !== undefined) this.handler.span(line, 0, line.length, this.lineNo);
+      else this.handler.line(line, this.lineNo);
+    }
   }
 }
 

@@ -99,6 +99,15 @@ export async function ingestUnit(unit: InputUnit, opts: IngestOptions, sink: Ing
       sink.error(e);
     },
   };
+  // Rows go to a sink that takes them unless --where needs every record's fields.
+  const flow = where === undefined ? sink.flow : undefined;
+  if (flow !== undefined)
+    out.flow = (row) => {
+      report.records++;
+      if (filtered && !(row.time >= since && row.time < until)) return;
+      report.kept++;
+      flow.call(sink, row);
+    };
 
   let raw: Readable;
   try {

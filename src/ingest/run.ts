@@ -4,13 +4,15 @@ import type { FileReport, IngestOptions } from './pipeline.js';
 import { ingestUnit } from './pipeline.js';
 import { recordToJsonLine } from './serialize.js';
 import { expandInputs, type InputUnit } from './sources.js';
-import { addFile, addRecord, emptyStats, type IngestStats } from './stats.js';
-import type { LogRecord, ParseIssue } from './types.js';
+import { addFile, addRecord, addTimed, emptyStats, type IngestStats } from './stats.js';
+import type { LogRecord, ParseIssue, Sink } from './types.js';
 
 /** Callbacks of a whole ingestion run (library API used by the CLI commands). */
 export interface RunHandlers {
   /** Each kept record, in file order (in-process runs only). */
   record?(r: LogRecord): void;
+  /** Each kept VPC flow record as a row read in place, instead of `record` (see `Sink.flow`). */
+  flow?: Sink['flow'];
   error?(issue: ParseIssue): void;
   fileDone?(report: FileReport): void;
   drain?(): Promise<void> | undefined;
@@ -92,6 +94,13 @@ export async function ingestAll(
         if (job === 'records') h.record?.(r);
         else if (job === 'ndjson') batch += `${recordToJsonLine(r)}\n`;
       },
+      flow:
+        job === 'records' && h.flow !== undefined
+          ? (row) => {
+              addTimed(stats, 'vpcflow', row.time);
+              h.flow!(row);
+            }
+          : undefined,
       error: onError,
       drain() {
         if (batch.length >= 1 << 20) {

@@ -36,8 +36,12 @@ export function emptyStats(): IngestStats {
 
 /** Count a kept record (per-type count and time range). */
 export function addRecord(stats: IngestStats, r: LogRecord): void {
-  stats.types[r.type] = (stats.types[r.type] ?? 0) + 1;
-  const t = r.time;
+  addTimed(stats, r.type, r.time);
+}
+
+/** `addRecord` from a record's type and event time (flow rows have no LogRecord). */
+export function addTimed(stats: IngestStats, type: LogType, t: number): void {
+  stats.types[type] = (stats.types[type] ?? 0) + 1;
   if (!Number.isNaN(t)) {
     if (!(t >= stats.minTime)) stats.minTime = t;
     if (!(t <= stats.maxTime)) stats.maxTime = t;

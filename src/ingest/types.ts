@@ -5,6 +5,7 @@
  * written for AWS data work unchanged); the normalised helpers (event time, source IP, actor, origin) sit beside
  * them, never instead of them.
  */
+import type { FlowRow } from './vpcflow/row.js';
 
 export const LOG_TYPES = [
   'cloudtrail',
@@ -66,6 +67,11 @@ export interface ParseIssue {
 export interface Sink {
   record(record: LogRecord): void;
   error(issue: ParseIssue): void;
+  /**
+   * VPC flow records read in place (vpcflow/row.ts) instead of `record`, for consumers that can use them: the row
+   * is valid only during the call (the parser refills it for the next line); `row.record()` gives the LogRecord.
+   */
+  flow?(row: FlowRow): void;
 }
 
 /** What a format sees when deciding whether a file is its own. */
@@ -102,6 +108,8 @@ export interface FormatOptions {
  */
 export interface FileParser {
   line(text: string, lineNo: number, out: Sink): void;
+  /** A line given in place (`text` from `from` to `to`), for parsers that read without a substring (lines.ts). */
+  span?(text: string, from: number, to: number, lineNo: number, out: Sink): void;
   value?(value: unknown, at: JsonValueContext, out: Sink): void;
   end?(out: Sink): void;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ipv4ToInt, isPublicIp } from '../../src/core/ipv4.js';
 import { geoFromMmdb, openGeo } from '../../src/detect/geo.js';
 import {
   bundledIntel,
@@ -9,7 +10,6 @@ import {
   ThreatIntel,
 } from '../../src/detect/intel.js';
 import { parseAwsIpRanges } from '../../src/detect/ip-ranges.js';
-import { ipv4ToInt, isPublicIp } from '../../src/detect/ipv4.js';
 import { NetContext } from '../../src/detect/net.js';
 import { loadIntel } from '../../src/detect/run.js';
 

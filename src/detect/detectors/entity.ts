@@ -5,9 +5,10 @@
  * instead of one per detector. Each entity name also gets a small number, so per-(entity, remote) state (pair.ts) is
  * keyed by a number instead of a string built and hashed for every record.
  */
-import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
+
+import { intToIpv4, ipv4ToInt } from '../../core/ipv4.js';
+import type { RecordOrigin } from '../../ingest/types.js';
 import type { IntTable } from '../int-table.js';
-import { intToIpv4, ipv4ToInt } from '../ipv4.js';
 import { type Key, type KeyedState, type KeyedStateFactory, registerReviver } from '../keyed.js';
 import type { DetectorContext } from '../types.js';
 import type { Pair } from './pair.js';
@@ -87,7 +88,9 @@ export class FlowTables {
       encode: (k) => `${this.nameOf(Math.floor(k / TWO_32))}|${intToIpv4(k % TWO_32)}`,
       decode: (s) => {
         const bar = s.lastIndexOf('|');
-        return bar < 0 ? s : this.pairKey(this.idOf(s.slice(0, bar)), s.slice(0, bar), ipv4ToInt(s.slice(bar + 1)), s);
+        if (bar < 0) return s;
+        const remoteIp = s.slice(bar + 1);
+        return this.pairKey(this.idOf(s.slice(0, bar)), s.slice(0, bar), { remoteN: ipv4ToInt(remoteIp), remoteIp });
       },
     });
   }
@@ -108,9 +111,12 @@ export class FlowTables {
     return id;
   }
 
-  /** Key of an (entity, remote) pair: numeric when both are numbered, else `entity|remote`. */
-  pairKey(idx: number, entity: string, remoteN: number, remoteIp: string): Key {
-    return idx >= 0 && remoteN >= 0 ? idx * TWO_32 + remoteN : `${entity}|${remoteIp}`;
+  /**
+   * Key of an (entity, remote) pair: numeric when both are numbered, else `entity|remote` (the remote's text is read
+   * only then: a flow view makes it on demand).
+   */
+  pairKey(idx: number, entity: string, remote: { remoteN: number; remoteIp: string }): Key {
+    return idx >= 0 && remote.remoteN >= 0 ? idx * TWO_32 + remote.remoteN : `${entity}|${remote.remoteIp}`;
   }
 }
 
@@ -125,17 +131,18 @@ export function flowTables(ctx: DetectorContext): FlowTables {
 }
 
 const newEntity = (t: number) => new FlowEntity(t);
-let memoRecord: LogRecord | undefined;
+let memoSeq = 0;
 let memoTables: FlowTables | undefined;
 let memoEntity: FlowEntity | undefined;
 
 /** The entity aggregate of this flow record (looked up once per record, whichever detector asks first). */
-export function entityOf(tables: FlowTables, v: FlowView, r: LogRecord): FlowEntity {
-  if (memoRecord === r && memoTables === tables) return memoEntity!;
-  const e = tables.entities.upsert(v.entity, r.time, newEntity);
+export function entityOf(tables: FlowTables, v: FlowView): FlowEntity {
+  if (memoSeq === v.seq && memoTables === tables) return memoEntity!;
+  const t = v.time;
+  const e = tables.entities.upsert(v.entity, t, newEntity);
   if (e.idx < 0) e.idx = tables.idOf(v.entity);
-  if (r.time > e.last) e.last = r.time;
-  memoRecord = r;
+  if (t > e.last) e.last = t;
+  memoSeq = v.seq;
   memoTables = tables;
   memoEntity = e;
   return e;

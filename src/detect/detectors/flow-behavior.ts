@@ -3,14 +3,14 @@
  * SMTP from a host that never sent mail, unusual traffic volume, DNS to resolvers outside the VPC, DoT and DoH.
  * Each fires only for an instance observed for at least the learning period.
  */
-import type { LogRecord } from '../../ingest/types.js';
+
+import { ipv4ToInt } from '../../core/ipv4.js';
 import { IntTable } from '../int-table.js';
 import type { IntelHit } from '../intel.js';
-import { ipv4ToInt } from '../ipv4.js';
 import type { Baseline } from '../state.js';
 import type { Detector, DetectorContext } from '../types.js';
 import { entityOf, type FlowTables, flowTables } from './entity.js';
-import { type FlowView, flowEvidence, flowOf, flowResource, networkAction, remoteIntel } from './util.js';
+import { type FlowView, flowEvidence, flowResource, networkAction, remoteIntel } from './util.js';
 
 const LEARNING = {
   default: 168,
@@ -34,7 +34,7 @@ interface FlowProfile {
 const MAX_RESOLVERS = 64;
 const NS = 'flow-profile';
 
-let memoRecord: LogRecord | undefined;
+let memoSeq = 0;
 let memoTables: FlowTables | undefined;
 let memoProfile: FlowProfile | undefined;
 /** First activity before the memoised record (NaN: none). A field always holding a number is stored in place; a
@@ -46,10 +46,10 @@ const memoFirst = { t: Number.NaN };
  * aggregate keeps the store's object between records). Its first activity before this record is left in `memoFirst.t`
  * (no result object per call: this runs for every flow record).
  */
-function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): FlowProfile {
-  if (memoRecord !== r || memoTables !== tables) {
-    const t = r.time;
-    const e = entityOf(tables, v, r);
+function profileOf(b: Baseline, tables: FlowTables, v: FlowView): FlowProfile {
+  if (memoSeq !== v.seq || memoTables !== tables) {
+    const t = v.time;
+    const e = entityOf(tables, v);
     let prof = e.profile as FlowProfile | undefined;
     if (prof === undefined) {
       prof = b.get<FlowProfile>(NS, v.entity);
@@ -68,7 +68,7 @@ function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): 
       }
     }
     e.profile = prof;
-    memoRecord = r;
+    memoSeq = v.seq;
     memoTables = tables;
     memoProfile = prof;
   }
@@ -76,14 +76,14 @@ function profileOf(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord): 
 }
 
 /** True when the instance is past its learning period at the record's time (its first activity is recorded). */
-function learned(b: Baseline, tables: FlowTables, v: FlowView, r: LogRecord, hours: number): boolean {
-  profileOf(b, tables, v, r);
-  return r.time - memoFirst.t >= hours * 3_600_000; // false when NaN (no earlier activity)
+function learned(b: Baseline, tables: FlowTables, v: FlowView, hours: number): boolean {
+  profileOf(b, tables, v);
+  return v.time - memoFirst.t >= hours * 3_600_000; // false when NaN (no earlier activity)
 }
 
 /** Since when the instance has been observed (for explanations; call after `learned`). */
-function observedSince(r: LogRecord): number {
-  return Number.isNaN(memoFirst.t) ? r.time : Math.min(memoFirst.t, r.time);
+function observedSince(v: FlowView): number {
+  return Number.isNaN(memoFirst.t) ? v.time : Math.min(memoFirst.t, v.time);
 }
 
 function isNew(prev: number | undefined, t: number): boolean {
@@ -92,7 +92,7 @@ function isNew(prev: number | undefined, t: number): boolean {
 
 /** The local side opened the connection (client uses the higher, ephemeral port). */
 function localClient(v: FlowView): boolean {
-  return v.direction === 'OUTBOUND' && v.dst === v.remoteIp && v.localPort > v.remotePort;
+  return v.direction === 'OUTBOUND' && v.localPort > v.remotePort;
 }
 
 const MAIL_PORTS = new Set([25, 465, 587]);
@@ -124,34 +124,32 @@ export const networkPortUnusual: Detector = {
     const hours = ctx.params.learningPeriodHours as number;
     const tables = flowTables(ctx);
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (!v.ok || v.nonInstance || Number.isNaN(r.time)) return;
-        const ok = learned(ctx.baseline, tables, v, r, hours);
+      onFlow(v) {
+        if (!v.ok || v.nonInstance || Number.isNaN(v.time)) return;
+        const ok = learned(ctx.baseline, tables, v, hours);
         if (!v.accepted || !localClient(v)) return;
-        const prof = profileOf(ctx.baseline, tables, v, r);
+        const prof = profileOf(ctx.baseline, tables, v);
         const portKey = v.proto * 65536 + v.remotePort;
         // Looked up in the entity's IntTable mirror of prof.ports (a sparse numeric-keyed object is a slow dictionary).
-        const e = entityOf(tables, v, r);
+        const e = entityOf(tables, v);
         if (e.ports === undefined) e.ports = portIndex(prof);
         const prev = e.ports.get(0, portKey);
-        if (prev === undefined || r.time < prev) {
-          prof.ports[portKey] = r.time;
-          e.ports.set(0, portKey, r.time);
+        if (prev === undefined || v.time < prev) {
+          prof.ports[portKey] = v.time;
+          e.ports.set(0, portKey, v.time);
           ctx.baseline.put(NS, v.entity, prof);
         }
-        if (!isNew(prev, r.time) || !ok) return;
+        if (!isNew(prev, v.time) || !ok) return;
         const spam = v.proto === 6 && MAIL_PORTS.has(v.remotePort);
         emitBehavior(
           ctx,
           v,
-          r,
           spam ? 'Backdoor:EC2/Spambot' : 'Behavior:EC2/NetworkPortUnusual',
           `${v.entity}|${spam ? 'smtp' : v.remotePort}`,
           spam
             ? `${v.entity} is sending mail (port ${v.remotePort}) for the first time`
             : `${v.entity} is communicating on unusual port ${v.remotePort}`,
-          `first outbound ${v.proto === 6 ? 'TCP' : v.proto === 17 ? 'UDP' : `protocol ${v.proto}`} connection to remote port ${v.remotePort} by ${v.entity} (observed since ${new Date(observedSince(r)).toISOString()})`,
+          `first outbound ${v.proto === 6 ? 'TCP' : v.proto === 17 ? 'UDP' : `protocol ${v.proto}`} connection to remote port ${v.remotePort} by ${v.entity} (observed since ${new Date(observedSince(v)).toISOString()})`,
           hours,
         );
       },
@@ -162,7 +160,6 @@ export const networkPortUnusual: Detector = {
 function emitBehavior(
   ctx: DetectorContext,
   v: FlowView,
-  r: import('../../ingest/types.js').LogRecord,
   type: string,
   key: string,
   title: string,
@@ -173,16 +170,16 @@ function emitBehavior(
     type,
     severity: 5,
     key,
-    time: r.time,
+    time: v.time,
     title,
     description: `${title}: ${v.localIp} → ${v.remoteIp}:${v.remotePort}.`,
-    resource: flowResource(v, r),
+    resource: flowResource(v),
     action: networkAction(v, ctx.geo),
     resourceRole: 'ACTOR',
     reason,
     evidence: flowEvidence(v),
     thresholds: { learningPeriodHours: hours },
-    origins: [r.origin],
+    origins: [v.origin],
   });
 }
 
@@ -223,13 +220,12 @@ export const trafficVolumeUnusual: Detector = {
     const minWin = ctx.params.minHistoryWindows as number;
     const hours = ctx.params.learningPeriodHours as number;
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
-        const t = r.time;
+      onFlow(v) {
+        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || Number.isNaN(v.time)) return;
+        const t = v.time;
         // The window lives in the entity aggregate (entity.ts): vStart, vBytes, vTracked, vFired, vByRemote, vO.
-        const w = entityOf(tables, v, r);
-        const fp = profileOf(ctx.baseline, tables, v, r);
+        const w = entityOf(tables, v);
+        const fp = profileOf(ctx.baseline, tables, v);
         let prof = fp.vol;
         if (t - w.vStart >= windowMs) {
           if (w.vBytes > 0) {
@@ -258,9 +254,9 @@ export const trafficVolumeUnusual: Detector = {
         w.vByRemote.set(v.remoteIp, toRemote);
         w.vTracked += v.bytes;
         if (w.vO === undefined) w.vO = [];
-        if (w.vO.length < 20) w.vO.push(r.origin);
+        if (w.vO.length < 20) w.vO.push(v.origin);
         if (w.vBytes <= limit || toRemote * 2 < w.vTracked) return;
-        if (!learned(ctx.baseline, tables, v, r, hours)) return;
+        if (!learned(ctx.baseline, tables, v, hours)) return;
         w.vFired = 1;
         ctx.emit({
           type: 'Behavior:EC2/TrafficVolumeUnusual',
@@ -270,7 +266,7 @@ export const trafficVolumeUnusual: Detector = {
           lastTime: t,
           title: `${v.entity} is sending an unusually large amount of data to ${v.remoteIp}`,
           description: `${w.vBytes} bytes out within ${ctx.params.windowMinutes} minutes, mostly to ${v.remoteIp}; the largest earlier window was ${prof.max} bytes.`,
-          resource: flowResource(v, r),
+          resource: flowResource(v),
           action: networkAction(v, ctx.geo),
           resourceRole: 'ACTOR',
           reason: `${w.vBytes} bytes > max(${factor} × ${prof.max}, ${minBytes}) over ${prof.windows} earlier windows; ${v.remoteIp} received ${toRemote} of the ${w.vTracked} bytes counted per remote`,
@@ -350,9 +346,8 @@ export const dnsEvasion: Detector = {
     const hours = ctx.params.learningPeriodHours as number;
     const tables = flowTables(ctx);
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (!v.ok || v.nonInstance || !v.accepted || Number.isNaN(r.time) || !localClient(v)) return;
+      onFlow(v) {
+        if (!v.ok || v.nonInstance || !v.accepted || Number.isNaN(v.time) || !localClient(v)) return;
         // Kind 0: resolver, 1: DoT, 2: DoH (explanation text is built only when a finding is emitted).
         let kind: number;
         let doh: IntelHit | undefined;
@@ -364,9 +359,9 @@ export const dnsEvasion: Detector = {
           kind = 2;
         } else return;
         const type = DNS_TYPES[kind]!;
-        const prof = profileOf(ctx.baseline, tables, v, r);
+        const prof = profileOf(ctx.baseline, tables, v);
         // IPv4 resolvers are looked up by number in the entity's mirror of prof.dns (no key string per record).
-        const e = entityOf(tables, v, r);
+        const e = entityOf(tables, v);
         let seen: IntTable | undefined;
         let prev: number | undefined;
         if (v.remoteN >= 0) {
@@ -378,13 +373,13 @@ export const dnsEvasion: Detector = {
           if (prof.dnsCount >= MAX_RESOLVERS) return; // saturated: see FlowProfile
           prof.dnsCount++;
         }
-        if (prev === undefined || r.time < prev) {
-          prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`] = r.time;
-          seen?.set(kind, v.remoteN, r.time);
+        if (prev === undefined || v.time < prev) {
+          prof.dns[`${DNS_PREFIX[kind]}${v.remoteIp}`] = v.time;
+          seen?.set(kind, v.remoteN, v.time);
           ctx.baseline.put(NS, v.entity, prof);
         }
-        const ok = learned(ctx.baseline, tables, v, r, hours);
-        if (!isNew(prev, r.time) || !ok) return;
+        const ok = learned(ctx.baseline, tables, v, hours);
+        if (!isNew(prev, v.time) || !ok) return;
         const what =
           kind === 0
             ? `DNS (port 53) to resolver ${v.remoteIp} outside the VPC`
@@ -394,11 +389,10 @@ export const dnsEvasion: Detector = {
         emitBehavior(
           ctx,
           v,
-          r,
           type,
           `${v.entity}|${v.remoteIp}`,
           `${v.entity} is using ${what.split(' to ')[0]} to ${v.remoteIp}`,
-          `first ${what} by ${v.entity} (observed since ${new Date(observedSince(r)).toISOString()})`,
+          `first ${what} by ${v.entity} (observed since ${new Date(observedSince(v)).toISOString()})`,
           hours,
         );
       },

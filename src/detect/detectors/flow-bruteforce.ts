@@ -2,12 +2,12 @@
  * Brute force over SSH, RDP and WinRM from flow logs: many short connections from one source to one target port.
  * Our instance as the target → Low (resourceRole TARGET); as the attacker → High (ACTOR).
  */
-import { intToIpv4, ipv4ToInt } from '../ipv4.js';
+import { intToIpv4, ipv4ToInt } from '../../core/ipv4.js';
 import type { Key, KeyCodec } from '../keyed.js';
 import type { Detector, MitreRef } from '../types.js';
 import { entityOf, type FlowTables, flowTables, TWO_32 } from './entity.js';
 import { keep } from './pair.js';
-import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { flowEvidence, flowResource, networkAction } from './util.js';
 
 /** Attempts of one source against one service of one instance in the current window. */
 interface Attempts {
@@ -35,9 +35,9 @@ const ROLES = ['TARGET', 'ACTOR'] as const;
  */
 const NUMERIC_ENTITIES = 1 << 18;
 
-function attemptKey(idx: number, entity: string, remoteN: number, remoteIp: string, code: number): Key {
-  if (idx >= 0 && idx < NUMERIC_ENTITIES && remoteN >= 0) return (idx * TWO_32 + remoteN) * 8 + code;
-  return `${entity}|${remoteIp}|${SERVICES[code >> 1]!.name}|${ROLES[code & 1]}`;
+function attemptKey(idx: number, entity: string, remote: { remoteN: number; remoteIp: string }, code: number): Key {
+  if (idx >= 0 && idx < NUMERIC_ENTITIES && remote.remoteN >= 0) return (idx * TWO_32 + remote.remoteN) * 8 + code;
+  return `${entity}|${remote.remoteIp}|${SERVICES[code >> 1]!.name}|${ROLES[code & 1]}`;
 }
 
 function attemptCodec(tables: FlowTables): KeyCodec {
@@ -54,7 +54,13 @@ function attemptCodec(tables: FlowTables): KeyCodec {
       const svc = SERVICES.find((x) => x.name === parts[2]);
       const role = ROLES.indexOf(parts[3] as (typeof ROLES)[number]);
       if (!svc || role < 0) return s;
-      return attemptKey(tables.idOf(parts[0]!), parts[0]!, ipv4ToInt(parts[1]!), parts[1]!, svc.index * 2 + role);
+      const remoteIp = parts[1]!;
+      return attemptKey(
+        tables.idOf(parts[0]!),
+        parts[0]!,
+        { remoteN: ipv4ToInt(remoteIp), remoteIp },
+        svc.index * 2 + role,
+      );
     },
   };
 }
@@ -91,20 +97,19 @@ export const bruteForce: Detector = {
     const min = ctx.params.minAttempts as number;
     const maxPk = ctx.params.maxPacketsPerAttempt as number;
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (!v.ok || v.nonInstance || v.proto !== 6 || Number.isNaN(r.time)) return;
+      onFlow(v) {
+        if (!v.ok || v.nonInstance || v.proto !== 6 || Number.isNaN(v.time)) return;
         const svc = BY_PORT.get(v.dstPort);
         if (!svc || v.packets > maxPk) return;
         // The request direction only: the destination is the service side.
         let role: 'TARGET' | 'ACTOR';
-        if (v.direction === 'INBOUND' && v.dst === v.localIp) role = 'TARGET';
-        else if (v.direction === 'OUTBOUND' && v.dst === v.remoteIp) role = 'ACTOR';
+        if (v.direction === 'INBOUND') role = 'TARGET';
+        else if (v.direction === 'OUTBOUND') role = 'ACTOR';
         else return;
-        const t = r.time;
+        const t = v.time;
         const code = svc.index * 2 + (role === 'TARGET' ? 0 : 1);
-        const e = entityOf(tables, v, r);
-        const w = state.upsert(attemptKey(e.idx, v.entity, v.remoteN, v.remoteIp, code), t, newAttempts);
+        const e = entityOf(tables, v);
+        const w = state.upsert(attemptKey(e.idx, v.entity, v, code), t, newAttempts);
         if (t - w.start >= windowMs) {
           w.start = t;
           w.n = 0;
@@ -115,7 +120,7 @@ export const bruteForce: Detector = {
         if (t > w.last) w.last = t;
         w.n++;
         if (v.accepted) w.accepted = true;
-        w.o = keep(w.o, r.origin);
+        w.o = keep(w.o, v.origin);
         if (w.n < min) return;
         if (w.fired === 0) {
           w.fired = 1;
@@ -131,7 +136,7 @@ export const bruteForce: Detector = {
               ? `${v.remoteIp} is performing ${svc.name} brute force attacks against ${v.entity}`
               : `${v.entity} is performing ${svc.name} brute force attacks against ${v.remoteIp}`,
             description: `${w.n} short ${svc.name} connections (port ${v.dstPort}) from ${target ? v.remoteIp : v.localIp} to ${target ? v.localIp : v.remoteIp} within ${ctx.params.windowMinutes} minutes.`,
-            resource: flowResource(v, r),
+            resource: flowResource(v),
             action: networkAction(v, ctx.geo),
             resourceRole: role,
             reason: `${w.n} connection records to port ${v.dstPort} with ≤ ${maxPk} packets each ≥ minAttempts ${min} within ${ctx.params.windowMinutes} min; instance is the ${role.toLowerCase()}`,

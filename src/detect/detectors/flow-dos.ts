@@ -3,12 +3,12 @@
  * `Backdoor:EC2/DenialOfService.*`, instance is the ACTOR). Inbound: our instance is flooded, named with AWS Shield's
  * attack vectors (netfw.md §11): SYN floods, UDP reflection/amplification by reflector source port, UDP fragments.
  */
-import { intToIpv4, ipv4ToInt } from '../ipv4.js';
+import { intToIpv4, ipv4ToInt } from '../../core/ipv4.js';
 import { type KeyCodec, registerReviver } from '../keyed.js';
 import type { Detector, MitreRef } from '../types.js';
 import { entityOf, flowTables } from './entity.js';
 import { keep, type Pair, pairOf } from './pair.js';
-import { flowEvidence, flowOf, flowResource, networkAction } from './util.js';
+import { flowEvidence, flowResource, networkAction } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
 const TCP_ONLY_PORTS = new Set([
@@ -48,13 +48,12 @@ export const outboundDos: Detector = {
     const tables = flowTables(ctx);
     const gate = Math.min(minPk, minUnusual) / 2;
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || v.src !== v.localIp || Number.isNaN(r.time)) return;
+      onFlow(v) {
+        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || Number.isNaN(v.time)) return;
         // Instance-level gate: no target can reach the threshold before the instance's total reaches half of it.
-        const e = entityOf(tables, v, r);
-        if (r.time - e.gStart >= windowMs) {
-          e.gStart = r.time;
+        const e = entityOf(tables, v);
+        if (v.time - e.gStart >= windowMs) {
+          e.gStart = v.time;
           e.gPackets = 0;
         }
         e.gPackets += v.packets;
@@ -65,8 +64,8 @@ export const outboundDos: Detector = {
         else if (!NORMAL_PROTOCOLS.has(v.proto)) kind = 4;
         else return;
         if (!v.remotePublic) return;
-        const p = pairOf(tables, v, r);
-        const t = r.time;
+        const p = pairOf(tables, v);
+        const t = v.time;
         if (t - p.dStart >= windowMs) {
           p.dStart = t;
           p.d0 = p.d1 = p.d2 = p.d3 = p.d4 = 0;
@@ -78,7 +77,7 @@ export const outboundDos: Detector = {
         p.dBytes += v.bytes;
         const limit = kind === 4 ? minUnusual : minPk;
         // Keep origins only once the window is a candidate (a tenth of the threshold).
-        if (packets * 10 >= limit) p.dO = keep(p.dO, r.origin);
+        if (packets * 10 >= limit) p.dO = keep(p.dO, v.origin);
         const bit = 1 << kind;
         if ((p.dFired & bit) === 0 && packets >= limit) {
           p.dFired |= bit;
@@ -91,13 +90,13 @@ export const outboundDos: Detector = {
             lastTime: t,
             title: `${v.entity} is behaving in a manner that may indicate it is being used to perform a Denial of Service attack`,
             description: `${packets} packets (${p.dBytes} bytes) from ${v.localIp} to ${v.remoteIp} within ${ctx.params.windowMinutes} minutes (protocol ${v.proto}).`,
-            resource: flowResource(v, r),
+            resource: flowResource(v),
             action: networkAction(v, ctx.geo),
             resourceRole: 'ACTOR',
             reason: `${packets} packets ≥ ${limit} to one target within ${ctx.params.windowMinutes} min (${name})`,
             evidence: flowEvidence(v, { windowPackets: packets, windowBytes: p.dBytes }),
             thresholds: { minPackets: limit, windowMinutes: ctx.params.windowMinutes! },
-            origins: [...(p.dO ?? [r.origin])],
+            origins: [...(p.dO ?? [v.origin])],
           });
         }
       },
@@ -245,12 +244,11 @@ export const inboundDdos: Detector = {
     const minBytes = p.minBytes as number;
     const minBpp = p.minBytesPerPacket as number;
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (!v.ok || v.direction !== 'INBOUND' || v.dst !== v.localIp || Number.isNaN(r.time)) return;
+      onFlow(v) {
+        if (!v.ok || v.direction !== 'INBOUND' || Number.isNaN(v.time)) return;
         if (v.proto === 6) {
           // One window per target port counts SYN-only and ACK-only records (and their sources) among all TCP records.
-          const t = r.time;
+          const t = v.time;
           // Keyed by number for IPv4 (inbound TCP is half of most ENIs' records); findings name it as text.
           const w = tcp.upsert(
             v.localN >= 0 ? v.localN * 65536 + v.localPort : `${v.localIp}|${v.localPort}`,
@@ -271,7 +269,7 @@ export const inboundDdos: Detector = {
               w.ack++;
               w.ackSources.add(v.remoteIp);
             }
-            if (w.o.length < 20) w.o.push(r.origin);
+            if (w.o.length < 20) w.o.push(v.origin);
           }
           for (const vector of ['SYN_FLOOD', 'ACK_FLOOD'] as const) {
             const syn = vector === 'SYN_FLOOD';
@@ -284,7 +282,6 @@ export const inboundDdos: Detector = {
             emitDdos(
               ctx,
               v,
-              r,
               vector,
               `${key}|${vector}`,
               { start: w.start, last: w.last, bytes: 0, distinct: syn ? w.synSources : w.ackSources, origins: w.o },
@@ -299,11 +296,11 @@ export const inboundDdos: Detector = {
         if (v.srcPort === 0 && v.dstPort === 0) vector = 'UDP_FRAGMENT';
         else vector = REFLECTION_VECTORS[v.remotePort] ?? 'UDP_TRAFFIC';
         const key = `${v.localIp}|${vector}`;
-        const w = windowAt(udp, v.localN >= 0 ? v.localN * 32 + VECTORS.indexOf(vector) : key, r.time, windowMs);
+        const w = windowAt(udp, v.localN >= 0 ? v.localN * 32 + VECTORS.indexOf(vector) : key, v.time, windowMs);
         w.packets += v.packets;
         w.bytes += v.bytes;
         w.distinct.add(v.remoteIp);
-        addOrigin(w, r.origin);
+        addOrigin(w, v.origin);
         const bpp = w.packets > 0 ? w.bytes / w.packets : 0;
         const fragments = vector === 'UDP_FRAGMENT';
         // Plain UDP floods need no amplification (any packet size); reflection needs large answers.
@@ -313,7 +310,6 @@ export const inboundDdos: Detector = {
           emitDdos(
             ctx,
             v,
-            r,
             vector,
             key,
             w,
@@ -339,7 +335,6 @@ interface WindowLike {
 function emitDdos(
   ctx: import('../types.js').DetectorContext,
   v: import('./util.js').FlowView,
-  r: import('../../ingest/types.js').LogRecord,
   vector: string,
   key: string,
   w: WindowLike,
@@ -354,7 +349,7 @@ function emitDdos(
     lastTime: w.last,
     title: `${vector} attack against ${v.entity}`,
     description: `${v.entity} (${v.localIp}) is receiving ${vector} traffic: ${reason}.`,
-    resource: flowResource(v, r),
+    resource: flowResource(v),
     action: networkAction(v, ctx.geo, 'INBOUND'),
     resourceRole: 'TARGET',
     reason,

@@ -4,7 +4,7 @@
  */
 import type { IntelHit } from '../intel.js';
 import type { Detector } from '../types.js';
-import { flowEvidence, flowOf, flowResource, intelDetails, networkAction, remoteIntel } from './util.js';
+import { flowEvidence, flowResource, intelDetails, networkAction, remoteIntel } from './util.js';
 
 const TOR_RELAY_PORTS = new Set([9001, 9030, 9050, 9051]);
 
@@ -66,8 +66,7 @@ export const flowThreatIntel: Detector = {
     const stratum = new Set(ctx.params.stratumPorts as number[]);
     const minBytes = ctx.params.minBytes as number;
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
+      onFlow(v) {
         if (!v.ok || v.nonInstance || !v.accepted || v.bytes < minBytes) return;
         if (v.direction !== 'INBOUND' && v.direction !== 'OUTBOUND') return;
         const hits = remoteIntel(v, ctx.intel);
@@ -119,16 +118,16 @@ export const flowThreatIntel: Detector = {
           type,
           severity,
           key: `${v.entity}|${v.remoteIp}`,
-          time: r.time,
+          time: v.time,
           title: `${v.entity} is communicating with ${v.remoteIp}${hit ? ` (${hit.threatName})` : ''}`,
           description: `${v.entity} (${v.localIp}) exchanged ${v.bytes} bytes with ${v.remoteIp}:${v.remotePort}; ${why}.`,
-          resource: flowResource(v, r),
+          resource: flowResource(v),
           action: networkAction(v, ctx.geo),
           resourceRole: actor ? 'ACTOR' : 'TARGET',
           ...(hits && hit ? { threatIntelligenceDetails: intelDetails(hits.filter((h) => h.category !== 'doh')) } : {}),
           reason: why,
           evidence: flowEvidence(v),
-          origins: [r.origin],
+          origins: [v.origin],
         });
       },
     };

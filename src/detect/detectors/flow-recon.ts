@@ -7,7 +7,7 @@ import { localIpDetails, portDetails, remoteIpDetails } from '../finding.js';
 import type { Detector } from '../types.js';
 import { flowTables } from './entity.js';
 import { addTo, countOf, keep, pairOf, valuesOf } from './pair.js';
-import { flowEvidence, flowOf, flowResource, networkAction, remoteIntel } from './util.js';
+import { flowEvidence, flowResource, networkAction, remoteIntel } from './util.js';
 import { addOrigin, sample, type Win, windowAt } from './window.js';
 
 export const portscan: Detector = {
@@ -48,21 +48,13 @@ export const portscan: Detector = {
     const minHosts = ctx.params.minHosts as number;
     const maxPk = ctx.params.maxPacketsPerProbe as number;
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (
-          !v.ok ||
-          v.nonInstance ||
-          v.direction !== 'OUTBOUND' ||
-          v.dst !== v.remoteIp ||
-          (v.proto !== 6 && v.proto !== 17)
-        )
-          return;
+      onFlow(v) {
+        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || (v.proto !== 6 && v.proto !== 17)) return;
         // Requests only: the local side is the client (ephemeral port above the service port), not a reply.
         if (v.localPort <= v.remotePort || v.packets > maxPk) return;
-        if (Number.isNaN(r.time)) return;
-        const p = pairOf(tables, v, r);
-        const t = r.time;
+        if (Number.isNaN(v.time)) return;
+        const p = pairOf(tables, v);
+        const t = v.time;
         if (t - p.sStart >= windowMs) {
           p.sStart = t;
           p.sFired = 0;
@@ -72,7 +64,7 @@ export const portscan: Detector = {
         const before = countOf(p.sPorts);
         p.sPorts = addTo(p.sPorts, v.dstPort);
         const ports = countOf(p.sPorts);
-        if (ports > before) p.sO = keep(p.sO, r.origin);
+        if (ports > before) p.sO = keep(p.sO, v.origin);
         if (p.sFired === 0 && ports >= minPorts) {
           p.sFired = 1;
           ctx.emit({
@@ -83,7 +75,7 @@ export const portscan: Detector = {
             lastTime: t,
             title: `${v.entity} is performing outbound port scans against ${v.remoteIp}`,
             description: `${v.entity} (${v.localIp}) sent requests to ${ports} distinct ports of ${v.remoteIp} within ${ctx.params.windowMinutes} minutes.`,
-            resource: flowResource(v, r),
+            resource: flowResource(v),
             action: networkAction(v, ctx.geo),
             resourceRole: 'ACTOR',
             reason: `${ports} distinct destination ports ≥ minPorts ${minPorts} within ${ctx.params.windowMinutes} min`,
@@ -93,9 +85,9 @@ export const portscan: Detector = {
           });
         }
         if (!v.remotePublic) return;
-        const s = windowAt(sweeps, `${v.entity}|${v.proto}|${v.dstPort}`, r.time, windowMs);
+        const s = windowAt(sweeps, `${v.entity}|${v.proto}|${v.dstPort}`, v.time, windowMs);
         s.distinct.add(v.remoteIp);
-        addOrigin(s, r.origin);
+        addOrigin(s, v.origin);
         if (s.fired === 0 && s.distinct.size >= minHosts) {
           s.fired++;
           ctx.emit({
@@ -106,7 +98,7 @@ export const portscan: Detector = {
             lastTime: s.last,
             title: `${v.entity} is probing port ${v.dstPort} on many hosts`,
             description: `${v.entity} (${v.localIp}) sent requests to port ${v.dstPort} of ${s.distinct.size} distinct public addresses within ${ctx.params.windowMinutes} minutes.`,
-            resource: flowResource(v, r),
+            resource: flowResource(v),
             action: networkAction(v, ctx.geo),
             resourceRole: 'ACTOR',
             reason: `${s.distinct.size} distinct public destinations on port ${v.dstPort} ≥ minHosts ${minHosts} within ${ctx.params.windowMinutes} min`,
@@ -157,19 +149,11 @@ export const portProbe: Detector = {
     const high = new Set(ctx.params.highPorts as number[]);
     const tables = flowTables(ctx);
     return {
-      onRecord(r) {
-        const v = flowOf(r, ctx.net);
-        if (
-          !v.ok ||
-          v.nonInstance ||
-          v.direction !== 'INBOUND' ||
-          v.dst !== v.localIp ||
-          (v.proto !== 6 && v.proto !== 17)
-        )
-          return;
-        if (Number.isNaN(r.time)) return;
-        const p = pairOf(tables, v, r);
-        const t = r.time;
+      onFlow(v) {
+        if (!v.ok || v.nonInstance || v.direction !== 'INBOUND' || (v.proto !== 6 && v.proto !== 17)) return;
+        if (Number.isNaN(v.time)) return;
+        const p = pairOf(tables, v);
+        const t = v.time;
         if (t - p.pStart >= windowMs) {
           p.pStart = t;
           p.pFired = 0;
@@ -181,8 +165,8 @@ export const portProbe: Detector = {
         if (v.accepted) {
           if (p.pOpen === undefined) p.pOpen = new Set();
           p.pOpen.add(v.localPort);
-          p.pO = keep(p.pO, r.origin, 40); // accepted probes are the evidence that matters: keep room for them
-        } else p.pO = keep(p.pO, r.origin);
+          p.pO = keep(p.pO, v.origin, 40); // accepted probes are the evidence that matters: keep room for them
+        } else p.pO = keep(p.pO, v.origin);
         const probed = countOf(p.pPorts);
         const listed = remoteIntel(v, ctx.intel)?.find(
           (h) => h.category === 'scanner' || h.category === 'malicious' || h.category === 'custom',
@@ -205,7 +189,7 @@ export const portProbe: Detector = {
             lastTime: t,
             title: `Unprotected port on ${v.entity} is being probed`,
             description: `Port ${port} of ${v.entity} (${v.localIp}) is open to ${v.remoteIp}, which is ${listed ? `listed in ${listed.list}` : `scanning (${probed} distinct ports)`}.`,
-            resource: flowResource(v, r),
+            resource: flowResource(v),
             action: {
               actionType: 'PORT_PROBE',
               portProbeAction: {

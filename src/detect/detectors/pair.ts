@@ -5,7 +5,7 @@
  * engine's FlowTables (entity.ts), keyed by entity number and IPv4 address. Origins (file:line) are kept from the
  * second record of a window on; the first is a reference to the record's own origin object.
  */
-import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
+import type { RecordOrigin } from '../../ingest/types.js';
 import { registerReviver } from '../keyed.js';
 import { entityOf, type FlowTables } from './entity.js';
 import type { FlowView } from './util.js';
@@ -78,17 +78,18 @@ const newPair = (t: number) => {
   p.last = t;
   return p;
 };
-let memoRecord: LogRecord | undefined;
+let memoSeq = 0;
 let memoTables: FlowTables | undefined;
 let memoPair: Pair | undefined;
 
 /** The pair aggregate of this flow record (looked up once per record, whichever detector asks first). */
-export function pairOf(tables: FlowTables, v: FlowView, r: LogRecord): Pair {
-  if (memoRecord === r && memoTables === tables) return memoPair!;
-  const e = entityOf(tables, v, r);
-  const p = tables.pairs.upsert(tables.pairKey(e.idx, v.entity, v.remoteN, v.remoteIp), r.time, newPair);
-  if (r.time > p.last) p.last = r.time;
-  memoRecord = r;
+export function pairOf(tables: FlowTables, v: FlowView): Pair {
+  if (memoSeq === v.seq && memoTables === tables) return memoPair!;
+  const e = entityOf(tables, v);
+  const t = v.time;
+  const p = tables.pairs.upsert(tables.pairKey(e.idx, v.entity, v), t, newPair);
+  if (t > p.last) p.last = t;
+  memoSeq = v.seq;
   memoTables = tables;
   memoPair = p;
   return p;

@@ -1,9 +1,11 @@
 /** Shared views of records for detectors: CloudTrail caller / resource blocks and a reusable flow-log view. */
+
+import { ipv4ToInt, isPrivateV4, isPublicIp } from '../../core/ipv4.js';
 import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
+import type { FlowRow } from '../../ingest/vpcflow/row.js';
 import { instanceResource, localIpDetails, portDetails, protocolName, remoteIpDetails } from '../finding.js';
 import type { GeoLookup } from '../geo.js';
 import type { IntelHit, ThreatIntel } from '../intel.js';
-import { ipv4ToInt, isPrivateV4, isPublicIp } from '../ipv4.js';
 import type { NetContext } from '../net.js';
 import type { FindingAction, ThreatIntelDetail } from '../types.js';
 
@@ -106,145 +108,195 @@ export function intelDetails(hits: IntelHit[]): ThreatIntelDetail[] {
 
 // ---------- VPC Flow Logs ----------
 
-/** A flow record seen from our side. One object reused for every record (detectors run synchronously). */
-export interface FlowView {
-  record: LogRecord | undefined;
-  ok: boolean;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  proto: number;
-  packets: number;
-  bytes: number;
-  accepted: boolean;
-  flags: number;
+export type FlowDirection = 'INBOUND' | 'OUTBOUND' | 'INTERNAL' | 'UNKNOWN';
+
+/** Numbers every loaded view gets: a memo key unique across engines (views are per engine, lists are shared). */
+let nextSeq = 0;
+
+/**
+ * A flow record seen from our side. One per engine, refilled for every record (detectors run synchronously), from a
+ * row read in place (the parser's fast path: no fields object) or from a LogRecord. Texts (addresses, other fields),
+ * the origin and the LogRecord itself are produced only when a detector asks.
+ */
+export class FlowView {
+  /** Unique per loaded record: the memo key of look-ups several detectors share (entity, pair, profile, intel). */
+  seq = 0;
+  /** False for records without addresses (NODATA / SKIPDATA): flow detectors skip them. */
+  ok = false;
+  time = Number.NaN;
+  srcPort = 0;
+  dstPort = 0;
+  proto = -1;
+  packets = 0;
+  bytes = 0;
+  accepted = false;
+  flags = -1;
   /** OUTBOUND: our side is the source; INBOUND: our side is the destination. */
-  direction: 'INBOUND' | 'OUTBOUND' | 'INTERNAL' | 'UNKNOWN';
-  localIp: string;
-  remoteIp: string;
-  localPort: number;
-  remotePort: number;
-  /** Instance id, else ENI, else local address. */
-  entity: string;
+  direction: FlowDirection = 'UNKNOWN';
+  localPort = 0;
+  remotePort = 0;
   /** The local and remote addresses as IPv4 numbers, -1 when not IPv4. */
-  localN: number;
-  remoteN: number;
-  /** The remote address is a public (internet) address (computed once per record for every flow detector). */
-  remotePublic: boolean;
-  instanceId: string | undefined;
-  eni: string | undefined;
+  localN = -1;
+  remoteN = -1;
+  /** The remote address is a public (internet) address. */
+  remotePublic = false;
+  instanceId: string | undefined = undefined;
+  eni: string | undefined = undefined;
   /**
    * The ENI belongs to no instance (NAT gateway, load balancer, endpoint): the record's format carries instance
    * metadata (vpc-id) but no instance-id. Instance-centric detectors skip it, as GuardDuty reports EC2 instances.
    */
-  nonInstance: boolean;
+  nonInstance = false;
+  /** Instance id, else ENI, else local address. */
+  entity = '';
+  private srcN = -1;
+  private dstN = -1;
+  private srcText: string | undefined = undefined;
+  private dstText: string | undefined = undefined;
+  private row: FlowRow | undefined = undefined;
+  private rec: LogRecord | undefined = undefined;
+
+  /** Load a row read in place (valid until the next load). */
+  fromRow(row: FlowRow, net: NetContext): this {
+    this.seq = ++nextSeq;
+    this.row = row;
+    this.rec = undefined;
+    this.srcText = undefined;
+    this.dstText = undefined;
+    this.time = row.time;
+    const layout = row.layout;
+    const pos = layout.pos;
+    this.ok = row.has(layout.srcaddr) && row.has(pos.dstaddr);
+    if (!this.ok) return this;
+    this.srcN = row.srcN;
+    this.dstN = row.dstN;
+    this.srcPort = row.num(pos.srcport, 0);
+    this.dstPort = row.num(pos.dstport, 0);
+    this.proto = row.num(pos.protocol, -1);
+    this.packets = row.num(pos.packets, 0);
+    this.bytes = row.num(pos.bytes, 0);
+    this.flags = row.num(pos.tcpFlags, -1);
+    this.accepted = row.equals(pos.action, 'ACCEPT');
+    this.instanceId = row.instanceId;
+    this.eni = row.eni;
+    this.nonInstance = row.instanceId === undefined && row.has(pos.vpcId);
+    const fd = pos.flowDirection;
+    this.derive(net, row.equals(fd, 'egress') ? 'OUTBOUND' : row.equals(fd, 'ingress') ? 'INBOUND' : undefined);
+    return this;
+  }
+
+  /** Load a LogRecord (records that did not come through a row: JSON-wrapped input, tests, other readers). */
+  fromRecord(r: LogRecord, net: NetContext): this {
+    this.seq = ++nextSeq;
+    this.row = undefined;
+    this.rec = r;
+    this.time = r.time;
+    const f = r.fields;
+    const src = f.srcaddr;
+    const dst = f.dstaddr;
+    this.ok = typeof src === 'string' && typeof dst === 'string';
+    if (!this.ok) return this;
+    this.srcText = src as string;
+    this.dstText = dst as string;
+    this.srcN = ipv4ToInt(src as string);
+    this.dstN = ipv4ToInt(dst as string);
+    const n = (v: unknown, absent: number) => (typeof v === 'number' ? v : absent);
+    this.srcPort = n(f.srcport, 0);
+    this.dstPort = n(f.dstport, 0);
+    this.proto = n(f.protocol, -1);
+    this.packets = n(f.packets, 0);
+    this.bytes = n(f.bytes, 0);
+    this.flags = n(f['tcp-flags'], -1);
+    this.accepted = f.action === 'ACCEPT';
+    this.instanceId = str(f['instance-id']);
+    this.eni = str(f['interface-id']);
+    this.nonInstance = this.instanceId === undefined && f['vpc-id'] !== undefined;
+    const dir = f['flow-direction'];
+    this.derive(net, dir === 'egress' ? 'OUTBOUND' : dir === 'ingress' ? 'INBOUND' : undefined);
+    return this;
+  }
+
+  /** Direction (from flow-direction when the record has it, else which side is local), sides, entity. */
+  private derive(net: NetContext, given: FlowDirection | undefined): void {
+    const srcN = this.srcN;
+    const dstN = this.dstN;
+    let direction = given;
+    if (direction === undefined) {
+      const sl = srcN >= 0 ? net.isLocalV4(srcN) : net.isLocal(this.src);
+      const dl = dstN >= 0 ? net.isLocalV4(dstN) : net.isLocal(this.dst);
+      direction = sl && !dl ? 'OUTBOUND' : !sl && dl ? 'INBOUND' : sl && dl ? 'INTERNAL' : 'UNKNOWN';
+    }
+    this.direction = direction;
+    if (direction === 'INBOUND') {
+      this.localPort = this.dstPort;
+      this.remotePort = this.srcPort;
+      this.localN = dstN;
+      this.remoteN = srcN;
+    } else {
+      this.localPort = this.srcPort;
+      this.remotePort = this.dstPort;
+      this.localN = srcN;
+      this.remoteN = dstN;
+    }
+    this.remotePublic = this.remoteN >= 0 ? !isPrivateV4(this.remoteN) : isPublicIp(this.remoteIp);
+    this.entity = this.instanceId ?? this.eni ?? this.localIp;
+  }
+
+  get src(): string {
+    if (this.srcText === undefined) this.srcText = this.row!.column(this.row!.layout.srcaddr)!;
+    return this.srcText;
+  }
+
+  get dst(): string {
+    if (this.dstText === undefined) this.dstText = this.row!.column(this.row!.layout.pos.dstaddr)!;
+    return this.dstText;
+  }
+
+  get localIp(): string {
+    return this.direction === 'INBOUND' ? this.dst : this.src;
+  }
+
+  get remoteIp(): string {
+    return this.direction === 'INBOUND' ? this.src : this.dst;
+  }
+
+  /** Where the record came from (one object per record: windows keep it). */
+  get origin(): RecordOrigin {
+    return this.row !== undefined ? this.row.origin : this.rec!.origin;
+  }
+
+  /** The record as a LogRecord (built on demand for a row). */
+  get record(): LogRecord {
+    return this.row !== undefined ? this.row.record() : this.rec!;
+  }
+
+  /** A native field as the record's `fields` holds it. */
+  field(name: string): unknown {
+    return this.row !== undefined ? this.row.value(name) : this.rec!.fields[name];
+  }
 }
 
-const view: FlowView = {
-  record: undefined,
-  ok: false,
-  src: '',
-  dst: '',
-  srcPort: 0,
-  dstPort: 0,
-  proto: 0,
-  packets: 0,
-  bytes: 0,
-  accepted: false,
-  flags: 0,
-  direction: 'UNKNOWN',
-  localIp: '',
-  remoteIp: '',
-  localPort: 0,
-  remotePort: 0,
-  entity: '',
-  localN: -1,
-  remoteN: -1,
-  remotePublic: false,
-  instanceId: undefined,
-  eni: undefined,
-  nonInstance: false,
-};
-
-/**
- * The flow view of a record (memoised for the record being processed). `ok` is false for records without
- * addresses (NODATA / SKIPDATA) or that are not flow records.
- */
+/** The flow view of a record, for code outside the detectors' loop (rule-source finding context). */
 export function flowOf(r: LogRecord, net: NetContext): FlowView {
-  if (view.record === r) return view;
-  view.record = r;
-  const f = r.fields;
-  const src = f.srcaddr;
-  const dst = f.dstaddr;
-  if (typeof src !== 'string' || typeof dst !== 'string') {
-    view.ok = false;
-    return view;
-  }
-  view.ok = true;
-  view.src = src;
-  view.dst = dst;
-  view.srcPort = typeof f.srcport === 'number' ? f.srcport : 0;
-  view.dstPort = typeof f.dstport === 'number' ? f.dstport : 0;
-  view.proto = typeof f.protocol === 'number' ? f.protocol : -1;
-  view.packets = typeof f.packets === 'number' ? f.packets : 0;
-  view.bytes = typeof f.bytes === 'number' ? f.bytes : 0;
-  view.accepted = f.action === 'ACCEPT';
-  view.flags = typeof f['tcp-flags'] === 'number' ? f['tcp-flags'] : -1;
-  // Each address is converted to a number once and shared by every flow detector (direction, public checks).
-  const srcN = ipv4ToInt(src);
-  const dstN = ipv4ToInt(dst);
-  const dir = f['flow-direction'];
-  let direction: FlowView['direction'];
-  if (dir === 'egress') direction = 'OUTBOUND';
-  else if (dir === 'ingress') direction = 'INBOUND';
-  else {
-    const sl = srcN >= 0 ? net.isLocalV4(srcN) : net.isLocal(src);
-    const dl = dstN >= 0 ? net.isLocalV4(dstN) : net.isLocal(dst);
-    direction = sl && !dl ? 'OUTBOUND' : !sl && dl ? 'INBOUND' : sl && dl ? 'INTERNAL' : 'UNKNOWN';
-  }
-  view.direction = direction;
-  let remoteN: number;
-  if (direction === 'INBOUND') {
-    view.localIp = dst;
-    view.remoteIp = src;
-    view.localPort = view.dstPort;
-    view.remotePort = view.srcPort;
-    remoteN = srcN;
-    view.localN = dstN;
-  } else {
-    view.localIp = src;
-    view.remoteIp = dst;
-    view.localPort = view.srcPort;
-    view.remotePort = view.dstPort;
-    remoteN = dstN;
-    view.localN = srcN;
-  }
-  view.remoteN = remoteN;
-  view.remotePublic = remoteN >= 0 ? !isPrivateV4(remoteN) : isPublicIp(view.remoteIp);
-  view.instanceId = typeof f['instance-id'] === 'string' ? f['instance-id'] : undefined;
-  view.eni = typeof f['interface-id'] === 'string' ? f['interface-id'] : undefined;
-  view.entity = view.instanceId ?? view.eni ?? view.localIp;
-  view.nonInstance = view.instanceId === undefined && f['vpc-id'] !== undefined;
-  return view;
+  return new FlowView().fromRecord(r, net);
 }
 
-let intelRecord: LogRecord | undefined;
+let intelSeq = 0;
 let intelSource: ThreatIntel | undefined;
 let intelHits: IntelHit[] | undefined;
 
 /** Threat-list entries of the flow's remote address (looked up once per record, whichever detector asks first). */
 export function remoteIntel(v: FlowView, intel: ThreatIntel): IntelHit[] | undefined {
-  if (intelRecord !== v.record || intelSource !== intel) {
-    intelRecord = v.record;
+  if (intelSeq !== v.seq || intelSource !== intel) {
+    intelSeq = v.seq;
     intelSource = intel;
-    intelHits = v.remoteN >= 0 ? intel.lookupV4(v.remoteN, v.remoteIp) : intel.lookupIp(v.remoteIp);
+    intelHits = v.remoteN >= 0 ? intel.lookupV4(v.remoteN) : intel.lookupIp(v.remoteIp);
   }
   return intelHits;
 }
 
-export function flowResource(v: FlowView, r: LogRecord): Json {
-  return instanceResource(v.instanceId, v.eni, v.localIp, str(r.fields['vpc-id']), str(r.fields['subnet-id']));
+export function flowResource(v: FlowView): Json {
+  return instanceResource(v.instanceId, v.eni, v.localIp, str(v.field('vpc-id')), str(v.field('subnet-id')));
 }
 
 export function networkAction(v: FlowView, geo: GeoLookup, direction = v.direction): FindingAction {

@@ -100,7 +100,7 @@ export function recordContext(r: LogRecord, geo: GeoLookup, net: NetContext): Re
       const v = flowOf(r, net);
       if (v.ok)
         return {
-          resource: flowResource(v, r),
+          resource: flowResource(v),
           action: networkAction(v, geo),
           resourceRole: v.direction === 'OUTBOUND' ? 'ACTOR' : 'TARGET',
           entity: recordEntity(r, net),

@@ -1,4 +1,4 @@
-import type { FileParser, LogFormat, LogRecord, Sink, SniffInput } from '../types.js';
+import type { FileParser, LogFormat, Sink, SniffInput } from '../types.js';
 import {
   DEFAULT_LAYOUT,
   headerNames,
@@ -8,6 +8,7 @@ import {
   parseFormatString,
   type ReadFailure,
 } from './layout.js';
+import { FlowRow, flowRecord, parseUint } from './row.js';
 
 /**
  * VPC Flow Logs (logs.md §2), including Transit Gateway flow logs.
@@ -19,7 +20,8 @@ import {
  * A `{"message":"…"}` line (CloudWatch Logs export) is unwrapped.
  *
  * Hot path: one pass with indexOf, integers converted straight from the line (no substring), one slice per text
- * field, by a reader compiled once per layout (layout.ts).
+ * field, by a reader compiled once per layout (layout.ts). A sink that takes rows (`Sink.flow`: detection) gets the
+ * line read in place instead (row.ts): no fields object and no substrings unless asked for.
  */
 export const vpcFlowFormat: LogFormat = {
   type: 'vpcflow',
@@ -34,24 +36,6 @@ export const vpcFlowFormat: LogFormat = {
 /** Reasons are quoted with long values cut, so one garbage line cannot produce a megabyte-long message. */
 function show(text: string): string {
   return text.length > 64 ? `${text.slice(0, 61)}...` : text;
-}
-
-/** Digits between `from` and `to` as a number, or -1 when the text is not an unsigned integer. */
-function parseUint(s: string, from: number, to: number): number {
-  if (to - from > 15) {
-    for (let i = from; i < to; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return -1;
-    }
-    return Number(s.slice(from, to));
-  }
-  let v = 0;
-  for (let i = from; i < to; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
 }
 
 function countFields(line: string): number {
@@ -70,6 +54,8 @@ export class VpcFlowParser implements FileParser {
   private readonly headers = new Map<string, Layout>();
   private readonly unknown = new Set<string>();
   private readonly fail: ReadFailure = { index: 0, from: 0, to: 0 };
+  /** The row refilled for every line when the sink takes rows (`Sink.flow`). */
+  private readonly row = new FlowRow();
 
   constructor(
     private readonly file: string,
@@ -92,6 +78,23 @@ export class VpcFlowParser implements FileParser {
   /** Field names declared by a header or the configured format that Vigil does not know (kept as text). */
   get unknownFields(): string[] {
     return [...this.unknown];
+  }
+
+  /**
+   * A line in place (the framer's chunk from `from` to `to`): a record for a sink that takes rows is read without a
+   * substring; headers, JSON-wrapped lines and other sinks take the `line` path.
+   */
+  span(text: string, from: number, to: number, lineNo: number, out: Sink): void {
+    const c = text.charCodeAt(from);
+    const last = text.charCodeAt(to - 1);
+    const layout = this.layout;
+    if (out.flow === undefined || c === 123 || (c >= 97 && c <= 122) || last === 32 || last === 9 || !layout) {
+      this.line(text.slice(from, to), lineNo, out);
+      return;
+    }
+    const row = this.row;
+    if (row.read(layout, text, from, to, text, from, to, this.file, lineNo, undefined, this.fail)) out.flow(row);
+    else this.readError(layout, text.slice(from, to), lineNo, out);
   }
 
   line(text: string, lineNo: number, out: Sink): void {
@@ -188,32 +191,23 @@ export class VpcFlowParser implements FileParser {
     let line = text;
     const last = line.charCodeAt(line.length - 1);
     if (last === 32 || last === 9) line = line.trimEnd();
-    const fields = layout.read(line, this.fail, parseUint);
-    if (fields === undefined) {
-      const bad = this.fail;
-      // A wrong field count explains a bad value better than the value itself (garbage, shifted lines).
-      if (bad.index < 0 || countFields(line) !== layout.count) this.countError(layout, line, lineNo, out);
-      else this.valueError(layout.names[bad.index]!, line.slice(bad.from, bad.to), lineNo, out);
+    if (out.flow !== undefined) {
+      const row = this.row;
+      if (row.read(layout, line, 0, line.length, text, 0, text.length, this.file, lineNo, index, this.fail))
+        out.flow(row);
+      else this.readError(layout, line, lineNo, out);
       return;
     }
-    let time = Number.NaN;
-    const start = layout.start >= 0 ? fields.start : undefined;
-    if (start !== undefined) time = (start as number) * 1000;
-    else if (layout.end >= 0 && fields.end !== undefined) time = (fields.end as number) * 1000;
-    let sourceIp = layout.srcaddr >= 0 ? (fields.srcaddr as string | undefined) : undefined;
-    if (sourceIp === undefined && layout.pktSrcaddr >= 0) sourceIp = fields['pkt-srcaddr'] as string | undefined;
-    let actor = layout.instanceId >= 0 ? (fields['instance-id'] as string | undefined) : undefined;
-    if (actor === undefined && layout.interfaceId >= 0) actor = fields['interface-id'] as string | undefined;
-    const record: LogRecord = {
-      type: 'vpcflow',
-      fields,
-      time,
-      sourceIp,
-      actor,
-      origin: index === undefined ? { file: this.file, line: lineNo } : { file: this.file, line: lineNo, index },
-      raw: text,
-    };
-    out.record(record);
+    const fields = layout.read(line, this.fail, parseUint);
+    if (fields === undefined) this.readError(layout, line, lineNo, out);
+    else out.record(flowRecord(layout, fields, text, this.file, lineNo, index));
+  }
+
+  private readError(layout: Layout, line: string, lineNo: number, out: Sink): void {
+    const bad = this.fail;
+    // A wrong field count explains a bad value better than the value itself (garbage, shifted lines).
+    if (bad.index < 0 || countFields(line) !== layout.count) this.countError(layout, line, lineNo, out);
+    else this.valueError(layout.names[bad.index]!, line.slice(bad.from, bad.to), lineNo, out);
   }
 
   private countError(layout: Layout, line: string, lineNo: number, out: Sink): void {

@@ -129,10 +129,28 @@ export interface Layout {
   readonly pktSrcaddr: number;
   readonly instanceId: number;
   readonly interfaceId: number;
+  /** Positions (-1 when absent) of the columns flow detection reads from a row (row.ts). */
+  readonly pos: FlowPositions;
   /** Declared names that are not in the catalogue: accepted, kept as text. */
   readonly unknown: readonly string[];
   /** This layout's record reader (see `compileReader`). */
   readonly read: RecordReader;
+  /** This layout's in-place reader (see `compileRowReader`). */
+  readonly readRow: RowReader;
+}
+
+/** Column positions of the fields flow detection reads (-1: the layout lacks the field). */
+export interface FlowPositions {
+  readonly dstaddr: number;
+  readonly srcport: number;
+  readonly dstport: number;
+  readonly protocol: number;
+  readonly packets: number;
+  readonly bytes: number;
+  readonly action: number;
+  readonly tcpFlags: number;
+  readonly flowDirection: number;
+  readonly vpcId: number;
 }
 
 /**
@@ -152,6 +170,26 @@ export type RecordReader = (
   parseUint: (s: string, from: number, to: number) => number,
 ) => Record<string, unknown> | undefined;
 
+/**
+ * Reads the record `text[from, to)` in place: column i's span into spans[2i], spans[2i + 1] (absolute positions;
+ * spans[2i] = -1 when absent) and an integer column's value, or an address column's IPv4 number (-1: not IPv4),
+ * into nums[i] (NaN when absent); false with `fail` set as `RecordReader` sets it (positions absolute).
+ */
+export type RowReader = (
+  text: string,
+  from: number,
+  to: number,
+  spans: Int32Array,
+  nums: Float64Array,
+  fail: ReadFailure,
+  parseUint: (s: string, from: number, to: number) => number,
+) => boolean;
+
+/** Text columns whose IPv4 number the row reader computes while finding their end. */
+const ADDRESS_COLUMNS = new Set(['srcaddr', 'dstaddr']);
+/** Row reader column kind of an address column (beside `Kind`). */
+const ADDRESS = 3;
+
 /** Build a layout from an ordered field list (names already validated). */
 export function makeLayout(names: readonly string[], origin: string): Layout {
   const kinds = new Uint8Array(names.length);
@@ -161,6 +199,7 @@ export function makeLayout(names: readonly string[], origin: string): Layout {
     if (kind === undefined) unknown.push(name);
     kinds[i] = kind ?? Kind.Text;
   });
+  const rowKinds = kinds.map((k, i) => (ADDRESS_COLUMNS.has(names[i]!) ? ADDRESS : k));
   return {
     origin,
     names,
@@ -172,12 +211,26 @@ export function makeLayout(names: readonly string[], origin: string): Layout {
     pktSrcaddr: names.indexOf('pkt-srcaddr'),
     instanceId: names.indexOf('instance-id'),
     interfaceId: names.indexOf('interface-id'),
+    pos: {
+      dstaddr: names.indexOf('dstaddr'),
+      srcport: names.indexOf('srcport'),
+      dstport: names.indexOf('dstport'),
+      protocol: names.indexOf('protocol'),
+      packets: names.indexOf('packets'),
+      bytes: names.indexOf('bytes'),
+      action: names.indexOf('action'),
+      tcpFlags: names.indexOf('tcp-flags'),
+      flowDirection: names.indexOf('flow-direction'),
+      vpcId: names.indexOf('vpc-id'),
+    },
     unknown,
     read: cachedByLayout(readers, `${kinds.join('')}\n${names.join(' ')}`, () => compileReader(names, kinds)),
+    readRow: cachedByLayout(rowReaders, rowKinds.join(''), () => compileRowReader(rowKinds)),
   };
 }
 
 const readers = new Map<string, RecordReader>();
+const rowReaders = new Map<string, RowReader>();
 
 /**
  * Columns read through an interner (intern.ts): the ids that per-instance state is keyed by, so each distinct id is
@@ -246,6 +299,76 @@ function compileReader(names: readonly string[], kinds: Uint8Array): RecordReade
   ) as (intern: Interner[]) => RecordReader;
   // One interner per column (text columns use theirs; see intern.ts), shared by every file of this layout.
   return factory(names.map(() => new Interner()));
+}
+
+/**
+ * The in-place reader of a layout's column kinds: the same checks as `compileReader` (an invalid integer fails at
+ * the same column, `-` and empty are absent), straight-line code with constant indices, no object and no substring.
+ * Integer columns are read while finding their end, as there; so are addresses, as IPv4 numbers (`ipv4At`'s rules:
+ * four octets of 1–3 digits up to 255, 7–15 characters), so neither needs a second pass.
+ */
+function compileRowReader(kinds: Uint8Array): RowReader {
+  const lines = [
+    'let pos = from;',
+    'let sp = 0;',
+    'let v = 0;',
+    'let p = 0;',
+    'let c = 0;',
+    'let o = 0;',
+    'let d = 0;',
+  ];
+  lines.push('let dots = 0;', 'let ok = true;');
+  const absent = 'sp === pos || (sp - pos === 1 && text.charCodeAt(pos) === 45)';
+  kinds.forEach((kind, i) => {
+    const a = 2 * i;
+    lines.push('if (pos > to) { fail.index = -1; return false; }');
+    if (kind === Kind.Text) {
+      lines.push(
+        "sp = text.indexOf(' ', pos);",
+        'if (sp < 0 || sp > to) sp = to;',
+        `if (${absent}) spans[${a}] = -1;`,
+        `else { spans[${a}] = pos; spans[${a + 1}] = sp; }`,
+      );
+    } else if (kind === ADDRESS) {
+      lines.push(
+        'v = 0; o = 0; d = 0; dots = 0; ok = true; p = pos;',
+        'while (p < to) {',
+        '  c = text.charCodeAt(p);',
+        '  if (c === 32) break;',
+        '  if (c >= 48 && c <= 57) { o = o * 10 + (c - 48); if (++d > 3) ok = false; }',
+        '  else if (c === 46 && d > 0 && o <= 255 && dots < 3) { v = v * 256 + o; o = 0; d = 0; dots++; }',
+        '  else ok = false;',
+        '  p++;',
+        '}',
+        'sp = p;',
+        `if (${absent}) spans[${a}] = -1;`,
+        `else { spans[${a}] = pos; spans[${a + 1}] = sp; nums[${i}] = ok && dots === 3 && d > 0 && o <= 255 && sp - pos >= 7 && sp - pos <= 15 ? v * 256 + o : -1; }`,
+      );
+    } else {
+      const strict = kind === Kind.Int;
+      lines.push(
+        'v = 0; p = pos; c = 32;',
+        'while (p < to) { c = text.charCodeAt(p); if (c < 48 || c > 57) break; v = v * 10 + (c - 48); p++; }',
+        'if (p === to) c = 32;',
+        `if (p > pos && c === 32 && p - pos <= 15) { spans[${a}] = pos; spans[${a + 1}] = p; nums[${i}] = v; sp = p; }`,
+        'else {',
+        "  sp = text.indexOf(' ', pos);",
+        '  if (sp < 0 || sp > to) sp = to;',
+        `  if (${absent}) { spans[${a}] = -1; nums[${i}] = NaN; }`,
+        '  else {',
+        '    v = parseUint(text, pos, sp);',
+        strict
+          ? `    if (v < 0) { fail.index = ${i}; fail.from = pos; fail.to = sp; return false; }`
+          : '    if (v < 0) v = NaN;',
+        `    spans[${a}] = pos; spans[${a + 1}] = sp; nums[${i}] = v;`,
+        '  }',
+        '}',
+      );
+    }
+    lines.push('pos = sp + 1;');
+  });
+  lines.push('if (pos <= to) { fail.index = -1; return false; }', 'return true;');
+  return new Function('text', 'from', 'to', 'spans', 'nums', 'fail', 'parseUint', lines.join('\n')) as RowReader;
 }
 
 export const DEFAULT_LAYOUT = makeLayout(DEFAULT_V2_FIELDS, 'the default v2 format');

@@ -2,9 +2,16 @@
 
 /** Dotted quad to unsigned 32-bit integer, or -1 when `s` is not a plain IPv4 address (1–3 digits per octet). */
 export function ipv4ToInt(s: string): number {
-  const n = s.length;
+  return ipv4At(s, 0, s.length);
+}
+
+/**
+ * `ipv4ToInt` of `s.slice(from, to)` without the slice: flow log readers convert addresses straight from the line.
+ */
+export function ipv4At(s: string, from: number, to: number): number {
+  const n = to - from;
   if (n < 7 || n > 15) return -1;
-  let i = 0;
+  let i = from;
   let value = 0;
   // Octet by octet (one to three digits, then a dot): fewer tests per character than a per-character state machine.
   for (let part = 0; part < 4; part++) {
@@ -12,12 +19,12 @@ export function ipv4ToInt(s: string): number {
     if (!(d >= 0 && d <= 9)) return -1;
     let octet = d;
     i++;
-    if (i < n) {
+    if (i < to) {
       d = s.charCodeAt(i) - 48;
       if (d >= 0 && d <= 9) {
         octet = octet * 10 + d;
         i++;
-        if (i < n) {
+        if (i < to) {
           d = s.charCodeAt(i) - 48;
           if (d >= 0 && d <= 9) {
             octet = octet * 10 + d;
@@ -29,11 +36,11 @@ export function ipv4ToInt(s: string): number {
     if (octet > 255) return -1;
     value = value * 256 + octet;
     if (part < 3) {
-      if (i >= n || s.charCodeAt(i) !== 46) return -1;
+      if (i >= to || s.charCodeAt(i) !== 46) return -1;
       i++;
     }
   }
-  return i === n ? value : -1;
+  return i === to ? value : -1;
 }
 
 export function intToIpv4(n: number): string {
