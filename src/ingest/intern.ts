@@ -28,7 +28,7 @@ export class Interner {
   private hits = 0;
   private paused = 0;
 
-  /** `line.slice(from, to)`, as a previously returned string object when the value was seen recently. */
+  /** `line.slice(from, to)` (`line` may be a whole chunk), as the string object returned before for the same text. */
   get(line: string, from: number, to: number): string {
     if (this.paused > 0) {
       this.paused--;
@@ -44,9 +44,9 @@ export class Interner {
       MASK;
     const known = this.slots[h];
     if (++this.lookups === PERIOD) this.check();
-    // The value is where it was seen: `indexOf` searches the line in place (a sliced line is unpacked in the
-    // builtin). Comparing a slice with `===` or `startsWith` at a position takes V8's slow path for sliced strings.
-    if (known !== undefined && known.length === len && line.indexOf(known, from) === from) {
+    // Compared in place with `startsWith` at the position (no substring): ~22 ns on a line or a whole chunk. An
+    // `indexOf` would search on past a mismatch, through the rest of a chunk when readers pass one (vpcflow/row.ts).
+    if (known !== undefined && known.length === len && line.startsWith(known, from)) {
       this.hits++;
       return known;
     }
