@@ -354,10 +354,8 @@ class IntervalIndex {
    */
   piece(x: number): number {
     if (this.dirty) this.rebuild();
-    const b = this.bounds;
-    if (b === undefined || !Number.isFinite(x)) return -1;
-    const p = this.lowerBound(x);
-    return p === b.length || b[p] !== x ? p : -1;
+    if (this.bounds === undefined || !Number.isFinite(x)) return -1;
+    return this.strictPiece(x);
   }
 
   /** The sorted distinct ends (after `ready()` returned true). */
@@ -365,8 +363,10 @@ class IntervalIndex {
     return this.bounds as Float64Array;
   }
 
-  /** The first end ≥ x (finite); pieces must be built. */
-  lowerBound(x: number): number {
+  /**
+   * The piece strictly containing the finite `x`, or -1 when `x` equals a range end; pieces must be built.
+   */
+  strictPiece(x: number): number {
     const b = this.bounds as Float64Array;
     const m = b.length;
     // Outside every range end: the first or last piece, no search (e.g. a coordinate no range is near).
@@ -379,12 +379,16 @@ class IntervalIndex {
     const grid = this.grid;
     let lo = grid[cell];
     let hi = grid[cell + 1];
+    // No end in x's cell (most cells: there are two to four per end): none equals x, which would share its cell,
+    // and the piece is known without reading the ends.
+    if (lo === hi) return lo;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (b[mid] < x) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    // lo < m: x ≤ the last end.
+    return b[lo] === x ? -1 : lo;
   }
 
   private rebuild(): void {
@@ -677,10 +681,9 @@ class FieldIndex {
     // waiting behind the previous value's walk.
     const ps = this.sortPieces;
     for (let j = 0; j < count; j++) {
-      const x = xs[j];
-      const p = ranges.lowerBound(x);
+      const p = ranges.strictPiece(xs[j]);
       // -1: equal to a range end (open and closed ends differ, the tree decides); -2: an empty piece.
-      ps[j] = p < m && ends[p] === x ? -1 : offsets[2 * p + 2] === offsets[2 * p] ? -2 : p;
+      ps[j] = p < 0 ? -1 : offsets[2 * p + 2] === offsets[2 * p] ? -2 : p;
     }
     const entries = ranges.entries;
     const starts = ranges.starts;
