@@ -238,6 +238,42 @@ const rowReaders = new Map<string, RowReader>();
  */
 const INTERNED = new Set(['interface-id', 'instance-id']);
 
+/** Code that sets `sp` to the end of the column starting at `pos` (the record ends at `len`). */
+function endOfColumn(): string[] {
+  return ["sp = line.indexOf(' ', pos);", 'if (sp < 0 || sp > len) sp = len;'];
+}
+
+/** Condition true when the column `pos`..`sp` is absent: empty or `-`. */
+const ABSENT = 'sp === pos || (sp - pos === 1 && line.charCodeAt(pos) === 45)';
+
+/**
+ * Code reading integer column i (strict: anything else is an error; else lenient: kept as text) starting at `pos`.
+ * Most are 1–15 plain digits: read while finding the column's end (no indexOf, no second pass); anything else (`-`,
+ * empty, longer, not digits) takes the generic path from the column's start through `parseUint`. Leaves `sp` at the
+ * column's end; `store(v)` keeps a value (with `pos`, `sp` set), `absent` handles `-` / empty, `text` a lenient
+ * column's text, `fail` ends the read after `fail` was filled.
+ */
+function numberColumn(
+  i: number,
+  strict: boolean,
+  code: { store: (value: string) => string; absent: string; text: string; fail: string },
+): string[] {
+  return [
+    'v = 0; p = pos; c = 32;',
+    'while (p < len) { c = line.charCodeAt(p); if (c < 48 || c > 57) break; v = v * 10 + (c - 48); p++; }',
+    'if (p === len) c = 32;',
+    `if (p > pos && c === 32 && p - pos <= 15) { sp = p; ${code.store('v')} } else {`,
+    ...endOfColumn().map((l) => `  ${l}`),
+    `  if (${ABSENT}) { ${code.absent} } else {`,
+    '    v = parseUint(line, pos, sp);',
+    strict
+      ? `    if (v < 0) { fail.index = ${i}; fail.from = pos; fail.to = sp; ${code.fail} }\n    ${code.store('v')}`
+      : `    if (v < 0) { ${code.text} } else { ${code.store('v')} }`,
+    '  }',
+    '}',
+  ];
+}
+
 /**
  * A record reader specialised for one layout (cached by layout: every file with the same header shares it): straight-line code with one literal property name per column, so
  * every fields object of a layout is built by the same monomorphic stores (a loop storing `fields[names[i]]` goes
@@ -259,34 +295,19 @@ function compileReader(names: readonly string[], kinds: Uint8Array): RecordReade
     if (!NAME.test(name)) throw new Error(`invalid VPC flow log field name ${JSON.stringify(name)}`);
     const key = JSON.stringify(name);
     lines.push('if (pos > len) { fail.index = -1; return undefined; }');
-    // Generic column: find its end, skip `-` and empty (absent), convert.
-    const generic = [
-      "sp = line.indexOf(' ', pos);",
-      'if (sp < 0) sp = len;',
-      'if (sp !== pos && (sp - pos !== 1 || line.charCodeAt(pos) !== 45)) {',
-    ];
-    if (kinds[i] === Kind.Text && INTERNED.has(name)) generic.push(`  f[${key}] = intern[${i}].get(line, pos, sp);`);
-    else if (kinds[i] === Kind.Text) generic.push(`  f[${key}] = line.slice(pos, sp);`);
-    else if (kinds[i] === Kind.Int)
-      generic.push(
-        '  v = parseUint(line, pos, sp);',
-        `  if (v < 0) { fail.index = ${i}; fail.from = pos; fail.to = sp; return undefined; }`,
-        `  f[${key}] = v;`,
-      );
-    else generic.push('  v = parseUint(line, pos, sp);', `  f[${key}] = v >= 0 ? v : line.slice(pos, sp);`);
-    generic.push('}');
-    if (kinds[i] === Kind.Int) {
-      // Most integer columns are 1–15 plain digits: read them while finding the column's end (no indexOf, no second
-      // pass); anything else (`-`, empty, longer, not digits) takes the generic path from the column's start.
+    if (kinds[i] === Kind.Text) {
+      // Find the column's end; `-` and empty are absent (the key is omitted).
+      const value = INTERNED.has(name) ? `intern[${i}].get(line, pos, sp)` : 'line.slice(pos, sp)';
+      lines.push(...endOfColumn(), `if (!(${ABSENT})) f[${key}] = ${value};`);
+    } else
       lines.push(
-        'v = 0; p = pos; c = 32;',
-        'while (p < len) { c = line.charCodeAt(p); if (c < 48 || c > 57) break; v = v * 10 + (c - 48); p++; }',
-        'if (p === len) c = 32;',
-        `if (p > pos && c === 32 && p - pos <= 15) { f[${key}] = v; sp = p; } else {`,
-        ...generic.map((l) => `  ${l}`),
-        '}',
+        ...numberColumn(i, kinds[i] === Kind.Int, {
+          store: (v) => `f[${key}] = ${v};`,
+          absent: '',
+          text: `f[${key}] = line.slice(pos, sp);`,
+          fail: 'return undefined;',
+        }),
       );
-    } else lines.push(...generic);
     lines.push('pos = sp + 1;');
   });
   lines.push('if (pos <= len) { fail.index = -1; return undefined; }', 'return f;');
@@ -308,32 +329,18 @@ function compileReader(names: readonly string[], kinds: Uint8Array): RecordReade
  * four octets of 1–3 digits up to 255, 7–15 characters), so neither needs a second pass.
  */
 function compileRowReader(kinds: Uint8Array): RowReader {
-  const lines = [
-    'let pos = from;',
-    'let sp = 0;',
-    'let v = 0;',
-    'let p = 0;',
-    'let c = 0;',
-    'let o = 0;',
-    'let d = 0;',
-  ];
-  lines.push('let dots = 0;', 'let ok = true;');
-  const absent = 'sp === pos || (sp - pos === 1 && text.charCodeAt(pos) === 45)';
+  const lines = ['let pos = from;', 'const len = to;', 'let sp = 0;', 'let v = 0;', 'let p = 0;', 'let c = 0;'];
+  lines.push('let o = 0;', 'let d = 0;', 'let dots = 0;', 'let ok = true;');
   kinds.forEach((kind, i) => {
     const a = 2 * i;
-    lines.push('if (pos > to) { fail.index = -1; return false; }');
-    if (kind === Kind.Text) {
-      lines.push(
-        "sp = text.indexOf(' ', pos);",
-        'if (sp < 0 || sp > to) sp = to;',
-        `if (${absent}) spans[${a}] = -1;`,
-        `else { spans[${a}] = pos; spans[${a + 1}] = sp; }`,
-      );
-    } else if (kind === ADDRESS) {
+    const keep = `spans[${a}] = pos; spans[${a + 1}] = sp;`;
+    lines.push('if (pos > len) { fail.index = -1; return false; }');
+    if (kind === Kind.Text) lines.push(...endOfColumn(), `if (${ABSENT}) spans[${a}] = -1;`, `else { ${keep} }`);
+    else if (kind === ADDRESS) {
       lines.push(
         'v = 0; o = 0; d = 0; dots = 0; ok = true; p = pos;',
-        'while (p < to) {',
-        '  c = text.charCodeAt(p);',
+        'while (p < len) {',
+        '  c = line.charCodeAt(p);',
         '  if (c === 32) break;',
         '  if (c >= 48 && c <= 57) { o = o * 10 + (c - 48); if (++d > 3) ok = false; }',
         '  else if (c === 46 && d > 0 && o <= 255 && dots < 3) { v = v * 256 + o; o = 0; d = 0; dots++; }',
@@ -341,34 +348,22 @@ function compileRowReader(kinds: Uint8Array): RowReader {
         '  p++;',
         '}',
         'sp = p;',
-        `if (${absent}) spans[${a}] = -1;`,
-        `else { spans[${a}] = pos; spans[${a + 1}] = sp; nums[${i}] = ok && dots === 3 && d > 0 && o <= 255 && sp - pos >= 7 && sp - pos <= 15 ? v * 256 + o : -1; }`,
+        `if (${ABSENT}) spans[${a}] = -1;`,
+        `else { ${keep} nums[${i}] = ok && dots === 3 && d > 0 && o <= 255 && sp - pos >= 7 && sp - pos <= 15 ? v * 256 + o : -1; }`,
       );
-    } else {
-      const strict = kind === Kind.Int;
+    } else
       lines.push(
-        'v = 0; p = pos; c = 32;',
-        'while (p < to) { c = text.charCodeAt(p); if (c < 48 || c > 57) break; v = v * 10 + (c - 48); p++; }',
-        'if (p === to) c = 32;',
-        `if (p > pos && c === 32 && p - pos <= 15) { spans[${a}] = pos; spans[${a + 1}] = p; nums[${i}] = v; sp = p; }`,
-        'else {',
-        "  sp = text.indexOf(' ', pos);",
-        '  if (sp < 0 || sp > to) sp = to;',
-        `  if (${absent}) { spans[${a}] = -1; nums[${i}] = NaN; }`,
-        '  else {',
-        '    v = parseUint(text, pos, sp);',
-        strict
-          ? `    if (v < 0) { fail.index = ${i}; fail.from = pos; fail.to = sp; return false; }`
-          : '    if (v < 0) v = NaN;',
-        `    spans[${a}] = pos; spans[${a + 1}] = sp; nums[${i}] = v;`,
-        '  }',
-        '}',
+        ...numberColumn(i, kind === Kind.Int, {
+          store: (v) => `${keep} nums[${i}] = ${v};`,
+          absent: `spans[${a}] = -1; nums[${i}] = NaN;`,
+          text: `${keep} nums[${i}] = NaN;`,
+          fail: 'return false;',
+        }),
       );
-    }
     lines.push('pos = sp + 1;');
   });
-  lines.push('if (pos <= to) { fail.index = -1; return false; }', 'return true;');
-  return new Function('text', 'from', 'to', 'spans', 'nums', 'fail', 'parseUint', lines.join('\n')) as RowReader;
+  lines.push('if (pos <= len) { fail.index = -1; return false; }', 'return true;');
+  return new Function('line', 'from', 'to', 'spans', 'nums', 'fail', 'parseUint', lines.join('\n')) as RowReader;
 }
 
 export const DEFAULT_LAYOUT = makeLayout(DEFAULT_V2_FIELDS, 'the default v2 format');
