@@ -50,8 +50,9 @@ export class Interner {
       this.hits++;
       return known;
     }
-    const value = line.slice(from, to);
-    this.slots[h] = detach(value);
+    // The copy is returned too: the caller may keep it for long (a state table key), and then it pins no chunk.
+    const value = detach(line.slice(from, to));
+    this.slots[h] = value;
     return value;
   }
 
