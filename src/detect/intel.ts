@@ -9,6 +9,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { ipv4ToInt, maskOf } from '../core/ipv4.js';
+import { IntTable } from './int-table.js';
 
 export const INTEL_CATEGORIES = [
   'custom',
@@ -55,10 +56,12 @@ interface Entry {
 export class ThreatIntel {
   private readonly exact = new Map<string, Entry[]>();
   /**
-   * IPv4 entries of `exact` by number (int32): flow records ask about every remote address and nearly all are
-   * misses, which a number lookup answers without the address text.
+   * IPv4 entries of `exact`: address → index in `exactV4Entries` + 1. Flow records ask about every remote address
+   * and nearly all are misses, which this table answers from the number alone, without allocating (a Map keyed by
+   * addresses above 2^30 boxes every key it is asked about).
    */
-  private readonly exactV4 = new Map<number, Entry[]>();
+  private readonly exactV4 = new IntTable();
+  private readonly exactV4Entries: Entry[][] = [];
   /** prefix length → network → entries (one map per distinct length: lookups cost one probe per length). */
   private readonly v4Nets = new Map<number, Map<number, Entry[]>>();
   private v4Lengths: number[] = [];
@@ -116,7 +119,13 @@ export class ThreatIntel {
   private addExact(ip: string, e: Entry, meta: { ips: number }): boolean {
     push(this.exact, ip, e);
     const n = ipv4ToInt(ip);
-    if (n >= 0) push(this.exactV4, n | 0, e);
+    if (n >= 0) {
+      const at = this.exactV4.get(0, n);
+      if (at === undefined) {
+        this.exactV4Entries.push([e]);
+        this.exactV4.set(0, n, this.exactV4Entries.length);
+      } else this.exactV4Entries[at - 1]!.push(e);
+    }
     meta.ips++;
     return true;
   }
@@ -140,7 +149,8 @@ export class ThreatIntel {
 
   /** `lookupIp` for an IPv4 address already converted to a number: flow detectors have it. */
   lookupV4(n: number): IntelHit[] | undefined {
-    let hits: IntelHit[] | undefined = this.exactV4.get(n | 0);
+    const at = this.exactV4.get(0, n);
+    let hits: IntelHit[] | undefined = at === undefined ? undefined : this.exactV4Entries[at - 1];
     for (const bits of this.v4Lengths) {
       const found = this.v4Nets.get(bits)!.get(n & maskOf(bits));
       if (found) hits = hits ? [...hits, ...found] : found;

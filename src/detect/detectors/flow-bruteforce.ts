@@ -64,8 +64,9 @@ function attemptCodec(tables: FlowTables): KeyCodec {
     },
   };
 }
-const BY_PORT = new Map<number, (typeof SERVICES)[number]>();
-for (const s of SERVICES) for (const p of s.ports) BY_PORT.set(p, s);
+/** Service index + 1 by destination port (0: no service): one typed-array read for every TCP flow record. */
+const BY_PORT = new Uint8Array(65536);
+for (const s of SERVICES) for (const p of s.ports) BY_PORT[p] = s.index + 1;
 
 const MITRE: MitreRef = { tactic: 'Credential Access', technique: 'T1110', name: 'Brute Force' };
 
@@ -99,8 +100,9 @@ export const bruteForce: Detector = {
     return {
       onFlow(v) {
         if (!v.ok || v.nonInstance || v.proto !== 6 || Number.isNaN(v.time)) return;
-        const svc = BY_PORT.get(v.dstPort);
-        if (!svc || v.packets > maxPk) return;
+        const svcIndex = BY_PORT[v.dstPort] ?? 0;
+        if (svcIndex === 0 || v.packets > maxPk) return;
+        const svc = SERVICES[svcIndex - 1]!;
         // The request direction only: the destination is the service side.
         let role: 'TARGET' | 'ACTOR';
         if (v.direction === 'INBOUND') role = 'TARGET';
