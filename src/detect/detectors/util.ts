@@ -113,6 +113,11 @@ export type FlowDirection = 'INBOUND' | 'OUTBOUND' | 'INTERNAL' | 'UNKNOWN';
 /** Numbers every loaded view gets: a memo key unique across engines (views are per engine, lists are shared). */
 let nextSeq = 0;
 
+/** A numeric field's value, else `absent`. */
+function n(v: unknown, absent: number): number {
+  return typeof v === 'number' ? v : absent;
+}
+
 /**
  * A flow record seen from our side. One per engine, refilled for every record (detectors run synchronously), from a
  * row read in place (the parser's fast path: no fields object) or from a LogRecord. Texts (addresses, other fields),
@@ -200,7 +205,6 @@ export class FlowView {
     this.dstText = dst as string;
     this.srcN = ipv4ToInt(src as string);
     this.dstN = ipv4ToInt(dst as string);
-    const n = (v: unknown, absent: number) => (typeof v === 'number' ? v : absent);
     this.srcPort = n(f.srcport, 0);
     this.dstPort = n(f.dstport, 0);
     this.proto = n(f.protocol, -1);
