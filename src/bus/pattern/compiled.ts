@@ -1471,10 +1471,10 @@ export class PatternIndex<T = string> {
   private ids(out: number[]): T[] {
     const col = this.col;
     let n = out.length;
-    const ids: T[] = [];
-    if (n === 0 && col.bits === 0) return ids;
+    if (n === 0 && col.bits === 0) return [];
     const ruleIds = this.ruleIds;
     if (col.bits === 0 && n <= 16) {
+      const ids: T[] = [];
       for (let i = 1; i < n; i++) {
         const v = out[i];
         let j = i - 1;
