@@ -98,15 +98,20 @@ export class KeyedState<V extends Timed> {
   }
 
   private place(key: Key, slot: V): void {
-    if (this.cur.size >= this.half) this.rotate();
+    if (this.cur.size >= this.half) this.rotate(false);
     if (this.cur.size === 0 || slot.last < this.curStart) this.curStart = slot.last;
     this.cur.set(key, slot);
     if (slot.last > this.curMax) this.curMax = slot.last;
   }
 
-  private rotate(): void {
+  /**
+   * Drop the previous generation. When the table is full (`aging` false) a dropped key that was not yet idle past the
+   * TTL is a memory-bound (LRU) eviction; when aging, every dropped key is an idleness (TTL) drop: untouched for a
+   * whole generation, not lost for want of room.
+   */
+  private rotate(aging: boolean): void {
     for (const s of this.prev.values()) {
-      if (s.last < this.limit) this.stats.ttl++;
+      if (aging || s.last < this.limit) this.stats.ttl++;
       else this.stats.lru++;
     }
     this.prev = this.cur;
@@ -154,7 +159,7 @@ export class KeyedState<V extends Timed> {
       // The current generation is older than the TTL: age it. Keys touched since move back to the new generation;
       // the others are dropped at the next aging, so state lives between one and two TTLs after its last use
       // (keeps the live set small, which matters more to the garbage collector than the key budget).
-      this.rotate();
+      this.rotate(true);
     }
   }
 

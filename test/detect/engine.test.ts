@@ -116,6 +116,21 @@ describe('windows, watermark and eviction', () => {
     expect(m.stats.ttl).toBe(1);
   });
 
+  it('aging drops untouched keys as TTL drops, not as memory-bound (LRU) evictions', () => {
+    const s = new KeyedState<{ last: number; n: number }>('t', 100, 60_000);
+    s.upsert('a', T0 + 30_000, v(1));
+    s.upsert('b', T0, v(2)); // out of order: the generation starts at T0
+    s.expire(T0 + 61_000); // limit T0+1 s: the generation is older than the TTL, so it ages ('a', 'b' move back)
+    s.upsert('c', T0 + 40_000, v(3));
+    s.upsert('d', T0 + 2_000, v(4));
+    // limit T0+3 s: the new generation ages too, dropping 'a' (idle 33 s, within the TTL) and 'b' (idle past it).
+    s.expire(T0 + 63_000);
+    expect(s.get('a')).toBeUndefined();
+    expect(s.get('b')).toBeUndefined();
+    expect(s.get('c')?.n).toBe(3);
+    expect(s.stats).toEqual({ lru: 0, ttl: 2, peak: 4 });
+  });
+
   it('with a tiny key budget state is evicted and reported, and detection still runs', () => {
     const res = detectRecords(sshAttempts(T0), { maxKeys: 1 });
     expect(types(res)).toContain('UnauthorizedAccess:EC2/SSHBruteForce');
