@@ -19,10 +19,6 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export function origin(r: LogRecord): RecordOrigin {
-  return r.origin;
-}
-
 // ---------- CloudTrail ----------
 
 export interface Caller {
