@@ -10,7 +10,7 @@
 import type { LogRecord, LogType, RecordOrigin } from '../ingest/types.js';
 import type { FlowRow } from '../ingest/vpcflow/row.js';
 import { ALL_DETECTORS } from './detectors/index.js';
-import { FlowView } from './detectors/util.js';
+import { type FlowDirection, FlowView } from './detectors/util.js';
 import { aggregate, detectorIdFor, newFinding } from './finding.js';
 import { type GeoLookup, NO_GEO } from './geo.js';
 import { bundledIntel, type ThreatIntel } from './intel.js';
@@ -86,6 +86,7 @@ interface TypeState {
 }
 
 const WINDOWS_META = 'windows';
+const FLOW_DIRECTIONS: readonly FlowDirection[] = ['INBOUND', 'OUTBOUND', 'INTERNAL', 'UNKNOWN'];
 const WATERMARK_META = 'maxTimes';
 
 export class DetectionEngine {
@@ -120,6 +121,15 @@ export class DetectionEngine {
   /** The flow view of the VPC flow record being processed (instead of `currentRecord`). */
   private currentView: FlowView | undefined;
   private readonly flowView = new FlowView();
+  /** VPC flow detectors by the direction of the records they read (`Detector.flowDirections`). */
+  private readonly flowLists: Record<FlowDirection, Running[]> = {
+    INBOUND: [],
+    OUTBOUND: [],
+    INTERNAL: [],
+    UNKNOWN: [],
+  };
+  /** What reads flow records without addresses (NODATA / SKIPDATA): record readers only. */
+  private readonly flowsWithoutAddresses: Running[] = [];
   private readonly net: NetContext;
   readonly stats: DetectStats;
 
@@ -203,6 +213,13 @@ export class DetectionEngine {
       }
     }
     for (const f of this.factories()) f.restore(snap);
+    // VPC flow records go only to the detectors that read their direction (record readers, e.g. Sigma, read all).
+    for (const run of this.byType.get('vpcflow') ?? []) {
+      const readsFlows = run.instance.onFlow !== undefined;
+      const directions = (readsFlows && run.detector.flowDirections) || FLOW_DIRECTIONS;
+      for (const d of directions) this.flowLists[d].push(run);
+      if (!readsFlows) this.flowsWithoutAddresses.push(run);
+    }
   }
 
   private *factories(): Iterable<KeyedStateFactory> {
@@ -214,7 +231,7 @@ export class DetectionEngine {
     const ts = this.enter(r.type, r.time);
     if (ts === undefined) return;
     if (r.type === 'vpcflow') {
-      this.dispatchFlow(ts.list!, this.flowView.fromRecord(r, this.net));
+      this.dispatchFlow(this.flowView.fromRecord(r, this.net));
       return;
     }
     this.currentRecord = r;
@@ -230,8 +247,7 @@ export class DetectionEngine {
 
   /** A VPC flow record read in place by the parser (`Sink.flow`): the same detection as `process(row.record())`. */
   processFlow(row: FlowRow): void {
-    const ts = this.enter('vpcflow', row.time);
-    if (ts !== undefined) this.dispatchFlow(ts.list!, this.flowView.fromRow(row, this.net));
+    if (this.enter('vpcflow', row.time) !== undefined) this.dispatchFlow(this.flowView.fromRow(row, this.net));
   }
 
   /**
@@ -300,7 +316,8 @@ export class DetectionEngine {
   }
 
   /** Flow detectors read the view; any other detector of the type (e.g. Sigma rules) gets the LogRecord. */
-  private dispatchFlow(list: Running[], v: FlowView): void {
+  private dispatchFlow(v: FlowView): void {
+    const list = v.ok ? this.flowLists[v.direction] : this.flowsWithoutAddresses;
     this.currentView = v;
     this.currentRecord = undefined;
     for (let i = 0; i < list.length; i++) {

@@ -184,6 +184,11 @@ export interface Detector {
    * those events (an index instead of a check in every detector).
    */
   eventNames?: readonly string[];
+  /**
+   * Directions of the VPC flow records whose `onFlow` can do anything (the first check of the detector): the engine
+   * calls it for no others (default: every direction). `onFlow` only ever sees records with addresses (`view.ok`).
+   */
+  flowDirections?: readonly import('./detectors/util.js').FlowDirection[];
 }
 
 /** Parameter with the detector's default, typed. */

@@ -212,6 +212,7 @@ export const trafficVolumeUnusual: Detector = {
       },
     ],
   },
+  flowDirections: ['OUTBOUND'],
   create(ctx) {
     const tables = flowTables(ctx);
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
@@ -342,6 +343,7 @@ export const dnsEvasion: Detector = {
       },
     ],
   },
+  flowDirections: ['OUTBOUND'],
   create(ctx) {
     const hours = ctx.params.learningPeriodHours as number;
     const tables = flowTables(ctx);

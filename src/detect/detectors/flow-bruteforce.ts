@@ -90,6 +90,7 @@ export const bruteForce: Detector = {
       mitre: MITRE,
     })),
   },
+  flowDirections: ['INBOUND', 'OUTBOUND'],
   create(ctx) {
     const state = ctx.windows.create<Attempts>('attempts');
     const tables = flowTables(ctx);

@@ -41,6 +41,7 @@ export const outboundDos: Detector = {
       mitre: DOS_MITRE,
     })),
   },
+  flowDirections: ['OUTBOUND'],
   create(ctx) {
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPk = ctx.params.minPackets as number;
@@ -231,6 +232,7 @@ export const inboundDdos: Detector = {
           : AMPLIFICATION,
     })),
   },
+  flowDirections: ['INBOUND'],
   create(ctx) {
     const tcp = ctx.windows.create<TcpWin>('tcp');
     const udp = ctx.windows.create<Win>('udp');

@@ -62,6 +62,7 @@ export const flowThreatIntel: Detector = {
       },
     ],
   },
+  flowDirections: ['INBOUND', 'OUTBOUND'],
   create(ctx) {
     const stratum = new Set(ctx.params.stratumPorts as number[]);
     const minBytes = ctx.params.minBytes as number;

@@ -40,6 +40,7 @@ export const portscan: Detector = {
       },
     ],
   },
+  flowDirections: ['OUTBOUND'],
   create(ctx) {
     const sweeps = ctx.windows.create<Win>('sweep');
     const tables = flowTables(ctx);
@@ -143,6 +144,7 @@ export const portProbe: Detector = {
       },
     ],
   },
+  flowDirections: ['INBOUND'],
   create(ctx) {
     const windowMs = (ctx.params.windowMinutes as number) * 60_000;
     const minPorts = ctx.params.minPorts as number;
