@@ -317,7 +317,18 @@ export class DetectionEngine {
 
   /** Flow detectors read the view; any other detector of the type (e.g. Sigma rules) gets the LogRecord. */
   private dispatchFlow(v: FlowView): void {
-    const list = v.ok ? this.flowLists[v.direction] : this.flowsWithoutAddresses;
+    // Compared, not indexed: a keyed load with a changing string key goes through V8's generic (megamorphic) path.
+    const d = v.direction;
+    const lists = this.flowLists;
+    const list = !v.ok
+      ? this.flowsWithoutAddresses
+      : d === 'OUTBOUND'
+        ? lists.OUTBOUND
+        : d === 'INBOUND'
+          ? lists.INBOUND
+          : d === 'INTERNAL'
+            ? lists.INTERNAL
+            : lists.UNKNOWN;
     this.currentView = v;
     this.currentRecord = undefined;
     for (let i = 0; i < list.length; i++) {

@@ -2,6 +2,7 @@
 
 import { ipv4ToInt, isPrivateV4, isPublicIp } from '../../core/ipv4.js';
 import type { LogRecord, RecordOrigin } from '../../ingest/types.js';
+import { Hot } from '../../ingest/vpcflow/layout.js';
 import type { FlowRow } from '../../ingest/vpcflow/row.js';
 import { instanceResource, localIpDetails, portDetails, protocolName, remoteIpDetails } from '../finding.js';
 import type { GeoLookup } from '../geo.js';
@@ -114,6 +115,11 @@ function n(v: unknown, absent: number): number {
   return typeof v === 'number' ? v : absent;
 }
 
+/** A hot value of a row, else (NaN: absent) `absent`. */
+function orElse(v: number, absent: number): number {
+  return Number.isNaN(v) ? absent : v;
+}
+
 /**
  * A flow record seen from our side. One per engine, refilled for every record (detectors run synchronously), from a
  * row read in place (the parser's fast path: no fields object) or from a LogRecord. Texts (addresses, other fields),
@@ -165,18 +171,18 @@ export class FlowView {
     this.srcText = undefined;
     this.dstText = undefined;
     this.time = row.time;
-    const layout = row.layout;
-    const pos = layout.pos;
-    this.ok = row.has(layout.srcaddr) && row.has(pos.dstaddr);
+    const h = row.hot;
+    this.ok = !Number.isNaN(h[Hot.srcaddr]!) && !Number.isNaN(h[Hot.dstaddr]!);
     if (!this.ok) return this;
     this.srcN = row.srcN;
     this.dstN = row.dstN;
-    this.srcPort = row.num(pos.srcport, 0);
-    this.dstPort = row.num(pos.dstport, 0);
-    this.proto = row.num(pos.protocol, -1);
-    this.packets = row.num(pos.packets, 0);
-    this.bytes = row.num(pos.bytes, 0);
-    this.flags = row.num(pos.tcpFlags, -1);
+    this.srcPort = orElse(h[Hot.srcport]!, 0);
+    this.dstPort = orElse(h[Hot.dstport]!, 0);
+    this.proto = orElse(h[Hot.protocol]!, -1);
+    this.packets = orElse(h[Hot.packets]!, 0);
+    this.bytes = orElse(h[Hot.bytes]!, 0);
+    this.flags = orElse(h[Hot['tcp-flags']]!, -1);
+    const pos = row.layout.pos;
     this.accepted = row.equals(pos.action, 'ACCEPT');
     this.instanceId = row.instanceId;
     this.eni = row.eni;

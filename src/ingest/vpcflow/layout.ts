@@ -173,7 +173,8 @@ export type RecordReader = (
 /**
  * Reads the record `text[from, to)` in place: column i's span into spans[2i], spans[2i + 1] (absolute positions;
  * spans[2i] = -1 when absent) and an integer column's value, or an address column's IPv4 number (-1: not IPv4),
- * into nums[i] (NaN when absent); false with `fail` set as `RecordReader` sets it (positions absolute).
+ * into nums[i] (NaN when absent), and the `Hot` fields into `hot`; false with `fail` set as `RecordReader` sets it
+ * (positions absolute).
  */
 export type RowReader = (
   text: string,
@@ -181,9 +182,29 @@ export type RowReader = (
   to: number,
   spans: Int32Array,
   nums: Float64Array,
+  hot: Float64Array,
   fail: ReadFailure,
   parseUint: (s: string, from: number, to: number) => number,
 ) => boolean;
+
+/**
+ * Slots of the values flow detection reads for every record, which the row reader also copies into a fixed-size
+ * array (`hot`, NaN when the record or the layout lacks the field): the view then reads constant positions instead
+ * of looking each column up through the layout.
+ */
+export const Hot = {
+  srcaddr: 0,
+  dstaddr: 1,
+  srcport: 2,
+  dstport: 3,
+  protocol: 4,
+  packets: 5,
+  bytes: 6,
+  'tcp-flags': 7,
+  start: 8,
+  end: 9,
+} as const;
+export const HOT_SLOTS = Object.keys(Hot).length;
 
 /** Text columns whose IPv4 number the row reader computes while finding their end. */
 const ADDRESS_COLUMNS = new Set(['srcaddr', 'dstaddr']);
@@ -200,6 +221,7 @@ export function makeLayout(names: readonly string[], origin: string): Layout {
     kinds[i] = kind ?? Kind.Text;
   });
   const rowKinds = kinds.map((k, i) => (ADDRESS_COLUMNS.has(names[i]!) ? ADDRESS : k));
+  const hotSlots = names.map((n) => (Object.hasOwn(Hot, n) ? Hot[n as keyof typeof Hot] : -1));
   return {
     origin,
     names,
@@ -225,7 +247,9 @@ export function makeLayout(names: readonly string[], origin: string): Layout {
     },
     unknown,
     read: cachedByLayout(readers, `${kinds.join('')}\n${names.join(' ')}`, () => compileReader(names, kinds)),
-    readRow: cachedByLayout(rowReaders, rowKinds.join(''), () => compileRowReader(rowKinds)),
+    readRow: cachedByLayout(rowReaders, `${rowKinds.join('')}|${hotSlots.join(',')}`, () =>
+      compileRowReader(rowKinds, hotSlots),
+    ),
   };
 }
 
@@ -328,7 +352,7 @@ function compileReader(names: readonly string[], kinds: Uint8Array): RecordReade
  * Integer columns are read while finding their end, as there; so are addresses, as IPv4 numbers (`ipv4At`'s rules:
  * four octets of 1–3 digits up to 255, 7–15 characters), so neither needs a second pass.
  */
-function compileRowReader(kinds: Uint8Array): RowReader {
+function compileRowReader(kinds: Uint8Array, hotSlots: readonly number[]): RowReader {
   const lines = ['let pos = from;', 'const len = to;', 'let sp = 0;', 'let v = 0;', 'let p = 0;', 'let c = 0;'];
   lines.push('let o = 0;', 'let d = 0;', 'let dots = 0;', 'let ok = true;');
   kinds.forEach((kind, i) => {
@@ -362,8 +386,14 @@ function compileRowReader(kinds: Uint8Array): RowReader {
       );
     lines.push('pos = sp + 1;');
   });
-  lines.push('if (pos <= len) { fail.index = -1; return false; }', 'return true;');
-  return new Function('line', 'from', 'to', 'spans', 'nums', 'fail', 'parseUint', lines.join('\n')) as RowReader;
+  lines.push('if (pos <= len) { fail.index = -1; return false; }');
+  for (let k = 0; k < HOT_SLOTS; k++) {
+    const i = hotSlots.indexOf(k);
+    lines.push(i < 0 ? `hot[${k}] = NaN;` : `hot[${k}] = spans[${2 * i}] < 0 ? NaN : nums[${i}];`);
+  }
+  lines.push('return true;');
+  const params = ['line', 'from', 'to', 'spans', 'nums', 'hot', 'fail', 'parseUint'];
+  return new Function(...params, lines.join('\n')) as RowReader;
 }
 
 export const DEFAULT_LAYOUT = makeLayout(DEFAULT_V2_FIELDS, 'the default v2 format');

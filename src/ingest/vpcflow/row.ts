@@ -9,7 +9,7 @@
  */
 import { Interner } from '../intern.js';
 import type { LogRecord, RecordOrigin } from '../types.js';
-import { DEFAULT_LAYOUT, Kind, type Layout, type ReadFailure } from './layout.js';
+import { DEFAULT_LAYOUT, HOT_SLOTS, Hot, Kind, type Layout, type ReadFailure } from './layout.js';
 
 /** Digits between `from` and `to` as a number, or -1 when the text is not an unsigned integer. */
 export function parseUint(s: string, from: number, to: number): number {
@@ -79,6 +79,8 @@ export class FlowRow {
   spans = new Int32Array(2 * DEFAULT_LAYOUT.count);
   /** Values of integer columns and IPv4 numbers of address columns (NaN / -1 when absent; unset for text). */
   nums = new Float64Array(DEFAULT_LAYOUT.count);
+  /** The `Hot` fields at fixed positions (NaN when absent): what detection reads for every record. */
+  readonly hot = new Float64Array(HOT_SLOTS);
   /** Event time in epoch ms (start, else end), NaN when the record has none. */
   time = Number.NaN;
   /** srcaddr / dstaddr as IPv4 numbers: -1 when absent or not IPv4 (then read the text). */
@@ -120,7 +122,8 @@ export class FlowRow {
     }
     const nums = this.nums;
     const spans = this.spans;
-    if (!layout.readRow(text, from, to, spans, nums, fail, parseUint)) {
+    const hot = this.hot;
+    if (!layout.readRow(text, from, to, spans, nums, hot, fail, parseUint)) {
       fail.from -= from;
       fail.to -= from;
       return false;
@@ -137,13 +140,13 @@ export class FlowRow {
     this.index = index;
     this.rec = undefined;
     this.org = undefined;
-    const start = layout.start >= 0 ? nums[layout.start]! : Number.NaN;
-    this.time = (!Number.isNaN(start) ? start : layout.end >= 0 ? nums[layout.end]! : Number.NaN) * 1000;
+    const start = hot[Hot.start]!;
+    this.time = (Number.isNaN(start) ? hot[Hot.end]! : start) * 1000;
     // Address columns hold their IPv4 number (-1 when not IPv4), read while their end was found.
-    const src = layout.srcaddr;
-    const dst = layout.pos.dstaddr;
-    this.srcN = src >= 0 && spans[2 * src]! >= 0 ? nums[src]! : -1;
-    this.dstN = dst >= 0 && spans[2 * dst]! >= 0 ? nums[dst]! : -1;
+    const src = hot[Hot.srcaddr]!;
+    const dst = hot[Hot.dstaddr]!;
+    this.srcN = Number.isNaN(src) ? -1 : src;
+    this.dstN = Number.isNaN(dst) ? -1 : dst;
     this.instanceId = this.interned(instanceIds, layout.instanceId);
     this.eni = this.interned(interfaceIds, layout.interfaceId);
     return true;
