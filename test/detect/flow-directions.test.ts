@@ -29,8 +29,9 @@ const spec = fc.record({
   accept: fc.boolean(),
   flags: fc.constantFrom(2, 16, 18, 19),
 });
+type Spec = typeof spec extends fc.Arbitrary<infer T> ? T : never;
 
-function toFlows(xs: fc.RecordValue<typeof spec.example>[]): FlowSpec[] {
+function toFlows(xs: Spec[]): FlowSpec[] {
   let at = T0;
   return xs.map((x) => {
     at += x.dt;
