@@ -182,13 +182,12 @@ export class FlowView {
     this.packets = orElse(h[Hot.packets]!, 0);
     this.bytes = orElse(h[Hot.bytes]!, 0);
     this.flags = orElse(h[Hot['tcp-flags']]!, -1);
-    const pos = row.layout.pos;
-    this.accepted = row.equals(pos.action, 'ACCEPT');
+    this.accepted = h[Hot.action] === 1;
     this.instanceId = row.instanceId;
     this.eni = row.eni;
-    this.nonInstance = row.instanceId === undefined && row.has(pos.vpcId);
-    const fd = pos.flowDirection;
-    this.derive(net, row.equals(fd, 'egress') ? 'OUTBOUND' : row.equals(fd, 'ingress') ? 'INBOUND' : undefined);
+    this.nonInstance = row.instanceId === undefined && h[Hot['vpc-id']] === 1;
+    const fd = h[Hot['flow-direction']];
+    this.derive(net, fd === 2 ? 'OUTBOUND' : fd === 1 ? 'INBOUND' : undefined);
     return this;
   }
 

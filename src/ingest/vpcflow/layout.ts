@@ -203,7 +203,20 @@ export const Hot = {
   'tcp-flags': 7,
   start: 8,
   end: 9,
+  /** 1 for ACCEPT, 0 for anything else. */
+  action: 10,
+  /** 1 for ingress, 2 for egress, 0 for anything else. */
+  'flow-direction': 11,
+  /** 1 when present. */
+  'vpc-id': 12,
 } as const;
+
+/** Text columns the row reader turns into a number for `hot` (keyword → value; any other text is 0). */
+const KEYWORDS: Partial<Record<keyof typeof Hot, Record<string, number>>> = {
+  action: { ACCEPT: 1 },
+  'flow-direction': { ingress: 1, egress: 2 },
+  'vpc-id': {},
+};
 export const HOT_SLOTS = Object.keys(Hot).length;
 
 /** Text columns whose IPv4 number the row reader computes while finding their end. */
@@ -354,7 +367,7 @@ function compileReader(names: readonly string[], kinds: Uint8Array): RecordReade
  */
 function compileRowReader(kinds: Uint8Array, hotSlots: readonly number[]): RowReader {
   const lines = ['let pos = from;', 'const len = to;', 'let sp = 0;', 'let v = 0;', 'let p = 0;', 'let c = 0;'];
-  lines.push('let o = 0;', 'let d = 0;', 'let dots = 0;', 'let ok = true;');
+  lines.push('let o = 0;', 'let d = 0;', 'let dots = 0;', 'let ok = true;', 'let q = 0;');
   kinds.forEach((kind, i) => {
     const a = 2 * i;
     const keep = `spans[${a}] = pos; spans[${a + 1}] = sp;`;
@@ -387,9 +400,22 @@ function compileRowReader(kinds: Uint8Array, hotSlots: readonly number[]): RowRe
     lines.push('pos = sp + 1;');
   });
   lines.push('if (pos <= len) { fail.index = -1; return false; }');
-  for (let k = 0; k < HOT_SLOTS; k++) {
+  for (const [name, k] of Object.entries(Hot)) {
     const i = hotSlots.indexOf(k);
-    lines.push(i < 0 ? `hot[${k}] = NaN;` : `hot[${k}] = spans[${2 * i}] < 0 ? NaN : nums[${i}];`);
+    const keywords = KEYWORDS[name as keyof typeof Hot];
+    if (i < 0) lines.push(`hot[${k}] = NaN;`);
+    else if (keywords === undefined) lines.push(`hot[${k}] = spans[${2 * i}] < 0 ? NaN : nums[${i}];`);
+    else {
+      // Compared in place, character by character (no substring, no call).
+      const test = Object.entries(keywords).map(([word, value]) => {
+        const chars = [...word].map((ch, j) => `line.charCodeAt(p + ${j}) === ${ch.charCodeAt(0)}`);
+        return `q === ${word.length} && ${chars.join(' && ')} ? ${value} : `;
+      });
+      lines.push(
+        `p = spans[${2 * i}]; q = spans[${2 * i + 1}] - p;`,
+        `hot[${k}] = p < 0 ? NaN : ${name === 'vpc-id' ? '1' : `${test.join('')}0`};`,
+      );
+    }
   }
   lines.push('return true;');
   const params = ['line', 'from', 'to', 'spans', 'nums', 'hot', 'fail', 'parseUint'];
