@@ -14,7 +14,7 @@ import { createTextParser } from '../src/ingest/file-parse.js';
 import { FORMATS } from '../src/ingest/registry.js';
 import type { LogFormat, LogRecord } from '../src/ingest/types.js';
 import { albLines, cloudFrontLog, cloudTrailNdjson, resolverLines, s3AccessLines, vpcFlowLines } from './data.js';
-import { best, round } from './util.js';
+import { best, collectGarbage, round } from './util.js';
 
 function formatOf(type: string): LogFormat {
   const f = FORMATS.find((x) => x.type === type);
@@ -66,15 +66,15 @@ function parseOnly(format: LogFormat, chunks: string[]): number {
 
 /**
  * Baseline and candidate run alternately (so background load hits both alike), timed by wall clock and by process
- * CPU time (user + system: what the run itself consumed, whatever else the machine is doing). Reports the best of
- * each and the median of the per-round ratios baseline / candidate (> 1 = candidate faster).
+ * CPU time (user + system: what the run itself consumed, whatever else the machine is doing), each after a full
+ * collection that keeps compiled code (`collectGarbage`). Reports the best of each and the median of the per-round
+ * ratios baseline / candidate (> 1 = candidate faster).
  */
 function alternate(baseline: () => number, candidate: () => number, rounds = 5) {
   baseline();
   candidate();
-  const gc = (globalThis as { gc?: () => void }).gc;
   const time = (fn: () => number) => {
-    gc?.();
+    collectGarbage();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const result = fn();
