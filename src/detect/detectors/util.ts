@@ -253,7 +253,7 @@ export class FlowView {
   }
 
   get dst(): string {
-    if (this.dstText === undefined) this.dstText = this.row!.column(this.row!.layout.pos.dstaddr)!;
+    if (this.dstText === undefined) this.dstText = this.row!.column(this.row!.layout.dstaddr)!;
     return this.dstText;
   }
 

@@ -126,31 +126,16 @@ export interface Layout {
   readonly start: number;
   readonly end: number;
   readonly srcaddr: number;
+  readonly dstaddr: number;
   readonly pktSrcaddr: number;
   readonly instanceId: number;
   readonly interfaceId: number;
-  /** Positions (-1 when absent) of the columns flow detection reads from a row (row.ts). */
-  readonly pos: FlowPositions;
   /** Declared names that are not in the catalogue: accepted, kept as text. */
   readonly unknown: readonly string[];
   /** This layout's record reader (see `compileReader`). */
   readonly read: RecordReader;
   /** This layout's in-place reader (see `compileRowReader`). */
   readonly readRow: RowReader;
-}
-
-/** Column positions of the fields flow detection reads (-1: the layout lacks the field). */
-export interface FlowPositions {
-  readonly dstaddr: number;
-  readonly srcport: number;
-  readonly dstport: number;
-  readonly protocol: number;
-  readonly packets: number;
-  readonly bytes: number;
-  readonly action: number;
-  readonly tcpFlags: number;
-  readonly flowDirection: number;
-  readonly vpcId: number;
 }
 
 /**
@@ -243,21 +228,10 @@ export function makeLayout(names: readonly string[], origin: string): Layout {
     start: names.indexOf('start'),
     end: names.indexOf('end'),
     srcaddr: names.indexOf('srcaddr'),
+    dstaddr: names.indexOf('dstaddr'),
     pktSrcaddr: names.indexOf('pkt-srcaddr'),
     instanceId: names.indexOf('instance-id'),
     interfaceId: names.indexOf('interface-id'),
-    pos: {
-      dstaddr: names.indexOf('dstaddr'),
-      srcport: names.indexOf('srcport'),
-      dstport: names.indexOf('dstport'),
-      protocol: names.indexOf('protocol'),
-      packets: names.indexOf('packets'),
-      bytes: names.indexOf('bytes'),
-      action: names.indexOf('action'),
-      tcpFlags: names.indexOf('tcp-flags'),
-      flowDirection: names.indexOf('flow-direction'),
-      vpcId: names.indexOf('vpc-id'),
-    },
     unknown,
     read: cachedByLayout(readers, `${kinds.join('')}\n${names.join(' ')}`, () => compileReader(names, kinds)),
     readRow: cachedByLayout(rowReaders, `${rowKinds.join('')}|${hotSlots.join(',')}`, () =>

@@ -14,15 +14,15 @@ const EXAMPLES = join(import.meta.dirname, '../../../examples');
 
 /** What a row must agree on with the record built from the same line. */
 function rowFacts(row: FlowRow): Record<string, unknown> {
-  const p = row.layout.pos;
+  const col = (name: string) => row.layout.names.indexOf(name);
   return {
     time: row.time,
     srcN: row.srcN,
     dstN: row.dstN,
     instanceId: row.instanceId,
     eni: row.eni,
-    srcport: row.has(p.srcport) ? row.num(p.srcport, -1) : undefined,
-    accept: row.equals(p.action, 'ACCEPT'),
+    srcport: row.has(col('srcport')) ? row.num(col('srcport'), -1) : undefined,
+    accept: row.equals(col('action'), 'ACCEPT'),
     line: row.line,
   };
 }

@@ -77,7 +77,7 @@ export class FlowRow {
   from = 0;
   to = 0;
   spans = new Int32Array(2 * DEFAULT_LAYOUT.count);
-  /** Values of integer columns and IPv4 numbers of address columns (NaN / -1 when absent; unset for text). */
+  /** Integer columns' values (NaN when absent) and address columns' IPv4 numbers (-1: not IPv4); unset otherwise. */
   nums = new Float64Array(DEFAULT_LAYOUT.count);
   /** The `Hot` fields at fixed positions (NaN when absent): what detection reads for every record. */
   readonly hot = new Float64Array(HOT_SLOTS);
