@@ -19,12 +19,14 @@ export function createTextParser(format: LogFormat, opts: TextParserOptions, out
   const file = opts.file;
   const parser: FileParser = format.open({ file, options: opts.options ?? {} });
   const max = opts.maxLineLength ?? DEFAULT_MAX_LINE;
+  // A parser bug must not lose the rest of the file: report the line and go on.
+  const failed = (line: number, err: unknown) =>
+    out.error({ file, line, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
   const guard = (fn: () => void, line: number) => {
     try {
       fn();
     } catch (err) {
-      // A parser bug must not lose the rest of the file: report the line and go on.
-      out.error({ file, line, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
+      failed(line, err);
     }
   };
   if (format.framing === 'json' && parser.value) {
@@ -40,7 +42,7 @@ export function createTextParser(format: LogFormat, opts: TextParserOptions, out
           try {
             parser.value!(v, at, out);
           } catch (err) {
-            out.error({ file, line, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
+            failed(line, err);
           }
         },
         error: (line, reason) => out.error({ file, line, reason }),
@@ -61,7 +63,7 @@ export function createTextParser(format: LogFormat, opts: TextParserOptions, out
         try {
           parser.line(text, lineNo, out);
         } catch (err) {
-          out.error({ file, line: lineNo, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
+          failed(lineNo, err);
         }
       },
       span:
@@ -71,7 +73,7 @@ export function createTextParser(format: LogFormat, opts: TextParserOptions, out
               try {
                 parser.span!(text, from, to, lineNo, out);
               } catch (err) {
-                out.error({ file, line: lineNo, reason: `parser failure: ${(err as Error)?.message ?? String(err)}` });
+                failed(lineNo, err);
               }
             },
       tooLong: (lineNo, length) =>
