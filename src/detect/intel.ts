@@ -54,10 +54,11 @@ interface Entry {
 }
 
 export class ThreatIntel {
+  /** Exact IPv6 entries, by canonical text. */
   private readonly exact = new Map<string, Entry[]>();
   /**
-   * IPv4 entries of `exact`: address → index in `exactV4Entries` + 1. Flow records ask about every remote address
-   * and nearly all are misses, which this table answers from the number alone, without allocating (a Map keyed by
+   * Exact IPv4 entries: address → index in `exactV4Entries` + 1. Flow records ask about every remote address and
+   * nearly all are misses, which this table answers from the number alone, without allocating (a Map keyed by
    * addresses above 2^30 boxes every key it is asked about).
    */
   private readonly exactV4 = new IntTable();
@@ -117,9 +118,9 @@ export class ThreatIntel {
   }
 
   private addExact(ip: string, e: Entry, meta: { ips: number }): boolean {
-    push(this.exact, ip, e);
     const n = ipv4ToInt(ip);
-    if (n >= 0) {
+    if (n < 0) push(this.exact, ip, e);
+    else {
       const at = this.exactV4.get(0, n);
       if (at === undefined) {
         this.exactV4Entries.push([e]);
