@@ -174,8 +174,9 @@ export class FlowView {
     const h = row.hot;
     this.ok = !Number.isNaN(h[Hot.srcaddr]!) && !Number.isNaN(h[Hot.dstaddr]!);
     if (!this.ok) return this;
-    this.srcN = row.srcN;
-    this.dstN = row.dstN;
+    // Address slots hold the IPv4 number, -1 when the address is not IPv4.
+    this.srcN = h[Hot.srcaddr]!;
+    this.dstN = h[Hot.dstaddr]!;
     this.srcPort = orElse(h[Hot.srcport]!, 0);
     this.dstPort = orElse(h[Hot.dstport]!, 0);
     this.proto = orElse(h[Hot.protocol]!, -1);

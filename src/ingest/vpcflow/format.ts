@@ -93,7 +93,7 @@ export class VpcFlowParser implements FileParser {
       return;
     }
     const row = this.row;
-    if (row.read(layout, text, from, to, text, from, to, this.file, lineNo, undefined, this.fail)) out.flow(row);
+    if (row.read(layout, text, from, to, to, this.file, lineNo, undefined, this.fail)) out.flow(row);
     else this.readError(layout, text.slice(from, to), lineNo, out);
   }
 
@@ -193,8 +193,8 @@ export class VpcFlowParser implements FileParser {
     if (last === 32 || last === 9) line = line.trimEnd();
     if (out.flow !== undefined) {
       const row = this.row;
-      if (row.read(layout, line, 0, line.length, text, 0, text.length, this.file, lineNo, index, this.fail))
-        out.flow(row);
+      // `line` is `text` without its trailing blanks: the row reads its prefix.
+      if (row.read(layout, text, 0, line.length, text.length, this.file, lineNo, index, this.fail)) out.flow(row);
       else this.readError(layout, line, lineNo, out);
       return;
     }

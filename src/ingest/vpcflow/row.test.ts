@@ -8,21 +8,23 @@ import { ipv4ToInt } from '../../core/ipv4.js';
 import { createTextParser } from '../file-parse.js';
 import type { LogRecord, ParseIssue } from '../types.js';
 import { vpcFlowFormat } from './format.js';
+import { Hot } from './layout.js';
 import type { FlowRow } from './row.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../../examples');
 
 /** What a row must agree on with the record built from the same line. */
 function rowFacts(row: FlowRow): Record<string, unknown> {
-  const col = (name: string) => row.layout.names.indexOf(name);
+  const h = row.hot;
+  const present = (v: number) => (Number.isNaN(v) ? undefined : v);
   return {
     time: row.time,
-    srcN: row.srcN,
-    dstN: row.dstN,
+    srcN: present(h[Hot.srcaddr]!) ?? -1,
+    dstN: present(h[Hot.dstaddr]!) ?? -1,
     instanceId: row.instanceId,
     eni: row.eni,
-    srcport: row.has(col('srcport')) ? row.num(col('srcport'), -1) : undefined,
-    accept: row.equals(col('action'), 'ACCEPT'),
+    srcport: present(h[Hot.srcport]!),
+    accept: h[Hot.action] === 1,
     line: row.line,
   };
 }

@@ -55,9 +55,13 @@ export function flowRecord(
     time,
     sourceIp,
     actor,
-    origin: index === undefined ? { file, line: lineNo } : { file, line: lineNo, index },
+    origin: originOf(file, lineNo, index),
     raw,
   };
+}
+
+function originOf(file: string, line: number, index: number | undefined): RecordOrigin {
+  return index === undefined ? { file, line } : { file, line, index };
 }
 
 const instanceIds = new Interner();
@@ -83,32 +87,25 @@ export class FlowRow {
   readonly hot = new Float64Array(HOT_SLOTS);
   /** Event time in epoch ms (start, else end), NaN when the record has none. */
   time = Number.NaN;
-  /** srcaddr / dstaddr as IPv4 numbers: -1 when absent or not IPv4 (then read the text). */
-  srcN = -1;
-  dstN = -1;
   /** instance-id and interface-id (one string object per distinct id), undefined when absent. */
   instanceId: string | undefined = undefined;
   eni: string | undefined = undefined;
-  /** The line as written (before trailing blanks were removed): `rawText` from `rawFrom` to `rawTo`. */
-  private rawText = '';
-  private rawFrom = 0;
+  /** Where the line as written ends in `text` (after the trailing blanks `to` leaves out). */
   private rawTo = 0;
   private rec: LogRecord | undefined = undefined;
   private org: RecordOrigin | undefined = undefined;
   private readonly fail: ReadFailure = { index: 0, from: 0, to: 0 };
 
   /**
-   * Read the record `text[from, to)` (the line as written: `rawText[rawFrom, rawTo)`) with `layout`: true when it
-   * is a valid record, else false with `fail` set exactly as `layout.read` sets it (so both paths report the same
-   * errors). Positions in `fail` are relative to `from`.
+   * Read the record `text[from, to)` (the line as written ends at `rawTo`) with `layout`: true when it is a valid
+   * record, else false with `fail` set exactly as `layout.read` sets it (so both paths report the same errors).
+   * Positions in `fail` are relative to `from`.
    */
   read(
     layout: Layout,
     text: string,
     from: number,
     to: number,
-    rawText: string,
-    rawFrom: number,
     rawTo: number,
     file: string,
     lineNo: number,
@@ -132,8 +129,6 @@ export class FlowRow {
     this.text = text;
     this.from = from;
     this.to = to;
-    this.rawText = rawText;
-    this.rawFrom = rawFrom;
     this.rawTo = rawTo;
     this.file = file;
     this.lineNo = lineNo;
@@ -142,11 +137,6 @@ export class FlowRow {
     this.org = undefined;
     const start = hot[Hot.start]!;
     this.time = (Number.isNaN(start) ? hot[Hot.end]! : start) * 1000;
-    // Address columns hold their IPv4 number (-1 when not IPv4), read while their end was found.
-    const src = hot[Hot.srcaddr]!;
-    const dst = hot[Hot.dstaddr]!;
-    this.srcN = Number.isNaN(src) ? -1 : src;
-    this.dstN = Number.isNaN(dst) ? -1 : dst;
     this.instanceId = this.interned(instanceIds, layout.instanceId);
     this.eni = this.interned(interfaceIds, layout.interfaceId);
     return true;
@@ -165,20 +155,8 @@ export class FlowRow {
 
   /** The line as written. */
   get raw(): string {
-    const t = this.rawText;
-    return this.rawFrom === 0 && this.rawTo === t.length ? t : t.slice(this.rawFrom, this.rawTo);
-  }
-
-  /** True when the layout has column `col` (-1: it has not) and this record a value there. */
-  has(col: number): boolean {
-    return col >= 0 && this.spans[2 * col]! >= 0;
-  }
-
-  /** An integer column's value; `absent` when the layout lacks it or the record has `-`. */
-  num(col: number, absent: number): number {
-    if (col < 0) return absent;
-    const v = this.nums[col]!;
-    return Number.isNaN(v) ? absent : v;
+    const t = this.text;
+    return this.from === 0 && this.rawTo === t.length ? t : t.slice(this.from, this.rawTo);
   }
 
   /** A column's text as written, undefined when absent. */
@@ -186,16 +164,6 @@ export class FlowRow {
     if (col < 0) return undefined;
     const from = this.spans[2 * col]!;
     return from < 0 ? undefined : this.text.slice(from, this.spans[2 * col + 1]!);
-  }
-
-  /** True when column `col` holds exactly `literal` (compared in place, no substring). */
-  equals(col: number, literal: string): boolean {
-    if (col < 0) return false;
-    const from = this.spans[2 * col]!;
-    if (from < 0 || this.spans[2 * col + 1]! - from !== literal.length) return false;
-    const text = this.text;
-    for (let i = 0; i < literal.length; i++) if (text.charCodeAt(from + i) !== literal.charCodeAt(i)) return false;
-    return true;
   }
 
   /** The field as the record's `fields` would hold it (number for integer columns, text otherwise). */
@@ -210,10 +178,7 @@ export class FlowRow {
   /** Where the record came from (one object per record: windows keep it). */
   get origin(): RecordOrigin {
     if (this.org === undefined) {
-      const index = this.index;
-      this.org =
-        this.rec?.origin ??
-        (index === undefined ? { file: this.file, line: this.lineNo } : { file: this.file, line: this.lineNo, index });
+      this.org = this.rec?.origin ?? originOf(this.file, this.lineNo, this.index);
     }
     return this.org;
   }
