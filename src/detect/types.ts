@@ -169,7 +169,7 @@ export interface DetectorInstance {
   onRecord?(r: LogRecord): void;
   /**
    * VPC flow records, as the engine's shared view (valid only during the call): flow detectors use this instead of
-   * `onRecord`, so rows read in place never become LogRecords.
+   * `onRecord`, so rows read in place never become LogRecords. Only records with addresses (`view.ok`) reach it.
    */
   onFlow?(v: import('./detectors/util.js').FlowView): void;
   /** Called at end of input: windows still open may emit. */
@@ -186,7 +186,7 @@ export interface Detector {
   eventNames?: readonly string[];
   /**
    * Directions of the VPC flow records whose `onFlow` can do anything (the first check of the detector): the engine
-   * calls it for no others (default: every direction). `onFlow` only ever sees records with addresses (`view.ok`).
+   * calls it for no others (default: every direction).
    */
   flowDirections?: readonly import('./detectors/util.js').FlowDirection[];
 }

@@ -125,7 +125,7 @@ export const networkPortUnusual: Detector = {
     const tables = flowTables(ctx);
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || Number.isNaN(v.time)) return;
+        if (v.nonInstance || Number.isNaN(v.time)) return;
         const ok = learned(ctx.baseline, tables, v, hours);
         if (!v.accepted || !localClient(v)) return;
         const prof = profileOf(ctx.baseline, tables, v);
@@ -222,7 +222,7 @@ export const trafficVolumeUnusual: Detector = {
     const hours = ctx.params.learningPeriodHours as number;
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || Number.isNaN(v.time)) return;
+        if (v.nonInstance || v.direction !== 'OUTBOUND' || Number.isNaN(v.time)) return;
         const t = v.time;
         // The window lives in the entity aggregate (entity.ts): vStart, vBytes, vTracked, vFired, vByRemote, vO.
         const w = entityOf(tables, v);
@@ -349,7 +349,7 @@ export const dnsEvasion: Detector = {
     const tables = flowTables(ctx);
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || !v.accepted || Number.isNaN(v.time) || !localClient(v)) return;
+        if (v.nonInstance || !v.accepted || Number.isNaN(v.time) || !localClient(v)) return;
         // Kind 0: resolver, 1: DoT, 2: DoH (explanation text is built only when a finding is emitted).
         let kind: number;
         let doh: IntelHit | undefined;

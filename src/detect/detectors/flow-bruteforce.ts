@@ -100,7 +100,7 @@ export const bruteForce: Detector = {
     const maxPk = ctx.params.maxPacketsPerAttempt as number;
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || v.proto !== 6 || Number.isNaN(v.time)) return;
+        if (v.nonInstance || v.proto !== 6 || Number.isNaN(v.time)) return;
         const svcIndex = BY_PORT[v.dstPort] ?? 0;
         if (svcIndex === 0 || v.packets > maxPk) return;
         const svc = SERVICES[svcIndex - 1]!;

@@ -50,7 +50,7 @@ export const outboundDos: Detector = {
     const gate = Math.min(minPk, minUnusual) / 2;
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || Number.isNaN(v.time)) return;
+        if (v.nonInstance || v.direction !== 'OUTBOUND' || Number.isNaN(v.time)) return;
         // Instance-level gate: no target can reach the threshold before the instance's total reaches half of it.
         const e = entityOf(tables, v);
         if (v.time - e.gStart >= windowMs) {
@@ -247,7 +247,7 @@ export const inboundDdos: Detector = {
     const minBpp = p.minBytesPerPacket as number;
     return {
       onFlow(v) {
-        if (!v.ok || v.direction !== 'INBOUND' || Number.isNaN(v.time)) return;
+        if (v.direction !== 'INBOUND' || Number.isNaN(v.time)) return;
         if (v.proto === 6) {
           // One window per target port counts SYN-only and ACK-only records (and their sources) among all TCP records.
           const t = v.time;

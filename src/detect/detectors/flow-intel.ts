@@ -68,7 +68,7 @@ export const flowThreatIntel: Detector = {
     const minBytes = ctx.params.minBytes as number;
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || !v.accepted || v.bytes < minBytes) return;
+        if (v.nonInstance || !v.accepted || v.bytes < minBytes) return;
         if (v.direction !== 'INBOUND' && v.direction !== 'OUTBOUND') return;
         const hits = remoteIntel(v, ctx.intel);
         let type: string | undefined;

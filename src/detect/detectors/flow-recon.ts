@@ -50,7 +50,7 @@ export const portscan: Detector = {
     const maxPk = ctx.params.maxPacketsPerProbe as number;
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || v.direction !== 'OUTBOUND' || (v.proto !== 6 && v.proto !== 17)) return;
+        if (v.nonInstance || v.direction !== 'OUTBOUND' || (v.proto !== 6 && v.proto !== 17)) return;
         // Requests only: the local side is the client (ephemeral port above the service port), not a reply.
         if (v.localPort <= v.remotePort || v.packets > maxPk) return;
         if (Number.isNaN(v.time)) return;
@@ -152,7 +152,7 @@ export const portProbe: Detector = {
     const tables = flowTables(ctx);
     return {
       onFlow(v) {
-        if (!v.ok || v.nonInstance || v.direction !== 'INBOUND' || (v.proto !== 6 && v.proto !== 17)) return;
+        if (v.nonInstance || v.direction !== 'INBOUND' || (v.proto !== 6 && v.proto !== 17)) return;
         if (Number.isNaN(v.time)) return;
         const p = pairOf(tables, v);
         const t = v.time;

@@ -128,7 +128,7 @@ function orElse(v: number, absent: number): number {
 export class FlowView {
   /** Unique per loaded record: the memo key of look-ups several detectors share (entity, pair, profile, intel). */
   seq = 0;
-  /** False for records without addresses (NODATA / SKIPDATA): flow detectors skip them. */
+  /** False for records without addresses (NODATA / SKIPDATA): the engine calls no flow detector for them. */
   ok = false;
   time = Number.NaN;
   srcPort = 0;
