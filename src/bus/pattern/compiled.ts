@@ -841,20 +841,13 @@ function takeNumberHit(col: Collector, sid: number, leaf: Leaf, state: number): 
  * does the same inline, with the output bits in locals.
  */
 function takeRangeEntry(col: Collector, code: number, leaf: Leaf, state: number): number {
-  if ((code & 1) === 0) {
-    if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
-    if (state === COMPARABLE) col.setBit(code >> 1);
-    return state;
-  }
-  const data = col.data;
-  const at = (code >> 1) << 2;
-  if (data[at] === col.epoch) return state;
+  const id = code >> 1;
+  // A sub-pattern already taken this event needs no comparability proof.
+  if ((code & 1) === 1 && !col.isNew(id)) return state;
   if (state === UNCHECKED) state = Number.isNaN(leaf.num) ? NOT_COMPARABLE : COMPARABLE;
   if (state === NOT_COMPARABLE) return state;
-  data[at] = col.epoch;
-  const meta = data[at + 1];
-  if ((meta & (META_CERTAIN | META_MULTI)) === META_CERTAIN) col.out.push(meta >> 3);
-  else col.candidates.push(at >> 2);
+  if ((code & 1) === 0) col.setBit(id);
+  else takeRangeSid(col, id, col.data, col.epoch);
   return state;
 }
 
@@ -976,14 +969,7 @@ class Collector {
 
   /** Set a rule slot's output bit. */
   setBit(slot: number): void {
-    const w = slot >> 5;
-    const word = this.words[w];
-    const bit = 1 << (slot & 31);
-    if ((word & bit) === 0) {
-      if (word === 0) this.summary[w >> 5] |= 1 << (w & 31);
-      this.words[w] = word | bit;
-      this.bits++;
-    }
+    this.bits += setSlotBit(this.words, this.summary, slot);
   }
 
   isNew(sid: number): boolean {
